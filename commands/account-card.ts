@@ -1,0 +1,112 @@
+// How an account looks as a neutral message: the full card for /account <name>
+// and the one-line entries of /account list.
+import { cadenceFor, touchStatus, type CadenceMode } from '../src/core/cadence.js';
+import type { Account, AccountActivity } from '../src/core/accounts.js';
+import { formatMoney, formatMoneyShort } from '../src/core/money.js';
+import { npsBreakdown } from '../src/core/nps.js';
+import { daysBetween, formatDay, localDate, relativeDays } from '../src/core/time.js';
+import { actions, button, context, field, fields, header, message, text } from '../src/messages/builders.js';
+import type { Message } from '../src/messages/message.js';
+
+export interface CardSettings {
+  timezone: string;
+  currency: string;
+  cadenceMode: CadenceMode;
+}
+
+export function adoptionText(account: Account): string {
+  if (account.licensedUsers === null || account.activeUsers === null) return 'no data';
+  if (account.licensedUsers === 0) return `${account.activeUsers} active of 0 licensed`;
+  const pct = Math.round((account.activeUsers / account.licensedUsers) * 100);
+  return `${pct}% (${account.activeUsers} of ${account.licensedUsers} licensed users active)`;
+}
+
+export function renewalText(account: Account, today: string): string {
+  if (!account.renewalDate) return 'not set';
+  return `${formatDay(account.renewalDate)} (${relativeDays(daysBetween(today, account.renewalDate))})`;
+}
+
+export function lastTouchText(account: Account, activity: AccountActivity | undefined, settings: CardSettings, today: string): string {
+  const cadence = cadenceFor(account.kickoffDate, today, settings.cadenceMode);
+  if (!activity?.lastTouch) return `never · cadence ${cadence.label}`;
+  const touchDay = localDate(activity.lastTouch.at, settings.timezone);
+  const status = touchStatus(touchDay, today, cadence);
+  const overdue = status.overdue ? ` · ⚠️ overdue by ${-(status.dueInDays ?? 0)} days` : '';
+  return `${relativeDays(-(status.daysSince ?? 0))} (${activity.lastTouch.type}) · cadence ${cadence.label}${overdue}`;
+}
+
+export function openTicketsText(activity: AccountActivity | undefined): string {
+  const open = activity?.openTickets ?? {};
+  const parts = (['critical', 'major', 'minor', 'cosmetic'] as const).filter((s) => open[s]).map((s) => `${open[s]} ${s}`);
+  const total = Object.values(open).reduce((a, b) => a + (b ?? 0), 0);
+  return total === 0 ? 'none' : `${total} (${parts.join(', ')})`;
+}
+
+export function npsText(activity: AccountActivity | undefined): string {
+  const nps = npsBreakdown(activity?.npsScores ?? []);
+  if (nps.score === null) return 'no answers in the last 180 days';
+  const sign = nps.score > 0 ? '+' : '';
+  return `${sign}${nps.score} from ${nps.total} answer${nps.total === 1 ? '' : 's'} (180 days)`;
+}
+
+export function accountCard(
+  account: Account,
+  details: { activity: AccountActivity | undefined; ownerName: string | null; channels: { channelId: string; channelName: string | null }[] },
+  settings: CardSettings,
+  now: Date,
+): Message {
+  const today = localDate(now, settings.timezone);
+  const channelText =
+    details.channels.length > 0
+      ? `Linked channels: ${details.channels.map((c) => `#${c.channelName ?? c.channelId}`).join(', ')}`
+      : `No channel linked yet — run /account link "${account.name}" in the customer's channel.`;
+  return message(`${account.name}: ${account.stage}, renewal ${account.renewalDate ?? 'not set'}`, [
+    header(account.name),
+    fields([
+      field('Stage', account.stage),
+      field('Tier', account.tier ?? 'not set'),
+      field('ARR', account.arrCents === null ? 'not set' : formatMoney(account.arrCents, settings.currency)),
+      field('Renewal', renewalText(account, today)),
+      field('Owner', details.ownerName ? `@${details.ownerName}` : 'nobody yet'),
+      field('Adoption', adoptionText(account)),
+      field('Last touch', lastTouchText(account, details.activity, settings, today)),
+      field('Open tickets', openTicketsText(details.activity)),
+      field('NPS', npsText(details.activity)),
+      field('Contract start', account.contractStart ? formatDay(account.contractStart) : 'not set'),
+    ]),
+    context(channelText),
+    actions([
+      button('checkin.form', 'Log a check-in', account.id, 'primary'),
+      button('account.link', 'Link this channel', account.id),
+    ]),
+  ]);
+}
+
+export function accountListLine(
+  account: Account & { ownerName: string | null },
+  activity: AccountActivity | undefined,
+  settings: CardSettings,
+  today: string,
+): string {
+  const parts = [`**${account.name}**`, account.stage];
+  if (account.arrCents !== null) parts.push(`ARR ${formatMoneyShort(account.arrCents, settings.currency)}`);
+  if (account.renewalDate) parts.push(`renews ${account.renewalDate} (${relativeDays(daysBetween(today, account.renewalDate))})`);
+  if (account.ownerName) parts.push(`@${account.ownerName}`);
+  const touch = activity?.lastTouch;
+  parts.push(touch ? `last touch ${relativeDays(-daysBetween(localDate(touch.at, settings.timezone), today))}` : 'never touched');
+  return parts.join(' · ');
+}
+
+export function listMessage(lines: string[], title: string, footer: string): Message {
+  const shown = lines.slice(0, 100);
+  const blocks = [header(title), ...chunk(shown, 10).map((group) => text(group.join('\n')))];
+  if (lines.length > shown.length) blocks.push(context(`…and ${lines.length - shown.length} more. Narrow it with /account list <stage>.`));
+  blocks.push(context(footer));
+  return message(title, blocks);
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,227 @@
+// /account: add, show, list, set fields, and link the current channel.
+import { LIFECYCLE_STAGES } from '../db/schema.js';
+import {
+  accountActivity,
+  createAccount,
+  getAccount,
+  linkChannel,
+  linkedChannels,
+  listAccounts,
+  resolveAccount,
+  updateAccount,
+  type Account,
+} from '../src/core/accounts.js';
+import { UserError } from '../src/core/errors.js';
+import { formatMoney } from '../src/core/money.js';
+import { workspaceSettings } from '../src/core/settings.js';
+import { localDate } from '../src/core/time.js';
+import { getUser } from '../src/core/workspaces.js';
+import { context, message, notice, text } from '../src/messages/builders.js';
+import type { Reply } from '../src/messages/message.js';
+import { accountCard, accountListLine, listMessage, type CardSettings } from './account-card.js';
+import {
+  ACCOUNT_FIELD_HELP,
+  ACCOUNT_KEY_ALIASES,
+  ACCOUNT_KEYS,
+  accountNameSchema,
+  parseAccountFields,
+  rejectUnknownKeys,
+} from './account-fields.js';
+import type { CommandContext } from './context.js';
+import { joinWords, splitOptions, type Token } from './parse.js';
+import type { CommandDefinition } from './registry.js';
+
+const USAGE = {
+  add: '/account add <name> [arr=120k] [renewal=2027-03-31] [licensed=100] [active=72] [stage=onboard] [owner=@user] [tier=gold]',
+  show: '/account <name>',
+  list: '/account list [stage]',
+  set: '/account set <name> key=value …',
+  link: '/account link <name>',
+};
+const EXAMPLE = {
+  add: '/account add "Acme Corp" arr=$120k renewal=2027-03-31 licensed=100 active=72 stage=onboard owner=@ana',
+  show: '/account "Acme Corp"',
+  list: '/account list adopt',
+  set: '/account set "Acme Corp" renewal=2027-06-30 active=80',
+  link: '/account link "Acme Corp"',
+};
+
+function cardSettings(ctx: CommandContext): CardSettings {
+  return { timezone: ctx.workspace.timezone, currency: ctx.workspace.currency, cadenceMode: workspaceSettings(ctx.workspace).cadenceMode };
+}
+
+function nameFrom(words: Token[], usage: keyof typeof USAGE): string {
+  const raw = joinWords(words);
+  if (!raw) throw new UserError('Which account? The account name is missing.', { usage: USAGE[usage], example: EXAMPLE[usage] });
+  const parsed = accountNameSchema.safeParse(raw);
+  if (!parsed.success) throw new UserError(`The account name ${parsed.error.issues[0]!.message}.`, { usage: USAGE[usage], example: EXAMPLE[usage] });
+  return parsed.data;
+}
+
+async function showAccount(ctx: CommandContext, account: Account): Promise<Reply> {
+  const [activity, channels, owner] = await Promise.all([
+    accountActivity(ctx.db, ctx.workspace.id, [account.id], { now: ctx.now }),
+    linkedChannels(ctx.db, ctx.workspace.id, account.id),
+    account.ownerUserId ? getUser(ctx.db, ctx.workspace.id, account.ownerUserId) : Promise.resolve(undefined),
+  ]);
+  return {
+    messages: [accountCard(account, { activity: activity.get(account.id), ownerName: owner?.displayName ?? null, channels }, cardSettings(ctx), ctx.now)],
+  };
+}
+
+async function add(ctx: CommandContext, args: Token[]): Promise<Reply> {
+  const { words, options, unknown } = splitOptions(args, ACCOUNT_KEYS, ACCOUNT_KEY_ALIASES);
+  rejectUnknownKeys(unknown, ACCOUNT_KEYS.filter((k) => k !== 'name'));
+  if (options.name !== undefined && words.length === 0) words.push({ text: options.name, quoted: true });
+  delete options.name;
+  const name = nameFrom(words.filter((w) => w.key === undefined), 'add');
+  const fields = await parseAccountFields(ctx, options);
+  const account = await ctx.db.transaction((tx) => createAccount(tx, ctx.workspace.id, { ...fields, name }, { userId: ctx.user.id, now: ctx.now }));
+  const facts = describeFields(account, ctx);
+  const summary = `Added account ${account.name}.`;
+  return {
+    messages: [
+      message(summary, [
+        text(`✅ Added account **${account.name}**${facts ? ` — ${facts}` : ''}.`),
+        context(`Link its channel with /account link "${account.name}", log a touch with /checkin "${account.name}" call …`),
+      ], { visibility: 'channel', tone: 'success' }),
+    ],
+  };
+}
+
+function describeFields(a: Account, ctx: CommandContext): string {
+  const parts: string[] = [`stage ${a.stage}`];
+  if (a.arrCents !== null) parts.push(`ARR ${formatMoney(a.arrCents, ctx.workspace.currency)}`);
+  if (a.renewalDate) parts.push(`renews ${a.renewalDate}`);
+  if (a.licensedUsers !== null) parts.push(`${a.licensedUsers} licensed`);
+  if (a.activeUsers !== null) parts.push(`${a.activeUsers} active`);
+  if (a.tier) parts.push(`tier ${a.tier}`);
+  return parts.join(', ');
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  name: 'name',
+  arrCents: 'ARR',
+  renewalDate: 'renewal',
+  contractStart: 'contract start',
+  licensedUsers: 'licensed users',
+  activeUsers: 'active users',
+  stage: 'stage',
+  tier: 'tier',
+  ownerUserId: 'owner',
+  kickoffDate: 'kickoff',
+  externalId: 'external id',
+};
+
+async function set(ctx: CommandContext, args: Token[]): Promise<Reply> {
+  const { words, options, unknown } = splitOptions(args, ACCOUNT_KEYS, ACCOUNT_KEY_ALIASES);
+  rejectUnknownKeys(unknown, ACCOUNT_KEYS);
+  const name = nameFrom(words, 'set');
+  if (Object.keys(options).length === 0) {
+    throw new UserError(`Nothing to change on "${name}": add one or more fields.`, {
+      hint: `Fields: ${ACCOUNT_FIELD_HELP}. Clear one with key=none.`,
+      usage: USAGE.set,
+      example: EXAMPLE.set,
+    });
+  }
+  const account = await resolveAccount(ctx.db, ctx.workspace.id, name);
+  const fields = await parseAccountFields(ctx, options);
+  const { after, changed } = await ctx.db.transaction((tx) =>
+    updateAccount(tx, ctx.workspace.id, account.id, fields, { userId: ctx.user.id, now: ctx.now }),
+  );
+  if (changed.length === 0) return { messages: [notice(`Nothing changed: **${after.name}** already has those values.`, { tone: 'info' })] };
+  const summary = `Updated ${after.name}: ${changed.map((c) => FIELD_LABELS[c] ?? c).join(', ')}.`;
+  return {
+    messages: [
+      message(summary, [text(`✅ Updated **${after.name}**: ${changed.map((c) => FIELD_LABELS[c] ?? c).join(', ')}.`), context(describeFields(after, ctx))], {
+        visibility: 'channel',
+        tone: 'success',
+      }),
+    ],
+  };
+}
+
+async function link(ctx: CommandContext, account: Account): Promise<Reply> {
+  const { previousAccountId } = await ctx.db.transaction((tx) =>
+    linkChannel(tx, ctx.workspace.id, { accountId: account.id, channelId: ctx.channel.id, channelName: ctx.channel.name }, { userId: ctx.user.id, now: ctx.now }),
+  );
+  const previous = previousAccountId ? await getAccount(ctx.db, ctx.workspace.id, previousAccountId) : undefined;
+  const where = ctx.channel.name ? `#${ctx.channel.name}` : 'this channel';
+  const moved = previous ? ` (it was linked to ${previous.name} before)` : '';
+  const summary = `Linked ${where} to ${account.name}${moved}.`;
+  return {
+    messages: [
+      message(summary, [
+        text(`🔗 Linked ${where} to **${account.name}**${moved}.`),
+        context('Alerts and surveys for this account will be posted here.'),
+      ], { visibility: 'channel', tone: 'success' }),
+    ],
+  };
+}
+
+async function list(ctx: CommandContext, args: Token[]): Promise<Reply> {
+  const filter = joinWords(args).toLowerCase();
+  if (filter && !(LIFECYCLE_STAGES as readonly string[]).includes(filter)) {
+    throw new UserError(`"${filter}" is not a lifecycle stage.`, { hint: `Use one of ${LIFECYCLE_STAGES.join(', ')}.`, usage: USAGE.list, example: EXAMPLE.list });
+  }
+  const all = await listAccounts(ctx.db, ctx.workspace.id);
+  const accounts = filter ? all.filter((a) => a.stage === filter) : all;
+  if (accounts.length === 0) {
+    return {
+      messages: [
+        notice(filter ? `No accounts in stage ${filter}.` : 'No accounts yet. Add the first with /account add "Acme Corp" arr=120k renewal=2027-03-31.', { tone: 'info' }),
+      ],
+    };
+  }
+  const activity = await accountActivity(ctx.db, ctx.workspace.id, accounts.map((a) => a.id), { now: ctx.now });
+  const settings = cardSettings(ctx);
+  const today = localDate(ctx.now, settings.timezone);
+  const lines = accounts.map((a) => accountListLine(a, activity.get(a.id), settings, today));
+  const title = filter ? `Accounts in ${filter} (${accounts.length})` : `Accounts (${accounts.length})`;
+  return { messages: [listMessage(lines, title, 'Open one with /account <name>.')] };
+}
+
+export const accountCommand: CommandDefinition = {
+  name: 'account',
+  summary: 'Add, show, list and change customer accounts; link a channel to one.',
+  usage: [USAGE.add, USAGE.show, USAGE.list, USAGE.set, USAGE.link],
+  examples: [EXAMPLE.add, EXAMPLE.show, EXAMPLE.set, EXAMPLE.link],
+  async run(ctx, args) {
+    const first = args[0];
+    const sub = first && !first.quoted && first.key === undefined ? first.text.toLowerCase() : '';
+    if (!first || sub === 'list') return list(ctx, args.slice(1));
+    if (sub === 'add') return add(ctx, args.slice(1));
+    if (sub === 'set') return set(ctx, args.slice(1));
+    if (sub === 'link') {
+      const name = nameFrom(args.slice(1), 'link');
+      return link(ctx, await resolveAccount(ctx.db, ctx.workspace.id, name));
+    }
+    if (sub === 'import' || sub === 'history') {
+      throw new UserError(`/account ${sub} is not available yet.`, { usage: USAGE.show, example: EXAMPLE.show });
+    }
+    const { unknown } = splitOptions(args, []);
+    if (unknown.length > 0) {
+      throw new UserError(`To change fields use /account set: "${unknown[0]!.text}" can't go with /account <name>.`, {
+        usage: USAGE.set,
+        example: EXAMPLE.set,
+      });
+    }
+    const name = nameFrom(args, 'show');
+    return showAccount(ctx, await resolveAccount(ctx.db, ctx.workspace.id, name));
+  },
+  actions: {
+    async 'account.show'(ctx, value) {
+      const account = await accountById(ctx, value);
+      return showAccount(ctx, account);
+    },
+    async 'account.link'(ctx, value) {
+      return link(ctx, await accountById(ctx, value));
+    },
+  },
+};
+
+async function accountById(ctx: CommandContext, id: string): Promise<Account> {
+  const account = /^[0-9a-f-]{36}$/i.test(id) ? await getAccount(ctx.db, ctx.workspace.id, id) : undefined;
+  if (!account) throw new UserError('That account no longer exists. See /account list.');
+  return account;
+}

@@ -1,0 +1,43 @@
+// What every command runs with: the database, the workspace (tenant), the person,
+// the channel the command came from, and the time. Adapters build it.
+import type { Db } from '../db/client.js';
+import type { User, Workspace } from '../src/core/workspaces.js';
+
+export interface CommandContext {
+  db: Db;
+  workspace: Workspace;
+  user: User;
+  channel: { id: string; name?: string };
+  now: Date;
+}
+
+/** Where internal errors go (pino in production; a collector in tests). */
+export interface ErrorLog {
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+import { ensureUser, ensureWorkspace, type Platform } from '../src/core/workspaces.js';
+
+export interface PlatformIdentity {
+  platform: Platform;
+  workspaceExternalId: string;
+  workspaceName: string;
+  /** Zone for a workspace seen for the first time. */
+  defaultTimezone: string;
+  userId: string;
+  userName: string;
+  channelId: string;
+  channelName?: string;
+}
+
+/** Turns a platform's ids into a command context, creating workspace and user on first sight. */
+export async function contextFor(db: Db, who: PlatformIdentity, now: Date): Promise<CommandContext> {
+  const workspace = await ensureWorkspace(db, {
+    platform: who.platform,
+    externalId: who.workspaceExternalId,
+    name: who.workspaceName,
+    timezone: who.defaultTimezone,
+  });
+  const user = await ensureUser(db, workspace.id, { platformUserId: who.userId, displayName: who.userName });
+  return { db, workspace, user, channel: { id: who.channelId, ...(who.channelName ? { name: who.channelName } : {}) }, now };
+}

@@ -1,0 +1,236 @@
+// The shared tokenizer and value parsers every command uses: quoted names
+// (straight or curly quotes), key=value options, Slack mentions, ISO dates and
+// money. Values are validated with zod schemas so each error says what to type.
+import { z } from 'zod';
+import { isIsoDate } from '../src/core/time.js';
+
+export interface Token {
+  /** The token's text with quotes removed. */
+  text: string;
+  /** True when the whole token (or an option's value) was quoted. */
+  quoted: boolean;
+  /** For `key=value` tokens: the lower-cased key and the value. */
+  key?: string;
+  value?: string;
+}
+
+const OPENING_QUOTES: Record<string, string> = { '"': '"', '“': '”', '„': '“', '«': '»', '”': '”' };
+const KEY_PREFIX = /^([A-Za-z][A-Za-z0-9_-]{0,30})=/;
+
+/** Where a quote opened at `start` closes: a matching quote followed by space or the end. */
+function findClosingQuote(input: string, start: number, closer: string): number {
+  for (let i = start + 1; i < input.length; i++) {
+    const ch = input[i]!;
+    if (ch === '\\' && input[i + 1] === closer) {
+      i++;
+      continue;
+    }
+    if (ch === closer && (i + 1 === input.length || /\s/.test(input[i + 1]!))) return i;
+  }
+  return -1;
+}
+
+function unescapeQuoted(body: string, closer: string): string {
+  return body.split(`\\${closer}`).join(closer);
+}
+
+/**
+ * Splits a command line into tokens. Quotes only open at the start of a token (or
+ * right after `key=`) and only close before a space or the end, so an apostrophe or
+ * a stray quote inside a word (`O'Brien`, `Robert");`) is kept literally.
+ */
+export function tokenize(input: string): Token[] {
+  const tokens: Token[] = [];
+  const text = input.replace(/\u00a0/g, ' ');
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (i >= text.length) break;
+
+    const keyMatch = KEY_PREFIX.exec(text.slice(i, i + 33));
+    const valueStart = keyMatch ? i + keyMatch[0].length : i;
+    const opener = text[valueStart];
+    const closer = opener !== undefined ? OPENING_QUOTES[opener] : undefined;
+    if (closer) {
+      const end = findClosingQuote(text, valueStart, closer);
+      if (end > valueStart) {
+        const body = unescapeQuoted(text.slice(valueStart + 1, end), closer);
+        tokens.push(
+          keyMatch
+            ? { text: `${keyMatch[1]}=${body}`, quoted: true, key: keyMatch[1]!.toLowerCase(), value: body }
+            : { text: body, quoted: true },
+        );
+        i = end + 1;
+        continue;
+      }
+    }
+
+    // Slack's escaped mentions are one token even if the label has spaces.
+    if (text[i] === '<') {
+      const close = text.indexOf('>', i);
+      if (close > i && /^<[@#!][^<>]*>$/.test(text.slice(i, close + 1))) {
+        tokens.push({ text: text.slice(i, close + 1), quoted: false });
+        i = close + 1;
+        continue;
+      }
+    }
+
+    let end = i;
+    while (end < text.length && !/\s/.test(text[end]!)) end++;
+    const word = text.slice(i, end);
+    i = end;
+    if (keyMatch) tokens.push({ text: word, quoted: false, key: keyMatch[1]!.toLowerCase(), value: word.slice(keyMatch[0].length) });
+    else tokens.push({ text: word, quoted: false });
+  }
+  return tokens;
+}
+
+export interface SplitTokens {
+  /** Tokens that are not recognised options, in order. */
+  words: Token[];
+  /** Recognised options (last one wins). */
+  options: Record<string, string>;
+  /** key=value tokens whose key is not an option of this command. */
+  unknown: Token[];
+}
+
+/**
+ * Separates a command's options from its words. Only keys the command knows are
+ * options; any other `key=value` stays a word (it may be part of notes) and is
+ * also reported, so commands without free text can reject it.
+ */
+export function splitOptions(tokens: Token[], knownKeys: readonly string[], aliases: Record<string, string> = {}): SplitTokens {
+  const words: Token[] = [];
+  const options: Record<string, string> = {};
+  const unknown: Token[] = [];
+  for (const token of tokens) {
+    if (token.key !== undefined) {
+      const key = aliases[token.key] ?? token.key;
+      if (knownKeys.includes(key)) {
+        options[key] = token.value ?? '';
+        continue;
+      }
+      unknown.push(token);
+    }
+    words.push(token);
+  }
+  return { words, options, unknown };
+}
+
+/** Joins words back into a name or a note, single-spaced. */
+export function joinWords(tokens: Token[]): string {
+  return tokens
+    .map((t) => t.text)
+    .join(' ')
+    .trim();
+}
+
+// ---------------------------------------------------------------- mentions
+
+export type Mention =
+  | { kind: 'user'; id: string; name?: string }
+  | { kind: 'channel'; id: string; name?: string }
+  | { kind: 'name'; name: string };
+
+/** `<@U123|ana>`, `<@U123>`, `<#C123|ops>`, `<#C123>` or a plain `@ana`. */
+export function parseMention(value: string): Mention | null {
+  const escaped = /^<([@#])([A-Z0-9][A-Z0-9._-]*)(?:\|([^<>]*))?>$/i.exec(value.trim());
+  if (escaped) {
+    const name = escaped[3]?.trim() || undefined;
+    const kind = escaped[1] === '@' ? 'user' : 'channel';
+    return name ? { kind, id: escaped[2]!, name } : { kind, id: escaped[2]! };
+  }
+  const plain = /^@([\p{L}\p{N}._-]{1,80})$/u.exec(value.trim());
+  if (plain) return { kind: 'name', name: plain[1]! };
+  return null;
+}
+
+// ---------------------------------------------------------------- values
+
+const MONEY = /^([$€£¥])?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*([kKmM])?\s*(usd|eur|gbp|aud|cad|chf|jpy)?$/i;
+
+/** `$120k`, `1.2m`, `120,000`, `€5000.50` → integer cents; null when it is not money. */
+export function parseMoney(value: string): number | null {
+  const m = MONEY.exec(value.trim());
+  if (!m) return null;
+  const whole = m[2]!.replace(/,/g, '');
+  const fraction = m[3] ?? '';
+  const multiplier = m[4] ? (m[4].toLowerCase() === 'k' ? 1_000 : 1_000_000) : 1;
+  // Work in integers: "1.25" with k → 1250 → cents, no float drift.
+  const scale = 10 ** fraction.length;
+  const units = BigInt(whole) * BigInt(scale) + BigInt(fraction || '0');
+  const cents = (units * BigInt(multiplier) * 100n) / BigInt(scale);
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  return Number(cents);
+}
+
+/** Whole, non-negative counts: `100`, `1,200`. */
+export function parseCount(value: string): number | null {
+  const m = /^(\d{1,3}(?:,\d{3})+|\d+)$/.exec(value.trim());
+  if (!m) return null;
+  const n = Number(m[1]!.replace(/,/g, ''));
+  return Number.isSafeInteger(n) && n <= 100_000_000 ? n : null;
+}
+
+/** Strips an optional leading `#` from a short id: `42`, `#42`. */
+export function parseShortId(value: string): number | null {
+  const m = /^#?(\d{1,9})$/.exec(value.trim());
+  return m ? Number(m[1]) : null;
+}
+
+// zod schemas for option values: each message tells the user what to type.
+
+export const moneySchema = z.string().transform((v, ctx) => {
+  const cents = parseMoney(v);
+  if (cents === null) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${v}" is not an amount; write it like 120000, $120k or 1.2m` });
+    return z.NEVER;
+  }
+  return cents;
+});
+
+export const isoDateSchema = z.string().refine(isIsoDate, (v) => ({
+  message: `"${v}" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31`,
+}));
+
+export const countSchema = z.string().transform((v, ctx) => {
+  const n = parseCount(v);
+  if (n === null) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${v}" is not a whole number; write it like 100 or 1,200` });
+    return z.NEVER;
+  }
+  return n;
+});
+
+export function enumSchema<T extends string>(values: readonly T[], what: string) {
+  return z.string().transform((v, ctx) => {
+    const folded = v.trim().toLowerCase();
+    const hit = values.find((x) => x === folded);
+    if (!hit) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${v}" is not a ${what}; use one of ${values.join(', ')}` });
+      return z.NEVER;
+    }
+    return hit;
+  });
+}
+
+export const mentionSchema = z.string().transform((v, ctx) => {
+  const m = parseMention(v);
+  if (!m || m.kind === 'channel') {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${v}" is not a person; mention them like @ana` });
+    return z.NEVER;
+  }
+  return m;
+});
+
+/** Free text with a length limit (names, titles, notes). */
+export const textSchema = (what: string, max: number) =>
+  z
+    .string()
+    .transform((v) => v.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim())
+    .pipe(
+      z
+        .string()
+        .min(1, `the ${what} is missing`)
+        .max(max, `the ${what} is too long (at most ${max} characters)`),
+    );

@@ -1,0 +1,150 @@
+// The command registry: name → command, and the single dispatch every adapter
+// uses for typed text, button presses and form submissions. It turns a UserError
+// into an answer with usage and an example, and anything unexpected into a short
+// apology with an error id (the details go to the log, never to the user).
+import { randomBytes } from 'node:crypto';
+import { UnavailableError, UserError } from '../src/core/errors.js';
+import { context, message, text, usageMessage } from '../src/messages/builders.js';
+import type { FormSubmission, Message, Reply } from '../src/messages/message.js';
+import { accountCommand } from './account.js';
+import { checkinCommand } from './checkin.js';
+import type { CommandContext, ErrorLog } from './context.js';
+import { closeMatches } from '../src/core/names.js';
+import { tokenize, type Token } from './parse.js';
+
+export type ActionHandler = (ctx: CommandContext, value: string) => Promise<Reply>;
+export type FormHandler = (ctx: CommandContext, values: Record<string, string>, state: Record<string, string>) => Promise<FormSubmission>;
+
+export interface CommandDefinition {
+  name: string;
+  /** One line for the command list, the manifests and help. */
+  summary: string;
+  /** Usage lines, most common first. The first is the manifests' usage hint. */
+  usage: string[];
+  examples: string[];
+  run(ctx: CommandContext, args: Token[]): Promise<Reply>;
+  actions?: Record<string, ActionHandler>;
+  forms?: Record<string, FormHandler>;
+}
+
+const HELP_WORDS = new Set(['help', '--help', '-h', '?']);
+
+function errorId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+export class Registry {
+  readonly commands = new Map<string, CommandDefinition>();
+  private readonly actions = new Map<string, { command: CommandDefinition; handler: ActionHandler }>();
+  private readonly forms = new Map<string, { command: CommandDefinition; handler: FormHandler }>();
+
+  constructor(
+    definitions: CommandDefinition[],
+    private readonly log: ErrorLog,
+  ) {
+    for (const def of definitions) {
+      this.commands.set(def.name, def);
+      for (const [id, handler] of Object.entries(def.actions ?? {})) this.actions.set(id, { command: def, handler });
+      for (const [id, handler] of Object.entries(def.forms ?? {})) this.forms.set(id, { command: def, handler });
+    }
+  }
+
+  list(): CommandDefinition[] {
+    return [...this.commands.values()];
+  }
+
+  /**
+   * Runs a typed command: `/checkin Acme call …`, `checkin Acme call …` (Teams),
+   * or `/tenure checkin Acme call …`. Always answers with at least one message.
+   */
+  async run(ctx: CommandContext, input: string): Promise<Reply> {
+    let command: CommandDefinition | undefined;
+    try {
+      const tokens = tokenize(input);
+      let first = tokens[0]?.text.replace(/^\//, '').toLowerCase() ?? '';
+      let rest = tokens.slice(1);
+      if (first === 'tenure') {
+        first = rest[0]?.text.replace(/^\//, '').toLowerCase() ?? '';
+        rest = rest.slice(1);
+      }
+      if (first === '' || HELP_WORDS.has(first)) return { messages: [this.overview()] };
+      command = this.commands.get(first);
+      if (!command) {
+        const close = closeMatches(first, [...this.commands.keys()], 2);
+        throw new UserError(`There is no command "${first}".`, {
+          hint: close.length > 0 ? `Did you mean ${close.map((c) => `/${c}`).join(' or ')}?` : 'Type /tenure help for every command.',
+        });
+      }
+      const wantsHelp =
+        rest.length > 0 &&
+        !rest[0]!.quoted &&
+        (HELP_WORDS.has(rest[0]!.text.toLowerCase()) || (rest.length === 2 && !rest[1]!.quoted && HELP_WORDS.has(rest[1]!.text.toLowerCase())));
+      if (wantsHelp) return { messages: [this.usage(command)] };
+      return await command.run(ctx, rest);
+    } catch (err) {
+      return { messages: [this.failure(err, command, { input, ctx })] };
+    }
+  }
+
+  /** A button press: `id` names the action, `value` is what the button carried. */
+  async press(ctx: CommandContext, id: string, value: string): Promise<Reply> {
+    const entry = this.actions.get(id);
+    try {
+      if (!entry) throw new UserError('That button is no longer available. Run the command again.');
+      return await entry.handler(ctx, value);
+    } catch (err) {
+      return { messages: [this.failure(err, entry?.command, { action: id, ctx })] };
+    }
+  }
+
+  /** A form submission. Field errors go back to the form; nothing is saved until it is valid. */
+  async submit(ctx: CommandContext, formId: string, values: Record<string, string>, state: Record<string, string> = {}): Promise<FormSubmission> {
+    const entry = this.forms.get(formId);
+    try {
+      if (!entry) throw new UserError('That form is no longer available. Run the command again.');
+      return await entry.handler(ctx, values, state);
+    } catch (err) {
+      return { ok: true, reply: { messages: [this.failure(err, entry?.command, { form: formId, ctx })] } };
+    }
+  }
+
+  usage(command: CommandDefinition): Message {
+    return usageMessage(`/${command.name}`, command.summary, command.usage, command.examples);
+  }
+
+  overview(): Message {
+    const blocks = [
+      text('**Tenure** keeps your customer-success practice in chat. Commands:'),
+      ...this.list().map((c) => text([`**/${c.name}** — ${c.summary}`, ...c.usage.map((u) => `  \`${u}\``)].join('\n'))),
+      context('Type help after any command for its usage and examples, e.g. /checkin help. Every command also works as /tenure <command> ….'),
+    ];
+    return message('Tenure commands', blocks);
+  }
+
+  private failure(err: unknown, command: CommandDefinition | undefined, where: { ctx: CommandContext } & Record<string, unknown>): Message {
+    if (err instanceof UserError) {
+      const usage = err.details.usage ?? (command ? command.usage[0] : undefined);
+      const example = err.details.example ?? (command ? command.examples[0] : undefined);
+      const blocks = [text(`⚠️ ${err.message}`)];
+      if (err.details.hint) blocks.push(text(err.details.hint));
+      if (usage) blocks.push(context(`Usage: \`${usage}\``));
+      if (example) blocks.push(context(`Example: \`${example}\``));
+      return message(err.message, blocks, { tone: 'error' });
+    }
+    if (err instanceof UnavailableError) return message(err.message, [text(`⚠️ ${err.message}`)], { tone: 'error' });
+    const id = errorId();
+    const { ctx, ...rest } = where;
+    this.log.error(
+      { err, errorId: id, workspaceId: ctx.workspace.id, userId: ctx.user.id, channelId: ctx.channel.id, command: command?.name, ...rest },
+      'command failed',
+    );
+    const sorry = `Sorry, something went wrong on our side (error id ${id}). Nothing you typed was lost: please try again, and quote the id if it keeps happening.`;
+    return message(sorry, [text(sorry)], { tone: 'error' });
+  }
+}
+
+export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand];
+
+export function createRegistry(log: ErrorLog): Registry {
+  return new Registry(COMMANDS, log);
+}

@@ -1,0 +1,152 @@
+// Opens the database: PostgreSQL through postgres.js when a URL is given, else the
+// embedded PGlite in a data directory. Both get the same Drizzle API (`Db`), the
+// same migrations, and a `close()` that must run on shutdown.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { acquireDataDirLock, type DataDirLock } from './lock.js';
+import * as schema from './schema.js';
+
+/** The database or an open transaction: data functions take either. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' };
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** Answers when the server (or PGlite) can run a query: used by /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+// Any constant works as long as every replica uses the same one.
+const MIGRATION_LOCK_KEY = 7_314_159_265;
+
+/**
+ * Rows of a raw query. Drizzle's execute() returns an array on postgres.js and
+ * `{ rows }` on PGlite; this is the one place that knows.
+ */
+export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export interface OpenOptions {
+  /** Run migrations before returning (default true). */
+  migrate?: boolean;
+  /** Called with PostgreSQL NOTICE messages; by default they are dropped. */
+  onNotice?: (message: string) => void;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  const database = target.kind === 'postgres' ? await openPostgres(target.url, options) : await openPglite(target);
+  if (options.migrate !== false) {
+    try {
+      await runMigrations(database);
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+  }
+  return database;
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database & { client: postgres.Sql }> {
+  const client = postgres(url, {
+    max: 10,
+    onnotice: (n) => options.onNotice?.(String(n.message)),
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    client,
+    async ping() {
+      await client`select 1`;
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' }): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  let client: PGlite;
+  if (target.kind === 'pglite') {
+    const dataDir = path.resolve(target.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    // PGlite has no lock of its own: two processes on one directory corrupt it.
+    lock = acquireDataDirLock(dataDir);
+    try {
+      client = await PGlite.create(path.join(dataDir, 'pgdata'));
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  } else {
+    client = await PGlite.create();
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  let closed = false;
+  return {
+    db,
+    kind: 'pglite',
+    async ping() {
+      if (closed) throw new Error('database is closed');
+      await client.query('select 1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+/**
+ * Applies db/migrations. On PostgreSQL the Drizzle migrator takes no lock, so
+ * replicas starting together serialize on a session-level advisory lock held on
+ * one reserved connection for the whole run.
+ */
+export async function runMigrations(database: Database): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_DIR };
+  if (database.kind === 'pglite') {
+    await migratePglite(database.db as never, config);
+    return;
+  }
+  const client = (database as Database & { client: postgres.Sql }).client;
+  const reserved = await client.reserve();
+  try {
+    await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    try {
+      await migratePostgres(database.db as never, config);
+    } finally {
+      await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    }
+  } finally {
+    reserved.release();
+  }
+}
+
+/** `now()` as the database sees it; handy for checking a connection end to end. */
+export async function databaseNow(db: Db): Promise<Date> {
+  const [row] = await queryRows<{ now: string | Date }>(db, sql`select now() as now`);
+  return new Date(row!.now);
+}

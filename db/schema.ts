@@ -1,0 +1,423 @@
+// The whole domain's tables, one source for PGlite and PostgreSQL. Later features
+// add behaviour on these tables, not new ones. Every row carries workspace_id: a
+// Slack team, a Teams tenant and the local console are each a workspace.
+// Money is integer cents (bigint read as a JS number: safe to 2^53 cents).
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const PLATFORMS = ['slack', 'teams', 'console'] as const;
+export const USER_ROLES = ['admin', 'member'] as const;
+export const LIFECYCLE_STAGES = ['land', 'onboard', 'adopt', 'expand', 'renew', 'churned'] as const;
+export const CONTACT_ROLES = ['program_manager', 'executive_sponsor', 'technical_contact'] as const;
+export const CHECKIN_TYPES = ['call', 'meeting', 'email', 'qbr', 'kickoff', 'review', 'other'] as const;
+export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
+export const TICKET_SEVERITIES = ['critical', 'major', 'minor', 'cosmetic'] as const;
+export const TICKET_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export const SURVEY_KINDS = ['nps', 'csat'] as const;
+export const SURVEY_STATUSES = ['open', 'closed'] as const;
+export const RENEWAL_OUTCOMES = ['renewed', 'expanded', 'downgraded', 'churned'] as const;
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const cents = (name: string) => bigint(name, { mode: 'number' });
+const workspaceRef = () =>
+  uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' });
+
+/** A tenant: one Slack team, one Teams tenant, or the local console. */
+export const workspaces = pgTable(
+  'workspaces',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    timezone: text('timezone').notNull().default('UTC'),
+    currency: text('currency').notNull().default('USD'),
+    /** Tunables later features read: health weights, cadence mode, business hours, survey fatigue… */
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    active: boolean('active').notNull().default(true),
+    seededAt: timestamp('seeded_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('workspaces_platform_external_uq').on(t.platform, t.externalId)],
+);
+
+/** Per-workspace counters for short ids (#42): one row per (workspace, name). */
+export const sequences = pgTable(
+  'sequences',
+  {
+    workspaceId: workspaceRef(),
+    name: text('name').notNull(),
+    value: integer('value').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.name] })],
+);
+
+/** Platform installations (Slack OAuth installs); tokens live here, never in logs. */
+export const installations = pgTable(
+  'installations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
+    enterpriseId: text('enterprise_id'),
+    teamId: text('team_id'),
+    installerUserId: text('installer_user_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    installedAt: timestamp('installed_at', { withTimezone: true }).notNull().defaultNow(),
+    uninstalledAt: timestamp('uninstalled_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('installations_platform_team_uq').on(t.platform, t.enterpriseId, t.teamId)],
+);
+
+/** Where to post proactively (Teams conversation references, console channels). */
+export const conversationRefs = pgTable(
+  'conversation_refs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
+    conversationId: text('conversation_id').notNull(),
+    scope: text('scope', { enum: ['team', 'groupChat', 'personal', 'channel'] }).notNull(),
+    reference: jsonb('reference').$type<Record<string, unknown>>().notNull(),
+    active: boolean('active').notNull().default(true),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('conversation_refs_uq').on(t.workspaceId, t.platform, t.conversationId)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    platformUserId: text('platform_user_id').notNull(),
+    displayName: text('display_name').notNull(),
+    email: text('email'),
+    role: text('role', { enum: USER_ROLES }).notNull().default('member'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_workspace_platform_uq').on(t.workspaceId, t.platformUserId)],
+);
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    name: text('name').notNull(),
+    externalId: text('external_id'),
+    arrCents: cents('arr_cents'),
+    contractStart: date('contract_start'),
+    renewalDate: date('renewal_date'),
+    stage: text('stage', { enum: LIFECYCLE_STAGES }).notNull().default('land'),
+    tier: text('tier'),
+    licensedUsers: integer('licensed_users'),
+    activeUsers: integer('active_users'),
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+    kickoffDate: date('kickoff_date'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('accounts_workspace_name_uq').on(t.workspaceId, sql`lower(${t.name})`),
+    uniqueIndex('accounts_workspace_external_uq').on(t.workspaceId, t.externalId),
+    index('accounts_workspace_renewal_idx').on(t.workspaceId, t.renewalDate),
+  ],
+);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    email: text('email'),
+    role: text('role', { enum: CONTACT_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('contacts_account_idx').on(t.workspaceId, t.accountId)],
+);
+
+/** A chat channel linked to an account: alerts and surveys for the account go there. */
+export const accountChannels = pgTable(
+  'account_channels',
+  {
+    workspaceId: workspaceRef(),
+    channelId: text('channel_id').notNull(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    channelName: text('channel_name'),
+    linkedByUserId: uuid('linked_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.channelId] }),
+    index('account_channels_account_idx').on(t.workspaceId, t.accountId),
+  ],
+);
+
+export const checkins = pgTable(
+  'checkins',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    type: text('type', { enum: CHECKIN_TYPES }).notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    notes: text('notes').notNull(),
+    sentiment: text('sentiment', { enum: SENTIMENTS }).notNull().default('neutral'),
+    nextStepDate: date('next_step_date'),
+    channelId: text('channel_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('checkins_account_time_idx').on(t.workspaceId, t.accountId, t.occurredAt)],
+);
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    number: integer('number').notNull(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    severity: text('severity', { enum: TICKET_SEVERITIES }).notNull(),
+    title: text('title').notNull(),
+    technology: text('technology'),
+    status: text('status', { enum: TICKET_STATUSES }).notNull().default('open'),
+    openedByUserId: uuid('opened_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    slaDueAt: timestamp('sla_due_at', { withTimezone: true }).notNull(),
+    firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
+    firstResponseByUserId: uuid('first_response_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolvedByUserId: uuid('resolved_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    resolutionNote: text('resolution_note'),
+    channelId: text('channel_id'),
+  },
+  (t) => [
+    uniqueIndex('tickets_workspace_number_uq').on(t.workspaceId, t.number),
+    index('tickets_account_status_idx').on(t.workspaceId, t.accountId, t.status),
+  ],
+);
+
+/** A ticket's history: opened, acknowledged, resolved, reopened, alerted. */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    note: text('note'),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.at)],
+);
+
+export const surveys = pgTable(
+  'surveys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    number: integer('number').notNull(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: SURVEY_KINDS }).notNull(),
+    channelId: text('channel_id'),
+    /** Where the survey message lives on its platform (Slack ts, Teams activity id), to update its tally. */
+    messageRef: jsonb('message_ref').$type<Record<string, unknown>>(),
+    anonymous: boolean('anonymous').notNull().default(false),
+    status: text('status', { enum: SURVEY_STATUSES }).notNull().default('open'),
+    openedByUserId: uuid('opened_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('surveys_workspace_number_uq').on(t.workspaceId, t.number),
+    index('surveys_account_idx').on(t.workspaceId, t.accountId, t.openedAt),
+  ],
+);
+
+/**
+ * One row per respondent per question. respondent_key is the platform user id, or
+ * for anonymous surveys a keyed hash of it (so one answer per person, no identity).
+ */
+export const surveyResponses = pgTable(
+  'survey_responses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    respondentKey: text('respondent_key').notNull(),
+    respondentUserId: uuid('respondent_user_id').references(() => users.id, { onDelete: 'set null' }),
+    question: text('question').notNull(),
+    score: integer('score'),
+    reason: text('reason'),
+    answeredAt: timestamp('answered_at', { withTimezone: true }).notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('survey_responses_uq').on(t.surveyId, t.respondentKey, t.question),
+    index('survey_responses_workspace_idx').on(t.workspaceId, t.answeredAt),
+  ],
+);
+
+export const usageReadings = pgTable(
+  'usage_readings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+    activeUsers: integer('active_users'),
+    licensedUsers: integer('licensed_users'),
+    spendCents: cents('spend_cents'),
+    forecastCents: cents('forecast_cents'),
+    source: text('source').notNull().default('chat'),
+  },
+  (t) => [index('usage_account_time_idx').on(t.workspaceId, t.accountId, t.recordedAt)],
+);
+
+/** One snapshot per account per day (in the workspace's zone): the trend line. */
+export const healthSnapshots = pgTable(
+  'health_snapshots',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    day: date('day').notNull(),
+    score: integer('score').notNull(),
+    band: text('band', { enum: ['green', 'yellow', 'red'] }).notNull(),
+    components: jsonb('components').$type<Record<string, unknown>>().notNull(),
+    drivers: jsonb('drivers').$type<string[]>().notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('health_snapshots_account_day_uq').on(t.workspaceId, t.accountId, t.day)],
+);
+
+export const renewalOutcomes = pgTable(
+  'renewal_outcomes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    renewalDate: date('renewal_date'),
+    outcome: text('outcome', { enum: RENEWAL_OUTCOMES }).notNull(),
+    reasonCode: text('reason_code'),
+    arrBeforeCents: cents('arr_before_cents'),
+    arrAfterCents: cents('arr_after_cents'),
+    npsAtRenewal: integer('nps_at_renewal'),
+    csatAtRenewal: integer('csat_at_renewal_x100'),
+    recordedByUserId: uuid('recorded_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('renewal_outcomes_account_idx').on(t.workspaceId, t.accountId, t.recordedAt)],
+);
+
+/** Per-channel settings: the weekly digest's schedule and the channel's time zone. */
+export const channelSettings = pgTable(
+  'channel_settings',
+  {
+    workspaceId: workspaceRef(),
+    channelId: text('channel_id').notNull(),
+    timezone: text('timezone'),
+    digestDay: text('digest_day', { enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }),
+    digestTime: text('digest_time'),
+    digestEnabled: boolean('digest_enabled').notNull().default(false),
+    isAlertChannel: boolean('is_alert_channel').notNull().default(false),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.channelId] })],
+);
+
+/**
+ * The job ledger: (job name, period key) is unique, so a scheduled run or a
+ * one-off alert happens once across replicas whatever the cron ticks do.
+ */
+export const jobRuns = pgTable(
+  'job_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
+    jobName: text('job_name').notNull(),
+    periodKey: text('period_key').notNull(),
+    status: text('status', { enum: ['running', 'done', 'failed'] }).notNull().default('running'),
+    owner: text('owner'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+  },
+  (t) => [uniqueIndex('job_runs_name_period_uq').on(t.jobName, t.periodKey)],
+);
+
+/** Who changed what: before and after of every change, for /account history. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    actorLabel: text('actor_label'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    action: text('action').notNull(),
+    before: jsonb('before').$type<Record<string, unknown>>(),
+    after: jsonb('after').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_entity_idx').on(t.workspaceId, t.entityType, t.entityId, t.at)],
+);
+
+/** Ingest API idempotency: the first response to a key is replayed for repeats. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    workspaceId: workspaceRef(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code').notNull(),
+    response: jsonb('response').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
+);

@@ -1,0 +1,280 @@
+// Accounts: the customers a partner manages. Names are unique per workspace
+// regardless of case; lookups by name answer unknown names with close matches.
+import { and, asc, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Db } from '../../db/client.js';
+import { accountChannels, accounts, checkins, surveyResponses, surveys, tickets, users } from '../../db/schema.js';
+import { changedFields, recordAudit } from './audit.js';
+import { UserError } from './errors.js';
+import { closeMatches } from './names.js';
+
+export type Account = typeof accounts.$inferSelect;
+export type LifecycleStage = Account['stage'];
+export type TicketSeverity = (typeof tickets.$inferSelect)['severity'];
+
+/** The fields a person can set on an account. */
+export interface AccountFields {
+  name?: string;
+  externalId?: string | null;
+  arrCents?: number | null;
+  contractStart?: string | null;
+  renewalDate?: string | null;
+  stage?: LifecycleStage;
+  tier?: string | null;
+  licensedUsers?: number | null;
+  activeUsers?: number | null;
+  ownerUserId?: string | null;
+  kickoffDate?: string | null;
+}
+
+export interface Actor {
+  userId: string | null;
+  now: Date;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
+function duplicateName(name: string): UserError {
+  return new UserError(`An account named "${name}" already exists.`, {
+    hint: `Change its fields with /account set "${name}" key=value, or pick another name.`,
+  });
+}
+
+export async function findAccountByName(db: Db, workspaceId: string, name: string): Promise<Account | undefined> {
+  const [row] = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.workspaceId, workspaceId), sql`lower(${accounts.name}) = lower(${name.trim()})`));
+  return row;
+}
+
+export async function getAccount(db: Db, workspaceId: string, accountId: string): Promise<Account | undefined> {
+  const [row] = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.workspaceId, workspaceId), eq(accounts.id, accountId)));
+  return row;
+}
+
+export async function accountNames(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = await db
+    .select({ name: accounts.name })
+    .from(accounts)
+    .where(eq(accounts.workspaceId, workspaceId))
+    .orderBy(asc(sql`lower(${accounts.name})`));
+  return rows.map((r) => r.name);
+}
+
+/** The account with this name, or a UserError listing the closest names. */
+export async function resolveAccount(db: Db, workspaceId: string, name: string): Promise<Account> {
+  const found = await findAccountByName(db, workspaceId, name);
+  if (found) return found;
+  const names = await accountNames(db, workspaceId);
+  const close = closeMatches(name, names);
+  const hint =
+    close.length > 0
+      ? `Did you mean ${close.map((n) => `"${n}"`).join(', ')}?`
+      : names.length > 0
+        ? 'See /account list for every account.'
+        : 'There are no accounts yet: add one with /account add "Acme Corp".';
+  throw new UserError(`No account named "${name}".`, { hint });
+}
+
+export async function createAccount(
+  db: Db,
+  workspaceId: string,
+  fields: AccountFields & { name: string },
+  actor: Actor,
+): Promise<Account> {
+  if (await findAccountByName(db, workspaceId, fields.name)) throw duplicateName(fields.name);
+  let row: Account | undefined;
+  try {
+    [row] = await db
+      .insert(accounts)
+      .values({ ...fields, workspaceId, createdAt: actor.now, updatedAt: actor.now })
+      .returning();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw duplicateName(fields.name);
+    throw err;
+  }
+  await recordAudit(db, workspaceId, {
+    actorUserId: actor.userId,
+    at: actor.now,
+    entityType: 'account',
+    entityId: row!.id,
+    action: 'create',
+    after: auditable(row!),
+  });
+  return row!;
+}
+
+export async function updateAccount(
+  db: Db,
+  workspaceId: string,
+  accountId: string,
+  patch: AccountFields,
+  actor: Actor,
+): Promise<{ before: Account; after: Account; changed: string[] }> {
+  const before = await getAccount(db, workspaceId, accountId);
+  if (!before) throw new UserError('That account no longer exists.');
+  if (patch.name !== undefined && patch.name.toLowerCase() !== before.name.toLowerCase()) {
+    if (await findAccountByName(db, workspaceId, patch.name)) throw duplicateName(patch.name);
+  }
+  let after: Account | undefined;
+  try {
+    [after] = await db
+      .update(accounts)
+      .set({ ...patch, updatedAt: actor.now })
+      .where(and(eq(accounts.workspaceId, workspaceId), eq(accounts.id, accountId)))
+      .returning();
+  } catch (err) {
+    if (isUniqueViolation(err) && patch.name) throw duplicateName(patch.name);
+    throw err;
+  }
+  const diff = changedFields(auditable(before), auditable(after!));
+  if (Object.keys(diff.after).length > 0) {
+    await recordAudit(db, workspaceId, {
+      actorUserId: actor.userId,
+      at: actor.now,
+      entityType: 'account',
+      entityId: accountId,
+      action: 'update',
+      before: diff.before,
+      after: diff.after,
+    });
+  }
+  return { before, after: after!, changed: Object.keys(diff.after) };
+}
+
+function auditable(account: Account): Record<string, unknown> {
+  const { createdAt: _c, updatedAt: _u, workspaceId: _w, ...rest } = account;
+  return rest;
+}
+
+export interface AccountListEntry extends Account {
+  ownerName: string | null;
+}
+
+export async function listAccounts(db: Db, workspaceId: string): Promise<AccountListEntry[]> {
+  const rows = await db
+    .select({ account: accounts, ownerName: users.displayName })
+    .from(accounts)
+    .leftJoin(users, eq(users.id, accounts.ownerUserId))
+    .where(eq(accounts.workspaceId, workspaceId))
+    .orderBy(asc(sql`lower(${accounts.name})`));
+  return rows.map((r) => ({ ...r.account, ownerName: r.ownerName }));
+}
+
+/** Links a channel to an account (a channel serves one account; relinking moves it). */
+export async function linkChannel(
+  db: Db,
+  workspaceId: string,
+  input: { accountId: string; channelId: string; channelName?: string },
+  actor: Actor,
+): Promise<{ previousAccountId: string | null }> {
+  const [existing] = await db
+    .select()
+    .from(accountChannels)
+    .where(and(eq(accountChannels.workspaceId, workspaceId), eq(accountChannels.channelId, input.channelId)));
+  await db
+    .insert(accountChannels)
+    .values({
+      workspaceId,
+      channelId: input.channelId,
+      accountId: input.accountId,
+      channelName: input.channelName ?? null,
+      linkedByUserId: actor.userId,
+      linkedAt: actor.now,
+    })
+    .onConflictDoUpdate({
+      target: [accountChannels.workspaceId, accountChannels.channelId],
+      set: { accountId: input.accountId, channelName: input.channelName ?? null, linkedByUserId: actor.userId, linkedAt: actor.now },
+    });
+  await recordAudit(db, workspaceId, {
+    actorUserId: actor.userId,
+    at: actor.now,
+    entityType: 'account',
+    entityId: input.accountId,
+    action: 'link-channel',
+    before: existing ? { channelId: existing.channelId, accountId: existing.accountId } : null,
+    after: { channelId: input.channelId, accountId: input.accountId },
+  });
+  return { previousAccountId: existing && existing.accountId !== input.accountId ? existing.accountId : null };
+}
+
+export async function linkedChannels(db: Db, workspaceId: string, accountId: string): Promise<{ channelId: string; channelName: string | null }[]> {
+  return db
+    .select({ channelId: accountChannels.channelId, channelName: accountChannels.channelName })
+    .from(accountChannels)
+    .where(and(eq(accountChannels.workspaceId, workspaceId), eq(accountChannels.accountId, accountId)))
+    .orderBy(asc(accountChannels.linkedAt));
+}
+
+export async function accountForChannel(db: Db, workspaceId: string, channelId: string): Promise<Account | undefined> {
+  const [row] = await db
+    .select({ account: accounts })
+    .from(accountChannels)
+    .innerJoin(accounts, eq(accounts.id, accountChannels.accountId))
+    .where(and(eq(accountChannels.workspaceId, workspaceId), eq(accountChannels.channelId, channelId)));
+  return row?.account;
+}
+
+export interface AccountActivity {
+  lastTouch: { at: Date; type: string } | null;
+  openTickets: Partial<Record<TicketSeverity, number>>;
+  /** NPS answers (0–10) of the window, for a true NPS. */
+  npsScores: number[];
+}
+
+/**
+ * Last touch, open tickets by severity and recent NPS answers for many accounts
+ * at once: three grouped queries, whatever the number of accounts.
+ */
+export async function accountActivity(
+  db: Db,
+  workspaceId: string,
+  accountIds: string[],
+  options: { now: Date; npsWindowDays?: number },
+): Promise<Map<string, AccountActivity>> {
+  const result = new Map<string, AccountActivity>();
+  if (accountIds.length === 0) return result;
+  for (const id of accountIds) result.set(id, { lastTouch: null, openTickets: {}, npsScores: [] });
+  // For a whole portfolio a workspace-wide scan beats a huge IN list (and its parameter limit).
+  const only = (column: AnyPgColumn) => (accountIds.length > 500 ? undefined : inArray(column, accountIds));
+
+  const touches = await db
+    .selectDistinctOn([checkins.accountId], { accountId: checkins.accountId, at: checkins.occurredAt, type: checkins.type })
+    .from(checkins)
+    .where(and(eq(checkins.workspaceId, workspaceId), only(checkins.accountId)))
+    .orderBy(checkins.accountId, desc(checkins.occurredAt));
+  for (const t of touches) if (result.has(t.accountId)) result.get(t.accountId)!.lastTouch = { at: t.at, type: t.type };
+
+  const open = await db
+    .select({ accountId: tickets.accountId, severity: tickets.severity, count: sql<number>`count(*)::int` })
+    .from(tickets)
+    .where(and(eq(tickets.workspaceId, workspaceId), only(tickets.accountId), ne(tickets.status, 'resolved')))
+    .groupBy(tickets.accountId, tickets.severity);
+  for (const o of open) if (result.has(o.accountId)) result.get(o.accountId)!.openTickets[o.severity] = Number(o.count);
+
+  const since = new Date(options.now.getTime() - (options.npsWindowDays ?? 180) * 86_400_000);
+  const answers = await db
+    .select({ accountId: surveys.accountId, score: surveyResponses.score })
+    .from(surveyResponses)
+    .innerJoin(surveys, eq(surveys.id, surveyResponses.surveyId))
+    .where(
+      and(
+        eq(surveyResponses.workspaceId, workspaceId),
+        eq(surveys.kind, 'nps'),
+        eq(surveyResponses.question, 'nps'),
+        only(surveys.accountId),
+        gte(surveyResponses.answeredAt, since),
+      ),
+    );
+  for (const a of answers) if (a.score !== null && result.has(a.accountId)) result.get(a.accountId)!.npsScores.push(a.score);
+  return result;
+}

@@ -1,0 +1,88 @@
+// Workspaces (tenants) and their users. Adapters call these to turn a platform's
+// team/tenant and user ids into rows; everything after that carries the ids.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { sequences, users, workspaces } from '../../db/schema.js';
+
+export type Workspace = typeof workspaces.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Platform = Workspace['platform'];
+
+export async function ensureWorkspace(
+  db: Db,
+  input: { platform: Platform; externalId: string; name: string; timezone: string },
+): Promise<Workspace> {
+  const [existing] = await db
+    .select()
+    .from(workspaces)
+    .where(and(eq(workspaces.platform, input.platform), eq(workspaces.externalId, input.externalId)));
+  if (existing) return existing;
+  await db
+    .insert(workspaces)
+    .values({ platform: input.platform, externalId: input.externalId, name: input.name, timezone: input.timezone })
+    .onConflictDoNothing();
+  const [row] = await db
+    .select()
+    .from(workspaces)
+    .where(and(eq(workspaces.platform, input.platform), eq(workspaces.externalId, input.externalId)));
+  return row!;
+}
+
+/** Finds or creates the user; a changed display name is kept up to date. */
+export async function ensureUser(
+  db: Db,
+  workspaceId: string,
+  input: { platformUserId: string; displayName: string; role?: User['role'] },
+): Promise<User> {
+  const [row] = await db
+    .insert(users)
+    .values({ workspaceId, platformUserId: input.platformUserId, displayName: input.displayName, role: input.role ?? 'member' })
+    .onConflictDoUpdate({
+      target: [users.workspaceId, users.platformUserId],
+      set: { displayName: input.displayName },
+    })
+    .returning();
+  return row!;
+}
+
+export async function findUserByPlatformId(db: Db, workspaceId: string, platformUserId: string): Promise<User | undefined> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), eq(users.platformUserId, platformUserId)));
+  return row;
+}
+
+/** A plain `@name`: matches a display name or platform id, case-insensitively. */
+export async function findUserByName(db: Db, workspaceId: string, name: string): Promise<User | undefined> {
+  const folded = name.toLowerCase();
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(
+      and(
+        eq(users.workspaceId, workspaceId),
+        sql`(lower(${users.displayName}) = ${folded} or lower(${users.platformUserId}) = ${folded})`,
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+export async function getUser(db: Db, workspaceId: string, userId: string): Promise<User | undefined> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), eq(users.id, userId)));
+  return row;
+}
+
+/** The next short id (#1, #2, …) of a kind, counted per workspace; safe under concurrency. */
+export async function nextNumber(db: Db, workspaceId: string, name: 'ticket' | 'survey'): Promise<number> {
+  const [row] = await db
+    .insert(sequences)
+    .values({ workspaceId, name, value: 1 })
+    .onConflictDoUpdate({ target: [sequences.workspaceId, sequences.name], set: { value: sql`${sequences.value} + 1` } })
+    .returning({ value: sequences.value });
+  return row!.value;
+}

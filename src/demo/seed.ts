@@ -1,0 +1,281 @@
+// The demo workspace for local mode: a dozen accounts across the lifecycle with
+// six months of check-ins, tickets, usage readings, surveys and a renewal outcome,
+// so every feature has something to show on first start. Deterministic for a
+// given `now`; seeded once (the workspace's seeded_at marks it, under a row lock).
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import {
+  accountChannels,
+  accounts,
+  checkins,
+  contacts,
+  renewalOutcomes,
+  sequences,
+  surveyResponses,
+  surveys,
+  ticketEvents,
+  tickets,
+  usageReadings,
+  users,
+  workspaces,
+} from '../../db/schema.js';
+import { DEFAULT_BUSINESS_HOURS, slaDueAt, type Severity } from '../core/sla.js';
+import { addDays, localDate, zonedInstant } from '../core/time.js';
+import { DEMO_ACCOUNTS, DEMO_USERS, NOTES, TICKET_TITLES, type DemoAccount } from './demo-data.js';
+
+/** A small deterministic PRNG (mulberry32): the same demo for the same seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SeedResult {
+  accounts: number;
+  checkins: number;
+  tickets: number;
+  surveys: number;
+}
+
+/** Seeds the workspace unless it has been seeded before; returns what it added, or null. */
+export async function seedDemoWorkspace(db: Db, workspaceId: string, now: Date): Promise<SeedResult | null> {
+  return db.transaction(async (tx) => {
+    const [ws] = await tx
+      .select({ seededAt: workspaces.seededAt, timezone: workspaces.timezone })
+      .from(workspaces)
+      .where(eq(workspaces.id, workspaceId))
+      .for('update');
+    if (!ws || ws.seededAt) return null;
+    const result = await seed(tx as unknown as Db, workspaceId, now, ws.timezone);
+    await tx.update(workspaces).set({ seededAt: now }).where(eq(workspaces.id, workspaceId));
+    return result;
+  });
+}
+
+async function seed(db: Db, workspaceId: string, now: Date, timezone: string): Promise<SeedResult> {
+  const random = prng(20261123);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const today = localDate(now, timezone);
+  const at = (daysAgo: number, hour = 10) => zonedInstant(addDays(today, -daysAgo), `${String(hour).padStart(2, '0')}:${String(Math.floor(random() * 4) * 15).padStart(2, '0')}`, timezone);
+  const hours = { ...DEFAULT_BUSINESS_HOURS, timezone };
+
+  const userRows = await db
+    .insert(users)
+    .values(DEMO_USERS.map((u) => ({ workspaceId, platformUserId: u.id, displayName: u.name, role: u.role })))
+    .onConflictDoUpdate({ target: [users.workspaceId, users.platformUserId], set: { role: sql`excluded.role` } })
+    .returning();
+  const userId = (name: string) => userRows.find((u) => u.platformUserId === name)!.id;
+
+  const counts: SeedResult = { accounts: 0, checkins: 0, tickets: 0, surveys: 0 };
+  let ticketNumber = 0;
+  let surveyNumber = 0;
+
+  for (const demo of DEMO_ACCOUNTS) {
+    const [account] = await db
+      .insert(accounts)
+      .values({
+        workspaceId,
+        name: demo.name,
+        externalId: demo.externalId,
+        arrCents: demo.arr * 100,
+        contractStart: addDays(today, -demo.contractStartDaysAgo),
+        renewalDate: addDays(today, demo.renewalInDays),
+        stage: demo.stage,
+        tier: demo.tier,
+        licensedUsers: demo.licensed,
+        activeUsers: demo.active,
+        ownerUserId: userId(demo.owner),
+        kickoffDate: addDays(today, -demo.kickoffDaysAgo),
+        createdAt: at(Math.min(demo.contractStartDaysAgo, 200)),
+        updatedAt: now,
+      })
+      .returning();
+    const accountId = account!.id;
+    counts.accounts++;
+
+    await db.insert(contacts).values([
+      { workspaceId, accountId, name: demo.contacts[0], email: emailFor(demo.contacts[0], demo.domain), role: 'program_manager' as const },
+      { workspaceId, accountId, name: demo.contacts[1], email: emailFor(demo.contacts[1], demo.domain), role: 'executive_sponsor' as const },
+      { workspaceId, accountId, name: demo.contacts[2], email: emailFor(demo.contacts[2], demo.domain), role: 'technical_contact' as const },
+    ]);
+    if (demo.channel) {
+      await db.insert(accountChannels).values({ workspaceId, channelId: demo.channel, channelName: demo.channel, accountId, linkedByUserId: userId(demo.owner), linkedAt: at(150) });
+    }
+
+    // Touches every `touchEveryDays` (jittered) from six months ago, stopping at lastTouchDaysAgo.
+    const touches = [];
+    for (let d = Math.min(180, demo.kickoffDaysAgo); d >= demo.lastTouchDaysAgo; d -= Math.max(3, Math.round(demo.touchEveryDays * (0.7 + random() * 0.6)))) {
+      touches.push(d);
+    }
+    if (touches[touches.length - 1] !== demo.lastTouchDaysAgo && demo.lastTouchDaysAgo <= 180) touches.push(demo.lastTouchDaysAgo);
+    const checkinRows = touches.map((daysAgo, i) => {
+      const type = i === 0 && demo.kickoffDaysAgo <= 180 ? ('kickoff' as const) : pick(['call', 'call', 'meeting', 'email', 'review', 'qbr'] as const);
+      const sentiment = random() < demo.positiveShare ? ('positive' as const) : random() < 0.7 ? ('neutral' as const) : ('negative' as const);
+      return {
+        workspaceId,
+        accountId,
+        userId: userId(demo.owner),
+        type,
+        occurredAt: at(daysAgo, 9 + Math.floor(random() * 7)),
+        notes: type === 'kickoff' ? 'Kickoff meeting: agreed success objectives, contacts and the onboarding plan.' : pick(NOTES),
+        sentiment,
+        nextStepDate: null,
+        channelId: demo.channel ?? 'general',
+        createdAt: at(daysAgo),
+      };
+    });
+    if (checkinRows.length > 0) await db.insert(checkins).values(checkinRows);
+    counts.checkins += checkinRows.length;
+
+    // Tickets: resolved history plus the open ones the demo story needs.
+    for (const t of ticketPlan(demo, random)) {
+      ticketNumber++;
+      const openedAt = at(t.daysAgo, 8 + Math.floor(random() * 9));
+      const due = slaDueAt(openedAt, t.severity, hours);
+      const responded = t.status === 'open' ? null : new Date(openedAt.getTime() + (t.metSla ? 0.5 : 1.6) * (due.getTime() - openedAt.getTime()));
+      const resolved = t.status === 'resolved' ? new Date(responded!.getTime() + (2 + random() * 30) * 3_600_000) : null;
+      const [ticket] = await db
+        .insert(tickets)
+        .values({
+          workspaceId,
+          number: ticketNumber,
+          accountId,
+          severity: t.severity,
+          title: pick(TICKET_TITLES[t.severity]),
+          technology: pick(['backup', 'identity', 'networking', 'compute', 'storage', 'monitoring']),
+          status: t.status,
+          openedByUserId: userId(demo.owner),
+          openedAt,
+          slaDueAt: due,
+          firstResponseAt: responded,
+          firstResponseByUserId: responded ? userId(demo.owner) : null,
+          resolvedAt: resolved,
+          resolvedByUserId: resolved ? userId(demo.owner) : null,
+          resolutionNote: resolved ? 'Fixed and confirmed with the customer.' : null,
+          channelId: demo.channel ?? null,
+        })
+        .returning();
+      const events = [{ workspaceId, ticketId: ticket!.id, kind: 'opened', at: openedAt, userId: userId(demo.owner), note: null }];
+      if (responded) events.push({ workspaceId, ticketId: ticket!.id, kind: 'acknowledged', at: responded, userId: userId(demo.owner), note: null });
+      if (resolved) events.push({ workspaceId, ticketId: ticket!.id, kind: 'resolved', at: resolved, userId: userId(demo.owner), note: null });
+      await db.insert(ticketEvents).values(events);
+      counts.tickets++;
+    }
+
+    // Monthly usage readings: a trend towards today's active users, spend against forecast.
+    const readings = [];
+    for (let month = 5; month >= 0; month--) {
+      const drift = demo.activeTrend * month;
+      const active = Math.max(0, Math.min(demo.licensed, Math.round(demo.active - drift)));
+      const forecast = Math.round((demo.arr * 100) / 12);
+      readings.push({
+        workspaceId,
+        accountId,
+        recordedAt: at(month * 30 + 1, 6),
+        activeUsers: active,
+        licensedUsers: demo.licensed,
+        spendCents: Math.round(forecast * (demo.spendRatio - demo.spendTrend * month) * (0.97 + random() * 0.06)),
+        forecastCents: forecast,
+        source: 'billing-export',
+      });
+    }
+    await db.insert(usageReadings).values(readings);
+
+    // Surveys: a closed NPS round for most accounts, a CSAT for some.
+    for (const survey of demo.surveys) {
+      surveyNumber++;
+      const openedAt = at(survey.daysAgo, 11);
+      const [row] = await db
+        .insert(surveys)
+        .values({
+          workspaceId,
+          number: surveyNumber,
+          accountId,
+          kind: survey.kind,
+          channelId: demo.channel ?? 'general',
+          anonymous: false,
+          status: survey.daysAgo > 7 ? 'closed' : 'open',
+          openedByUserId: userId(demo.owner),
+          openedAt,
+          closesAt: new Date(openedAt.getTime() + 7 * 86_400_000),
+          closedAt: survey.daysAgo > 7 ? new Date(openedAt.getTime() + 7 * 86_400_000) : null,
+        })
+        .returning();
+      const responses = survey.scores.flatMap((score, i) => {
+        const respondent = demo.contacts[i % demo.contacts.length]!;
+        const answeredAt = new Date(openedAt.getTime() + (i + 1) * 3_600_000);
+        const key = `contact:${emailFor(respondent, demo.domain)}`;
+        const reason = survey.reasons?.[i] ?? null;
+        return survey.kind === 'nps'
+          ? [{ workspaceId, surveyId: row!.id, respondentKey: key, question: 'nps', score, reason, answeredAt, updatedAt: answeredAt }]
+          : (['q1', 'q2', 'q3'] as const).map((q, qi) => ({
+              workspaceId,
+              surveyId: row!.id,
+              respondentKey: key,
+              question: q,
+              score: Math.max(1, Math.min(5, score - (qi === 1 ? 1 : 0) + (qi === 2 && random() < 0.5 ? 0 : 0))),
+              reason: qi === 0 ? reason : null,
+              answeredAt,
+              updatedAt: answeredAt,
+            }));
+      });
+      if (responses.length > 0) await db.insert(surveyResponses).values(responses);
+      counts.surveys++;
+    }
+
+    if (demo.outcome) {
+      await db.insert(renewalOutcomes).values({
+        workspaceId,
+        accountId,
+        renewalDate: addDays(today, demo.renewalInDays),
+        outcome: demo.outcome.outcome,
+        reasonCode: demo.outcome.reason ?? null,
+        arrBeforeCents: demo.arr * 100,
+        arrAfterCents: demo.outcome.outcome === 'churned' ? 0 : Math.round(demo.arr * 100 * (demo.outcome.arrFactor ?? 1)),
+        recordedByUserId: userId(demo.owner),
+        recordedAt: at(Math.max(0, -demo.renewalInDays)),
+      });
+    }
+  }
+
+  await db
+    .insert(sequences)
+    .values([
+      { workspaceId, name: 'ticket', value: ticketNumber },
+      { workspaceId, name: 'survey', value: surveyNumber },
+    ])
+    .onConflictDoUpdate({ target: [sequences.workspaceId, sequences.name], set: { value: sql`greatest(${sequences.value}, excluded.value)` } });
+  return counts;
+}
+
+interface PlannedTicket {
+  daysAgo: number;
+  severity: Severity;
+  status: 'open' | 'acknowledged' | 'resolved';
+  metSla: boolean;
+}
+
+function ticketPlan(demo: DemoAccount, random: () => number): PlannedTicket[] {
+  const plan: PlannedTicket[] = [];
+  const severities: Severity[] = ['critical', 'major', 'minor', 'minor', 'cosmetic', 'major'];
+  for (let i = 0; i < demo.resolvedTickets; i++) {
+    plan.push({ daysAgo: 10 + Math.floor(random() * 165), severity: severities[Math.floor(random() * severities.length)]!, status: 'resolved', metSla: random() < demo.slaMetShare });
+  }
+  for (const severity of demo.openTickets) plan.push({ daysAgo: 1 + Math.floor(random() * 6), severity, status: 'open', metSla: true });
+  return plan.sort((a, b) => b.daysAgo - a.daysAgo);
+}
+
+function emailFor(name: string, domain: string): string {
+  const local = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '.')
+    .replace(/^\.|\.$/g, '');
+  return `${local}@${domain}`;
+}

@@ -1,0 +1,140 @@
+// Composition root: config → database → core → adapters → HTTP server. The only
+// place that knows every part; `startTenure` is also what tests start in-process.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { createRegistry, type Registry } from '../commands/registry.js';
+import { openDatabase, type Database } from '../db/client.js';
+import { DataDirLockedError } from '../db/lock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { ensureWorkspace } from './core/workspaces.js';
+import { seedDemoWorkspace } from './demo/seed.js';
+import { createHttpApp } from './http/server.js';
+import { createLogger, type Logger } from './log.js';
+import { CONSOLE_WORKSPACE_ID, consoleRouter } from './platforms/console/routes.js';
+
+export interface Tenure {
+  config: Config;
+  database: Database;
+  registry: Registry;
+  server: Server;
+  url: string;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** The clock everything downstream receives; tests pass a fixed one. */
+  clock?: () => Date;
+}
+
+export async function startTenure(config: Config, options: StartOptions = {}): Promise<Tenure> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? (() => new Date());
+  const began = performance.now();
+
+  const database = await openDatabase(config.database);
+  logger.info(
+    { engine: database.kind, ms: Math.round(performance.now() - began) },
+    database.kind === 'pglite' ? 'PGlite database open and migrated' : 'PostgreSQL database open and migrated',
+  );
+
+  const registry = createRegistry(logger);
+  const routers = [];
+  if (config.mode === 'local') {
+    const workspace = await ensureWorkspace(database.db, {
+      platform: 'console',
+      externalId: CONSOLE_WORKSPACE_ID,
+      name: 'Demo workspace',
+      timezone: config.timezone,
+    });
+    const seeded = await seedDemoWorkspace(database.db, workspace.id, clock());
+    if (seeded) logger.info({ accounts: seeded.accounts }, 'seeded the demo workspace');
+    routers.push(consoleRouter({ db: database.db, registry, timezone: config.timezone, clock }));
+  }
+
+  const app = createHttpApp({ database, logger, routers });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}/`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // Stop taking requests, let in-flight ones finish, then close the database
+      // (an unclean PGlite close can corrupt its data directory).
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      });
+      await database.close();
+    })());
+
+  return { config, database, registry, server, url, logger, close };
+}
+
+/** `npm start`: configuration errors and a locked data directory are one line and exit 1. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  let tenure: Tenure;
+  try {
+    tenure = await startTenure(config, { logger });
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`Port ${config.port} is already in use: stop whatever holds it or set PORT to another port.\n`);
+      process.exit(1);
+    }
+    logger.fatal({ err }, 'Tenure could not start');
+    process.exit(1);
+  }
+  const where = config.database.kind === 'pglite' ? `PGlite in ${config.database.dataDir}` : 'PostgreSQL';
+  logger.info(
+    { url: tenure.url, mode: config.mode, database: where },
+    config.mode === 'local' ? `Tenure is ready: open ${tenure.url} for the local console` : `Tenure is listening on ${tenure.url}`,
+  );
+
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 9_000);
+    force.unref();
+    tenure.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  void main();
+}

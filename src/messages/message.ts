@@ -1,0 +1,75 @@
+// The neutral message and form model. Commands answer with these; each platform
+// has one pure renderer (Block Kit, Adaptive Card, console HTML). Text is plain:
+// renderers escape it for their medium, and `**bold**` is the only markup.
+
+export type Visibility = 'ephemeral' | 'channel';
+
+export interface Action {
+  /** Stable action id the registry dispatches on, e.g. `checkin.form`. */
+  id: string;
+  label: string;
+  /** Opaque value handed back to the action handler (an account id, a score). */
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+export interface Field {
+  label: string;
+  value: string;
+}
+
+export type Block =
+  | { kind: 'header'; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'fields'; fields: Field[] }
+  | { kind: 'context'; text: string }
+  | { kind: 'actions'; actions: Action[] }
+  | { kind: 'divider' };
+
+export interface Message {
+  /** One-line plain summary: notifications, screen readers, fallback text. */
+  text: string;
+  blocks: Block[];
+  visibility: Visibility;
+  /** Marks an error answer so renderers can style it. */
+  tone?: 'error' | 'success' | 'info';
+}
+
+export type FormFieldKind = 'text' | 'textarea' | 'select' | 'date' | 'number';
+
+export interface FormOption {
+  label: string;
+  value: string;
+}
+
+export interface FormField {
+  id: string;
+  label: string;
+  kind: FormFieldKind;
+  required: boolean;
+  options?: FormOption[];
+  initial?: string;
+  placeholder?: string;
+  hint?: string;
+}
+
+export interface Form {
+  /** The form's id; its submission is dispatched on it (e.g. `checkin`). */
+  id: string;
+  title: string;
+  submitLabel: string;
+  fields: FormField[];
+  /** Carried through the platform round trip untouched (e.g. the channel it came from). */
+  state?: Record<string, string>;
+}
+
+/** What a command, an action or a form submission answers with. */
+export interface Reply {
+  messages: Message[];
+  /** A form to open (Slack modal, Teams card, console dialog). */
+  form?: Form;
+}
+
+export type FormSubmission =
+  | { ok: true; reply: Reply }
+  | { ok: false; errors: Record<string, string> };

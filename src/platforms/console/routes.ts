@@ -1,0 +1,124 @@
+// The local console: a chat page at / and a small JSON API that the page (and
+// scripts) use to type commands, press buttons and submit forms. Local mode only.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { contextFor, type CommandContext } from '../../../commands/context.js';
+import type { Registry } from '../../../commands/registry.js';
+import type { Db } from '../../../db/client.js';
+import type { Action, Form, Message, Reply } from '../../messages/message.js';
+import { renderPlain } from '../../messages/plain.js';
+import { renderHtml } from './render.js';
+
+export const CONSOLE_WORKSPACE_ID = 'local';
+export const DEFAULT_CONSOLE_USER = 'ana';
+export const DEFAULT_CONSOLE_CHANNEL = 'general';
+
+const PAGE = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'page.html'), 'utf8');
+
+const userSchema = z
+  .string()
+  .trim()
+  .regex(/^[\p{L}\p{N}._-]{1,40}$/u, 'user must be a short name of letters, digits, . _ or -')
+  .default(DEFAULT_CONSOLE_USER);
+const channelSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9._-]{1,60}$/, 'channel must be lower-case letters, digits, . _ or -')
+  .default(DEFAULT_CONSOLE_CHANNEL);
+
+const commandBody = z.object({ text: z.string().max(4000, 'text is limited to 4,000 characters'), user: userSchema, channel: channelSchema });
+const actionBody = z.object({ id: z.string().min(1).max(100), value: z.string().max(500).default(''), user: userSchema, channel: channelSchema });
+const formBody = z.object({
+  id: z.string().min(1).max(100),
+  values: z.record(z.string().max(5000)).default({}),
+  state: z.record(z.string().max(500)).default({}),
+  user: userSchema,
+  channel: channelSchema,
+});
+
+export interface ConsoleMessage {
+  text: string;
+  html: string;
+  visibility: Message['visibility'];
+  tone?: Message['tone'];
+  actions: Action[];
+}
+
+export function toConsoleMessage(message: Message): ConsoleMessage {
+  const actions = message.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : []));
+  return {
+    text: renderPlain(message),
+    html: renderHtml(message),
+    visibility: message.visibility,
+    ...(message.tone ? { tone: message.tone } : {}),
+    actions,
+  };
+}
+
+function toJson(reply: Reply): { messages: ConsoleMessage[]; form?: Form } {
+  return { messages: reply.messages.map(toConsoleMessage), ...(reply.form ? { form: reply.form } : {}) };
+}
+
+export interface ConsoleDeps {
+  db: Db;
+  registry: Registry;
+  timezone: string;
+  clock: () => Date;
+}
+
+export function consoleRouter(deps: ConsoleDeps): Router {
+  const router = express.Router();
+  router.use('/console', express.json({ limit: '64kb' }));
+
+  const context = (user: string, channel: string): Promise<CommandContext> =>
+    contextFor(
+      deps.db,
+      {
+        platform: 'console',
+        workspaceExternalId: CONSOLE_WORKSPACE_ID,
+        workspaceName: 'Demo workspace',
+        defaultTimezone: deps.timezone,
+        userId: user.toLowerCase(),
+        userName: user,
+        channelId: channel,
+        channelName: channel,
+      },
+      deps.clock(),
+    );
+
+  const bad = (res: Response, error: z.ZodError) => {
+    const issue = error.issues[0]!;
+    res.status(400).json({ error: `${issue.path.join('.') || 'body'}: ${issue.message}` });
+  };
+
+  router.get('/', (_req: Request, res: Response) => {
+    res.type('html').set('Cache-Control', 'no-store').send(PAGE);
+  });
+
+  router.post('/console/command', async (req: Request, res: Response) => {
+    const body = commandBody.safeParse(req.body ?? {});
+    if (!body.success) return bad(res, body.error);
+    const ctx = await context(body.data.user, body.data.channel);
+    res.json(toJson(await deps.registry.run(ctx, body.data.text)));
+  });
+
+  router.post('/console/action', async (req: Request, res: Response) => {
+    const body = actionBody.safeParse(req.body ?? {});
+    if (!body.success) return bad(res, body.error);
+    const ctx = await context(body.data.user, body.data.channel);
+    res.json(toJson(await deps.registry.press(ctx, body.data.id, body.data.value)));
+  });
+
+  router.post('/console/form', async (req: Request, res: Response) => {
+    const body = formBody.safeParse(req.body ?? {});
+    if (!body.success) return bad(res, body.error);
+    const ctx = await context(body.data.user, body.data.channel);
+    const result = await deps.registry.submit(ctx, body.data.id, body.data.values, body.data.state);
+    res.json(result.ok ? { ok: true, ...toJson(result.reply) } : { ok: false, errors: result.errors });
+  });
+
+  return router;
+}
