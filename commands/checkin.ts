@@ -114,6 +114,20 @@ async function record(ctx: CommandContext, request: CheckinRequest): Promise<Rep
   return { messages: [confirmation(ctx, request.account, checkin, previous, touchDay === today ? 'today' : formatDay(touchDay))] };
 }
 
+/** "a call", "an email", "a QBR": how a touch reads in a sentence. */
+export function touchPhrase(type: CheckinType): string {
+  const phrases: Record<CheckinType, string> = {
+    call: 'a call',
+    meeting: 'a meeting',
+    email: 'an email',
+    qbr: 'a QBR',
+    kickoff: 'a kickoff',
+    review: 'a review',
+    other: 'a touch',
+  };
+  return phrases[type];
+}
+
 const SENTIMENT_ICON: Record<Sentiment, string> = { positive: '🟢', neutral: '⚪', negative: '🔴' };
 
 function confirmation(ctx: CommandContext, account: Account, checkin: Checkin, previous: Checkin | undefined, when: string): Message {
@@ -126,13 +140,13 @@ function confirmation(ctx: CommandContext, account: Account, checkin: Checkin, p
         return `${span} the previous touch (${previous.type} on ${formatDay(localDate(previous.occurredAt, tz))})`;
       })()
     : 'the first touch logged for this account';
-  const headline = `Logged a ${checkin.type} with ${account.name} ${when === 'today' ? 'today' : `on ${when}`} — ${gap}.`;
+  const headline = `Logged ${touchPhrase(checkin.type)} with ${account.name} ${when === 'today' ? 'today' : `on ${when}`} — ${gap}.`;
   const details = [`${SENTIMENT_ICON[checkin.sentiment]} ${checkin.sentiment}`, `by @${ctx.user.displayName}`];
   if (checkin.nextStepDate) details.push(`next touch ${formatDay(checkin.nextStepDate)}`);
   return message(
     headline,
     [
-      text(`✅ Logged a **${checkin.type}** with **${account.name}** ${when === 'today' ? `today (${formatDay(touchDay)})` : `on ${when}`} — ${gap}.`),
+      text(`✅ Logged ${touchPhrase(checkin.type)} with **${account.name}** ${when === 'today' ? `today (${formatDay(touchDay)})` : `on ${when}`} — ${gap}.`),
       text(`> ${checkin.notes.replace(/\n/g, '\n> ')}`),
       context(details.join(' · ')),
     ],

@@ -35,13 +35,21 @@ function unescapeQuoted(body: string, closer: string): string {
 }
 
 /**
+ * Makes arbitrary platform text safe to store: unpaired surrogates become U+FFFD
+ * and NUL bytes are dropped (PostgreSQL rejects both in text values).
+ */
+export function cleanText(value: string): string {
+  return value.toWellFormed().replace(/\u0000/g, '');
+}
+
+/**
  * Splits a command line into tokens. Quotes only open at the start of a token (or
  * right after `key=`) and only close before a space or the end, so an apostrophe or
  * a stray quote inside a word (`O'Brien`, `Robert");`) is kept literally.
  */
 export function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
-  const text = input.replace(/\u00a0/g, ' ');
+  const text = cleanText(input).replace(/\u00a0/g, ' ');
   let i = 0;
   while (i < text.length) {
     while (i < text.length && /\s/.test(text[i]!)) i++;
@@ -65,11 +73,17 @@ export function tokenize(input: string): Token[] {
       }
     }
 
-    // Slack's escaped mentions are one token even if the label has spaces.
-    if (text[i] === '<') {
-      const close = text.indexOf('>', i);
-      if (close > i && /^<[@#!][^<>]*>$/.test(text.slice(i, close + 1))) {
-        tokens.push({ text: text.slice(i, close + 1), quoted: false });
+    // Slack's escaped mentions are one token even if the label has spaces, also as
+    // an option's value (`owner=<@U123|ana maria>`).
+    if (opener === '<') {
+      const close = text.indexOf('>', valueStart);
+      const mention = text.slice(valueStart, close + 1);
+      if (close > valueStart && /^<[@#!][^<>]*>$/.test(mention)) {
+        tokens.push(
+          keyMatch
+            ? { text: `${keyMatch[1]}=${mention}`, quoted: false, key: keyMatch[1]!.toLowerCase(), value: mention }
+            : { text: mention, quoted: false },
+        );
         i = close + 1;
         continue;
       }
@@ -157,9 +171,11 @@ export function parseMoney(value: string): number | null {
   const fraction = m[3] ?? '';
   const multiplier = m[4] ? (m[4].toLowerCase() === 'k' ? 1_000 : 1_000_000) : 1;
   // Work in integers: "1.25" with k → 1250 → cents, no float drift.
-  const scale = 10 ** fraction.length;
-  const units = BigInt(whole) * BigInt(scale) + BigInt(fraction || '0');
-  const cents = (units * BigInt(multiplier) * 100n) / BigInt(scale);
+  // The scale stays a BigInt: 10 ** n as a number is inexact past 22 digits and
+  // Infinity past 308, which BigInt() would throw on.
+  const scale = 10n ** BigInt(fraction.length);
+  const units = BigInt(whole) * scale + BigInt(fraction || '0');
+  const cents = (units * BigInt(multiplier) * 100n) / scale;
   if (cents > BigInt(Number.MAX_SAFE_INTEGER)) return null;
   return Number(cents);
 }

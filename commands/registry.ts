@@ -10,7 +10,7 @@ import { accountCommand } from './account.js';
 import { checkinCommand } from './checkin.js';
 import type { CommandContext, ErrorLog } from './context.js';
 import { closeMatches } from '../src/core/names.js';
-import { tokenize, type Token } from './parse.js';
+import { cleanText, tokenize, type Token } from './parse.js';
 
 export type ActionHandler = (ctx: CommandContext, value: string) => Promise<Reply>;
 export type FormHandler = (ctx: CommandContext, values: Record<string, string>, state: Record<string, string>) => Promise<FormSubmission>;
@@ -91,7 +91,7 @@ export class Registry {
     const entry = this.actions.get(id);
     try {
       if (!entry) throw new UserError('That button is no longer available. Run the command again.');
-      return await entry.handler(ctx, value);
+      return await entry.handler(ctx, cleanText(value));
     } catch (err) {
       return { messages: [this.failure(err, entry?.command, { action: id, ctx })] };
     }
@@ -102,7 +102,9 @@ export class Registry {
     const entry = this.forms.get(formId);
     try {
       if (!entry) throw new UserError('That form is no longer available. Run the command again.');
-      return await entry.handler(ctx, values, state);
+      const clean = (record: Record<string, string>) =>
+        Object.fromEntries(Object.entries(record).map(([k, v]) => [k, cleanText(String(v))]));
+      return await entry.handler(ctx, clean(values), clean(state));
     } catch (err) {
       return { ok: true, reply: { messages: [this.failure(err, entry?.command, { form: formId, ctx })] } };
     }

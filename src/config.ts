@@ -14,8 +14,9 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
-// Empty strings count as unset: `PORT= npm start` should behave like no PORT.
-const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).optional());
+// Empty (or blank) strings count as unset: `PORT= npm start` should behave like no PORT.
+const isBlank = (v: unknown): boolean => v === undefined || (typeof v === 'string' && v.trim() === '');
+const optionalText = z.preprocess((v) => (isBlank(v) ? undefined : v), z.string().trim().min(1).optional());
 
 const url = (what: string) =>
   optionalText.refine((v) => v === undefined || /^https?:\/\/[^\s/]+/.test(v), {
@@ -24,7 +25,7 @@ const url = (what: string) =>
 
 const envSchema = z.object({
   PORT: z.preprocess(
-    (v) => (v === '' || v === undefined ? '3000' : v),
+    (v) => (isBlank(v) ? '3000' : v),
     z
       .string()
       .regex(/^\d+$/, 'must be a whole number between 1 and 65535')
@@ -34,7 +35,7 @@ const envSchema = z.object({
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\/.+/.test(v), {
     message: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/tenure',
   }),
-  TENURE_DATA_DIR: z.preprocess((v) => (v === '' || v === undefined ? './.tenure' : v), z.string()),
+  TENURE_DATA_DIR: z.preprocess((v) => (isBlank(v) ? './.tenure' : v), z.string()),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-'), {
     message: 'must be a bot token starting with xoxb-',
@@ -50,14 +51,14 @@ const envSchema = z.object({
   TEAMS_APP_PASSWORD: optionalText,
   TEAMS_TENANT_ID: optionalText,
   TENURE_TIMEZONE: z.preprocess(
-    (v) => (v === '' || v === undefined ? 'UTC' : v),
+    (v) => (isBlank(v) ? 'UTC' : v),
     z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin or America/New_York'),
   ),
   TENURE_API_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters long',
   }),
   LOG_LEVEL: z.preprocess(
-    (v) => (v === '' || v === undefined ? 'info' : String(v).toLowerCase()),
+    (v) => (isBlank(v) ? 'info' : String(v).trim().toLowerCase()),
     z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }),
   ),
 });
@@ -135,7 +136,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const raw = source[variable];
-    const shown = raw === undefined || /SECRET|TOKEN|PASSWORD|DATABASE_URL/.test(variable) ? '' : ` (got "${raw}")`;
+    // Secrets (and URLs that may carry a password) are never echoed; other values are
+    // quoted with JSON escapes so a stray newline cannot break the one-line message.
+    const shown =
+      raw === undefined || /SECRET|TOKEN|PASSWORD|DATABASE_URL/.test(variable) ? '' : ` (got ${JSON.stringify(raw.slice(0, 80))})`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const env = parsed.data;

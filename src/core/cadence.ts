@@ -12,10 +12,12 @@ export interface Cadence {
 }
 
 export function cadenceFor(kickoffDate: string | null, today: string, mode: CadenceMode = 'standard'): Cadence {
+  const sinceKickoff = kickoffDate ? daysBetween(kickoffDate, today) : null;
+  // The first month is weekly in both modes: twice a month is the stricter choice
+  // afterwards, never a looser one during onboarding.
+  if (sinceKickoff !== null && sinceKickoff <= 30) return { label: 'weekly (first month after kickoff)', maxGapDays: 7 };
   if (mode === 'twice-monthly') return { label: 'twice a month', maxGapDays: 15 };
-  if (!kickoffDate) return { label: 'quarterly', maxGapDays: 90 };
-  const sinceKickoff = daysBetween(kickoffDate, today);
-  if (sinceKickoff <= 30) return { label: 'weekly (first month after kickoff)', maxGapDays: 7 };
+  if (sinceKickoff === null) return { label: 'quarterly', maxGapDays: 90 };
   if (sinceKickoff <= 120) return { label: '30/60/90/120-day marks', maxGapDays: 30 };
   return { label: 'quarterly', maxGapDays: 90 };
 }

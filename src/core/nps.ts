@@ -29,6 +29,15 @@ export function npsBreakdown(scores: readonly number[]): NpsBreakdown {
     else detractors++;
   }
   const total = scores.length;
-  const score = total === 0 ? null : Math.round(((promoters - detractors) / total) * 100);
-  return { total, promoters, passives, detractors, score };
+  return { total, promoters, passives, detractors, score: total === 0 ? null : roundedPercent(promoters - detractors, total) };
+}
+
+/**
+ * net / total as a whole percentage, halves rounded away from zero so +14.5 and −14.5
+ * are mirror images. Multiplying before dividing keeps exact halves exact
+ * (29 / 200 * 100 is 14.499999999999998 in floating point).
+ */
+function roundedPercent(net: number, total: number): number {
+  const rounded = Math.round((Math.abs(net) * 100) / total);
+  return net < 0 && rounded !== 0 ? -rounded : rounded;
 }

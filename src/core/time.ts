@@ -28,28 +28,38 @@ export function isIsoDate(value: string): boolean {
 
 /**
  * The instant of a wall-clock time in a zone (e.g. 09:00 on 2026-11-20 in Europe/Berlin).
- * Found by asking Intl for the zone's offset at a guess and correcting once; across a
- * DST gap the later valid instant wins.
+ * DST follows Temporal's 'compatible' rule: a wall time skipped by a spring-forward gap
+ * is read with the offset before the change (02:30 → 03:30 new time), and a wall time
+ * that happens twice in an autumn overlap is the earlier of the two.
  */
 export function zonedInstant(date: string, time: string, timeZone: string): Date {
   const wall = Date.parse(`${date}T${time}:00Z`);
-  let guess = wall - offsetMs(new Date(wall), timeZone);
-  guess = wall - offsetMs(new Date(guess), timeZone);
-  return new Date(guess);
+  // Offsets a day either side bracket any single transition near the wall time.
+  const before = offsetMs(new Date(wall - MS_PER_DAY), timeZone);
+  const after = offsetMs(new Date(wall + MS_PER_DAY), timeZone);
+  const valid = [wall - before, wall - after].filter((t) => t + offsetMs(new Date(t), timeZone) === wall);
+  return new Date(valid.length > 0 ? Math.min(...valid) : wall - before);
 }
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The zone's offset from UTC at an instant, in milliseconds. */
 export function offsetMs(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant);
+  let format = offsetFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    offsetFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;

@@ -9,7 +9,7 @@ export function stripMarkup(value: string): string {
 function blockText(block: Block): string {
   switch (block.kind) {
     case 'header':
-      return stripMarkup(block.text).toUpperCase();
+      return stripMarkup(block.text);
     case 'text':
     case 'context':
       return stripMarkup(block.text);
