@@ -97,10 +97,9 @@ export function accountListLine(
   return parts.join(' · ');
 }
 
-export function listMessage(lines: string[], title: string, footer: string): Message {
-  const shown = lines.slice(0, 100);
-  const blocks = [header(title), ...chunk(shown, 10).map((group) => text(group.join('\n')))];
-  if (lines.length > shown.length) blocks.push(context(`…and ${lines.length - shown.length} more. Narrow it with /account list <stage>.`));
+export function listMessage(lines: string[], total: number, title: string, footer: string): Message {
+  const blocks = [header(title), ...chunk(lines, 10).map((group) => text(group.join('\n')))];
+  if (total > lines.length) blocks.push(context(`…and ${total - lines.length} more. Narrow it with /account list <stage>.`));
   blocks.push(context(footer));
   return message(title, blocks);
 }

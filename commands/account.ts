@@ -7,6 +7,8 @@ import {
   linkChannel,
   linkedChannels,
   listAccounts,
+  countAccounts,
+  type LifecycleStage,
   resolveAccount,
   updateAccount,
   type Account,
@@ -45,6 +47,9 @@ const EXAMPLE = {
   set: '/account set "Acme Corp" renewal=2027-06-30 active=80',
   link: '/account link "Acme Corp"',
 };
+
+/** The most accounts one list answer shows; the rest are counted. */
+const LIST_LIMIT = 100;
 
 function cardSettings(ctx: CommandContext): CardSettings {
   return { timezone: ctx.workspace.timezone, currency: ctx.workspace.currency, cadenceMode: workspaceSettings(ctx.workspace).cadenceMode };
@@ -164,21 +169,24 @@ async function list(ctx: CommandContext, args: Token[]): Promise<Reply> {
   if (filter && !(LIFECYCLE_STAGES as readonly string[]).includes(filter)) {
     throw new UserError(`"${filter}" is not a lifecycle stage.`, { hint: `Use one of ${LIFECYCLE_STAGES.join(', ')}.`, usage: USAGE.list, example: EXAMPLE.list });
   }
-  const all = await listAccounts(ctx.db, ctx.workspace.id);
-  const accounts = filter ? all.filter((a) => a.stage === filter) : all;
-  if (accounts.length === 0) {
+  const stage = (filter || undefined) as LifecycleStage | undefined;
+  const [shown, total] = await Promise.all([
+    listAccounts(ctx.db, ctx.workspace.id, { stage, limit: LIST_LIMIT }),
+    countAccounts(ctx.db, ctx.workspace.id, { stage }),
+  ]);
+  if (shown.length === 0) {
     return {
       messages: [
         notice(filter ? `No accounts in stage ${filter}.` : 'No accounts yet. Add the first with /account add "Acme Corp" arr=120k renewal=2027-03-31.', { tone: 'info' }),
       ],
     };
   }
-  const activity = await accountActivity(ctx.db, ctx.workspace.id, accounts.map((a) => a.id), { now: ctx.now });
+  const activity = await accountActivity(ctx.db, ctx.workspace.id, shown.map((a) => a.id), { now: ctx.now });
   const settings = cardSettings(ctx);
   const today = localDate(ctx.now, settings.timezone);
-  const lines = accounts.map((a) => accountListLine(a, activity.get(a.id), settings, today));
-  const title = filter ? `Accounts in ${filter} (${accounts.length})` : `Accounts (${accounts.length})`;
-  return { messages: [listMessage(lines, title, 'Open one with /account <name>.')] };
+  const lines = shown.map((a) => accountListLine(a, activity.get(a.id), settings, today));
+  const title = filter ? `Accounts in ${filter} (${total})` : `Accounts (${total})`;
+  return { messages: [listMessage(lines, total, title, 'Open one with /account <name>.')] };
 }
 
 export const accountCommand: CommandDefinition = {

@@ -1,7 +1,7 @@
 // /checkin: log a customer touch by text, or through a form when typed bare.
 import { z } from 'zod';
 import { CHECKIN_TYPES, SENTIMENTS } from '../db/schema.js';
-import { accountForChannel, findAccountByName, getAccount, listAccounts, resolveAccount, type Account } from '../src/core/accounts.js';
+import { accountForChannel, countAccounts, findAccountByName, getAccount, listAccounts, resolveAccount, type Account } from '../src/core/accounts.js';
 import { logCheckin, type Checkin, type CheckinType, type Sentiment } from '../src/core/checkins.js';
 import { UserError } from '../src/core/errors.js';
 import { daysBetween, formatDay, isIsoDate, localDate, zonedInstant } from '../src/core/time.js';
@@ -184,8 +184,9 @@ async function fromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
 /** The check-in form; `account` preselects the account (from an account card's button). */
 export async function checkinForm(ctx: CommandContext, account?: Account): Promise<Form> {
   const today = localDate(ctx.now, ctx.workspace.timezone);
-  const accounts = await listAccounts(ctx.db, ctx.workspace.id);
-  const pick = accounts.length > 0 && accounts.length <= FORM_PICK_LIMIT;
+  const total = await countAccounts(ctx.db, ctx.workspace.id);
+  const pick = total > 0 && total <= FORM_PICK_LIMIT;
+  const accounts = pick ? await listAccounts(ctx.db, ctx.workspace.id) : [];
   return {
     id: 'checkin',
     title: 'Log a check-in',

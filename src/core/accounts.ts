@@ -160,14 +160,27 @@ export interface AccountListEntry extends Account {
   ownerName: string | null;
 }
 
-export async function listAccounts(db: Db, workspaceId: string): Promise<AccountListEntry[]> {
-  const rows = await db
+export async function listAccounts(
+  db: Db,
+  workspaceId: string,
+  options: { stage?: LifecycleStage; limit?: number } = {},
+): Promise<AccountListEntry[]> {
+  const query = db
     .select({ account: accounts, ownerName: users.displayName })
     .from(accounts)
     .leftJoin(users, eq(users.id, accounts.ownerUserId))
-    .where(eq(accounts.workspaceId, workspaceId))
+    .where(and(eq(accounts.workspaceId, workspaceId), options.stage ? eq(accounts.stage, options.stage) : undefined))
     .orderBy(asc(sql`lower(${accounts.name})`));
+  const rows = options.limit !== undefined ? await query.limit(options.limit) : await query;
   return rows.map((r) => ({ ...r.account, ownerName: r.ownerName }));
+}
+
+export async function countAccounts(db: Db, workspaceId: string, options: { stage?: LifecycleStage } = {}): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(accounts)
+    .where(and(eq(accounts.workspaceId, workspaceId), options.stage ? eq(accounts.stage, options.stage) : undefined));
+  return Number(row!.n);
 }
 
 /** Links a channel to an account (a channel serves one account; relinking moves it). */
