@@ -23,7 +23,8 @@ export function adoptionText(account: Account): string {
 
 export function renewalText(account: Account, today: string): string {
   if (!account.renewalDate) return 'not set';
-  return `${formatDay(account.renewalDate)} (${relativeDays(daysBetween(today, account.renewalDate))})`;
+  const days = daysBetween(today, account.renewalDate);
+  return days < 0 ? `${formatDay(account.renewalDate)} (passed ${-days} days ago)` : `${formatDay(account.renewalDate)} (${relativeDays(days)})`;
 }
 
 export function lastTouchText(account: Account, activity: AccountActivity | undefined, settings: CardSettings, today: string): string {
@@ -90,7 +91,10 @@ export function accountListLine(
 ): string {
   const parts = [`**${account.name}**`, account.stage];
   if (account.arrCents !== null) parts.push(`ARR ${formatMoneyShort(account.arrCents, settings.currency)}`);
-  if (account.renewalDate) parts.push(`renews ${account.renewalDate} (${relativeDays(daysBetween(today, account.renewalDate))})`);
+  if (account.renewalDate) {
+    const days = daysBetween(today, account.renewalDate);
+    parts.push(days < 0 ? `renewal was ${account.renewalDate} (${-days} days ago)` : `renews ${account.renewalDate} (${relativeDays(days)})`);
+  }
   if (account.ownerName) parts.push(`@${account.ownerName}`);
   const touch = activity?.lastTouch;
   parts.push(touch ? `last touch ${relativeDays(-daysBetween(localDate(touch.at, settings.timezone), today))}` : 'never touched');

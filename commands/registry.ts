@@ -3,7 +3,7 @@
 // into an answer with usage and an example, and anything unexpected into a short
 // apology with an error id (the details go to the log, never to the user).
 import { randomBytes } from 'node:crypto';
-import { UnavailableError, UserError } from '../src/core/errors.js';
+import { isUnavailable, UnavailableError, UserError } from '../src/core/errors.js';
 import { context, message, text, usageMessage } from '../src/messages/builders.js';
 import type { FormSubmission, Message, Reply } from '../src/messages/message.js';
 import { accountCommand } from './account.js';
@@ -133,7 +133,11 @@ export class Registry {
       if (example) blocks.push(context(`Example: \`${example}\``));
       return message(err.message, blocks, { tone: 'error' });
     }
-    if (err instanceof UnavailableError) return message(err.message, [text(`⚠️ ${err.message}`)], { tone: 'error' });
+    if (isUnavailable(err)) {
+      const unavailable = new UnavailableError();
+      this.log.error({ err, workspaceId: where.ctx.workspace.id, command: command?.name }, 'database unavailable');
+      return message(unavailable.message, [text(`⚠️ ${unavailable.message}`)], { tone: 'error' });
+    }
     const id = errorId();
     const { ctx, ...rest } = where;
     this.log.error(

@@ -19,3 +19,18 @@ export class UnavailableError extends Error {
     if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
   }
 }
+
+// Driver and server signals that the database is unreachable rather than that
+// the query was wrong: postgres.js connection errors, PostgreSQL's admin
+// shutdown / connection-failure SQLSTATEs, and a closed PGlite.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03']);
+
+export function isUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof UnavailableError) return true;
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
+    if (/PGlite is closed/i.test(String((e as { message?: unknown }).message ?? ''))) return true;
+  }
+  return false;
+}

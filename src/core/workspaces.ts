@@ -28,12 +28,17 @@ export async function ensureWorkspace(
   return row!;
 }
 
-/** Finds or creates the user; a changed display name is kept up to date. */
+/**
+ * Finds or creates the user; a changed display name is kept up to date. Reads
+ * first, because nearly every command comes from someone already known.
+ */
 export async function ensureUser(
   db: Db,
   workspaceId: string,
   input: { platformUserId: string; displayName: string; role?: User['role'] },
 ): Promise<User> {
+  const known = await findUserByPlatformId(db, workspaceId, input.platformUserId);
+  if (known && known.displayName === input.displayName) return known;
   const [row] = await db
     .insert(users)
     .values({ workspaceId, platformUserId: input.platformUserId, displayName: input.displayName, role: input.role ?? 'member' })
