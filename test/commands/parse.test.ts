@@ -1,0 +1,326 @@
+// The shared tokenizer and value parsers: every expected value below is written out
+// by hand (cents, token texts), never computed with the code under test.
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  countSchema,
+  enumSchema,
+  isoDateSchema,
+  joinWords,
+  mentionSchema,
+  moneySchema,
+  parseCount,
+  parseMention,
+  parseMoney,
+  parseShortId,
+  splitOptions,
+  textSchema,
+  tokenize,
+  type Token,
+} from '../../commands/parse.js';
+
+const texts = (input: string) => tokenize(input).map((t) => t.text);
+
+describe('tokenize: token texts', () => {
+  const cases: [string, string, string[]][] = [
+    ['plain words', 'checkin Acme call', ['checkin', 'Acme', 'call']],
+    ['straight quotes group a name', 'checkin "Acme Corp" call', ['checkin', 'Acme Corp', 'call']],
+    ['curly quotes group a name', 'checkin “Acme Corp” call', ['checkin', 'Acme Corp', 'call']],
+    ['German low-high quotes', '„Acme Corp“ call', ['Acme Corp', 'call']],
+    ['guillemets', '«Acme Corp» call', ['Acme Corp', 'call']],
+    ['two right quotes (phone keyboards)', '”Acme Corp” call', ['Acme Corp', 'call']],
+    ['unterminated quote is literal', '"Acme Corp call', ['"Acme', 'Corp', 'call']],
+    ['unterminated curly quote is literal', '“Acme Corp', ['“Acme', 'Corp']],
+    ['apostrophe inside a word', "O'Brien Consulting", ["O'Brien", 'Consulting']],
+    ['single quotes do not group', "'Acme Corp'", ["'Acme", "Corp'"]],
+    [
+      'SQL-looking text is kept verbatim',
+      'Robert"); DROP TABLE accounts;--',
+      ['Robert");', 'DROP', 'TABLE', 'accounts;--'],
+    ],
+    ['quote in the middle of a word does not open', 'ab"cd ef"', ['ab"cd', 'ef"']],
+    ['quote closes only before a space or the end', '"Acme"Corp x"', ['Acme"Corp x']],
+    ['escaped quote inside quotes', '"say \\"hi\\" now" x', ['say "hi" now', 'x']],
+    ['escaped closing quote leaves it unterminated', '"abc\\" def', ['"abc\\"', 'def']],
+    ['empty quotes are an empty token', '"" x', ['', 'x']],
+    ['umlauts and ampersand', '"Müller & Söhne" call', ['Müller & Söhne', 'call']],
+    ['emoji name', '"🚀 Rocket Labs" qbr', ['🚀 Rocket Labs', 'qbr']],
+    ['Japanese names', '日本語 "株式会社 テスト"', ['日本語', '株式会社 テスト']],
+    ['tabs and newlines separate', 'a\tb\nc\r\nd', ['a', 'b', 'c', 'd']],
+    ['no-break space separates', 'Acme\u00a0Corp', ['Acme', 'Corp']],
+    ['no-break space inside quotes is a space', '"Acme\u00a0Corp"', ['Acme Corp']],
+    ['leading and trailing space', '   a   b   ', ['a', 'b']],
+    ['empty input', '', []],
+    ['only space', ' \t\n ', []],
+    ['Slack user mention', 'owner <@U123|ana>', ['owner', '<@U123|ana>']],
+    ['Slack channel mention', 'link <#C1|ops>', ['link', '<#C1|ops>']],
+    ['mention label with a space stays one token', '<@U123|ana maria> x', ['<@U123|ana maria>', 'x']],
+    ['special mention', '<!here> hi', ['<!here>', 'hi']],
+    ['a lone < is a word', 'a < b', ['a', '<', 'b']],
+  ];
+  it.each(cases)('%s', (_name, input, expected) => {
+    expect(texts(input)).toEqual(expected);
+  });
+});
+
+describe('tokenize: quoted flag and key=value', () => {
+  const cases: [string, string, Token[]][] = [
+    ['quoted name', '"Acme Corp"', [{ text: 'Acme Corp', quoted: true }]],
+    ['unquoted word', 'Acme', [{ text: 'Acme', quoted: false }]],
+    ['key=value', 'arr=120k', [{ text: 'arr=120k', quoted: false, key: 'arr', value: '120k' }]],
+    ['key is lower-cased, value is not', 'ARR=120K', [{ text: 'ARR=120K', quoted: false, key: 'arr', value: '120K' }]],
+    [
+      'key="quoted value"',
+      'notes="went well, renewal likely" x',
+      [
+        { text: 'notes=went well, renewal likely', quoted: true, key: 'notes', value: 'went well, renewal likely' },
+        { text: 'x', quoted: false },
+      ],
+    ],
+    ['key=“curly value”', 'tier=“gold plus”', [{ text: 'tier=gold plus', quoted: true, key: 'tier', value: 'gold plus' }]],
+    ['missing value', 'arr=', [{ text: 'arr=', quoted: false, key: 'arr', value: '' }]],
+    ['key="" is an empty value', 'name=""', [{ text: 'name=', quoted: true, key: 'name', value: '' }]],
+    [
+      'unterminated quoted value is literal',
+      'notes="abc def',
+      [
+        { text: 'notes="abc', quoted: false, key: 'notes', value: '"abc' },
+        { text: 'def', quoted: false },
+      ],
+    ],
+    ['value with = keeps the rest', 'a=b=c', [{ text: 'a=b=c', quoted: false, key: 'a', value: 'b=c' }]],
+    ['= first is not a key', '=x', [{ text: '=x', quoted: false }]],
+    ['digit-first is not a key', '1=2', [{ text: '1=2', quoted: false }]],
+    ['URL is not a key', 'https://x.io/?a=b', [{ text: 'https://x.io/?a=b', quoted: false }]],
+    [
+      'mention as an option value',
+      'owner=<@U1|ana>',
+      [{ text: 'owner=<@U1|ana>', quoted: false, key: 'owner', value: '<@U1|ana>' }],
+    ],
+    [
+      'mention with a spaced label as an option value',
+      'owner=<@U1|ana maria> x',
+      [
+        { text: 'owner=<@U1|ana maria>', quoted: false, key: 'owner', value: '<@U1|ana maria>' },
+        { text: 'x', quoted: false },
+      ],
+    ],
+  ];
+  it.each(cases)('%s', (_name, input, expected) => {
+    expect(tokenize(input)).toEqual(expected);
+  });
+});
+
+describe('splitOptions', () => {
+  const known = ['arr', 'renewal', 'owner'] as const;
+  const aliases = { renews: 'renewal', mrr: 'arr' };
+
+  it('separates known options from words, keeping word order', () => {
+    const split = splitOptions(tokenize('add "Acme Corp" arr=120k renewal=2027-03-31 extra'), known, aliases);
+    expect(split.words.map((t) => t.text)).toEqual(['add', 'Acme Corp', 'extra']);
+    expect(split.options).toEqual({ arr: '120k', renewal: '2027-03-31' });
+    expect(split.unknown).toEqual([]);
+  });
+
+  it('maps aliases to their key', () => {
+    expect(splitOptions(tokenize('x renews=2027-01-01 mrr=5k'), known, aliases).options).toEqual({
+      renewal: '2027-01-01',
+      arr: '5k',
+    });
+  });
+
+  it('reports unknown keys and keeps them as words', () => {
+    const split = splitOptions(tokenize('Acme note=hello stage=adopt'), known, aliases);
+    expect(split.words.map((t) => t.text)).toEqual(['Acme', 'note=hello', 'stage=adopt']);
+    expect(split.unknown.map((t) => t.key)).toEqual(['note', 'stage']);
+    expect(split.options).toEqual({});
+  });
+
+  it('the last occurrence of a key wins, also through an alias', () => {
+    expect(splitOptions(tokenize('arr=1k arr=2k'), known).options).toEqual({ arr: '2k' });
+    expect(splitOptions(tokenize('arr=1k mrr=3k'), known, aliases).options).toEqual({ arr: '3k' });
+  });
+
+  it('a missing value is an empty string, not a dropped option', () => {
+    expect(splitOptions(tokenize('arr= owner=@ana'), known).options).toEqual({ arr: '', owner: '@ana' });
+  });
+
+  it('keys are case-insensitive', () => {
+    expect(splitOptions(tokenize('ARR=7k'), known).options).toEqual({ arr: '7k' });
+  });
+
+  it('joinWords puts a quoted name back together single-spaced', () => {
+    expect(joinWords(splitOptions(tokenize('  "Acme  Corp"   EMEA arr=1k '), known).words)).toBe('Acme  Corp EMEA');
+    expect(joinWords([])).toBe('');
+  });
+});
+
+describe('parseMention', () => {
+  const cases: [string, ReturnType<typeof parseMention>][] = [
+    ['<@U123|ana>', { kind: 'user', id: 'U123', name: 'ana' }],
+    ['<@U123>', { kind: 'user', id: 'U123' }],
+    ['<@W0AB12|ana maria>', { kind: 'user', id: 'W0AB12', name: 'ana maria' }],
+    ['<#C1|ops>', { kind: 'channel', id: 'C1', name: 'ops' }],
+    ['<#C123>', { kind: 'channel', id: 'C123' }],
+    ['<@U123|>', { kind: 'user', id: 'U123' }],
+    ['  <@U123|ana>  ', { kind: 'user', id: 'U123', name: 'ana' }],
+    ['@ana', { kind: 'name', name: 'ana' }],
+    ['@ana.maria', { kind: 'name', name: 'ana.maria' }],
+    ['@José', { kind: 'name', name: 'José' }],
+    ['ana', null],
+    ['@', null],
+    ['@ana maria', null],
+    ['<!here>', null],
+    ['<@>', null],
+    ['<@U1|a<b>', null],
+    ['', null],
+  ];
+  it.each(cases)('%j', (input, expected) => {
+    expect(parseMention(input)).toEqual(expected);
+  });
+});
+
+describe('parseMoney → integer cents', () => {
+  const accepted: [string, number][] = [
+    ['$120k', 12_000_000],
+    ['120k', 12_000_000],
+    ['120K', 12_000_000],
+    ['1.2m', 120_000_000],
+    ['$1.2M', 120_000_000],
+    ['120,000', 12_000_000],
+    ['1,234,567', 123_456_700],
+    ['€5000.50', 500_050],
+    ['£99.9', 9_990],
+    ['¥100', 10_000],
+    ['0.5k', 50_000],
+    ['1.25k', 125_000],
+    ['1.2345k', 123_450],
+    ['120 usd', 12_000],
+    ['120USD', 12_000],
+    ['$ 120k', 12_000_000],
+    ['5 k', 500_000],
+    ['2.5m eur', 250_000_000],
+    ['0', 0],
+    ['  42  ', 4_200],
+    ['0.01', 1],
+    ['1.239', 123], // sub-cent digits are dropped, never rounded up
+    ['1.' + '0'.repeat(400), 100], // long fractions are exact, not a crash
+    ['90071992547409.91', 9_007_199_254_740_991], // the largest safe number of cents
+  ];
+  it.each(accepted)('%j → %i', (input, cents) => {
+    expect(parseMoney(input)).toBe(cents);
+  });
+
+  const rejected = [
+    '-5',
+    '$-5',
+    '1.2.3',
+    'k',
+    '$',
+    '$ ',
+    '',
+    '12kk',
+    '1,20',
+    '12,0000',
+    '.5',
+    '5.',
+    'abc',
+    '120 dollars',
+    '5e3',
+    '0x10',
+    '１２０', // full-width digits
+    '90071992547409.92',
+    '9999999999999999999999m',
+    '9'.repeat(400),
+  ];
+  it.each(rejected)('rejects %j', (input) => {
+    expect(parseMoney(input)).toBeNull();
+  });
+});
+
+describe('parseCount', () => {
+  const cases: [string, number | null][] = [
+    ['0', 0],
+    ['100', 100],
+    ['1,200', 1_200],
+    [' 72 ', 72],
+    ['100000000', 100_000_000],
+    ['100000001', null],
+    ['-1', null],
+    ['1.5', null],
+    ['1,20', null],
+    ['10k', null],
+    ['', null],
+    ['abc', null],
+  ];
+  it.each(cases)('%j → %j', (input, expected) => {
+    expect(parseCount(input)).toBe(expected);
+  });
+});
+
+describe('parseShortId', () => {
+  const cases: [string, number | null][] = [
+    ['42', 42],
+    ['#42', 42],
+    [' #7 ', 7],
+    ['#0042', 42],
+    ['4x', null],
+    ['#', null],
+    ['##42', null],
+    ['# 42', null],
+    ['-3', null],
+    ['1234567890', null],
+    ['', null],
+  ];
+  it.each(cases)('%j → %j', (input, expected) => {
+    expect(parseShortId(input)).toBe(expected);
+  });
+});
+
+/** The single error message a schema gives for an input (fails the test if it parses). */
+function errorOf(schema: z.ZodTypeAny, input: unknown): string {
+  const result = schema.safeParse(input);
+  if (result.success) throw new Error(`expected ${JSON.stringify(input)} to be rejected`);
+  expect(result.error.issues).toHaveLength(1);
+  return result.error.issues[0]!.message;
+}
+
+describe('zod schemas tell the user what to type', () => {
+  it('moneySchema', () => {
+    expect(moneySchema.parse('$120k')).toBe(12_000_000);
+    expect(errorOf(moneySchema, 'lots')).toBe('"lots" is not an amount; write it like 120000, $120k or 1.2m');
+  });
+
+  it('isoDateSchema', () => {
+    expect(isoDateSchema.parse('2027-03-31')).toBe('2027-03-31');
+    expect(errorOf(isoDateSchema, '31/03/2027')).toBe('"31/03/2027" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31');
+    expect(errorOf(isoDateSchema, '2027-02-29')).toBe('"2027-02-29" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31');
+  });
+
+  it('countSchema', () => {
+    expect(countSchema.parse('1,200')).toBe(1_200);
+    expect(errorOf(countSchema, 'ten')).toBe('"ten" is not a whole number; write it like 100 or 1,200');
+  });
+
+  it('enumSchema folds case and lists the choices', () => {
+    const severity = enumSchema(['critical', 'major', 'minor', 'cosmetic'] as const, 'severity');
+    expect(severity.parse(' MAJOR ')).toBe('major');
+    expect(errorOf(severity, 'urgent')).toBe('"urgent" is not a severity; use one of critical, major, minor, cosmetic');
+  });
+
+  it('mentionSchema takes people, not channels', () => {
+    expect(mentionSchema.parse('<@U1|ana>')).toEqual({ kind: 'user', id: 'U1', name: 'ana' });
+    expect(mentionSchema.parse('@ana')).toEqual({ kind: 'name', name: 'ana' });
+    expect(errorOf(mentionSchema, '<#C1|ops>')).toBe('"<#C1|ops>" is not a person; mention them like @ana');
+    expect(errorOf(mentionSchema, 'ana')).toBe('"ana" is not a person; mention them like @ana');
+  });
+
+  it('textSchema strips control characters, trims, and names what is missing or too long', () => {
+    const name = textSchema('account name', 10);
+    expect(name.parse('  Acme\u0007 Corp ')).toBe('Acme Corp');
+    expect(name.parse('Müller\tAG')).toBe('Müller\tAG');
+    expect(errorOf(name, '   ')).toBe('the account name is missing');
+    expect(errorOf(name, '\u0000\u0001')).toBe('the account name is missing');
+    expect(errorOf(name, 'Acme Corporation')).toBe('the account name is too long (at most 10 characters)');
+  });
+});
