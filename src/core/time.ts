@@ -5,9 +5,16 @@ const MS_PER_DAY = 86_400_000;
 
 /** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
 export function localDate(instant: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD. Formatters are costly to build: one per zone.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** Whole days from calendar date `from` to calendar date `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {

@@ -22,18 +22,8 @@ import {
 import { DEFAULT_BUSINESS_HOURS, slaDueAt, type Severity } from '../core/sla.js';
 import { addDays, localDate, zonedInstant } from '../core/time.js';
 import { DEMO_ACCOUNTS, DEMO_USERS, NOTES, TICKET_TITLES, type DemoAccount } from './demo-data.js';
+import { prng } from './prng.js';
 
-/** A small deterministic PRNG (mulberry32): the same demo for the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SeedResult {
   accounts: number;

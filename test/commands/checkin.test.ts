@@ -1,46 +1,32 @@
 // /checkin by text and by form, on every database engine.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
-import { createRegistry, type Registry } from '../../commands/registry.js';
-import type { Database } from '../../db/client.js';
 import { checkins } from '../../db/schema.js';
 import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
-import { collectingLog, newContext } from '../helpers/context.js';
+import { newContext, registryOn } from '../helpers/context.js';
 
 const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
 const NOW = new Date('2026-11-23T10:00:00Z'); // a Monday
 
 describe.each(ENGINES)('/checkin on $name', (engine) => {
-  let database: Database;
-  let release: () => Promise<void>;
-  let registry: Registry;
-  const log = collectingLog();
-
-  beforeAll(async () => {
-    ({ database, release } = await engine.open());
-    registry = createRegistry(log);
-  });
-  afterAll(async () => {
-    expect(log.entries).toEqual([]);
-    await release();
-  });
+  const t = registryOn(engine);
 
   async function workspaceWith(names: string[], options: Parameters<typeof newContext>[1] = {}): Promise<CommandContext> {
-    const ctx = await newContext(database.db, { now: NOW, ...options });
-    for (const name of names) await registry.run(ctx, `/account add "${name}"`);
+    const ctx = await newContext(t.database.db, { now: NOW, ...options });
+    for (const name of names) await t.registry.run(ctx, `/account add "${name}"`);
     return ctx;
   }
-  const rows = (ctx: CommandContext) => database.db.select().from(checkins).where(eq(checkins.workspaceId, ctx.workspace.id));
+  const rows = (ctx: CommandContext) => t.database.db.select().from(checkins).where(eq(checkins.workspaceId, ctx.workspace.id));
 
   it('logs a touch and confirms account, type, when and the gap to the previous touch', async () => {
     const ctx = await workspaceWith(['Acme Corp']);
-    const first = await registry.run({ ...ctx, now: new Date('2026-11-11T15:00:00Z') }, '/checkin "Acme Corp" email Sent the cost report');
+    const first = await t.registry.run({ ...ctx, now: new Date('2026-11-11T15:00:00Z') }, '/checkin "Acme Corp" email Sent the cost report');
     expect(plain(first)).toContain('Logged an email with Acme Corp today (Wed 11 Nov 2026) — the first touch logged for this account.');
 
-    const second = await registry.run(ctx, '/checkin acme corp call Walked through the backup runbook sentiment=positive next=2026-12-01');
+    const second = await t.registry.run(ctx, '/checkin acme corp call Walked through the backup runbook sentiment=positive next=2026-12-01');
     const text = plain(second);
     expect(second.messages[0]!.visibility).toBe('channel');
     expect(text).toContain('Logged a call with Acme Corp today (Mon 23 Nov 2026) — 12 days since the previous touch (email on Wed 11 Nov 2026).');
@@ -56,33 +42,33 @@ describe.each(ENGINES)('/checkin on $name', (engine) => {
 
   it('finds multi-word names without quotes, even when the name contains a touch word', async () => {
     const ctx = await workspaceWith(['Call Center Inc', 'Globex Email Services']);
-    expect(plain(await registry.run(ctx, '/checkin Call Center Inc call Quarterly review of the contact flows'))).toContain('Logged a call with Call Center Inc');
-    expect(plain(await registry.run(ctx, '/checkin globex email services meeting Planned the migration'))).toContain('Logged a meeting with Globex Email Services');
+    expect(plain(await t.registry.run(ctx, '/checkin Call Center Inc call Quarterly review of the contact flows'))).toContain('Logged a call with Call Center Inc');
+    expect(plain(await t.registry.run(ctx, '/checkin globex email services meeting Planned the migration'))).toContain('Logged a meeting with Globex Email Services');
     const saved = await rows(ctx);
     expect(saved.map((r) => r.notes).sort()).toEqual(['Planned the migration', 'Quarterly review of the contact flows']);
   });
 
   it('keeps key=value words that are not options in the notes', async () => {
     const ctx = await workspaceWith(['Initech']);
-    await registry.run(ctx, '/checkin Initech meeting Agreed ratio=3:1 for reserved instances mood=negative');
+    await t.registry.run(ctx, '/checkin Initech meeting Agreed ratio=3:1 for reserved instances mood=negative');
     const [row] = await rows(ctx);
     expect(row).toMatchObject({ notes: 'Agreed ratio=3:1 for reserved instances', sentiment: 'negative' });
   });
 
   it('uses the channel’s linked account when the name is left out', async () => {
     const ctx = await workspaceWith(['Hooli'], { channel: 'hooli' });
-    await registry.run(ctx, '/account link Hooli');
-    expect(plain(await registry.run(ctx, '/checkin qbr Renewal looks safe'))).toContain('Logged a QBR with Hooli');
+    await t.registry.run(ctx, '/account link Hooli');
+    expect(plain(await t.registry.run(ctx, '/checkin qbr Renewal looks safe'))).toContain('Logged a QBR with Hooli');
   });
 
   it('backdates with date= and refuses the future', async () => {
     const ctx = await workspaceWith(['Wayne Retail'], { timezone: 'America/New_York' });
-    const reply = plain(await registry.run(ctx, '/checkin "Wayne Retail" meeting Onsite workshop date=2026-11-20'));
+    const reply = plain(await t.registry.run(ctx, '/checkin "Wayne Retail" meeting Onsite workshop date=2026-11-20'));
     expect(reply).toContain('Logged a meeting with Wayne Retail on Fri 20 Nov 2026');
     const [row] = await rows(ctx);
     expect(row!.occurredAt.toISOString()).toBe('2026-11-20T17:00:00.000Z'); // midday in New York
-    expect(plain(await registry.run(ctx, '/checkin "Wayne Retail" call x date=2026-11-24'))).toContain('is in the future');
-    expect(plain(await registry.run(ctx, '/checkin "Wayne Retail" call x date=2026-11-20 next=2026-11-19'))).toContain('before the touch itself');
+    expect(plain(await t.registry.run(ctx, '/checkin "Wayne Retail" call x date=2026-11-24'))).toContain('is in the future');
+    expect(plain(await t.registry.run(ctx, '/checkin "Wayne Retail" call x date=2026-11-20 next=2026-11-19'))).toContain('before the touch itself');
     expect(await rows(ctx)).toHaveLength(1);
   });
 
@@ -97,7 +83,7 @@ describe.each(ENGINES)('/checkin on $name', (engine) => {
       ['/checkin Nobody call hi', /No account named "Nobody"/],
     ];
     for (const [input, expected] of cases) {
-      const reply = await registry.run(ctx, input);
+      const reply = await t.registry.run(ctx, input);
       expect(reply.messages[0]!.tone, input).toBe('error');
       expect(plain(reply), input).toMatch(expected);
       expect(plain(reply), input).toContain('Usage: /checkin <account>');
@@ -107,27 +93,27 @@ describe.each(ENGINES)('/checkin on $name', (engine) => {
 
   it('opens a form with no arguments; the form validates per field and saves only when valid', async () => {
     const ctx = await workspaceWith(['Acme Corp', 'Globex']);
-    const opened = await registry.run(ctx, '/checkin');
+    const opened = await t.registry.run(ctx, '/checkin');
     const form = opened.form!;
     expect(form.id).toBe('checkin');
     expect(form.fields.map((f) => f.id)).toEqual(['account', 'type', 'date', 'sentiment', 'notes', 'next']);
     expect(form.fields[0]!.options!.map((o) => o.value)).toEqual(['Acme Corp', 'Globex']);
     expect(form.fields.find((f) => f.id === 'date')!.initial).toBe('2026-11-23');
 
-    const invalid = await registry.submit(ctx, 'checkin', { account: 'Acme Crop', type: 'call', date: '2026-11-30', sentiment: 'neutral', notes: ' ', next: 'tomorrow' });
+    const invalid = await t.registry.submit(ctx, 'checkin', { account: 'Acme Crop', type: 'call', date: '2026-11-30', sentiment: 'neutral', notes: ' ', next: 'tomorrow' });
     expect(invalid.ok).toBe(false);
     if (invalid.ok) throw new Error('unreachable');
     expect(invalid.errors.notes).toMatch(/Add a note/);
     expect(invalid.errors.next).toMatch(/YYYY-MM-DD/);
     expect(await rows(ctx)).toEqual([]);
 
-    const wrongAccount = await registry.submit(ctx, 'checkin', { account: 'Acme Crop', type: 'call', date: '2026-11-30', sentiment: 'neutral', notes: 'ok', next: '' });
+    const wrongAccount = await t.registry.submit(ctx, 'checkin', { account: 'Acme Crop', type: 'call', date: '2026-11-30', sentiment: 'neutral', notes: 'ok', next: '' });
     expect(wrongAccount.ok).toBe(false);
     if (wrongAccount.ok) throw new Error('unreachable');
     expect(wrongAccount.errors.account).toContain('Did you mean "Acme Corp"');
     expect(wrongAccount.errors.date).toContain('already');
 
-    const valid = await registry.submit(ctx, 'checkin', { account: 'Globex', type: 'qbr', date: '2026-11-20', sentiment: 'positive', notes: 'QBR with the sponsor', next: '2027-02-01' }, form.state);
+    const valid = await t.registry.submit(ctx, 'checkin', { account: 'Globex', type: 'qbr', date: '2026-11-20', sentiment: 'positive', notes: 'QBR with the sponsor', next: '2027-02-01' }, form.state);
     expect(valid.ok).toBe(true);
     if (!valid.ok) throw new Error('unreachable');
     expect(plain(valid.reply)).toContain('Logged a QBR with Globex on Fri 20 Nov 2026 — the first touch logged for this account.');
@@ -138,7 +124,7 @@ describe.each(ENGINES)('/checkin on $name', (engine) => {
 
   it('prints usage for help', async () => {
     const ctx = await workspaceWith([]);
-    const text = plain(await registry.run(ctx, '/checkin help'));
+    const text = plain(await t.registry.run(ctx, '/checkin help'));
     expect(text).toContain('/checkin <account> <call|meeting|email|qbr|kickoff|review|other> <notes…>');
     expect(text).toContain('Examples');
   });

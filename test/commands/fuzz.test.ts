@@ -8,19 +8,10 @@ import type { Database } from '../../db/client.js';
 import type { Reply } from '../../src/messages/message.js';
 import { ENGINES } from '../helpers/engines.js';
 import { collectingLog, newContext } from '../helpers/context.js';
+import { prng } from '../../src/demo/prng.js';
 
 const RUNS = 10_000;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Pieces that reach deep into the parsers, mixed with raw noise.
 const VOCAB = [

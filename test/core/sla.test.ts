@@ -15,6 +15,7 @@ import {
   type Severity,
 } from '../../src/core/sla.js';
 import { addDays, daysBetween, formatDay, isIsoDate, localDate, offsetMs, relativeDays, zonedInstant } from '../../src/core/time.js';
+import { prng as seeded } from '../../src/demo/prng.js';
 
 const hoursIn = (timezone: string, holidays: string[] = []): BusinessHours => ({ ...DEFAULT_BUSINESS_HOURS, timezone, holidays });
 const at = (iso: string) => new Date(iso);
@@ -95,17 +96,6 @@ describe('businessMinutesBetween', () => {
   });
 });
 
-/** mulberry32: a small seeded generator so the property check is reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('businessMinutesBetween agrees with addBusinessMinutes', () => {
   const zones = ['UTC', 'Europe/London', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Sydney', 'Pacific/Auckland'];

@@ -33,3 +33,34 @@ export function collectingLog(): ErrorLog & { entries: { details: Record<string,
     },
   };
 }
+
+import { afterAll, beforeAll, expect } from 'vitest';
+import { createRegistry, type Registry } from '../../commands/registry.js';
+import type { Database } from '../../db/client.js';
+import type { Engine } from './engines.js';
+
+export interface RegistryFixture {
+  database: Database;
+  registry: Registry;
+  log: ReturnType<typeof collectingLog>;
+}
+
+/**
+ * Opens the engine's database before the suite and closes it after; the suite
+ * fails if anything reached the internal-error log. Read the fields inside tests.
+ */
+export function registryOn(engine: Engine): RegistryFixture {
+  const fixture = { log: collectingLog() } as RegistryFixture;
+  let release: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const opened = await engine.open();
+    fixture.database = opened.database;
+    release = opened.release;
+    fixture.registry = createRegistry(fixture.log);
+  });
+  afterAll(async () => {
+    await release();
+    expect(fixture.log.entries).toEqual([]);
+  });
+  return fixture;
+}
