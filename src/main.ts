@@ -58,7 +58,9 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, () => resolve(s));
+      // Local mode has no authentication: listen on loopback only. Platform mode
+      // serves Slack's and Teams' webhooks, which must be reachable.
+      const s = config.mode === 'local' ? app.listen(config.port, '127.0.0.1', () => resolve(s)) : app.listen(config.port, () => resolve(s));
       s.once('error', reject);
     });
   } catch (err) {

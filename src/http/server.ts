@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Database } from '../../db/client.js';
+import { isUnavailable, UnavailableError } from '../core/errors.js';
 import type { Logger } from '../log.js';
 
 export interface HttpDeps {
@@ -39,6 +40,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       // body-parser's errors: malformed JSON, too large, wrong type.
       const message = status === 413 ? 'request body too large' : status === 415 ? 'unsupported content type' : 'malformed JSON body';
       res.status(status).json({ error: message });
+      return;
+    }
+    if (isUnavailable(err)) {
+      deps.logger.error({ err, method: req.method, path: req.path }, 'database unavailable');
+      if (!res.headersSent) res.status(503).json({ error: new UnavailableError().message });
       return;
     }
     const errorId = randomBytes(4).toString('hex');

@@ -6,15 +6,32 @@ export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-/** Escapes, then turns the light markup into tags. */
+/** `**bold**` and `code` on one escaped line; code spans stay literal (no bold inside them). */
+function inlineMarkup(escaped: string): string {
+  // NUL never survives an HTML parser anyway, so it is free to mark where code spans were.
+  const spans: string[] = [];
+  const held = escaped.replace(/\u0000/g, '\uFFFD').replace(/`([^`]+)`/g, (_m, code: string) => `\u0000${spans.push(code) - 1}\u0000`);
+  return held
+    .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
+    .replace(/\u0000(\d+)\u0000/g, (_m, i: string) => `<code>${spans[Number(i)]}</code>`);
+}
+
+/**
+ * Escapes, then turns the light markup into tags. Consecutive lines starting with
+ * "> " form one quote (a block-styled span, since it sits inside a <p>); other
+ * lines are joined with <br>.
+ */
 export function markupToHtml(value: string): string {
-  const lines = value.split('\n').map((line) => {
-    const quoted = /^&gt; ?/.test(escapeHtml(line));
-    let html = escapeHtml(line).replace(/^&gt; ?/, '');
-    html = html.replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>').replace(/`([^`]+)`/g, '<code>$1</code>');
-    return quoted ? `<span class="quote">${html}</span>` : html;
-  });
-  return lines.join('<br>');
+  const groups: { quoted: boolean; lines: string[] }[] = [];
+  for (const line of value.split('\n')) {
+    const escaped = escapeHtml(line);
+    const quoted = /^&gt; ?/.test(escaped);
+    const html = inlineMarkup(quoted ? escaped.replace(/^&gt; ?/, '') : escaped);
+    const last = groups[groups.length - 1];
+    if (last && last.quoted === quoted) last.lines.push(html);
+    else groups.push({ quoted, lines: [html] });
+  }
+  return groups.map((g) => (g.quoted ? `<span class="quote">${g.lines.join('<br>')}</span>` : g.lines.join('<br>'))).join('');
 }
 
 function blockHtml(block: Block): string {

@@ -15,6 +15,7 @@ import { renderHtml } from './render.js';
 export const CONSOLE_WORKSPACE_ID = 'local';
 export const DEFAULT_CONSOLE_USER = 'ana';
 export const DEFAULT_CONSOLE_CHANNEL = 'general';
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const PAGE = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'page.html'), 'utf8');
 
@@ -71,7 +72,22 @@ export interface ConsoleDeps {
 
 export function consoleRouter(deps: ConsoleDeps): Router {
   const router = express.Router();
-  router.use('/console', express.json({ limit: '64kb' }));
+  // The console has no login: it is a developer's tool on their own machine. Only
+  // loopback host names are served (a DNS-rebinding page cannot reach it), and
+  // only JSON bodies are taken (a cross-site form post cannot send one).
+  const guard = (req: Request, res: Response, next: () => void) => {
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    if (!LOOPBACK_HOSTS.has(host)) {
+      res.status(403).json({ error: 'the local console only answers on localhost' });
+      return;
+    }
+    if (req.method === 'POST' && !req.is('application/json')) {
+      res.status(415).json({ error: 'send a JSON body with Content-Type: application/json' });
+      return;
+    }
+    next();
+  };
+  router.use('/console', guard, express.json({ limit: '64kb' }));
 
   const context = (user: string, channel: string): Promise<CommandContext> =>
     contextFor(
@@ -94,7 +110,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     res.status(400).json({ error: `${issue.path.join('.') || 'body'}: ${issue.message}` });
   };
 
-  router.get('/', (_req: Request, res: Response) => {
+  router.get('/', guard, (_req: Request, res: Response) => {
     res.type('html').set('Cache-Control', 'no-store').send(PAGE);
   });
 
