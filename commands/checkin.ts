@@ -261,7 +261,11 @@ export const checkinCommand: CommandDefinition = {
   usage: [USAGE, '/checkin'],
   examples: [EXAMPLE, '/checkin Globex qbr Renewal looks safe; expanding to 20 more seats', '/checkin'],
   async run(ctx, args) {
-    if (args.length === 0) return { messages: [], form: await checkinForm(ctx) };
+    if (args.length === 0) {
+      // In a customer's channel the form starts on that customer.
+      const linked = await accountForChannel(ctx.db, ctx.workspace.id, ctx.channel.id);
+      return { messages: [], form: await checkinForm(ctx, linked) };
+    }
     return fromText(ctx, args);
   },
   actions: {

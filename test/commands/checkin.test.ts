@@ -122,6 +122,13 @@ describe.each(ENGINES)('/checkin on $name', (engine) => {
     expect(saved[0]).toMatchObject({ type: 'qbr', sentiment: 'positive', notes: 'QBR with the sponsor', nextStepDate: '2027-02-01' });
   });
 
+  it('starts the form on the account linked to the channel', async () => {
+    const ctx = await workspaceWith(['Acme Corp', 'Globex'], { channel: 'globex' });
+    await t.registry.run(ctx, '/account link globex');
+    const opened = await t.registry.run(ctx, '/checkin');
+    expect(opened.form!.fields[0]!.initial).toBe('Globex');
+  });
+
   it('prints usage for help', async () => {
     const ctx = await workspaceWith([]);
     const text = plain(await t.registry.run(ctx, '/checkin help'));
