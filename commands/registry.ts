@@ -82,7 +82,7 @@ export class Registry {
       if (wantsHelp) return { messages: [this.usage(command)] };
       return await command.run(ctx, rest);
     } catch (err) {
-      return { messages: [this.failure(err, command, { input, ctx })] };
+      return { messages: [this.explain(err, command, { input, ctx })] };
     }
   }
 
@@ -93,7 +93,7 @@ export class Registry {
       if (!entry) throw new UserError('That button is no longer available. Run the command again.');
       return await entry.handler(ctx, cleanText(value));
     } catch (err) {
-      return { messages: [this.failure(err, entry?.command, { action: id, ctx })] };
+      return { messages: [this.explain(err, entry?.command, { action: id, ctx })] };
     }
   }
 
@@ -106,7 +106,7 @@ export class Registry {
         Object.fromEntries(Object.entries(record).map(([k, v]) => [k, cleanText(String(v))]));
       return await entry.handler(ctx, clean(values), clean(state));
     } catch (err) {
-      return { ok: true, reply: { messages: [this.failure(err, entry?.command, { form: formId, ctx })] } };
+      return { ok: true, reply: { messages: [this.explain(err, entry?.command, { form: formId, ctx })] } };
     }
   }
 
@@ -123,7 +123,12 @@ export class Registry {
     return message('Tenure commands', blocks);
   }
 
-  private failure(err: unknown, command: CommandDefinition | undefined, where: { ctx: CommandContext } & Record<string, unknown>): Message {
+  /**
+   * The answer for an error: a UserError's message with usage and example, an
+   * outage's "nothing was saved", or an apology with an error id (logged).
+   * Adapters use it for failures outside a command, e.g. while identifying the user.
+   */
+  explain(err: unknown, command: CommandDefinition | undefined, where: { ctx?: CommandContext } & Record<string, unknown>): Message {
     if (err instanceof UserError) {
       const usage = err.details.usage ?? (command ? command.usage[0] : undefined);
       const example = err.details.example ?? (command ? command.examples[0] : undefined);
@@ -135,13 +140,13 @@ export class Registry {
     }
     if (isUnavailable(err)) {
       const unavailable = new UnavailableError();
-      this.log.error({ err, workspaceId: where.ctx.workspace.id, command: command?.name }, 'database unavailable');
+      this.log.error({ err, workspaceId: where.ctx?.workspace.id, command: command?.name }, 'database unavailable');
       return message(unavailable.message, [text(`⚠️ ${unavailable.message}`)], { tone: 'error' });
     }
     const id = errorId();
     const { ctx, ...rest } = where;
     this.log.error(
-      { err, errorId: id, workspaceId: ctx.workspace.id, userId: ctx.user.id, channelId: ctx.channel.id, command: command?.name, ...rest },
+      { err, errorId: id, workspaceId: ctx?.workspace.id, userId: ctx?.user.id, channelId: ctx?.channel.id, command: command?.name, ...rest },
       'command failed',
     );
     const sorry = `Sorry, something went wrong on our side (error id ${id}). Nothing you typed was lost: please try again, and quote the id if it keeps happening.`;

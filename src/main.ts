@@ -12,6 +12,7 @@ import { seedDemoWorkspace } from './demo/seed.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { CONSOLE_WORKSPACE_ID, consoleRouter } from './platforms/console/routes.js';
+import { createSlackAdapter, type SlackAdapter } from './platforms/slack/app.js';
 
 export interface Tenure {
   config: Config;
@@ -27,6 +28,10 @@ export interface StartOptions {
   logger?: Logger;
   /** The clock everything downstream receives; tests pass a fixed one. */
   clock?: () => Date;
+  /** An already open, migrated database (tests); by default the config's is opened. */
+  database?: Database;
+  /** Slack: how long a slash command may run before it is acked and answered later. */
+  slackAckBudgetMs?: number;
 }
 
 export async function startTenure(config: Config, options: StartOptions = {}): Promise<Tenure> {
@@ -34,7 +39,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
   const clock = options.clock ?? (() => new Date());
   const began = performance.now();
 
-  const database = await openDatabase(config.database);
+  const database = options.database ?? (await openDatabase(config.database));
   logger.info(
     { engine: database.kind, ms: Math.round(performance.now() - began) },
     database.kind === 'pglite' ? 'PGlite database open and migrated' : 'PostgreSQL database open and migrated',
@@ -52,6 +57,21 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     const seeded = await seedDemoWorkspace(database.db, workspace.id, clock());
     if (seeded) logger.info({ accounts: seeded.accounts }, 'seeded the demo workspace');
     routers.push(consoleRouter({ db: database.db, registry, timezone: config.timezone, clock }));
+  }
+
+  let slack: SlackAdapter | undefined;
+  if (config.slack) {
+    slack = createSlackAdapter({
+      config: config.slack,
+      db: database.db,
+      registry,
+      logger,
+      timezone: config.timezone,
+      clock,
+      ...(options.slackAckBudgetMs !== undefined ? { ackBudgetMs: options.slackAckBudgetMs } : {}),
+    });
+    if (slack.router) routers.push(slack.router);
+    await slack.start();
   }
 
   const app = createHttpApp({ database, logger, routers });
@@ -75,6 +95,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     (closing ??= (async () => {
       // Stop taking requests, let in-flight ones finish, then close the database
       // (an unclean PGlite close can corrupt its data directory).
+      await slack?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -1,0 +1,111 @@
+// The Slack adapter: a real Bolt App on the shared Express server (HTTP mode,
+// single workspace or OAuth multi-workspace) or over Socket Mode. It translates
+// only: Slack payload → registry call → neutral Message → Block Kit.
+import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import express, { type Router } from 'express';
+import type { Registry } from '../../../commands/registry.js';
+import type { Db } from '../../../db/client.js';
+import type { SlackConfig } from '../../config.js';
+import type { Logger } from '../../log.js';
+import { registerSlackHandlers } from './handlers.js';
+import { DisplayNames } from './identity.js';
+import { databaseInstallationStore } from './installation-store.js';
+import { slackClientOptions } from './post.js';
+import { verifySlackRequests } from './verify.js';
+
+/** Least privilege: see the README's scope table for why each is needed. */
+export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read'];
+
+export interface SlackAdapterDeps {
+  config: SlackConfig;
+  db: Db;
+  registry: Registry;
+  logger: Logger;
+  timezone: string;
+  clock: () => Date;
+  /** How long a slash command may run before it is acked empty and answered later (ms). */
+  ackBudgetMs?: number;
+}
+
+export interface SlackAdapter {
+  app: App;
+  /** HTTP mode: the routes to mount on the shared server. Socket Mode: none. */
+  router?: Router;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function boltLogger(logger: Logger): BoltLogger {
+  const child = logger.child({ component: 'bolt' });
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
+    info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
+    warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
+    error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
+  const { config } = deps;
+  const clientOptions = slackClientOptions(config.apiUrl);
+  const logger = boltLogger(deps.logger);
+  const names = new DisplayNames();
+
+  if (config.appToken) {
+    // Socket Mode: Slack pushes over a WebSocket; no public URL, no HTTP routes.
+    const app = new App({
+      token: config.botToken,
+      signingSecret: config.signingSecret,
+      appToken: config.appToken,
+      socketMode: true,
+      clientOptions,
+      logger,
+    });
+    registerSlackHandlers(app, { ...deps, names });
+    return {
+      app,
+      start: async () => {
+        await app.start();
+      },
+      stop: async () => {
+        await app.stop();
+      },
+    };
+  }
+
+  const router = express.Router();
+  // Our checks run first (future timestamps, replays), then Bolt's.
+  router.post('/slack/events', verifySlackRequests({ signingSecret: config.signingSecret, logger: deps.logger }));
+  const oauth = config.oauth;
+  const receiver = new ExpressReceiver({
+    signingSecret: config.signingSecret,
+    router,
+    endpoints: '/slack/events',
+    logger,
+    processBeforeResponse: false,
+    ...(oauth
+      ? {
+          clientId: oauth.clientId,
+          clientSecret: oauth.clientSecret,
+          stateSecret: oauth.stateSecret,
+          scopes: SLACK_BOT_SCOPES,
+          installationStore: databaseInstallationStore(deps.db, { timezone: deps.timezone, clock: deps.clock }),
+          installerOptions: {
+            installPath: '/slack/install',
+            redirectUriPath: '/slack/oauth_redirect',
+            directInstall: true,
+            clientOptions,
+          },
+        }
+      : {}),
+  });
+  const app = new App({ receiver, ...(oauth ? {} : { token: config.botToken }), clientOptions, logger });
+  registerSlackHandlers(app, { ...deps, names });
+  return { app, router, start: async () => undefined, stop: async () => undefined };
+}

@@ -1,0 +1,219 @@
+// Bolt listeners: slash commands, button presses, modal submissions and events.
+// Each one identifies the caller from the signed payload, calls the registry,
+// and delivers the neutral answer in the way Slack expects for that payload.
+import type { App, BlockAction, ButtonAction, RespondArguments, SlashCommand, ViewSubmitAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Registry } from '../../../commands/registry.js';
+import { portfolioHome } from '../../../commands/home.js';
+import type { Db } from '../../../db/client.js';
+import { jobRuns } from '../../../db/schema.js';
+import type { Logger } from '../../log.js';
+import type { Form, Message, Reply } from '../../messages/message.js';
+import { actionIdFromSlack, errorsForSlack, toModal, toSlackMessage, valuesFromView } from './blocks.js';
+import { slackContext, type DisplayNames, type SlackIdentity } from './identity.js';
+import { deactivateSlackWorkspace } from './installation-store.js';
+import { postOnce } from './post.js';
+
+export interface HandlerDeps {
+  db: Db;
+  registry: Registry;
+  logger: Logger;
+  timezone: string;
+  clock: () => Date;
+  names: DisplayNames;
+  ackBudgetMs?: number;
+}
+
+/** What a form carries through Slack besides its own state: where to answer. */
+interface ModalMetadata extends Record<string, string> {
+  channelId: string;
+  responseUrl: string;
+}
+
+function responseFor(message: Message): RespondArguments {
+  const { text, blocks } = toSlackMessage(message);
+  return { response_type: message.visibility === 'channel' ? 'in_channel' : 'ephemeral', text, blocks: blocks as never } as RespondArguments;
+}
+
+/** Resolves with the value if `promise` settles within `ms`, else with undefined (it keeps running). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+async function postToResponseUrl(url: string, body: RespondArguments): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+}
+
+export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
+  const { registry, logger } = deps;
+  const budget = deps.ackBudgetMs ?? 2_000;
+
+  /** A command context, or an answer explaining why there is none (e.g. the database is down). */
+  const identify = async (who: SlackIdentity, client: WebClient) => {
+    try {
+      return { ctx: await slackContext(deps.db, who, { client, names: deps.names, timezone: deps.timezone, now: deps.clock() }) };
+    } catch (err) {
+      const failure: Reply = { messages: [registry.explain(err, undefined, { teamId: who.teamId, userId: who.userId })] };
+      return { failure };
+    }
+  };
+
+  const openForm = async (client: WebClient, triggerId: string, form: Form, meta: ModalMetadata) => {
+    await client.views.open({ trigger_id: triggerId, view: toModal(form, { privateMetadata: JSON.stringify({ ...form.state, ...meta }) }) as never });
+  };
+
+  // Events Slack retries (X-Slack-Retry-Num) arrive with a new signature: one run per event_id,
+  // across replicas, through the job ledger's unique (job, period) key.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && eventId) {
+      const claimed = await deps.db
+        .insert(jobRuns)
+        .values({ jobName: 'slack-event', periodKey: eventId, status: 'done', startedAt: deps.clock(), finishedAt: deps.clock() })
+        .onConflictDoNothing()
+        .returning({ id: jobRuns.id });
+      if (claimed.length === 0) {
+        logger.info({ eventId }, 'Slack event already handled; ignoring the retry');
+        return;
+      }
+    }
+    await next();
+  });
+
+  app.command(/^\/[\w-]+$/, async ({ command, ack, respond, client }) => {
+    const cmd = command as SlashCommand;
+    const answer = (async (): Promise<Reply> => {
+      const who = await identify(
+        { teamId: cmd.team_id, teamName: cmd.team_domain, userId: cmd.user_id, userName: cmd.user_name, channelId: cmd.channel_id, channelName: cmd.channel_name },
+        client,
+      );
+      if (!who.ctx) return who.failure;
+      return registry.run(who.ctx, `${cmd.command} ${cmd.text ?? ''}`);
+    })();
+    // Quick answers go in the ack itself; slow ones are acked empty and follow through response_url.
+    const quick = await within(answer, budget);
+    const reply = quick ?? (await ack(), await answer);
+    let acked = quick === undefined;
+    const send = async (body: RespondArguments) => {
+      if (!acked) {
+        acked = true;
+        await ack(body as never);
+      } else await respond(body);
+    };
+    if (reply.form) {
+      if (!acked) {
+        acked = true;
+        await ack();
+      }
+      try {
+        await openForm(client, cmd.trigger_id, reply.form, { channelId: cmd.channel_id, responseUrl: cmd.response_url });
+      } catch (err) {
+        logger.warn({ err }, 'could not open a modal');
+        await respond({ response_type: 'ephemeral', text: 'The form could not be opened in time. Please run the command again.' });
+      }
+    }
+    for (const message of reply.messages) await send(responseFor(message));
+    if (!acked) await ack();
+  });
+
+  app.action(/.*/, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button') return;
+    const b = body as BlockAction;
+    const button = action as ButtonAction;
+    const channelId = b.channel?.id ?? b.container?.channel_id;
+    const who = await identify(
+      { teamId: b.team?.id ?? b.user.team_id ?? '', userId: b.user.id, userName: b.user.username ?? b.user.name, channelId, channelName: b.channel?.name },
+      client,
+    );
+    const reply = who.ctx ? await registry.press(who.ctx, actionIdFromSlack(button.action_id), button.value ?? '') : who.failure;
+    if (reply.form) await openForm(client, b.trigger_id, reply.form, { channelId: channelId ?? b.user.id, responseUrl: b.response_url ?? '' });
+    for (const message of reply.messages) {
+      if (b.response_url) await respond({ ...responseFor(message), replace_original: false });
+      else {
+        // App Home has no channel: the answer goes to the app's messages tab with the user.
+        const { text, blocks } = toSlackMessage(message);
+        await postOnce(() => client.chat.postMessage({ channel: b.user.id, text, blocks: blocks as never }), { logger });
+      }
+    }
+  });
+
+  app.view(/.*/, async ({ ack, body, view, client }) => {
+    const submission = body as ViewSubmitAction;
+    let meta: Record<string, string> = {};
+    try {
+      const parsed: unknown = JSON.parse(view.private_metadata || '{}');
+      if (parsed && typeof parsed === 'object') meta = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+    } catch {
+      meta = {};
+    }
+    const { responseUrl = '', ...state } = meta;
+    const channelId = state.channelId;
+    const who = await identify(
+      { teamId: submission.team?.id ?? submission.user.team_id ?? '', userId: submission.user.id, userName: submission.user.name, channelId },
+      client,
+    );
+    const result = who.ctx
+      ? await registry.submit(who.ctx, view.callback_id, valuesFromView(undefined, view.state as never), state)
+      : ({ ok: true, reply: who.failure } as const);
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: errorsForSlack(result.errors) });
+      return;
+    }
+    await ack();
+    for (const message of result.reply.messages) {
+      const body = responseFor(message);
+      if (responseUrl) {
+        try {
+          await postToResponseUrl(responseUrl, body);
+          continue;
+        } catch (err) {
+          logger.warn({ err }, 'response_url refused the answer; posting instead');
+        }
+      }
+      const { text, blocks } = toSlackMessage(message);
+      const target = channelId ?? submission.user.id;
+      if (message.visibility === 'channel') {
+        await postOnce(() => client.chat.postMessage({ channel: target, text, blocks: blocks as never }), { logger });
+      } else {
+        await postOnce(() => client.chat.postEphemeral({ channel: target, user: submission.user.id, text, blocks: blocks as never }), { logger });
+      }
+    }
+  });
+
+  app.event('app_home_opened', async ({ event, body, client }) => {
+    if (event.tab && event.tab !== 'home') return;
+    const teamId = (body as { team_id?: string }).team_id ?? '';
+    const who = await identify({ teamId, userId: event.user }, client);
+    const home = who.ctx ? await portfolioHome(who.ctx) : who.failure.messages[0]!;
+    const { blocks } = toSlackMessage(home);
+    await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: blocks as never } });
+  });
+
+  const deactivate = async (teamId: string, why: string) => {
+    await deactivateSlackWorkspace(deps.db, teamId, deps.clock());
+    logger.info({ teamId, why }, 'Slack workspace deactivated; its data is kept');
+  };
+  app.event('app_uninstalled', async ({ body }) => deactivate((body as { team_id: string }).team_id, 'app_uninstalled'));
+  app.event('tokens_revoked', async ({ event, body }) => {
+    // Only the bot token matters: revoking a user token leaves the app installed.
+    if ((event.tokens.bot ?? []).length > 0) await deactivate((body as { team_id: string }).team_id, 'tokens_revoked');
+  });
+
+  app.error(async (error) => {
+    logger.error({ err: error }, 'Slack listener failed');
+  });
+}

@@ -1,0 +1,156 @@
+// A local stand-in for Slack: the Web API (POST /api/<method>) and response_url
+// endpoints (POST /respond/<id>), recording every call, with scripted failures.
+// Plus helpers that sign requests the way Slack does.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { slackSignature } from '../../src/platforms/slack/verify.js';
+
+export interface RecordedCall {
+  method: string;
+  /** Form fields or JSON body; JSON-looking form values (blocks, view) are parsed. */
+  body: Record<string, unknown>;
+  at: number;
+}
+
+interface ScriptedFailure {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if ((req.headers['content-type'] ?? '').includes('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    try {
+      out[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
+    } catch {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  /** Display names users.info answers with. */
+  readonly profiles = new Map<string, string>();
+  private readonly failures = new Map<string, ScriptedFailure[]>();
+  private server!: Server;
+  private counter = 0;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer(async (req, res) => {
+      const body = await readBody(req);
+      const path = (req.url ?? '').split('?')[0]!;
+      const method = path.startsWith('/api/') ? path.slice(5) : path.slice(1);
+      this.calls.push({ method, body, at: Date.now() });
+      const failure = this.failures.get(method)?.shift();
+      if (failure) {
+        res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
+        res.end(JSON.stringify(failure.body ?? { ok: false, error: 'scripted_failure' }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(this.answer(method, body)));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The next `count` calls of `method` fail this way. */
+  failNext(method: string, failure: ScriptedFailure, count = 1): void {
+    const list = this.failures.get(method) ?? [];
+    for (let i = 0; i < count; i++) list.push(failure);
+    this.failures.set(method, list);
+  }
+
+  responseUrl(): string {
+    return `${this.url}/respond/${++this.counter}`;
+  }
+
+  of(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method || (method === 'respond' && c.method.startsWith('respond/')));
+  }
+
+  async waitFor(method: string, count = 1, timeoutMs = 10_000): Promise<RecordedCall[]> {
+    const began = Date.now();
+    while (this.of(method).length < count) {
+      if (Date.now() - began > timeoutMs) throw new Error(`waited ${timeoutMs} ms for ${count} × ${method}; saw ${this.calls.map((c) => c.method).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.of(method);
+  }
+
+  private answer(method: string, body: Record<string, unknown>): unknown {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'tenure', team_id: 'T_FAKE', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'users.info': {
+        const id = String(body.user);
+        const name = this.profiles.get(id) ?? id.toLowerCase();
+        return { ok: true, user: { id, name, profile: { display_name: name, real_name: name } } };
+      }
+      case 'chat.postMessage':
+        return { ok: true, channel: body.channel, ts: `${Date.now() / 1000}`, message: { text: body.text } };
+      case 'views.open':
+      case 'views.publish':
+        return { ok: true, view: { id: `V${++this.counter}` } };
+      case 'oauth.v2.access':
+        return {
+          ok: true,
+          access_token: `xoxb-installed-${String(body.code)}`,
+          token_type: 'bot',
+          scope: 'commands,chat:write,users:read,channels:read',
+          bot_user_id: 'UBOT',
+          app_id: 'A1',
+          team: { id: `T_${String(body.code).toUpperCase()}`, name: `Team ${String(body.code)}` },
+          enterprise: null,
+          is_enterprise_install: false,
+          authed_user: { id: 'U_INSTALLER' },
+        };
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+export interface SignedOptions {
+  secret: string;
+  /** Seconds since the epoch; defaults to now. */
+  timestamp?: number;
+  retryNum?: number;
+}
+
+export function signedHeaders(body: string, contentType: string, options: SignedOptions): Record<string, string> {
+  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+  return {
+    'content-type': contentType,
+    'x-slack-request-timestamp': timestamp,
+    'x-slack-signature': slackSignature(options.secret, timestamp, body),
+    ...(options.retryNum !== undefined ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}),
+  };
+}
+
+export async function postSigned(url: string, body: string, contentType: string, options: SignedOptions): Promise<{ status: number; text: string; json: unknown }> {
+  const res = await fetch(url, { method: 'POST', headers: signedHeaders(body, contentType, options), body });
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, text, json };
+}
+
+export const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();

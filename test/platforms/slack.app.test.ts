@@ -1,0 +1,350 @@
+// The real Bolt app over HTTP: signed slash commands, interactions and events
+// into the shared server, a fake Slack Web API recording what the bot sent.
+import { and, count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../db/client.js';
+import { accounts, checkins, workspaces } from '../../db/schema.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startTenure, type Tenure } from '../../src/main.js';
+import { ENGINES } from '../helpers/engines.js';
+import { FakeSlack, form, postSigned } from '../helpers/fake-slack.js';
+
+const SECRET = 'test-signing-secret-0123456789';
+
+interface Who {
+  team?: string;
+  user?: string;
+  channel?: string;
+}
+
+describe.each(ENGINES)('Slack app on $name', (engine) => {
+  const fake = new FakeSlack();
+  let tenure: Tenure;
+  let database: Database;
+  let release: () => Promise<void>;
+  let events = '';
+
+  beforeAll(async () => {
+    await fake.start();
+    ({ database, release } = await engine.open());
+    const config = {
+      ...loadConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'silent' }),
+      port: 0,
+    };
+    tenure = await startTenure(config, { database, logger: createLogger('silent'), slackAckBudgetMs: 1_500 });
+    events = new URL('/slack/events', tenure.url).toString();
+  });
+  afterAll(async () => {
+    await tenure?.close();
+    await release();
+    await fake.stop();
+  });
+
+  const slash = (command: string, text: string, who: Who = {}, options: { timestamp?: number } = {}) => {
+    const responseUrl = fake.responseUrl();
+    const body = form({
+      token: 'legacy',
+      team_id: who.team ?? 'T1',
+      team_domain: (who.team ?? 'T1').toLowerCase(),
+      channel_id: who.channel ?? 'C1',
+      channel_name: 'acme-ops',
+      user_id: who.user ?? 'U1',
+      user_name: 'ana',
+      command,
+      text,
+      response_url: responseUrl,
+      trigger_id: `trigger-${Math.random()}`,
+      api_app_id: 'A1',
+    });
+    return { responseUrl, send: () => postSigned(events, body, 'application/x-www-form-urlencoded', { secret: SECRET, ...options }), body };
+  };
+
+  const interaction = (payload: Record<string, unknown>) =>
+    postSigned(events, form({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded', { secret: SECRET });
+
+  const workspaceId = async (team: string) => {
+    const [row] = await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, team)));
+    return row?.id;
+  };
+  const accountCount = async (team: string) => {
+    const id = await workspaceId(team);
+    if (!id) return 0;
+    const [row] = await database.db.select({ n: count() }).from(accounts).where(eq(accounts.workspaceId, id));
+    return row!.n;
+  };
+  const textOf = (json: unknown) => JSON.stringify(json);
+
+  it('answers a signed slash command in the ack, in the channel for confirmations', async () => {
+    const res = await slash('/account', 'add "Acme Corp" arr=$120k renewal=2027-03-31').send();
+    expect(res.status).toBe(200);
+    const json = res.json as { response_type: string; text: string; blocks: unknown[] };
+    expect(json.response_type).toBe('in_channel');
+    expect(json.text).toContain('Added account Acme Corp');
+    expect(json.blocks.length).toBeGreaterThan(0);
+    expect(await accountCount('T1')).toBe(1);
+    // The display name came from users.info, not from the payload.
+    expect(fake.of('users.info').some((c) => c.body.user === 'U1')).toBe(true);
+  });
+
+  it('refuses forged, stale, future and replayed requests with 401 and writes nothing', async () => {
+    const before = await accountCount('T1');
+    const forged = slash('/account', 'add Forged');
+    const res = await fetch(events, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': 'v0=' + '0'.repeat(64) },
+      body: forged.body,
+    });
+    expect(res.status).toBe(401);
+    const now = Math.floor(Date.now() / 1000);
+    expect((await slash("/account", "add Stale").send()).status).toBe(200); // sanity: a fresh one works
+    expect((await slash('/account', 'add Stale2', {}, { timestamp: now - 10 * 60 }).send()).status).toBe(401);
+    expect((await slash('/account', 'add Future', {}, { timestamp: now + 10 * 60 }).send()).status).toBe(401);
+    const once = slash('/account', 'add Replayed', {}, { timestamp: now });
+    expect((await once.send()).status).toBe(200);
+    expect((await once.send()).status).toBe(401);
+    const names = (await database.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.workspaceId, (await workspaceId('T1'))!))).map((r) => r.name);
+    expect(names).toContain('Stale');
+    expect(names).toContain('Replayed');
+    expect(names).not.toContain('Forged');
+    expect(names).not.toContain('Stale2');
+    expect(names).not.toContain('Future');
+    expect(await accountCount('T1')).toBe(before + 2);
+  });
+
+  it('answers bad input privately with usage and an example', async () => {
+    const res = await slash('/account', 'Acme Crop').send();
+    const json = res.json as { response_type: string; text: string };
+    expect(json.response_type).toBe('ephemeral');
+    expect(textOf(res.json)).toContain('Did you mean \\"Acme Corp\\"');
+    const checkin = await slash('/checkin', '"Acme Corp" call').send();
+    expect(textOf(checkin.json)).toContain('Add a note about the call');
+    expect(textOf(checkin.json)).toContain('Usage: ');
+    const help = await slash('/tenure', 'help').send();
+    expect(textOf(help.json)).toContain('/checkin');
+    const viaTenure = await slash('/tenure', 'checkin "Acme Corp" call Quarterly plan sentiment=positive').send();
+    expect((viaTenure.json as { response_type: string }).response_type).toBe('in_channel');
+    expect(textOf(viaTenure.json)).toContain('Logged a call with');
+  });
+
+  it('opens the check-in modal, returns field errors, and saves only the corrected submission', async () => {
+    const opened = slash('/checkin', '');
+    const res = await opened.send();
+    expect(res.status).toBe(200);
+    const [open] = await fake.waitFor('views.open');
+    const view = open!.body.view as { callback_id: string; private_metadata: string; blocks: { block_id: string }[] };
+    expect(view.callback_id).toBe('checkin');
+    expect(view.blocks.map((b) => b.block_id)).toEqual(expect.arrayContaining(['account', 'type', 'date', 'sentiment', 'notes', 'next']));
+    const ws = (await workspaceId('T1'))!;
+    const before = (await database.db.select({ n: count() }).from(checkins).where(eq(checkins.workspaceId, ws)))[0]!.n;
+
+    const submit = (notes: string) =>
+      interaction({
+        type: 'view_submission',
+        team: { id: 'T1', domain: 't1' },
+        user: { id: 'U1', username: 'ana', name: 'ana', team_id: 'T1' },
+        api_app_id: 'A1',
+        trigger_id: 'trigger-view',
+        view: {
+          id: 'V1',
+          type: 'modal',
+          callback_id: 'checkin',
+          private_metadata: view.private_metadata,
+          state: {
+            values: {
+              account: { account: { type: 'static_select', selected_option: { value: 'Acme Corp' } } },
+              type: { type: { type: 'static_select', selected_option: { value: 'meeting' } } },
+              date: { date: { type: 'datepicker', selected_date: '2026-11-20' } },
+              sentiment: { sentiment: { type: 'static_select', selected_option: { value: 'positive' } } },
+              notes: { notes: { type: 'plain_text_input', value: notes } },
+              next: { next: { type: 'datepicker', selected_date: null } },
+            },
+          },
+        },
+      });
+    const invalid = await submit('');
+    expect(invalid.status).toBe(200);
+    expect(invalid.json).toMatchObject({ response_action: 'errors', errors: { notes: expect.stringContaining('Add a note') } });
+    expect((await database.db.select({ n: count() }).from(checkins).where(eq(checkins.workspaceId, ws)))[0]!.n).toBe(before);
+
+    const valid = await submit('Planning workshop with the sponsor');
+    expect(valid.status).toBe(200);
+    expect(valid.text).toBe('');
+    const responses = await fake.waitFor(`respond/${opened.responseUrl.split('/').pop()}`);
+    expect(responses[0]!.body).toMatchObject({ response_type: 'in_channel', text: expect.stringContaining('Logged a meeting with Acme Corp on Fri 20 Nov 2026') });
+    expect((await database.db.select({ n: count() }).from(checkins).where(eq(checkins.workspaceId, ws)))[0]!.n).toBe(before + 1);
+  });
+
+  it('opens the form from an account card button', async () => {
+    const card = await slash('/account', '"Acme Corp"').send();
+    const blocks = (card.json as { blocks: { type: string; elements?: { action_id: string; value: string }[] }[] }).blocks;
+    const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'checkin.form')!;
+    const opens = fake.of('views.open').length;
+    const res = await interaction({
+      type: 'block_actions',
+      team: { id: 'T1', domain: 't1' },
+      user: { id: 'U1', username: 'ana', name: 'ana', team_id: 'T1' },
+      api_app_id: 'A1',
+      trigger_id: 'trigger-button',
+      channel: { id: 'C1', name: 'acme-ops' },
+      container: { type: 'message', channel_id: 'C1' },
+      response_url: fake.responseUrl(),
+      actions: [{ type: 'button', action_id: 'checkin.form', block_id: 'b1', value: button.value, action_ts: '1' }],
+    });
+    expect(res.status).toBe(200);
+    const calls = await fake.waitFor('views.open', opens + 1);
+    const view = calls[calls.length - 1]!.body.view as { blocks: { block_id: string; element: { initial_option?: { value: string } } }[] };
+    expect(view.blocks.find((b) => b.block_id === 'account')!.element.initial_option?.value).toBe('Acme Corp');
+  });
+
+  it('publishes App Home on app_home_opened, once per event even when Slack retries', async () => {
+    const event = {
+      token: 'legacy',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: `Ev${Date.now()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home', event_ts: '1.0' },
+    };
+    const body = JSON.stringify(event);
+    expect((await postSigned(events, body, 'application/json', { secret: SECRET })).status).toBe(200);
+    const [home] = await fake.waitFor('views.publish');
+    expect(home!.body.user_id).toBe('U1');
+    expect(JSON.stringify(home!.body.view)).toContain('Renewals in the next 90 days');
+    // Slack retries the same event with a new signature and X-Slack-Retry-Num.
+    expect((await postSigned(events, body, 'application/json', { secret: SECRET, retryNum: 1, timestamp: Math.floor(Date.now() / 1000) + 1 })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.of('views.publish')).toHaveLength(1);
+  });
+
+  it('keeps two workspaces apart', async () => {
+    const other = { team: 'T2', user: 'U9', channel: 'C9' };
+    const notFound = await slash('/account', '"Acme Corp"', other).send();
+    expect(textOf(notFound.json)).toContain('No account named');
+    expect(textOf(notFound.json)).not.toContain('Did you mean');
+    await slash('/account', 'add "Acme Corp" arr=1k', other).send();
+    await slash('/checkin', '"Acme Corp" call From the other workspace', other).send();
+    const t1 = (await workspaceId('T1'))!;
+    const t2 = (await workspaceId('T2'))!;
+    const [a1] = await database.db.select().from(accounts).where(and(eq(accounts.workspaceId, t1), sql`lower(${accounts.name}) = 'acme corp'`));
+    const [a2] = await database.db.select().from(accounts).where(and(eq(accounts.workspaceId, t2), sql`lower(${accounts.name}) = 'acme corp'`));
+    expect(a1!.arrCents).toBe(12_000_000);
+    expect(a2!.arrCents).toBe(100_000);
+    const t2Checkins = await database.db.select().from(checkins).where(eq(checkins.workspaceId, t2));
+    expect(t2Checkins.map((c) => c.accountId)).toEqual([a2!.id]);
+    // A button carrying the other workspace's account id finds nothing.
+    const res = await interaction({
+      type: 'block_actions',
+      team: { id: 'T2' },
+      user: { id: 'U9', username: 'x', name: 'x', team_id: 'T2' },
+      api_app_id: 'A1',
+      trigger_id: 't',
+      channel: { id: 'C9', name: 'c9' },
+      response_url: fake.responseUrl(),
+      actions: [{ type: 'button', action_id: 'account.show', block_id: 'b', value: a1!.id, action_ts: '1' }],
+    });
+    expect(res.status).toBe(200);
+    const calls = await fake.waitFor('respond', 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(JSON.stringify(fake.of('respond').slice(-1)[0]!.body)).toContain('no longer exists');
+    expect(calls.length).toBeGreaterThan(0);
+  });
+
+  it('acks at once and answers through response_url when the database is slow', async () => {
+    const release = await holdDatabase(database);
+    const started = slash('/account', 'list');
+    const acked = await started.send();
+    const ackedAt = Date.now();
+    expect(acked.status).toBe(200);
+    expect(acked.text).toBe('');
+    const freedAt = await release();
+    expect(ackedAt).toBeLessThan(freedAt);
+    const [answer] = await fake.waitFor(`respond/${started.responseUrl.split('/').pop()}`);
+    expect(JSON.stringify(answer!.body)).toContain('Acme Corp');
+    expect(answer!.at).toBeGreaterThanOrEqual(freedAt);
+  });
+
+  it('posts once when Slack answers 429 with Retry-After, and never re-posts after a 500', async () => {
+    const submitFromHome = (notes: string) =>
+      interaction({
+        type: 'view_submission',
+        team: { id: 'T1' },
+        user: { id: 'U1', username: 'ana', name: 'ana', team_id: 'T1' },
+        api_app_id: 'A1',
+        trigger_id: 't',
+        view: {
+          id: 'V2',
+          type: 'modal',
+          callback_id: 'checkin',
+          private_metadata: JSON.stringify({ channelId: 'C1', responseUrl: '' }),
+          state: {
+            values: {
+              account: { account: { type: 'static_select', selected_option: { value: 'Acme Corp' } } },
+              type: { type: { type: 'static_select', selected_option: { value: 'call' } } },
+              date: { date: { type: 'datepicker', selected_date: '2026-11-20' } },
+              sentiment: { sentiment: { type: 'static_select', selected_option: { value: 'neutral' } } },
+              notes: { notes: { type: 'plain_text_input', value: notes } },
+              next: { next: { type: 'datepicker', selected_date: null } },
+            },
+          },
+        },
+      });
+    const before = fake.of('chat.postMessage').length;
+    fake.failNext('chat.postMessage', { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } });
+    expect((await submitFromHome('Rate limited once')).status).toBe(200);
+    const posts = await fake.waitFor('chat.postMessage', before + 2);
+    expect(posts.slice(before).map((p) => String(p.body.text))).toEqual([expect.stringContaining('Logged a call'), expect.stringContaining('Logged a call')]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.of('chat.postMessage')).toHaveLength(before + 2); // one refused, one posted
+
+    fake.failNext('chat.postMessage', { status: 500, body: { ok: false, error: 'internal_error' } });
+    expect((await submitFromHome('Server error once')).status).toBe(200);
+    await fake.waitFor('chat.postMessage', before + 3);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(fake.of('chat.postMessage')).toHaveLength(before + 3); // not blindly re-posted
+  });
+
+  it('deactivates a workspace on app_uninstalled and keeps its data', async () => {
+    const body = JSON.stringify({
+      token: 'legacy',
+      team_id: 'T2',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: `EvU${Date.now()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: 'app_uninstalled', event_ts: '1.0' },
+    });
+    expect((await postSigned(events, body, 'application/json', { secret: SECRET })).status).toBe(200);
+    for (let i = 0; i < 50; i++) {
+      const [ws] = await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T2')));
+      if (ws && !ws.active) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const [ws] = await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T2')));
+    expect(ws!.active).toBe(false);
+    expect(ws!.deactivatedAt).not.toBeNull();
+    expect(await accountCount('T2')).toBe(1);
+  });
+});
+
+/**
+ * Makes the database slow for a moment: a transaction takes an exclusive lock on
+ * accounts and holds it while the test waits. (On PGlite, which runs one query at
+ * a time, everything queues behind it; a pg_sleep there would block the whole
+ * process instead, so the wait happens in JavaScript.) Returns a function that
+ * waits for the hold to end and tells when it ended.
+ */
+async function holdDatabase(database: Database): Promise<() => Promise<number>> {
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const done = database.db
+    .transaction(async (tx) => {
+      await tx.execute(sql`lock table accounts in access exclusive mode`);
+      locked();
+      await new Promise((r) => setTimeout(r, 2_500));
+    })
+    .then(() => Date.now());
+  await isLocked;
+  return () => done;
+}
