@@ -1,6 +1,7 @@
 // Builds the Slack app manifest from the command registry: one slash command per
 // registry command plus /tenure, each with the registry's summary and usage.
 import { COMMANDS } from '../commands/registry.js';
+import { SLACK_BOT_SCOPES } from '../src/platforms/slack/app.js';
 
 /** Replace with your public host when creating the app (README: "Install in Slack"). */
 export const PLACEHOLDER_HOST = 'https://tenure.example.com';
@@ -45,7 +46,7 @@ export function slackManifest(): Record<string, unknown> {
     },
     oauth_config: {
       redirect_urls: [`${PLACEHOLDER_HOST}/slack/oauth_redirect`],
-      scopes: { bot: ['commands', 'chat:write', 'users:read', 'channels:read'] },
+      scopes: { bot: SLACK_BOT_SCOPES },
     },
     settings: {
       event_subscriptions: { request_url: eventsUrl, bot_events: ['app_home_opened', 'app_uninstalled', 'tokens_revoked'] },
