@@ -1,13 +1,13 @@
 // /checkin: log a customer touch by text, or through a form when typed bare.
 import { z } from 'zod';
 import { CHECKIN_TYPES, SENTIMENTS } from '../db/schema.js';
-import { accountForChannel, countAccounts, findAccountByName, getAccount, listAccounts, resolveAccount, type Account } from '../src/core/accounts.js';
+import { accountForChannel, getAccount, type Account } from '../src/core/accounts.js';
 import { logCheckin, type Checkin, type CheckinType, type Sentiment } from '../src/core/checkins.js';
 import { UserError } from '../src/core/errors.js';
 import { daysBetween, formatDay, isIsoDate, localDate, zonedInstant } from '../src/core/time.js';
 import { context, message, text } from '../src/messages/builders.js';
 import type { Form, FormSubmission, Reply } from '../src/messages/message.js';
-import { accountNameSchema } from './account-fields.js';
+import { accountField, accountFromForm, splitAccountAndKeyword } from './account-input.js';
 import type { CommandContext } from './context.js';
 import { enumSchema, isoDateSchema, joinWords, splitOptions, textSchema, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -15,8 +15,6 @@ import type { CommandDefinition } from './registry.js';
 const USAGE = '/checkin <account> <call|meeting|email|qbr|kickoff|review|other> <notes…> [sentiment=positive|neutral|negative] [next=2026-12-01]';
 const EXAMPLE = '/checkin "Acme Corp" call Walked through the backup runbook; they want DR next sentiment=positive next=2026-12-01';
 const KEYS = ['sentiment', 'next', 'date'] as const;
-/** The most accounts a form offers as a pick list; beyond it the name is typed. */
-const FORM_PICK_LIMIT = 100;
 
 const notesSchema = textSchema('note', 3000);
 
@@ -38,39 +36,10 @@ interface CheckinRequest {
 
 const isType = (t: Token) => !t.quoted && t.key === undefined && (CHECKIN_TYPES as readonly string[]).includes(t.text.toLowerCase());
 
-/**
- * Finds where the account name ends and the touch type begins. Unquoted names may
- * span words ("Acme Corp call …"), and a name may itself contain a type word
- * ("Call Center Inc call …"), so every type word is a candidate split and the
- * first one whose left side names an existing account wins.
- */
 async function splitAccountAndType(ctx: CommandContext, words: Token[]): Promise<{ account: Account; typeIndex: number }> {
-  if (words.length > 0 && isType(words[0]!)) {
-    const linked = await accountForChannel(ctx.db, ctx.workspace.id, ctx.channel.id);
-    if (linked && !(await findAccountByName(ctx.db, ctx.workspace.id, words[0]!.text))) return { account: linked, typeIndex: 0 };
-  }
-  const candidates = words.map((w, i) => (i > 0 && isType(w) ? i : -1)).filter((i) => i > 0);
-  if (words[0]?.quoted) {
-    const account = await resolveAccount(ctx.db, ctx.workspace.id, parseName(words[0].text));
-    if (!words[1] || !isType(words[1])) throw missingType();
-    return { account, typeIndex: 1 };
-  }
-  for (const i of candidates) {
-    const account = await findAccountByName(ctx.db, ctx.workspace.id, joinWords(words.slice(0, i)));
-    if (account) return { account, typeIndex: i };
-  }
-  if (candidates.length === 0) {
-    if (words.length === 0) throw new UserError('Which account, and what kind of touch?');
-    throw missingType();
-  }
-  const account = await resolveAccount(ctx.db, ctx.workspace.id, parseName(joinWords(words.slice(0, candidates[0]))));
-  return { account, typeIndex: candidates[0]! };
-}
-
-function parseName(raw: string): string {
-  const parsed = accountNameSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(`The account name ${parsed.error.issues[0]!.message}.`);
-  return parsed.data;
+  if (words.length === 0) throw new UserError('Which account, and what kind of touch?');
+  const { account, keywordIndex } = await splitAccountAndKeyword(ctx, words, isType, missingType);
+  return { account, typeIndex: keywordIndex };
 }
 
 function missingType(): UserError {
@@ -184,25 +153,13 @@ async function fromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
 /** The check-in form; `account` preselects the account (from an account card's button). */
 export async function checkinForm(ctx: CommandContext, account?: Account): Promise<Form> {
   const today = localDate(ctx.now, ctx.workspace.timezone);
-  const total = await countAccounts(ctx.db, ctx.workspace.id);
-  const pick = total > 0 && total <= FORM_PICK_LIMIT;
-  const accounts = pick ? await listAccounts(ctx.db, ctx.workspace.id) : [];
   return {
     id: 'checkin',
     title: 'Log a check-in',
     submitLabel: 'Log check-in',
     state: { channelId: ctx.channel.id },
     fields: [
-      pick
-        ? {
-            id: 'account',
-            label: 'Account',
-            kind: 'select',
-            required: true,
-            options: accounts.map((a) => ({ label: a.name, value: a.name })),
-            ...(account ? { initial: account.name } : {}),
-          }
-        : { id: 'account', label: 'Account', kind: 'text', required: true, placeholder: 'Acme Corp', ...(account ? { initial: account.name } : {}) },
+      await accountField(ctx, account),
       { id: 'type', label: 'Kind of touch', kind: 'select', required: true, initial: 'call', options: CHECKIN_TYPES.map((t) => ({ label: t, value: t })) },
       { id: 'date', label: 'When', kind: 'date', required: true, initial: today },
       { id: 'sentiment', label: 'Sentiment', kind: 'select', required: true, initial: 'neutral', options: SENTIMENTS.map((s) => ({ label: s, value: s })) },
@@ -231,14 +188,9 @@ async function submitForm(ctx: CommandContext, values: Record<string, string>): 
   const v = parsed.success ? parsed.data : undefined;
   let account: Account | undefined;
   if (v) {
-    account = await findAccountByName(ctx.db, ctx.workspace.id, v.account);
-    if (!account) {
-      try {
-        await resolveAccount(ctx.db, ctx.workspace.id, v.account);
-      } catch (err) {
-        errors.account = err instanceof UserError ? [err.message, err.details.hint].filter(Boolean).join(' ') : 'Unknown account';
-      }
-    }
+    const found = await accountFromForm(ctx, v.account);
+    if ('error' in found) errors.account = found.error;
+    else account = found.account;
     const today = localDate(ctx.now, ctx.workspace.timezone);
     if (daysBetween(today, v.date) > 0) errors.date = 'The touch must have happened already';
     if (v.next && daysBetween(v.date, v.next) < 0) errors.next = 'The next touch must come after this one';

@@ -8,6 +8,8 @@ import { context, message, text, usageMessage } from '../src/messages/builders.j
 import type { FormSubmission, Message, Reply } from '../src/messages/message.js';
 import { accountCommand } from './account.js';
 import { checkinCommand } from './checkin.js';
+import { ticketCommand } from './ticket.js';
+import { surveyCommand } from './survey.js';
 import type { CommandContext, ErrorLog } from './context.js';
 import { closeMatches } from '../src/core/names.js';
 import { cleanText, tokenize, type Token } from './parse.js';
@@ -154,7 +156,7 @@ export class Registry {
   }
 }
 
-export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand];
+export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand];
 
 export function createRegistry(log: ErrorLog): Registry {
   return new Registry(COMMANDS, log);

@@ -1,18 +1,12 @@
 // Configuration: the environment, parsed once with zod. This is the only module
 // that reads process.env; everything else receives a typed Config.
 import { z } from 'zod';
+import { isValidTimeZone } from './core/time.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** True when `zone` is an IANA time zone the runtime's Intl data knows. */
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+// Zone validation lives with the other calendar code; re-exported for existing callers.
+export { isValidTimeZone };
 
 // Empty (or blank) strings count as unset: `PORT= npm start` should behave like no PORT.
 const isBlank = (v: unknown): boolean => v === undefined || (typeof v === 'string' && v.trim() === '');

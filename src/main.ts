@@ -2,6 +2,7 @@
 // place that knows every part; `startTenure` is also what tests start in-process.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { createRegistry, type Registry } from '../commands/registry.js';
 import { openDatabase, type Database } from '../db/client.js';
@@ -11,7 +12,11 @@ import { ensureWorkspace } from './core/workspaces.js';
 import { seedDemoWorkspace } from './demo/seed.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
+import { ConsoleFeed } from './platforms/console/feed.js';
 import { CONSOLE_WORKSPACE_ID, consoleRouter } from './platforms/console/routes.js';
+import type { Deliveries } from './jobs/delivery.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
+import { slaWatchJob } from './jobs/sla-watch.js';
 import { createSlackAdapter, type SlackAdapter } from './platforms/slack/app.js';
 
 export interface Tenure {
@@ -21,6 +26,8 @@ export interface Tenure {
   server: Server;
   url: string;
   logger: Logger;
+  /** Scheduled jobs (SLA watch), when some platform can receive their posts. */
+  scheduler?: Scheduler;
   close(): Promise<void>;
 }
 
@@ -47,6 +54,8 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
 
   const registry = createRegistry(logger);
   const routers = [];
+  // Where scheduled jobs post, per platform. TODO(slack): add the Slack adapter's delivery.
+  const deliveries: Deliveries = {};
   if (config.mode === 'local') {
     const workspace = await ensureWorkspace(database.db, {
       platform: 'console',
@@ -56,7 +65,9 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     });
     const seeded = await seedDemoWorkspace(database.db, workspace.id, clock());
     if (seeded) logger.info({ accounts: seeded.accounts }, 'seeded the demo workspace');
-    routers.push(consoleRouter({ db: database.db, registry, timezone: config.timezone, clock }));
+    const feed = new ConsoleFeed(clock);
+    deliveries.console = feed;
+    routers.push(consoleRouter({ db: database.db, registry, timezone: config.timezone, clock, feed }));
   }
 
   let slack: SlackAdapter | undefined;
@@ -90,11 +101,20 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}/`;
 
+  // Jobs start once the server is up; a first pass right away catches up on what
+  // came due while Tenure was stopped (the ledger keeps it from repeating anything).
+  let scheduler: Scheduler | undefined;
+  if (Object.keys(deliveries).length > 0) {
+    scheduler = startScheduler([slaWatchJob({ db: database.db, deliveries, logger, owner: `${hostname()}:${process.pid}` }, config.timezone)], { clock, logger });
+    void scheduler.runNow('sla-watch');
+  }
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       // Stop taking requests, let in-flight ones finish, then close the database
-      // (an unclean PGlite close can corrupt its data directory).
+      // (an unclean PGlite close can corrupt its data directory). Jobs stop first.
+      await scheduler?.stop();
       await slack?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -104,7 +124,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
       await database.close();
     })());
 
-  return { config, database, registry, server, url, logger, close };
+  return { config, database, registry, server, url, logger, scheduler, close };
 }
 
 /** `npm start`: configuration errors and a locked data directory are one line and exit 1. */

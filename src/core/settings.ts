@@ -1,17 +1,95 @@
 // Per-workspace settings, stored as JSON on the workspace row and read through one
 // zod schema with defaults, so a missing or older settings object still works.
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { workspaces } from '../../db/schema.js';
+import { changedFields, recordAudit } from './audit.js';
+import { DEFAULT_BUSINESS_HOURS, type BusinessHours } from './sla.js';
+import { isIsoDate, isValidTimeZone } from './time.js';
 import type { Workspace } from './workspaces.js';
+
+/** 'HH:MM' on a 24-hour clock, 00:00–23:59. */
+export const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** The most holiday dates a workspace keeps (a few years of public holidays). */
+export const MAX_HOLIDAYS = 200;
+
+// Every field is optional: what is not set falls back to the defaults (08:00–17:00,
+// Monday–Friday, the workspace's own time zone, no holidays).
+const businessHoursSchema = z
+  .object({
+    timezone: z.string().refine(isValidTimeZone),
+    start: z.string().regex(CLOCK_TIME),
+    end: z.string().regex(CLOCK_TIME),
+    workdays: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+    holidays: z.array(z.string().refine(isIsoDate)).max(MAX_HOLIDAYS),
+  })
+  .partial()
+  .refine((h) => (h.start ?? DEFAULT_BUSINESS_HOURS.start) < (h.end ?? DEFAULT_BUSINESS_HOURS.end));
 
 const settingsSchema = z
   .object({
     cadenceMode: z.enum(['standard', 'twice-monthly']).catch('standard').default('standard'),
+    // A damaged value falls back to the defaults rather than breaking every ticket.
+    businessHours: businessHoursSchema.optional().catch(undefined),
   })
   .passthrough();
 
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
+export type BusinessHoursSetting = NonNullable<WorkspaceSettings['businessHours']>;
 
 export function workspaceSettings(workspace: Pick<Workspace, 'settings'>): WorkspaceSettings {
   const parsed = settingsSchema.safeParse(workspace.settings ?? {});
   return parsed.success ? parsed.data : settingsSchema.parse({});
+}
+
+/** The support team's business hours: the workspace's setting over the defaults, in the workspace's zone unless set. */
+export function businessHoursFor(workspace: Pick<Workspace, 'settings' | 'timezone'>): BusinessHours {
+  const set = workspaceSettings(workspace).businessHours ?? {};
+  return {
+    timezone: set.timezone ?? workspace.timezone,
+    start: set.start ?? DEFAULT_BUSINESS_HOURS.start,
+    end: set.end ?? DEFAULT_BUSINESS_HOURS.end,
+    workdays: set.workdays ?? DEFAULT_BUSINESS_HOURS.workdays,
+    holidays: set.holidays ?? DEFAULT_BUSINESS_HOURS.holidays,
+  };
+}
+
+/**
+ * Changes the workspace's settings under a row lock (two changes at once must not
+ * lose one another), validates the result and records the change in the audit log.
+ * Run it inside a transaction.
+ */
+export async function updateWorkspaceSettings(
+  db: Db,
+  workspaceId: string,
+  change: (current: WorkspaceSettings) => WorkspaceSettings,
+  actor: { userId: string | null; now: Date },
+): Promise<{ before: WorkspaceSettings; after: WorkspaceSettings; workspace: Workspace }> {
+  const [row] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId)).for('update');
+  if (!row) throw new Error(`workspace ${workspaceId} not found`);
+  const before = workspaceSettings(row);
+  const changed = change(structuredClone(before));
+  // Reading forgives damaged values; writing must not store one.
+  if (changed.businessHours !== undefined) businessHoursSchema.parse(changed.businessHours);
+  const after = settingsSchema.parse(changed);
+  const [workspace] = await db
+    .update(workspaces)
+    .set({ settings: after as Record<string, unknown> })
+    .where(eq(workspaces.id, workspaceId))
+    .returning();
+  const diff = changedFields(before, after);
+  if (Object.keys(diff.after).length > 0) {
+    await recordAudit(db, workspaceId, {
+      actorUserId: actor.userId,
+      at: actor.now,
+      entityType: 'workspace',
+      entityId: workspaceId,
+      action: 'settings',
+      before: diff.before,
+      after: diff.after,
+    });
+  }
+  return { before, after, workspace: workspace! };
 }

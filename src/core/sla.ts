@@ -80,3 +80,16 @@ export function businessMinutesBetween(from: Date, to: Date, hours: BusinessHour
 export function slaDueAt(openedAt: Date, severity: Severity, hours: BusinessHours): Date {
   return addBusinessMinutes(openedAt, FIRST_RESPONSE_HOURS[severity] * 60, hours);
 }
+
+/** The share of the first-response window after which the channel is warned. */
+export const SLA_WARNING_SHARE = 0.8;
+
+/**
+ * When the warning is due: 80% of the severity's window, in business minutes from
+ * opening. `dueAt` (the ticket's stored deadline) caps it, so a change of business
+ * hours after opening can never put the warning after the breach.
+ */
+export function slaWarningAt(openedAt: Date, severity: Severity, hours: BusinessHours, dueAt?: Date): Date {
+  const warnAt = addBusinessMinutes(openedAt, Math.round(FIRST_RESPONSE_HOURS[severity] * 60 * SLA_WARNING_SHARE), hours);
+  return dueAt && dueAt < warnAt ? dueAt : warnAt;
+}

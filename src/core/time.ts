@@ -86,3 +86,57 @@ export function relativeDays(days: number): string {
   if (days === -1) return 'yesterday';
   return days > 0 ? `in ${days} days` : `${-days} days ago`;
 }
+
+/** True when `zone` is an IANA time zone the runtime's Intl data knows. */
+export function isValidTimeZone(zone: string): boolean {
+  return canonicalTimeZone(zone) !== null;
+}
+
+/** The zone's canonical spelling (`europe/berlin` → `Europe/Berlin`), or null when Intl does not know it. */
+export function canonicalTimeZone(zone: string): string | null {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "Mon 30 Nov 2026 08:30": an instant as wall-clock time in a zone. */
+export function formatDateTime(instant: Date, timeZone: string): string {
+  let format = dateTimeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    dateTimeFormats.set(timeZone, format);
+  }
+  return format.format(instant).replace(/,/g, '');
+}
+
+/** "Mon 30 Nov 2026 08:30 (Europe/Berlin)": a deadline as a channel reads it. */
+export function formatDateTimeInZone(instant: Date, timeZone: string): string {
+  return `${formatDateTime(instant, timeZone)} (${timeZone})`;
+}
+
+/** "48 min", "4 h", "9 h 36 min", "2 d 3 h": a duration given in minutes, rounded to the minute. */
+export function formatMinutes(minutes: number, options: { days?: boolean } = {}): string {
+  const total = Math.round(Math.abs(minutes));
+  if (total < 60) return `${total} min`;
+  const hoursTotal = Math.floor(total / 60);
+  const rest = total % 60;
+  if (options.days && hoursTotal >= 24) {
+    const d = Math.floor(hoursTotal / 24);
+    const h = hoursTotal % 24;
+    return h > 0 ? `${d} d ${h} h` : `${d} d`;
+  }
+  return rest > 0 ? `${hoursTotal} h ${rest} min` : `${hoursTotal} h`;
+}

@@ -1,6 +1,6 @@
 // Workspaces (tenants) and their users. Adapters call these to turn a platform's
 // team/tenant and user ids into rows; everything after that carries the ids.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { sequences, users, workspaces } from '../../db/schema.js';
 
@@ -90,4 +90,14 @@ export async function nextNumber(db: Db, workspaceId: string, name: 'ticket' | '
     .onConflictDoUpdate({ target: [sequences.workspaceId, sequences.name], set: { value: sql`${sequences.value} + 1` } })
     .returning({ value: sequences.value });
   return row!.value;
+}
+
+/** Active workspaces on these platforms: what scheduled jobs walk, one tenant at a time. */
+export async function activeWorkspaces(db: Db, platforms: Platform[]): Promise<Workspace[]> {
+  if (platforms.length === 0) return [];
+  return db
+    .select()
+    .from(workspaces)
+    .where(and(eq(workspaces.active, true), inArray(workspaces.platform, platforms)))
+    .orderBy(workspaces.createdAt);
 }

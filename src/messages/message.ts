@@ -63,11 +63,22 @@ export interface Form {
   state?: Record<string, string>;
 }
 
+/** A message for another place than the one being answered (an owner's DM, an account's channel). */
+export interface Delivery {
+  /** A channel id, or a person's platform user id for a direct message. */
+  channelId: string;
+  message: Message;
+}
+
 /** What a command, an action or a form submission answers with. */
 export interface Reply {
   messages: Message[];
   /** A form to open (Slack modal, Teams card, console dialog). */
   form?: Form;
+  /** For a button press: the new version of the message the button was on (e.g. a survey's tally). */
+  update?: Message;
+  /** Messages to post elsewhere, e.g. a detractor alert to the account owner. */
+  deliveries?: Delivery[];
 }
 
 export type FormSubmission =

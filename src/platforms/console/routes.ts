@@ -10,6 +10,7 @@ import type { Registry } from '../../../commands/registry.js';
 import type { Db } from '../../../db/client.js';
 import type { Action, Form, Message, Reply } from '../../messages/message.js';
 import { renderPlain } from '../../messages/plain.js';
+import type { ConsoleFeed } from './feed.js';
 import { renderHtml } from './render.js';
 
 export const CONSOLE_WORKSPACE_ID = 'local';
@@ -59,8 +60,13 @@ export function toConsoleMessage(message: Message): ConsoleMessage {
   };
 }
 
-function toJson(reply: Reply): { messages: ConsoleMessage[]; form?: Form } {
-  return { messages: reply.messages.map(toConsoleMessage), ...(reply.form ? { form: reply.form } : {}) };
+function toJson(reply: Reply): { messages: ConsoleMessage[]; form?: Form; update?: ConsoleMessage; deliveries?: { channelId: string; message: ConsoleMessage }[] } {
+  return {
+    messages: reply.messages.map(toConsoleMessage),
+    ...(reply.form ? { form: reply.form } : {}),
+    ...(reply.update ? { update: toConsoleMessage(reply.update) } : {}),
+    ...(reply.deliveries?.length ? { deliveries: reply.deliveries.map((d) => ({ channelId: d.channelId, message: toConsoleMessage(d.message) })) } : {}),
+  };
 }
 
 export interface ConsoleDeps {
@@ -68,6 +74,8 @@ export interface ConsoleDeps {
   registry: Registry;
   timezone: string;
   clock: () => Date;
+  /** What jobs posted into console channels (SLA alerts); served at GET /console/feed. */
+  feed?: ConsoleFeed;
 }
 
 export function consoleRouter(deps: ConsoleDeps): Router {
@@ -112,6 +120,14 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.get('/', guard, (_req: Request, res: Response) => {
     res.type('html').set('Cache-Control', 'no-store').send(PAGE);
+  });
+
+  const feedQuery = z.object({ channel: channelSchema, after: z.coerce.number().int().min(0).default(0) });
+  router.get('/console/feed', (req: Request, res: Response) => {
+    const query = feedQuery.safeParse(req.query);
+    if (!query.success) return bad(res, query.error);
+    const { entries, last } = deps.feed?.since(query.data.channel, query.data.after) ?? { entries: [], last: query.data.after };
+    res.set('Cache-Control', 'no-store').json({ messages: entries.map((e) => ({ seq: e.seq, at: e.at.toISOString(), ...toConsoleMessage(e.message) })), last });
   });
 
   router.post('/console/command', async (req: Request, res: Response) => {

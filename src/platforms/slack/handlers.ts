@@ -60,6 +60,18 @@ async function postToResponseUrl(url: string, body: RespondArguments): Promise<v
 
 export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
   const { registry, logger } = deps;
+
+  /** Messages for other places (an owner's DM, an alert channel): posted, never twice. */
+  const deliver = async (client: WebClient, reply: Reply) => {
+    for (const delivery of reply.deliveries ?? []) {
+      const { text, blocks } = toSlackMessage(delivery.message);
+      try {
+        await postOnce(() => client.chat.postMessage({ channel: delivery.channelId, text, blocks: blocks as never }), { logger });
+      } catch (err) {
+        logger.error({ err, channel: delivery.channelId }, 'could not deliver a message');
+      }
+    }
+  };
   const budget = deps.ackBudgetMs ?? 2_000;
 
   /** A command context, or an answer explaining why there is none (e.g. the database is down). */
@@ -128,6 +140,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     }
     for (const message of reply.messages) await send(responseFor(message));
     if (!acked) await ack();
+    await deliver(client, reply);
   });
 
   app.action(/.*/, async ({ ack, body, action, respond, client }) => {
@@ -142,6 +155,9 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     );
     const reply = who.ctx ? await registry.press(who.ctx, actionIdFromSlack(button.action_id), button.value ?? '') : who.failure;
     if (reply.form) await openForm(client, b.trigger_id, reply.form, { channelId: channelId ?? b.user.id, responseUrl: b.response_url ?? '' });
+    // The message the button was on changes in place (a survey's tally).
+    if (reply.update && b.response_url) await respond({ ...responseFor(reply.update), replace_original: true });
+    await deliver(client, reply);
     for (const message of reply.messages) {
       if (b.response_url) await respond({ ...responseFor(message), replace_original: false });
       else {
@@ -175,6 +191,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
       return;
     }
     await ack();
+    await deliver(client, result.reply);
     for (const message of result.reply.messages) {
       const body = responseFor(message);
       if (responseUrl) {

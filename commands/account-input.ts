@@ -1,0 +1,86 @@
+// How commands read "which account" from text and forms: an unquoted name may
+// span words and is followed by a keyword (a touch type, a severity), the
+// channel's linked account stands in when the name is left out, and forms offer
+// a pick list of accounts (or a text field for a large portfolio).
+import { accountForChannel, countAccounts, findAccountByName, listAccounts, resolveAccount, type Account } from '../src/core/accounts.js';
+import { UserError } from '../src/core/errors.js';
+import type { FormField } from '../src/messages/message.js';
+import { accountNameSchema } from './account-fields.js';
+import type { CommandContext } from './context.js';
+import { joinWords, type Token } from './parse.js';
+
+/** The most accounts a form offers as a pick list; beyond it the name is typed. */
+export const FORM_PICK_LIMIT = 100;
+
+/** A typed account name, validated; a UserError says what is wrong with it. */
+export function accountNameFrom(raw: string): string {
+  const parsed = accountNameSchema.safeParse(raw);
+  if (!parsed.success) throw new UserError(`The account name ${parsed.error.issues[0]!.message}.`);
+  return parsed.data;
+}
+
+/** How many leading words may make up an unquoted account name when looking for a misspelt keyword. */
+const LONGEST_NAME_WORDS = 6;
+
+/**
+ * Finds where the account name ends and the keyword begins. Unquoted names may
+ * span words ("Acme Corp call …"), and a name may itself contain a keyword
+ * ("Call Center Inc call …"), so every keyword is a candidate split and the
+ * first one whose left side names an existing account wins. In a channel linked
+ * to an account the name may be left out. `missing` builds the error for a
+ * missing or wrong keyword (`found`: the word where it was expected).
+ */
+export async function splitAccountAndKeyword(
+  ctx: CommandContext,
+  words: Token[],
+  isKeyword: (token: Token) => boolean,
+  missing: (found: Token | undefined, account: Account | undefined) => UserError,
+): Promise<{ account: Account; keywordIndex: number }> {
+  if (words.length > 0 && isKeyword(words[0]!)) {
+    const linked = await accountForChannel(ctx.db, ctx.workspace.id, ctx.channel.id);
+    if (linked && !(await findAccountByName(ctx.db, ctx.workspace.id, words[0]!.text))) return { account: linked, keywordIndex: 0 };
+  }
+  const candidates = words.map((w, i) => (i > 0 && isKeyword(w) ? i : -1)).filter((i) => i > 0);
+  if (words[0]?.quoted) {
+    const account = await resolveAccount(ctx.db, ctx.workspace.id, accountNameFrom(words[0].text));
+    if (!words[1] || !isKeyword(words[1])) throw missing(words[1], account);
+    return { account, keywordIndex: 1 };
+  }
+  for (const i of candidates) {
+    const account = await findAccountByName(ctx.db, ctx.workspace.id, joinWords(words.slice(0, i)));
+    if (account) return { account, keywordIndex: i };
+  }
+  if (candidates.length === 0) {
+    if (words.length === 0) throw missing(undefined, undefined);
+    // The longest run of leading words that names an account: the word after it should have been the keyword.
+    for (let i = Math.min(words.length, LONGEST_NAME_WORDS); i > 0; i--) {
+      const account = await findAccountByName(ctx.db, ctx.workspace.id, joinWords(words.slice(0, i)));
+      if (account) throw missing(words[i], account);
+    }
+    throw missing(undefined, undefined);
+  }
+  const account = await resolveAccount(ctx.db, ctx.workspace.id, accountNameFrom(joinWords(words.slice(0, candidates[0]))));
+  return { account, keywordIndex: candidates[0]! };
+}
+
+/** The form's account field: a pick list for a portfolio that fits one, else a text field. */
+export async function accountField(ctx: CommandContext, initial?: Account): Promise<FormField> {
+  const total = await countAccounts(ctx.db, ctx.workspace.id);
+  const start = initial ? { initial: initial.name } : {};
+  if (total > 0 && total <= FORM_PICK_LIMIT) {
+    const accounts = await listAccounts(ctx.db, ctx.workspace.id);
+    return { id: 'account', label: 'Account', kind: 'select', required: true, options: accounts.map((a) => ({ label: a.name, value: a.name })), ...start };
+  }
+  return { id: 'account', label: 'Account', kind: 'text', required: true, placeholder: 'Acme Corp', ...start };
+}
+
+/** The account a form names, or the error to show next to the field (with close matches). */
+export async function accountFromForm(ctx: CommandContext, name: string): Promise<{ account: Account } | { error: string }> {
+  const account = await findAccountByName(ctx.db, ctx.workspace.id, name);
+  if (account) return { account };
+  try {
+    return { account: await resolveAccount(ctx.db, ctx.workspace.id, name) };
+  } catch (err) {
+    return { error: err instanceof UserError ? [err.message, err.details.hint].filter(Boolean).join(' ') : 'Unknown account' };
+  }
+}

@@ -1,0 +1,253 @@
+// /survey: post NPS or CSAT surveys in the channel, take one-click answers and
+// reasons, show results, list, close, and the workspace's survey settings.
+import { z } from 'zod';
+import { alertChannel } from '../src/core/channels.js';
+import { getAccount, resolveAccount, type Account } from '../src/core/accounts.js';
+import { UserError } from '../src/core/errors.js';
+import { npsCategory } from '../src/core/nps.js';
+import {
+  anonymityKey,
+  closeSurvey,
+  isOpen,
+  listSurveys,
+  recentlyAsked,
+  recordAnswer,
+  recordReason,
+  respondentCount,
+  respondentKeyFor,
+  startSurvey,
+  surveyById,
+  surveyByNumber,
+  surveyResults,
+  surveySettings,
+  type Survey,
+} from '../src/core/surveys.js';
+import { getUser } from '../src/core/workspaces.js';
+import { claimRun } from '../src/jobs/ledger.js';
+import { context, message, notice, text } from '../src/messages/builders.js';
+import type { Delivery, FormSubmission, Reply } from '../src/messages/message.js';
+import type { CommandContext } from './context.js';
+import { joinWords, parseShortId, splitOptions, type Token } from './parse.js';
+import type { CommandDefinition } from './registry.js';
+import { surveySettingsCommand } from './survey-settings.js';
+import { listLine, resultsMessage, surveyMessage, thanksMessage } from './survey-messages.js';
+
+const USAGE = {
+  start: '/survey <nps|csat> <account> [anonymous=yes] [force=yes]',
+  results: '/survey results <id>',
+  list: '/survey list [account]',
+  close: '/survey close <id>',
+  settings: '/survey settings [close=7] [fatigue=30] [minimum=3] [auto=on|off] [lead=120]',
+};
+const EXAMPLE = {
+  start: '/survey nps "Acme Corp"',
+  results: '/survey results 4',
+  list: '/survey list "Acme Corp"',
+  close: '/survey close #4',
+  settings: '/survey settings fatigue=45 auto=on lead=120',
+};
+
+const yesNo = z.enum(['yes', 'no', 'true', 'false', 'on', 'off']).transform((v) => v === 'yes' || v === 'true' || v === 'on');
+
+/** The person answering, as the platform signed them in: never taken from the payload's values. */
+const identityOf = (ctx: CommandContext) => `${ctx.workspace.platform}:${ctx.user.platformUserId}`;
+
+async function respondentKey(ctx: CommandContext, survey: Survey): Promise<string> {
+  return respondentKeyFor(survey, identityOf(ctx), survey.anonymous ? await anonymityKey(ctx.db, ctx.workspace.id) : null);
+}
+
+async function surveyFromArg(ctx: CommandContext, args: Token[], which: keyof typeof USAGE): Promise<Survey> {
+  const raw = joinWords(args);
+  const number = parseShortId(raw);
+  if (number === null) throw new UserError(raw ? `"${raw}" is not a survey id.` : 'Which survey? Give its number.', { usage: USAGE[which], example: EXAMPLE[which] });
+  const survey = await surveyByNumber(ctx.db, ctx.workspace.id, number);
+  if (!survey) throw new UserError(`There is no survey #${number}.`, { hint: 'See /survey list for the surveys of this workspace.', usage: USAGE[which], example: EXAMPLE[which] });
+  return survey;
+}
+
+async function start(ctx: CommandContext, kind: 'nps' | 'csat', args: Token[]): Promise<Reply> {
+  const { words, options, unknown } = splitOptions(args, ['anonymous', 'force'], { anon: 'anonymous' });
+  if (unknown[0]) throw new UserError(`Unknown option "${unknown[0].key}".`, { hint: 'Options: anonymous=yes, force=yes.', usage: USAGE.start, example: EXAMPLE.start });
+  const parsed = z.object({ anonymous: yesNo.optional(), force: yesNo.optional() }).safeParse(options);
+  if (!parsed.success) throw new UserError(`${String(parsed.error.issues[0]!.path[0])} takes yes or no.`, { usage: USAGE.start, example: EXAMPLE.start });
+  const name = joinWords(words);
+  if (!name) throw new UserError('Which account is the survey about?', { usage: USAGE.start, example: EXAMPLE.start });
+  const account = await resolveAccount(ctx.db, ctx.workspace.id, name);
+  const settings = surveySettings(ctx.workspace);
+
+  // Don't bombard customers: the same people are not asked about the same account twice in the window.
+  if (!parsed.data.force && settings.fatigueDays > 0) {
+    const asked = await recentlyAsked(ctx.db, ctx.workspace.id, account.id, new Date(ctx.now.getTime() - settings.fatigueDays * 86_400_000));
+    const who = [...asked.names.map((n) => `@${n}`), ...(asked.anonymous > 0 ? [`${asked.anonymous} anonymous respondent${asked.anonymous === 1 ? '' : 's'}`] : [])];
+    if (who.length > 0) {
+      throw new UserError(`${who.join(', ')} already answered a survey about ${account.name} in the last ${settings.fatigueDays} days (survey #${asked.lastNumber}).`, {
+        hint: `They would be asked again. Add force=yes to post it anyway: ${USAGE.start.replace('<nps|csat>', kind).replace('<account>', `"${account.name}"`).replace(' [anonymous=yes] [force=yes]', '')} force=yes`,
+        usage: USAGE.start,
+        example: EXAMPLE.start,
+      });
+    }
+  }
+  const survey = await ctx.db.transaction((tx) =>
+    startSurvey(tx, ctx.workspace.id, {
+      accountId: account.id,
+      kind,
+      channelId: ctx.channel.id,
+      anonymous: parsed.data.anonymous ?? false,
+      openedByUserId: ctx.user.id,
+      now: ctx.now,
+      closeAfterDays: settings.closeAfterDays,
+    }),
+  );
+  return { messages: [surveyMessage(survey, account, 0, { timezone: ctx.workspace.timezone, open: true })] };
+}
+
+const answerValue = z.string().regex(/^[0-9a-f-]{36}:(nps|q1|q2|q3):\d{1,2}$/i);
+
+/** Where a low score is reported: the owner privately, else the workspace's alert channel. */
+async function lowScoreAlert(ctx: CommandContext, survey: Survey, account: Account, respondentKey: string, score: number, reason: string | null): Promise<Delivery[]> {
+  const owner = account.ownerUserId ? await getUser(ctx.db, ctx.workspace.id, account.ownerUserId) : undefined;
+  const target = owner?.platformUserId ?? (await alertChannel(ctx.db, ctx.workspace.id));
+  if (!target) return [];
+  // Once per person per survey, and once more when they give a reason.
+  const claim = await claimRun(ctx.db, { jobName: 'survey-low-score', periodKey: `${survey.id}:${respondentKey}${reason ? ':reason' : ''}`, workspaceId: ctx.workspace.id, now: ctx.now });
+  if (!claim) return [];
+  const who = survey.anonymous ? 'Someone (anonymous)' : `@${ctx.user.displayName}`;
+  const what = survey.kind === 'nps' ? `${score} on NPS (${npsCategory(score)})` : `${score} of 5 on CSAT`;
+  const lines = [`⚠️ ${who} answered ${what} in survey #${survey.number} about **${account.name}**.`];
+  if (reason) lines.push(`> ${reason}`);
+  const alert = message(`Low score for ${account.name} in survey #${survey.number}`, [text(lines.join('\n')), context(`See /survey results ${survey.number} · act on it with /checkin "${account.name}" call …`)], {
+    visibility: 'channel',
+  });
+  return [{ channelId: target, message: alert }];
+}
+
+async function answer(ctx: CommandContext, value: string): Promise<Reply> {
+  if (!answerValue.safeParse(value).success) throw new UserError('That answer button is not valid any more. Please use the survey message again.');
+  const [surveyId, question, scoreText] = value.split(':') as [string, string, string];
+  const score = Number(scoreText);
+  const survey = await surveyById(ctx.db, ctx.workspace.id, surveyId);
+  if (!survey) throw new UserError('That survey no longer exists.');
+  const range = survey.kind === 'nps' ? [0, 10] : [1, 5];
+  if ((survey.kind === 'nps') !== (question === 'nps') || score < range[0]! || score > range[1]!) throw new UserError('That answer does not fit this survey.');
+  const account = (await getAccount(ctx.db, ctx.workspace.id, survey.accountId))!;
+  const key = await respondentKey(ctx, survey);
+  const { changed } = await recordAnswer(ctx.db, ctx.workspace.id, survey, {
+    respondentKey: key,
+    respondentUserId: survey.anonymous ? null : ctx.user.id,
+    question,
+    score,
+    now: ctx.now,
+  });
+  const respondents = await respondentCount(ctx.db, survey.id);
+  const low = survey.kind === 'nps' ? score <= 6 : score <= 2;
+  return {
+    messages: [thanksMessage(survey, question, score, changed)],
+    update: surveyMessage(survey, account, respondents, { timezone: ctx.workspace.timezone, open: true }),
+    ...(low ? { deliveries: await lowScoreAlert(ctx, survey, account, key, score, null) } : {}),
+  };
+}
+
+async function reasonForm(ctx: CommandContext, surveyId: string): Promise<Reply> {
+  const survey = await surveyById(ctx.db, ctx.workspace.id, surveyId);
+  if (!survey) throw new UserError('That survey no longer exists.');
+  if (!isOpen(survey, ctx.now)) throw new UserError(`Survey #${survey.number} is closed, so comments can no longer be added.`);
+  return {
+    messages: [],
+    form: {
+      id: 'survey.reason',
+      title: survey.kind === 'nps' ? 'Tell us why' : 'Add a comment',
+      submitLabel: 'Send',
+      state: { surveyId: survey.id },
+      fields: [
+        {
+          id: 'reason',
+          label: survey.kind === 'nps' ? 'What is the main reason for your score?' : 'What would you want prospective clients to know about your experience?',
+          kind: 'textarea',
+          required: true,
+        },
+      ],
+    },
+  };
+}
+
+async function submitReason(ctx: CommandContext, values: Record<string, string>, state: Record<string, string>): Promise<FormSubmission> {
+  const reason = (values.reason ?? '').trim();
+  if (!reason) return { ok: false, errors: { reason: 'Write a sentence or two — or close the form.' } };
+  if (reason.length > 2000) return { ok: false, errors: { reason: 'Please keep it under 2,000 characters.' } };
+  const survey = await surveyById(ctx.db, ctx.workspace.id, state.surveyId ?? '');
+  if (!survey) throw new UserError('That survey no longer exists.');
+  const key = await respondentKey(ctx, survey);
+  await recordReason(ctx.db, ctx.workspace.id, survey, { respondentKey: key, respondentUserId: survey.anonymous ? null : ctx.user.id, reason, now: ctx.now });
+  const account = (await getAccount(ctx.db, ctx.workspace.id, survey.accountId))!;
+  const mine = await ctx.db.query.surveyResponses.findFirst({
+    where: (r, { and: all, eq: is }) => all(is(r.surveyId, survey.id), is(r.respondentKey, key), is(r.question, survey.kind === 'nps' ? 'nps' : 'q1')),
+  });
+  const score = mine?.score ?? null;
+  const low = score !== null && (survey.kind === 'nps' ? score <= 6 : score <= 2);
+  return {
+    ok: true,
+    reply: {
+      messages: [notice('Thank you — your comment was recorded.', { tone: 'success' })],
+      ...(low ? { deliveries: await lowScoreAlert(ctx, survey, account, key, score!, reason) } : {}),
+    },
+  };
+}
+
+async function results(ctx: CommandContext, args: Token[]): Promise<Reply> {
+  const survey = await surveyFromArg(ctx, args, 'results');
+  const settings = surveySettings(ctx.workspace);
+  const account = (await getAccount(ctx.db, ctx.workspace.id, survey.accountId))!;
+  return { messages: [resultsMessage(await surveyResults(ctx.db, ctx.workspace.id, survey, settings), account, settings.anonymousMinimum)] };
+}
+
+async function list(ctx: CommandContext, args: Token[]): Promise<Reply> {
+  const name = joinWords(args);
+  const account = name ? await resolveAccount(ctx.db, ctx.workspace.id, name) : undefined;
+  const rows = await listSurveys(ctx.db, ctx.workspace.id, { ...(account ? { accountId: account.id } : {}), limit: 25 });
+  if (rows.length === 0) return { messages: [notice(account ? `No surveys about ${account.name} yet. Start one with /survey nps "${account.name}".` : 'No surveys yet. Start one with /survey nps "Acme Corp".', { tone: 'info' })] };
+  const names = new Map<string, string>();
+  for (const r of rows) if (!names.has(r.accountId)) names.set(r.accountId, (await getAccount(ctx.db, ctx.workspace.id, r.accountId))?.name ?? '?');
+  const lines = rows.map((r) => listLine(r, names.get(r.accountId)!, ctx.workspace.timezone));
+  return { messages: [message(`Surveys (${rows.length})`, [text(`**Surveys${account ? ` about ${account.name}` : ''}** (latest ${rows.length})`), text(lines.join('\n')), context('Results: /survey results <id>')])] };
+}
+
+async function close(ctx: CommandContext, args: Token[]): Promise<Reply> {
+  const survey = await surveyFromArg(ctx, args, 'close');
+  const account = (await getAccount(ctx.db, ctx.workspace.id, survey.accountId))!;
+  const closed = await ctx.db.transaction((tx) => closeSurvey(tx, ctx.workspace.id, survey, { userId: ctx.user.id, now: ctx.now }));
+  if (!closed) return { messages: [notice(`Survey #${survey.number} was already closed. See /survey results ${survey.number}.`, { tone: 'info' })] };
+  const respondents = await respondentCount(ctx.db, survey.id);
+  return {
+    messages: [
+      message(`Closed survey #${survey.number} about ${account.name}.`, [text(`✅ Closed survey #${survey.number} about **${account.name}** with ${respondents} response${respondents === 1 ? '' : 's'}.`), context(`See /survey results ${survey.number}`)], {
+        visibility: 'channel',
+        tone: 'success',
+      }),
+    ],
+  };
+}
+
+export const surveyCommand: CommandDefinition = {
+  name: 'survey',
+  summary: 'Post an NPS or CSAT survey in this channel; see results, list, close.',
+  usage: [USAGE.start, USAGE.results, USAGE.list, USAGE.close, USAGE.settings],
+  examples: [EXAMPLE.start, '/survey csat Globex anonymous=yes', EXAMPLE.results, EXAMPLE.close],
+  async run(ctx, args) {
+    const first = args[0];
+    const sub = first && !first.quoted && first.key === undefined ? first.text.toLowerCase() : '';
+    const rest = args.slice(1);
+    if (sub === 'nps' || sub === 'csat') return start(ctx, sub, rest);
+    if (sub === 'results' || sub === 'result') return results(ctx, rest);
+    if (sub === 'list' || sub === '') return list(ctx, rest);
+    if (sub === 'close') return close(ctx, rest);
+    if (sub === 'settings') return surveySettingsCommand(ctx, rest, USAGE.settings, EXAMPLE.settings);
+    throw new UserError(`"${first!.text}" is not a survey command.`, { hint: 'Start with /survey nps <account> or /survey csat <account>.', usage: USAGE.start, example: EXAMPLE.start });
+  },
+  actions: {
+    'survey.answer': (ctx, value) => answer(ctx, value),
+    'survey.reason': (ctx, value) => reasonForm(ctx, value),
+  },
+  forms: {
+    'survey.reason': (ctx, values, state) => submitReason(ctx, values, state),
+  },
+};

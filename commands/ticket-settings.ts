@@ -1,0 +1,176 @@
+// /ticket hours, /ticket holidays and /ticket alerts: the workspace's business
+// hours (the SLA clock), its holiday dates, and the channel that gets SLA alerts
+// for accounts without a channel of their own.
+import { alertChannel, setAlertChannel } from '../src/core/channels.js';
+import { UserError } from '../src/core/errors.js';
+import { businessHoursFor, CLOCK_TIME, MAX_HOLIDAYS, updateWorkspaceSettings, type BusinessHoursSetting } from '../src/core/settings.js';
+import { FIRST_RESPONSE_HOURS, type BusinessHours } from '../src/core/sla.js';
+import { canonicalTimeZone, isIsoDate, localDate } from '../src/core/time.js';
+import { context, message, notice, text } from '../src/messages/builders.js';
+import type { Reply } from '../src/messages/message.js';
+import type { CommandContext } from './context.js';
+import { splitOptions, type Token } from './parse.js';
+import { hoursText } from './ticket-views.js';
+
+export const SETTINGS_USAGE = {
+  hours: '/ticket hours [09:00-18:00] [Europe/Berlin] [days=mon-fri]',
+  holidays: '/ticket holidays [add|remove 2026-12-25 …]',
+  alerts: '/ticket alerts [here|off]',
+};
+export const SETTINGS_EXAMPLE = {
+  hours: '/ticket hours 09:00-18:00 Europe/Berlin',
+  holidays: '/ticket holidays add 2026-12-25 2026-12-26',
+  alerts: '/ticket alerts here',
+};
+
+const DAY_NUMBERS: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
+
+function hoursError(what: string, hint?: string): UserError {
+  return new UserError(what, { usage: SETTINGS_USAGE.hours, example: SETTINGS_EXAMPLE.hours, ...(hint ? { hint } : {}) });
+}
+
+/** `9:00` → `09:00`; null when it is not a clock time. */
+function clockTime(raw: string): string | null {
+  const padded = /^\d:\d\d$/.test(raw) ? `0${raw}` : raw;
+  return CLOCK_TIME.test(padded) ? padded : null;
+}
+
+/** `mon-fri`, `sun-thu`, `mon,wed,fri`, `weekdays` → ISO weekdays (1 = Monday). */
+export function parseWorkdays(raw: string): number[] | null {
+  const value = raw.trim().toLowerCase();
+  if (value === 'weekdays') return [1, 2, 3, 4, 5];
+  const days = new Set<number>();
+  for (const part of value.split(',')) {
+    const range = /^([a-z]{3})(?:[-–]([a-z]{3}))?$/.exec(part.trim());
+    const from = range ? DAY_NUMBERS[range[1]!] : undefined;
+    const to = range?.[2] ? DAY_NUMBERS[range[2]] : from;
+    if (from === undefined || to === undefined) return null;
+    // A range may wrap the week end: sun-thu is Sunday to Thursday.
+    for (let d = from, i = 0; i < 7; d = (d % 7) + 1, i++) {
+      days.add(d);
+      if (d === to) break;
+    }
+  }
+  return [...days].sort((a, b) => a - b);
+}
+
+function describe(hours: BusinessHours, today: string): string {
+  const upcoming = hours.holidays.filter((d) => d >= today);
+  const holidays = upcoming.length > 0 ? `Holidays ahead: ${upcoming.slice(0, 12).join(', ')}${upcoming.length > 12 ? ` and ${upcoming.length - 12} more` : ''}.` : 'No holidays ahead.';
+  const targets = Object.entries(FIRST_RESPONSE_HOURS).map(([s, h]) => `${s} ${h} h`).join(', ');
+  return `Business hours: **${hoursText(hours)}**. ${holidays}\nFirst-response targets (business hours): ${targets}.`;
+}
+
+async function saveHours(ctx: CommandContext, change: (current: BusinessHoursSetting) => BusinessHoursSetting): Promise<BusinessHours> {
+  const { workspace } = await ctx.db.transaction((tx) =>
+    updateWorkspaceSettings(tx, ctx.workspace.id, (s) => ({ ...s, businessHours: change(s.businessHours ?? {}) }), { userId: ctx.user.id, now: ctx.now }),
+  );
+  return businessHoursFor(workspace);
+}
+
+export async function hoursCommand(ctx: CommandContext, args: Token[]): Promise<Reply> {
+  const today = localDate(ctx.now, ctx.workspace.timezone);
+  const { words, options, unknown } = splitOptions(args, ['days'], { workdays: 'days' });
+  if (unknown.length > 0) throw hoursError(`"${unknown[0]!.text}" is not a setting of /ticket hours; only days= is.`);
+  if (words.length === 0 && options.days === undefined) {
+    return { messages: [message('Business hours', [text(describe(businessHoursFor(ctx.workspace), today)), context(`Change them with ${SETTINGS_EXAMPLE.hours}.`)])] };
+  }
+  if (words.length === 1 && /^(default|reset)$/i.test(words[0]!.text)) {
+    const hours = await saveHours(ctx, (current) => (current.holidays ? { holidays: current.holidays } : {}));
+    return { messages: [notice(`✅ Business hours are back to the default: ${hoursText(hours)}. Holidays are kept.`, { visibility: 'channel', tone: 'success' })] };
+  }
+  // "09:00-18:00 Europe/Berlin", "9:00 - 18:00", "09:00–18:00" (en dash), then an optional zone.
+  const line = words.map((w) => w.text).join(' ');
+  const rangeMatch = /^(\d{1,2}:\d\d)\s*[-–]\s*(\d{1,2}:\d\d)(?:\s+(\S+))?$/.exec(line.trim());
+  // A single word without a clock time: only the zone changes.
+  const zoneOnly = !rangeMatch && words.length === 1 && !/\d:\d/.test(line) ? line : undefined;
+  if (words.length > 0 && !rangeMatch && !zoneOnly) {
+    throw hoursError(`"${line}" is not a time range; write the opening and closing time like 09:00-18:00, then the time zone if it changes.`);
+  }
+  const patch: BusinessHoursSetting = {};
+  if (rangeMatch) {
+    const start = clockTime(rangeMatch[1]!);
+    const end = clockTime(rangeMatch[2]!);
+    if (!start || !end) throw hoursError(`"${rangeMatch[1]}-${rangeMatch[2]}" has a time that does not exist; use 00:00 to 23:59.`);
+    if (start >= end) throw hoursError(`Business hours must close after they open: ${start}-${end} does not.`, 'Hours across midnight are not supported.');
+    patch.start = start;
+    patch.end = end;
+  }
+  const zoneText = rangeMatch?.[3] ?? zoneOnly;
+  if (zoneText !== undefined) {
+    const zone = canonicalTimeZone(zoneText);
+    if (!zone) throw hoursError(`"${zoneText}" is not a time zone; use an IANA name such as Europe/Berlin or America/New_York.`);
+    patch.timezone = zone;
+  }
+  if (options.days !== undefined) {
+    const days = parseWorkdays(options.days);
+    if (!days) throw hoursError(`days=${options.days}: write the working days like mon-fri, sun-thu or mon,wed,fri.`);
+    patch.workdays = days;
+  }
+  const hours = await saveHours(ctx, (current) => ({ ...current, ...patch }));
+  return {
+    messages: [
+      message(`Business hours are now ${hoursText(hours)}.`, [
+        text(`✅ Business hours are now **${hoursText(hours)}**.`),
+        context('They set the first-response deadline of tickets opened from now on; open tickets keep theirs.'),
+      ], { visibility: 'channel', tone: 'success' }),
+    ],
+  };
+}
+
+function holidaysError(what: string): UserError {
+  return new UserError(what, { usage: SETTINGS_USAGE.holidays, example: SETTINGS_EXAMPLE.holidays });
+}
+
+export async function holidaysCommand(ctx: CommandContext, args: Token[]): Promise<Reply> {
+  const today = localDate(ctx.now, ctx.workspace.timezone);
+  const verb = args[0]?.text.toLowerCase();
+  if (!verb || verb === 'list') return { messages: [message('Holidays', [text(describe(businessHoursFor(ctx.workspace), today))])] };
+  if (verb !== 'add' && verb !== 'remove' && verb !== 'delete') throw holidaysError(`"${args[0]!.text}": say add or remove, then the dates.`);
+  const dates = args.slice(1).map((t) => t.text.replace(/,$/, ''));
+  if (dates.length === 0) throw holidaysError(`Which dates? Give them as YYYY-MM-DD, e.g. /ticket holidays ${verb} 2026-12-25.`);
+  const bad = dates.find((d) => !isIsoDate(d));
+  if (bad !== undefined) throw holidaysError(`"${bad}" is not a date; write it as YYYY-MM-DD, e.g. 2026-12-25.`);
+  const adding = verb === 'add';
+  const current = businessHoursFor(ctx.workspace).holidays;
+  if (adding && new Set([...current, ...dates]).size > MAX_HOLIDAYS) throw holidaysError(`At most ${MAX_HOLIDAYS} holiday dates are kept; remove past ones first.`);
+  const hours = await saveHours(ctx, (setting) => {
+    const set = new Set(setting.holidays ?? []);
+    for (const d of dates) {
+      if (adding) set.add(d);
+      else set.delete(d);
+    }
+    return { ...setting, holidays: [...set].sort() };
+  });
+  const unique = [...new Set(dates)].sort();
+  const verbText = adding ? 'Added' : 'Removed';
+  return {
+    messages: [
+      message(`${verbText} holidays: ${unique.join(', ')}.`, [
+        text(`✅ ${verbText} ${unique.length === 1 ? 'holiday' : 'holidays'} ${unique.join(', ')}.`),
+        text(describe(hours, today)),
+        context('Holidays count for tickets opened from now on; open tickets keep their deadlines.'),
+      ], { visibility: 'channel', tone: 'success' }),
+    ],
+  };
+}
+
+export async function alertsCommand(ctx: CommandContext, args: Token[]): Promise<Reply> {
+  const verb = args[0]?.text.toLowerCase();
+  const here = ctx.channel.name ? `#${ctx.channel.name}` : 'this channel';
+  if (!verb) {
+    const current = await alertChannel(ctx.db, ctx.workspace.id);
+    const which = current ? `#${current}` : 'none set';
+    return { messages: [notice(`Alert channel: ${which}. SLA alerts go to an account's linked channel, else here. Set it with /ticket alerts here.`)] };
+  }
+  if (verb !== 'here' && verb !== 'off') {
+    throw new UserError(`"${args[0]!.text}": say here (this channel gets the alerts) or off.`, { usage: SETTINGS_USAGE.alerts, example: SETTINGS_EXAMPLE.alerts });
+  }
+  const channelId = verb === 'here' ? ctx.channel.id : null;
+  await ctx.db.transaction((tx) => setAlertChannel(tx, ctx.workspace.id, channelId, { userId: ctx.user.id, now: ctx.now }));
+  const answer =
+    channelId === null
+      ? 'SLA alerts for accounts without a channel of their own are now skipped (no alert channel).'
+      : `${here} is now the alert channel: SLA alerts for accounts without a linked channel come here.`;
+  return { messages: [notice(`✅ ${answer}`, { visibility: 'channel', tone: 'success' })] };
+}

@@ -1,0 +1,308 @@
+// NPS and CSAT surveys: start, answer (one answer per person per question, kept
+// by a unique constraint, changeable until the survey closes), reasons, results,
+// fatigue. Anonymous surveys store a keyed hash instead of who answered.
+import { createHmac, randomBytes } from 'node:crypto';
+import { and, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.js';
+import { surveyResponses, surveys, users, workspaces } from '../../db/schema.js';
+import { recordAudit } from './audit.js';
+import { csatSummary, type CsatSummary } from './csat.js';
+import { UserError } from './errors.js';
+import { npsBreakdown, type NpsBreakdown } from './nps.js';
+import { nextNumber, type Workspace } from './workspaces.js';
+
+export type Survey = typeof surveys.$inferSelect;
+export type SurveyKind = Survey['kind'];
+
+/** Reasons and comments are stored against these pseudo-questions. */
+export const COMMENT_QUESTION = 'comment';
+
+export interface SurveySettings {
+  closeAfterDays: number;
+  fatigueDays: number;
+  anonymousMinimum: number;
+  autoNps: { enabled: boolean; leadDays: number };
+}
+
+const DEFAULT_SURVEY_SETTINGS: SurveySettings = { closeAfterDays: 7, fatigueDays: 30, anonymousMinimum: 3, autoNps: { enabled: false, leadDays: 120 } };
+
+const whole = (v: unknown, min: number, max: number, fallback: number) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
+
+/** The workspace's survey settings (settings.surveys), each value checked, defaults otherwise. */
+export function surveySettings(workspace: Pick<Workspace, 'settings'>): SurveySettings {
+  const raw = ((workspace.settings ?? {}) as { surveys?: Record<string, unknown> }).surveys ?? {};
+  const auto = (raw.autoNps ?? {}) as Record<string, unknown>;
+  return {
+    closeAfterDays: whole(raw.closeAfterDays, 1, 90, DEFAULT_SURVEY_SETTINGS.closeAfterDays),
+    fatigueDays: whole(raw.fatigueDays, 0, 365, DEFAULT_SURVEY_SETTINGS.fatigueDays),
+    anonymousMinimum: whole(raw.anonymousMinimum, 1, 50, DEFAULT_SURVEY_SETTINGS.anonymousMinimum),
+    autoNps: { enabled: auto.enabled === true, leadDays: whole(auto.leadDays, 1, 730, DEFAULT_SURVEY_SETTINGS.autoNps.leadDays) },
+  };
+}
+
+/**
+ * The workspace's secret for anonymous respondent keys, created on first use. Kept
+ * in the workspace row (never shown); the first writer wins under concurrency.
+ */
+export async function anonymityKey(db: Db, workspaceId: string): Promise<string> {
+  const fresh = randomBytes(32).toString('hex');
+  await db
+    .update(workspaces)
+    .set({ settings: sql`jsonb_set(${workspaces.settings}, '{surveyKey}', to_jsonb(${fresh}::text))` })
+    .where(and(eq(workspaces.id, workspaceId), sql`not (${workspaces.settings} ? 'surveyKey')`));
+  const [row] = await queryRows<{ key: string }>(db, sql`select settings->>'surveyKey' as key from workspaces where id = ${workspaceId}`);
+  return row!.key;
+}
+
+/**
+ * Who an answer belongs to. Named surveys use the platform identity; anonymous ones
+ * a keyed hash per survey, so one person still has one answer but nothing links
+ * the answer (or two surveys' answers) back to them.
+ */
+export function respondentKeyFor(survey: Pick<Survey, 'id' | 'anonymous'>, identity: string, anonymityKeyHex: string | null): string {
+  if (!survey.anonymous) return `user:${identity}`;
+  if (!anonymityKeyHex) throw new Error('anonymous surveys need the workspace key');
+  return `anon:${createHmac('sha256', Buffer.from(anonymityKeyHex, 'hex')).update(`${survey.id}:${identity}`).digest('hex')}`;
+}
+
+export async function startSurvey(
+  db: Db,
+  workspaceId: string,
+  input: { accountId: string; kind: SurveyKind; channelId: string; anonymous: boolean; openedByUserId: string | null; now: Date; closeAfterDays: number },
+): Promise<Survey> {
+  const number = await nextNumber(db, workspaceId, 'survey');
+  const [survey] = await db
+    .insert(surveys)
+    .values({
+      workspaceId,
+      number,
+      accountId: input.accountId,
+      kind: input.kind,
+      channelId: input.channelId,
+      anonymous: input.anonymous,
+      status: 'open',
+      openedByUserId: input.openedByUserId,
+      openedAt: input.now,
+      closesAt: new Date(input.now.getTime() + input.closeAfterDays * 86_400_000),
+    })
+    .returning();
+  await recordAudit(db, workspaceId, {
+    actorUserId: input.openedByUserId,
+    at: input.now,
+    entityType: 'survey',
+    entityId: survey!.id,
+    action: 'start',
+    after: { number, kind: input.kind, accountId: input.accountId, anonymous: input.anonymous },
+  });
+  return survey!;
+}
+
+export async function surveyByNumber(db: Db, workspaceId: string, number: number): Promise<Survey | undefined> {
+  const [row] = await db
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.number, number)));
+  return row;
+}
+
+export async function surveyById(db: Db, workspaceId: string, id: string): Promise<Survey | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await db
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, id)));
+  return row;
+}
+
+export function isOpen(survey: Pick<Survey, 'status' | 'closesAt'>, now: Date): boolean {
+  return survey.status === 'open' && now < survey.closesAt;
+}
+
+function closedError(survey: Survey): UserError {
+  return new UserError(`Survey #${survey.number} is closed, so your answer was not recorded. Thank you all the same!`);
+}
+
+/**
+ * Records or changes one answer. The unique (survey, respondent, question) index
+ * makes two simultaneous clicks one answer; the later click wins.
+ */
+export async function recordAnswer(
+  db: Db,
+  workspaceId: string,
+  survey: Survey,
+  input: { respondentKey: string; respondentUserId: string | null; question: string; score: number; now: Date },
+): Promise<{ changed: boolean }> {
+  if (!isOpen(survey, input.now)) throw closedError(survey);
+  // Raw SQL for `xmax = 0` (new row vs changed answer); instants go in as ISO text
+  // because Drizzle's postgres.js setup does not serialize Date parameters here.
+  const [row] = await queryRows<{ inserted: boolean }>(
+    db,
+    sql`insert into survey_responses (workspace_id, survey_id, respondent_key, respondent_user_id, question, score, answered_at, updated_at)
+        values (${workspaceId}, ${survey.id}, ${input.respondentKey}, ${input.respondentUserId}, ${input.question}, ${input.score}, ${input.now.toISOString()}, ${input.now.toISOString()})
+        on conflict (survey_id, respondent_key, question)
+        do update set score = excluded.score, updated_at = excluded.updated_at
+        returning (xmax = 0) as inserted`,
+  );
+  return { changed: !row!.inserted };
+}
+
+/** Adds (or replaces) the respondent's reason or comment. */
+export async function recordReason(
+  db: Db,
+  workspaceId: string,
+  survey: Survey,
+  input: { respondentKey: string; respondentUserId: string | null; reason: string; now: Date },
+): Promise<void> {
+  if (!isOpen(survey, input.now)) throw closedError(survey);
+  await db
+    .insert(surveyResponses)
+    .values({
+      workspaceId,
+      surveyId: survey.id,
+      respondentKey: input.respondentKey,
+      respondentUserId: input.respondentUserId,
+      question: COMMENT_QUESTION,
+      score: null,
+      reason: input.reason,
+      answeredAt: input.now,
+      updatedAt: input.now,
+    })
+    .onConflictDoUpdate({
+      target: [surveyResponses.surveyId, surveyResponses.respondentKey, surveyResponses.question],
+      set: { reason: input.reason, updatedAt: input.now },
+    });
+}
+
+/** How many people have answered at least one scored question. */
+export async function respondentCount(db: Db, surveyId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(distinct ${surveyResponses.respondentKey})::int` })
+    .from(surveyResponses)
+    .where(and(eq(surveyResponses.surveyId, surveyId), isNotNull(surveyResponses.score)));
+  return Number(row!.n);
+}
+
+export async function closeSurvey(db: Db, workspaceId: string, survey: Survey, actor: { userId: string | null; now: Date }): Promise<boolean> {
+  const closed = await db
+    .update(surveys)
+    .set({ status: 'closed', closedAt: actor.now })
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, survey.id), eq(surveys.status, 'open')))
+    .returning({ id: surveys.id });
+  if (closed.length > 0) {
+    await recordAudit(db, workspaceId, { actorUserId: actor.userId, at: actor.now, entityType: 'survey', entityId: survey.id, action: 'close' });
+  }
+  return closed.length > 0;
+}
+
+export interface SurveyResults {
+  survey: Survey;
+  respondents: number;
+  /** False for anonymous surveys below the minimum: no scores may be shown. */
+  visible: boolean;
+  nps?: NpsBreakdown;
+  csat?: CsatSummary;
+  reasons: { name: string | null; score: number | null; text: string }[];
+  previous?: { number: number; score: number | null };
+}
+
+async function scoreOf(db: Db, survey: Survey): Promise<{ nps?: NpsBreakdown; csat?: CsatSummary; respondents: number }> {
+  const rows = await db
+    .select({ key: surveyResponses.respondentKey, question: surveyResponses.question, score: surveyResponses.score })
+    .from(surveyResponses)
+    .where(and(eq(surveyResponses.surveyId, survey.id), isNotNull(surveyResponses.score)));
+  const respondents = new Set(rows.map((r) => r.key)).size;
+  if (survey.kind === 'nps') return { nps: npsBreakdown(rows.filter((r) => r.question === 'nps').map((r) => r.score!)), respondents };
+  return { csat: csatSummary(rows.map((r) => ({ respondent: r.key, question: r.question, score: r.score! }))), respondents };
+}
+
+export async function surveyResults(db: Db, workspaceId: string, survey: Survey, settings: SurveySettings): Promise<SurveyResults> {
+  const { nps, csat, respondents } = await scoreOf(db, survey);
+  const visible = !survey.anonymous || respondents >= settings.anonymousMinimum;
+  const reasonRows = await db
+    .select({ key: surveyResponses.respondentKey, text: surveyResponses.reason, name: users.displayName })
+    .from(surveyResponses)
+    .leftJoin(users, eq(users.id, surveyResponses.respondentUserId))
+    .where(and(eq(surveyResponses.surveyId, survey.id), isNotNull(surveyResponses.reason)))
+    .orderBy(surveyResponses.answeredAt);
+  const scores = await db
+    .select({ key: surveyResponses.respondentKey, score: surveyResponses.score })
+    .from(surveyResponses)
+    .where(and(eq(surveyResponses.surveyId, survey.id), inArray(surveyResponses.question, ['nps', 'q1'])));
+  const scoreByKey = new Map(scores.map((s) => [s.key, s.score]));
+  const reasons = visible
+    ? reasonRows.map((r) => ({ name: survey.anonymous ? null : (r.name ?? null), score: survey.anonymous ? null : (scoreByKey.get(r.key) ?? null), text: r.text! }))
+    : [];
+  const [prior] = await db
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.accountId, survey.accountId), eq(surveys.kind, survey.kind), lt(surveys.openedAt, survey.openedAt), ne(surveys.id, survey.id)))
+    .orderBy(desc(surveys.openedAt))
+    .limit(1);
+  let previous: SurveyResults['previous'];
+  if (prior) {
+    const p = await scoreOf(db, prior);
+    const priorVisible = !prior.anonymous || p.respondents >= settings.anonymousMinimum;
+    previous = { number: prior.number, score: !priorVisible ? null : survey.kind === 'nps' ? (p.nps?.score ?? null) : (p.csat?.overall ?? null) };
+  }
+  return { survey, respondents, visible, ...(visible ? { nps, csat } : {}), reasons, ...(previous ? { previous } : {}) };
+}
+
+export async function listSurveys(db: Db, workspaceId: string, options: { accountId?: string; limit?: number } = {}): Promise<(Survey & { respondents: number })[]> {
+  const rows = await db
+    .select({ survey: surveys, respondents: sql<number>`(select count(distinct r.respondent_key)::int from survey_responses r where r.survey_id = ${surveys.id} and r.score is not null)` })
+    .from(surveys)
+    .where(and(eq(surveys.workspaceId, workspaceId), options.accountId ? eq(surveys.accountId, options.accountId) : undefined))
+    .orderBy(desc(surveys.openedAt))
+    .limit(options.limit ?? 20);
+  return rows.map((r) => ({ ...r.survey, respondents: Number(r.respondents) }));
+}
+
+/**
+ * Who answered a survey about the account since `since`: the fatigue rule's
+ * "asked recently". Named respondents by name; anonymous ones only counted.
+ */
+export async function recentlyAsked(
+  db: Db,
+  workspaceId: string,
+  accountId: string,
+  since: Date,
+): Promise<{ names: string[]; anonymous: number; lastNumber: number | null; userIds: string[] }> {
+  const rows = await db
+    .selectDistinct({ key: surveyResponses.respondentKey, userId: surveyResponses.respondentUserId, name: users.displayName, number: surveys.number })
+    .from(surveyResponses)
+    .innerJoin(surveys, eq(surveys.id, surveyResponses.surveyId))
+    .leftJoin(users, eq(users.id, surveyResponses.respondentUserId))
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.accountId, accountId), gte(surveys.openedAt, since), isNotNull(surveyResponses.score)));
+  const named = new Map<string, string>();
+  const anonymous = new Set<string>();
+  for (const r of rows) {
+    if (r.key.startsWith('anon:')) anonymous.add(r.key);
+    else if (r.userId) named.set(r.userId, r.name ?? r.key.replace(/^user:/, ''));
+    else named.set(r.key, r.key.replace(/^user:/, '').replace(/^contact:/, ''));
+  }
+  const lastNumber = rows.reduce<number | null>((max, r) => (max === null || r.number > max ? r.number : max), null);
+  return { names: [...named.values()].sort(), anonymous: anonymous.size, lastNumber, userIds: [...named.keys()] };
+}
+
+/** NPS and CSAT per survey for an account, oldest first: for the health score and the digest. */
+export async function accountSurveyScores(
+  db: Db,
+  workspaceId: string,
+  accountId: string,
+  options: { since?: Date; settings: SurveySettings },
+): Promise<{ number: number; kind: SurveyKind; openedAt: Date; respondents: number; score: number | null }[]> {
+  const list = await db
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.accountId, accountId), options.since ? gte(surveys.openedAt, options.since) : undefined))
+    .orderBy(surveys.openedAt);
+  const out = [];
+  for (const s of list) {
+    const r = await scoreOf(db, s);
+    const visible = !s.anonymous || r.respondents >= options.settings.anonymousMinimum;
+    const score = !visible ? null : s.kind === 'nps' ? (r.nps?.score ?? null) : (r.csat?.overall ?? null);
+    out.push({ number: s.number, kind: s.kind, openedAt: s.openedAt, respondents: r.respondents, score });
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+// How scheduled jobs post into chat, without knowing any platform: each adapter
+// (Slack, Teams, the local console) implements ChannelDelivery, and main.ts hands
+// the jobs one per platform it runs.
+import type { Message } from '../messages/message.js';
+import type { Platform, Workspace } from '../core/workspaces.js';
+
+export interface ChannelDelivery {
+  /**
+   * Posts a message into a channel of the workspace. Throws DeliveryNotSent when
+   * the platform provably did not take it (then the job may try again later); any
+   * other error means it may have been posted, and the job does not repeat it.
+   */
+  post(workspace: Workspace, channelId: string, message: Message): Promise<void>;
+}
+
+/** The deliveries a process has, by the platform of the workspace. */
+export type Deliveries = Partial<Record<Platform, ChannelDelivery>>;
+
+/** Nothing was posted: safe to try again. */
+export class DeliveryNotSent extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DeliveryNotSent';
+  }
+}
