@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most tests wait on I/O (databases, HTTP, child processes): two workers keep a
+    // 2-core machine busy without starving the timing-sensitive start-up test.
+    maxWorkers: 2,
     reporters: ['default'],
   },
 });

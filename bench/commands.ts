@@ -4,10 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { contextFor } from '../commands/context.js';
 import { createRegistry } from '../commands/registry.js';
-import { openDatabase, type Database } from '../db/client.js';
+import type { Database } from '../db/client.js';
 import { accounts } from '../db/schema.js';
 import { seedDemoWorkspace } from '../src/demo/seed.js';
-import { createScratchDatabase } from '../test/helpers/engines.js';
+import { onEachBenchDatabase } from './engines.js';
 import { summarize } from './stats.js';
 
 async function run(label: string, database: Database, extra: number, iterations: number): Promise<void> {
@@ -35,6 +35,12 @@ async function run(label: string, database: Database, extra: number, iterations:
     '/account list renew',
     '/checkin "Acme Corp" call Benchmark touch sentiment=positive',
     '/account Acme Crop',
+    '/ticket "Acme Corp" minor Benchmark ticket',
+    '/ticket list',
+    '/ticket list all',
+    '/ticket 1',
+    '/ticket stats',
+    '/ticket stats days=365',
   ];
   console.log(`${label} (${12 + extra} accounts, ${iterations} runs each), ms`);
   for (const text of commands) {
@@ -50,23 +56,5 @@ async function run(label: string, database: Database, extra: number, iterations:
 }
 
 export async function benchCommands(extra = 1000, iterations = 300): Promise<void> {
-  const pglite = await openDatabase({ kind: 'pglite-memory' });
-  try {
-    await run('PGlite', pglite, extra, iterations);
-  } finally {
-    await pglite.close();
-  }
-  const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-  if (!url) {
-    console.log('PostgreSQL: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
-    return;
-  }
-  const scratch = await createScratchDatabase(url);
-  const pg = await openDatabase({ kind: 'postgres', url: scratch.url });
-  try {
-    await run('PostgreSQL', pg, extra, iterations);
-  } finally {
-    await pg.close();
-    await scratch.drop();
-  }
+  await onEachBenchDatabase((label, database) => run(label, database, extra, iterations));
 }

@@ -1,7 +1,9 @@
 // `npm run bench`: prints numbers; nothing here passes or fails.
 import { benchCommands } from './commands.js';
+import { benchJobs } from './jobs.js';
 import { benchStartup } from './startup.js';
 
 const only = process.argv[2];
 if (!only || only === 'startup') await benchStartup();
 if (!only || only === 'commands') await benchCommands();
+if (!only || only === 'jobs') await benchJobs();

@@ -2,7 +2,7 @@
 // span words and is followed by a keyword (a touch type, a severity), the
 // channel's linked account stands in when the name is left out, and forms offer
 // a pick list of accounts (or a text field for a large portfolio).
-import { accountForChannel, countAccounts, findAccountByName, listAccounts, resolveAccount, type Account } from '../src/core/accounts.js';
+import { accountForChannel, accountNames, countAccounts, findAccountByName, listAccounts, resolveAccount, type Account } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
 import type { FormField } from '../src/messages/message.js';
 import { accountNameSchema } from './account-fields.js';
@@ -53,9 +53,10 @@ export async function splitAccountAndKeyword(
   if (candidates.length === 0) {
     if (words.length === 0) throw missing(undefined, undefined);
     // The longest run of leading words that names an account: the word after it should have been the keyword.
+    const names = new Set((await accountNames(ctx.db, ctx.workspace.id)).map((n) => n.toLowerCase()));
     for (let i = Math.min(words.length, LONGEST_NAME_WORDS); i > 0; i--) {
-      const account = await findAccountByName(ctx.db, ctx.workspace.id, joinWords(words.slice(0, i)));
-      if (account) throw missing(words[i], account);
+      if (!names.has(joinWords(words.slice(0, i)).toLowerCase())) continue;
+      throw missing(words[i], await findAccountByName(ctx.db, ctx.workspace.id, joinWords(words.slice(0, i))));
     }
     throw missing(undefined, undefined);
   }

@@ -19,8 +19,14 @@ export function targetText(severity: Severity): string {
 /** "Mon–Fri", "Mon, Wed, Fri", "Sun–Thu". */
 export function workdaysText(workdays: number[]): string {
   const days = [...new Set(workdays)].sort((a, b) => a - b);
-  const contiguous = days.length > 2 && days.every((d, i) => i === 0 || d === days[i - 1]! + 1);
-  if (contiguous) return `${WEEKDAY_NAMES[days[0]! - 1]}–${WEEKDAY_NAMES[days[days.length - 1]! - 1]}`;
+  // A run of three or more days, possibly across the week's end (Sun–Thu), reads as a range.
+  if (days.length > 2 && days.length < 7) {
+    for (const first of days) {
+      const run = [...days].sort((a, b) => ((a - first + 7) % 7) - ((b - first + 7) % 7));
+      if (run.every((d, i) => (d - first + 7) % 7 === i)) return `${WEEKDAY_NAMES[first - 1]}–${WEEKDAY_NAMES[run[run.length - 1]! - 1]}`;
+    }
+  }
+  if (days.length === 7) return 'every day';
   return days.map((d) => WEEKDAY_NAMES[d - 1]).join(', ');
 }
 

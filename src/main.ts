@@ -8,16 +8,19 @@ import { createRegistry, type Registry } from '../commands/registry.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { DataDirLockedError } from '../db/lock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { ensureWorkspace } from './core/workspaces.js';
+import { ensureWorkspace, type Platform } from './core/workspaces.js';
 import { seedDemoWorkspace } from './demo/seed.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { ConsoleFeed } from './platforms/console/feed.js';
 import { CONSOLE_WORKSPACE_ID, consoleRouter } from './platforms/console/routes.js';
-import type { Deliveries } from './jobs/delivery.js';
+import type { ChannelAudience, Deliveries } from './jobs/delivery.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { slaWatchJob } from './jobs/sla-watch.js';
+import { surveyJob } from './jobs/survey-jobs.js';
 import { createSlackAdapter, type SlackAdapter } from './platforms/slack/app.js';
+import type { TeamsAdapterDeps } from './platforms/teams/app.js';
+import { teamsDoor, type TeamsDoor } from './platforms/teams/loader.js';
 
 export interface Tenure {
   config: Config;
@@ -28,6 +31,8 @@ export interface Tenure {
   logger: Logger;
   /** Scheduled jobs (SLA watch), when some platform can receive their posts. */
   scheduler?: Scheduler;
+  /** The Teams bot, when config.teams is set: its delivery posts proactively. */
+  teams?: TeamsDoor;
   close(): Promise<void>;
 }
 
@@ -39,6 +44,8 @@ export interface StartOptions {
   database?: Database;
   /** Slack: how long a slash command may run before it is acked and answered later. */
   slackAckBudgetMs?: number;
+  /** Teams: retries of throttled proactive posts (tests shorten the waits). */
+  teamsRetry?: TeamsAdapterDeps['retry'];
 }
 
 export async function startTenure(config: Config, options: StartOptions = {}): Promise<Tenure> {
@@ -54,8 +61,9 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
 
   const registry = createRegistry(logger);
   const routers = [];
-  // Where scheduled jobs post, per platform. TODO(slack): add the Slack adapter's delivery.
+  // Where scheduled jobs post, per platform; and who can be reminded privately.
   const deliveries: Deliveries = {};
+  const audiences: Partial<Record<Platform, ChannelAudience>> = {};
   if (config.mode === 'local') {
     const workspace = await ensureWorkspace(database.db, {
       platform: 'console',
@@ -83,6 +91,25 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     });
     if (slack.router) routers.push(slack.router);
     await slack.start();
+    deliveries.slack = slack.delivery;
+    audiences.slack = slack.delivery;
+  }
+
+  let teams: TeamsDoor | undefined;
+  if (config.teams) {
+    teams = teamsDoor({
+      config: config.teams,
+      db: database.db,
+      registry,
+      logger,
+      timezone: config.timezone,
+      clock,
+      ...(options.teamsRetry ? { retry: options.teamsRetry } : {}),
+    });
+    // A Teams deployment loads the SDK now; local mode on the emulator's first message.
+    if (config.mode === 'platform') await teams.ready();
+    routers.push(teams.router);
+    deliveries.teams = teams.delivery;
   }
 
   const app = createHttpApp({ database, logger, routers });
@@ -105,8 +132,15 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
   // came due while Tenure was stopped (the ledger keeps it from repeating anything).
   let scheduler: Scheduler | undefined;
   if (Object.keys(deliveries).length > 0) {
-    scheduler = startScheduler([slaWatchJob({ db: database.db, deliveries, logger, owner: `${hostname()}:${process.pid}` }, config.timezone)], { clock, logger });
+    scheduler = startScheduler(
+      [
+        slaWatchJob({ db: database.db, deliveries, logger, owner: `${hostname()}:${process.pid}` }, config.timezone),
+        surveyJob({ db: database.db, deliveries, audiences, logger }, config.timezone),
+      ],
+      { clock, logger },
+    );
     void scheduler.runNow('sla-watch');
+    void scheduler.runNow('surveys');
   }
 
   let closing: Promise<void> | undefined;
@@ -116,6 +150,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
       // (an unclean PGlite close can corrupt its data directory). Jobs stop first.
       await scheduler?.stop();
       await slack?.stop();
+      await teams?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -124,7 +159,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
       await database.close();
     })());
 
-  return { config, database, registry, server, url, logger, scheduler, close };
+  return { config, database, registry, server, url, logger, scheduler, teams, close };
 }
 
 /** `npm start`: configuration errors and a locked data directory are one line and exit 1. */

@@ -1,10 +1,10 @@
 // Tickets: open, first-respond (acknowledge), resolve, list and show one with its
 // history. The first-response deadline is fixed when the ticket opens, in the
 // workspace's business hours; every change is a ticket event and an audit entry.
-import { and, asc, desc, eq, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lte, ne, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { accounts, ticketEvents, tickets, users } from '../../db/schema.js';
+import { accounts, jobRuns, ticketEvents, tickets, users } from '../../db/schema.js';
 import { recordAudit } from './audit.js';
 import { UserError } from './errors.js';
 import { businessMinutesBetween, slaDueAt, type BusinessHours, type Severity } from './sla.js';
@@ -79,6 +79,17 @@ export async function recordTicketEvent(
   await db.insert(ticketEvents).values({ workspaceId, ticketId: event.ticketId, kind: event.kind, at: event.at, userId: event.userId, note: event.note ?? null });
 }
 
+/** The first-response deadline; a calendar without working time (all days holidays) is the user's to fix. */
+function deadline(openedAt: Date, severity: Severity, hours: BusinessHours): Date {
+  try {
+    return slaDueAt(openedAt, severity, hours);
+  } catch {
+    throw new UserError('The business hours leave no working time in the coming year, so no deadline can be set.', {
+      hint: 'Check the working days with /ticket hours and the dates with /ticket holidays.',
+    });
+  }
+}
+
 /** Opens a ticket with the next #number and its first-response deadline. Run it in a transaction. */
 export async function openTicket(
   db: Db,
@@ -87,6 +98,7 @@ export async function openTicket(
   hours: BusinessHours,
   actor: TicketActor,
 ): Promise<Ticket> {
+  const dueAt = deadline(actor.now, input.severity, hours);
   const number = await nextNumber(db, workspaceId, 'ticket');
   const [ticket] = await db
     .insert(tickets)
@@ -100,7 +112,7 @@ export async function openTicket(
       status: 'open',
       openedByUserId: actor.userId,
       openedAt: actor.now,
-      slaDueAt: slaDueAt(actor.now, input.severity, hours),
+      slaDueAt: dueAt,
       channelId: input.channelId,
     })
     .returning();
@@ -260,10 +272,18 @@ export async function ticketHistory(db: Db, workspaceId: string, ticketId: strin
     .orderBy(asc(ticketEvents.at), asc(sql`case ${ticketEvents.kind} when 'opened' then 0 when 'acknowledged' then 1 when 'resolved' then 3 else 2 end`));
 }
 
-/** Tickets still waiting for a first response (the SLA watcher's work list), oldest deadline first. */
-export async function unansweredTickets(db: Db, workspaceId: string, options: { now: Date; limit?: number }): Promise<TicketView[]> {
+/**
+ * Tickets still waiting for a first response (the SLA watcher's work list), oldest
+ * deadline first. `skipClaimedBy`: leave out tickets whose id the job ledger already
+ * holds for that job (those fully dealt with), so the list stays short however
+ * many old, unanswered tickets a workspace keeps.
+ */
+export async function unansweredTickets(db: Db, workspaceId: string, options: { now: Date; limit?: number; skipClaimedBy?: string }): Promise<TicketView[]> {
+  const skip = options.skipClaimedBy
+    ? notExists(db.select({ one: sql`1` }).from(jobRuns).where(and(eq(jobRuns.jobName, options.skipClaimedBy), eq(jobRuns.periodKey, sql`${tickets.id}::text`))))
+    : undefined;
   const rows = await viewQuery(db)
-    .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.status, 'open'), isNull(tickets.firstResponseAt), lte(tickets.openedAt, options.now)))
+    .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.status, 'open'), isNull(tickets.firstResponseAt), lte(tickets.openedAt, options.now), skip))
     .orderBy(asc(tickets.slaDueAt))
     .limit(options.limit ?? 1000);
   return rows.map(toView);

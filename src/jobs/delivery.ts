@@ -23,3 +23,15 @@ export class DeliveryNotSent extends Error {
     this.name = 'DeliveryNotSent';
   }
 }
+
+/**
+ * Platforms that know who is in a channel (Slack: its members), so a survey can
+ * remind the people who have not answered, privately. Where a platform cannot
+ * tell, no reminder is sent.
+ */
+export interface ChannelAudience {
+  /** Platform user ids of the channel's members, or null when they cannot be known. */
+  members(workspace: Workspace, channelId: string): Promise<string[] | null>;
+  /** A message only `userId` sees, in the channel. */
+  postPrivately(workspace: Workspace, channelId: string, userId: string, message: Message): Promise<void>;
+}

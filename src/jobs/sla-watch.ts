@@ -68,7 +68,8 @@ export async function runSlaWatch(deps: SlaWatchDeps, now: Date): Promise<SlaWat
 
 async function watchWorkspace(deps: SlaWatchDeps, workspace: Workspace, now: Date, result: SlaWatchResult): Promise<void> {
   const hours = businessHoursFor(workspace);
-  const waiting = await unansweredTickets(deps.db, workspace.id, { now });
+  // A ticket with its breach alert claimed needs nothing more.
+  const waiting = await unansweredTickets(deps.db, workspace.id, { now, skipClaimedBy: SLA_ALERT_JOBS.breach });
   result.checked += waiting.length;
   const due = waiting.map((ticket) => ({ ticket, kind: dueAlert(ticket, hours, now) })).filter((d): d is { ticket: TicketView; kind: SlaAlertKind } => d.kind !== null);
   if (due.length === 0) return;

@@ -1,6 +1,16 @@
 // Plain-text rendering of a neutral message: the console's `text`, logs, tests.
 import type { Block, Message } from './message.js';
 
+const ELLIPSIS = '…';
+
+/** Cuts to at most `max` UTF-16 units, ending in "…", never splitting a surrogate pair (every renderer's limits). */
+export function truncate(value: string, max: number): string {
+  if (value.length <= max) return value;
+  let cut = max - ELLIPSIS.length;
+  if (cut > 0 && /[\uD800-\uDBFF]/.test(value.charAt(cut - 1))) cut -= 1;
+  return value.slice(0, Math.max(cut, 0)) + ELLIPSIS;
+}
+
 /** Drops the light markup (**bold**, `code`) for plain text. */
 export function stripMarkup(value: string): string {
   return value.replace(/\*\*(.+?)\*\*/gs, '$1').replace(/`([^`]+)`/g, '$1');

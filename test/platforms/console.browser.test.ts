@@ -157,4 +157,14 @@ describe.skipIf(!chromiumPath)('local console in Chromium', () => {
     expect(alerts).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows the SLA alerts Tenure posts into the selected channel', async () => {
+    await tenure.scheduler!.runNow('sla-watch');
+    await page.locator('#channel').selectOption('initech');
+    const alert = page.locator('#log .feed-message', { hasText: 'for Initech' }).first();
+    await alert.waitFor({ timeout: 10_000 });
+    await expect(alert.textContent()).resolves.toMatch(/SLA (warning|breached)/);
+    await expect(alert.getByRole('button', { name: /Acknowledge #\d+/ }).isVisible()).resolves.toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
 });

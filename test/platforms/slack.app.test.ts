@@ -305,6 +305,54 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
     expect(fake.of('chat.postMessage')).toHaveLength(before + 3); // not blindly re-posted
   });
 
+  it('runs a survey end to end: posted in the channel, three people answer, one changes, the results are right', async () => {
+    await slash('/account', 'set "Acme Corp" owner=<@U1|ana>').send();
+    const posted = await slash('/survey', 'nps "Acme Corp" force=yes').send();
+    const json = posted.json as { response_type: string; blocks: { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[] };
+    expect(json.response_type).toBe('in_channel');
+    const buttons = json.blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+    expect(buttons.map((b) => b.text.text)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    const click = (user: string, label: string) => {
+      const button = buttons.find((b) => b.text.text === label)!;
+      const responseUrl = fake.responseUrl();
+      return {
+        responseUrl,
+        res: interaction({
+          type: 'block_actions',
+          team: { id: 'T1', domain: 't1' },
+          user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T1' },
+          api_app_id: 'A1',
+          trigger_id: `t-${user}`,
+          channel: { id: 'C1', name: 'acme-ops' },
+          container: { type: 'message', channel_id: 'C1', message_ts: '1.1' },
+          message: { ts: '1.1', type: 'message' },
+          response_url: responseUrl,
+          actions: [{ type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, action_ts: '1' }],
+        }),
+      };
+    };
+    fake.profiles.set('U21', 'dana');
+    fake.profiles.set('U22', 'marcus');
+    fake.profiles.set('U23', 'priya');
+    for (const [user, label] of [['U21', '9'], ['U22', '10'], ['U23', '3'], ['U23', '7']] as const) {
+      const { res, responseUrl } = click(user, label);
+      expect((await res).status).toBe(200);
+      const answers = await fake.waitFor(`respond/${responseUrl.split('/').pop()}`, 2);
+      const tally = answers.find((a) => a.body.replace_original === true)!;
+      expect(JSON.stringify(tally.body)).toMatch(/response(s)? so far/);
+      const thanks = answers.find((a) => a.body.response_type === 'ephemeral')!;
+      expect(String(thanks.body.text)).toMatch(label === '7' ? /Changed your answer to 7/ : new RegExp(`You answered ${label}`));
+    }
+    const results = await slash('/survey', 'results 1').send();
+    const text = JSON.stringify(results.json);
+    expect(text).toContain('+67');
+    expect(text).toContain('2 (67%)');
+    expect(text).toContain('3 responses');
+    // The 3 was a detractor when given: the owner (U1) heard about it once, privately.
+    const alerts = fake.of('chat.postMessage').filter((c) => String(c.body.text).includes('Low score'));
+    expect(alerts.map((c) => c.body.channel)).toEqual(['U1']);
+  });
+
   it('deactivates a workspace on app_uninstalled and keeps its data', async () => {
     const body = JSON.stringify({
       token: 'legacy',

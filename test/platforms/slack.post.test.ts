@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { postOnce, provablyNotPosted, slackClientOptions } from '../../src/platforms/slack/post.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
+import { SlackDelivery } from '../../src/platforms/slack/delivery.js';
+import { DeliveryNotSent } from '../../src/jobs/delivery.js';
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -56,4 +58,19 @@ describe('posting to Slack', () => {
     expect(provablyNotPosted(err)).toBe(1);
     expect(attempts).toBe(3);
   });
+
+  it('delivers scheduled posts and private reminders with the same rule, and reads channel members', async () => {
+    const workspace = { id: 'w', platform: 'slack', externalId: 'T1', name: 'T1', timezone: 'UTC' } as never;
+    const delivery = new SlackDelivery({ client: new WebClient('xoxb-test', slackClientOptions(`${fake.url}/api`)), logger });
+    const message = { text: 'Digest', blocks: [{ kind: 'text' as const, text: 'Digest **now**' }], visibility: 'channel' as const };
+    await delivery.post(workspace, 'C1', message);
+    expect(fake.of('chat.postMessage').slice(-1)[0]!.body).toMatchObject({ channel: 'C1', text: 'Digest' });
+    await delivery.postPrivately(workspace, 'C1', 'U2', message);
+    expect(fake.of('chat.postEphemeral').slice(-1)[0]!.body).toMatchObject({ channel: 'C1', user: 'U2' });
+    expect(await delivery.members(workspace, 'C1')).toEqual([]);
+    fake.failNext('chat.postMessage', { status: 500, body: { ok: false, error: 'internal_error' } });
+    await expect(delivery.post(workspace, 'C1', message)).rejects.not.toBeInstanceOf(DeliveryNotSent);
+    const refused = new SlackDelivery({ client: new WebClient('xoxb-test', { ...slackClientOptions(`http://127.0.0.1:${await closedPort()}/api`) }), logger });
+    await expect(refused.post(workspace, 'C1', message)).rejects.toBeInstanceOf(DeliveryNotSent);
+  }, 30_000);
 });

@@ -9,6 +9,7 @@ import type { SlackConfig } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { registerSlackHandlers } from './handlers.js';
 import { DisplayNames } from './identity.js';
+import { SlackDelivery } from './delivery.js';
 import { databaseInstallationStore } from './installation-store.js';
 import { slackClientOptions } from './post.js';
 import { verifySlackRequests } from './verify.js';
@@ -29,6 +30,8 @@ export interface SlackAdapterDeps {
 
 export interface SlackAdapter {
   app: App;
+  /** Scheduled posts and private reminders into this adapter's workspaces. */
+  delivery: SlackDelivery;
   /** HTTP mode: the routes to mount on the shared server. Socket Mode: none. */
   router?: Router;
   start(): Promise<void>;
@@ -70,6 +73,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     registerSlackHandlers(app, { ...deps, names });
     return {
       app,
+      delivery: new SlackDelivery({ client: app.client, logger: deps.logger }),
       start: async () => {
         await app.start();
       },
@@ -83,6 +87,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   // Our checks run first (future timestamps, replays), then Bolt's.
   router.post('/slack/events', verifySlackRequests({ signingSecret: config.signingSecret, logger: deps.logger }));
   const oauth = config.oauth;
+  const installationStore = oauth ? databaseInstallationStore(deps.db, { timezone: deps.timezone, clock: deps.clock }) : undefined;
   const receiver = new ExpressReceiver({
     signingSecret: config.signingSecret,
     router,
@@ -95,7 +100,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
           clientSecret: oauth.clientSecret,
           stateSecret: oauth.stateSecret,
           scopes: SLACK_BOT_SCOPES,
-          installationStore: databaseInstallationStore(deps.db, { timezone: deps.timezone, clock: deps.clock }),
+          installationStore,
           installerOptions: {
             installPath: '/slack/install',
             redirectUriPath: '/slack/oauth_redirect',
@@ -107,5 +112,6 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   });
   const app = new App({ receiver, ...(oauth ? {} : { token: config.botToken }), clientOptions, logger });
   registerSlackHandlers(app, { ...deps, names });
-  return { app, router, start: async () => undefined, stop: async () => undefined };
+  const delivery = new SlackDelivery(installationStore ? { installationStore, apiUrl: config.apiUrl, logger: deps.logger } : { client: app.client, logger: deps.logger });
+  return { app, delivery, router, start: async () => undefined, stop: async () => undefined };
 }

@@ -13,7 +13,7 @@ import type {
   SectionBlock,
 } from '@slack/types';
 import type { Action, Block, Message } from '../../messages/message.js';
-import { stripMarkup } from '../../messages/plain.js';
+import { stripMarkup, truncate } from '../../messages/plain.js';
 
 export type SlackBlock = HeaderBlock | SectionBlock | ContextBlock | ActionsBlock | DividerBlock;
 
@@ -43,13 +43,8 @@ export const SLACK_LIMITS = {
 
 const ELLIPSIS = '…';
 
-/** Cuts to at most `max` UTF-16 units, ending in "…", never splitting a surrogate pair. */
-export function truncate(value: string, max: number): string {
-  if (value.length <= max) return value;
-  let cut = max - ELLIPSIS.length;
-  if (cut > 0 && /[\uD800-\uDBFF]/.test(value.charAt(cut - 1))) cut -= 1;
-  return value.slice(0, Math.max(cut, 0)) + ELLIPSIS;
-}
+// Shared with the other renderers; re-exported for modal.ts and the tests.
+export { truncate };
 
 /** As truncate, for escaped mrkdwn: a cut never leaves half an entity (`&am`). */
 export function truncateMrkdwn(value: string, max: number): string {
