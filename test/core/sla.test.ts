@@ -11,10 +11,25 @@ import {
   DEFAULT_BUSINESS_HOURS,
   FIRST_RESPONSE_HOURS,
   slaDueAt,
+  slaWarningAt,
   type BusinessHours,
   type Severity,
 } from '../../src/core/sla.js';
-import { addDays, daysBetween, formatDay, isIsoDate, localDate, offsetMs, relativeDays, zonedInstant } from '../../src/core/time.js';
+import { businessHoursFor, workspaceSettings } from '../../src/core/settings.js';
+import {
+  addDays,
+  canonicalTimeZone,
+  daysBetween,
+  formatDateTime,
+  formatDay,
+  formatMinutes,
+  isIsoDate,
+  isValidTimeZone,
+  localDate,
+  offsetMs,
+  relativeDays,
+  zonedInstant,
+} from '../../src/core/time.js';
 import { prng as seeded } from '../../src/demo/prng.js';
 
 const hoursIn = (timezone: string, holidays: string[] = []): BusinessHours => ({ ...DEFAULT_BUSINESS_HOURS, timezone, holidays });
@@ -308,5 +323,85 @@ describe('cadence', () => {
     expect(touchStatus('2026-11-09', '2026-11-20', weekly)).toEqual({ daysSince: 11, cadence: weekly, overdue: true, dueInDays: -4 });
     expect(touchStatus('2026-11-13', '2026-11-20', weekly)).toEqual({ daysSince: 7, cadence: weekly, overdue: false, dueInDays: 0 });
     expect(touchStatus(null, '2026-11-20', weekly)).toEqual({ daysSince: null, cadence: weekly, overdue: true, dueInDays: null });
+  });
+});
+
+describe('slaWarningAt: 80% of the window, in business time', () => {
+  // [what, zone, opened (UTC), severity, warn (UTC)]
+  const cases: [string, string, string, Severity, string][] = [
+    ['critical Mon 10:00: 48 min → 10:48', 'UTC', '2026-11-23T10:00:00Z', 'critical', '2026-11-23T10:48:00Z'],
+    ['critical Fri 16:30: 30 min Fri + 18 min Mon → Mon 08:18', 'UTC', '2026-11-27T16:30:00Z', 'critical', '2026-11-30T08:18:00Z'],
+    ['critical opened Saturday → Mon 08:48', 'UTC', '2026-11-28T11:00:00Z', 'critical', '2026-11-30T08:48:00Z'],
+    ['cosmetic Tue 10:00: 9 h 36 min = 7 h Tue + 2 h 36 min Wed → Wed 10:36', 'UTC', '2026-11-24T10:00:00Z', 'cosmetic', '2026-11-25T10:36:00Z'],
+    ['major Mon 15:00: 3 h 12 min = 2 h Mon + 1 h 12 min Tue → Tue 09:12', 'UTC', '2026-11-23T15:00:00Z', 'major', '2026-11-24T09:12:00Z'],
+    ['London spring: major Fri 15:00 GMT → Mon 09:12 BST', 'Europe/London', '2027-03-26T15:00:00Z', 'major', '2027-03-29T08:12:00Z'],
+    ['New York autumn: minor Fri 12:00 EDT, 6 h 24 min = 5 h Fri + 1 h 24 min Mon → Mon 09:24 EST', 'America/New_York', '2026-10-30T16:00:00Z', 'minor', '2026-11-02T14:24:00Z'],
+  ];
+  it.each(cases)('%s', (_what, zone, opened, severity, warn) => {
+    const hours = hoursIn(zone);
+    const warnAt = slaWarningAt(at(opened), severity, hours);
+    expect(warnAt.toISOString()).toBe(new Date(warn).toISOString());
+    expect(businessMinutesBetween(at(opened), warnAt, hours)).toBe(FIRST_RESPONSE_HOURS[severity] * 60 * 0.8);
+    expect(warnAt.getTime()).toBeLessThan(slaDueAt(at(opened), severity, hours).getTime());
+  });
+
+  it('never comes after the ticket’s stored deadline (hours changed since it opened)', () => {
+    const due = at('2026-11-23T10:30:00Z');
+    expect(slaWarningAt(at('2026-11-23T10:00:00Z'), 'critical', hoursIn('UTC'), due)).toEqual(due);
+  });
+});
+
+describe('business hours from workspace settings', () => {
+  const ws = (settings: Record<string, unknown>) => ({ settings, timezone: 'America/New_York' });
+  it('defaults to 08:00–17:00 Mon–Fri in the workspace’s zone', () => {
+    expect(businessHoursFor(ws({}))).toEqual({ timezone: 'America/New_York', start: '08:00', end: '17:00', workdays: [1, 2, 3, 4, 5], holidays: [] });
+  });
+  it('takes what is set over the defaults', () => {
+    expect(businessHoursFor(ws({ businessHours: { start: '09:00', end: '18:00', timezone: 'Europe/Berlin', holidays: ['2026-12-25'] } }))).toEqual({
+      timezone: 'Europe/Berlin',
+      start: '09:00',
+      end: '18:00',
+      workdays: [1, 2, 3, 4, 5],
+      holidays: ['2026-12-25'],
+    });
+  });
+  it.each([
+    ['closing before opening', { start: '18:00', end: '09:00' }],
+    ['an unknown zone', { timezone: 'Mars/Base' }],
+    ['no working days', { workdays: [] }],
+    ['a bad date', { holidays: ['2026-02-30'] }],
+    ['not an object', 'nine to five'],
+  ])('falls back to the defaults on a damaged value: %s', (_what, businessHours) => {
+    expect(businessHoursFor(ws({ businessHours, cadenceMode: 'twice-monthly' })).start).toBe('08:00');
+    expect(workspaceSettings(ws({ businessHours, cadenceMode: 'twice-monthly' })).cadenceMode).toBe('twice-monthly');
+  });
+});
+
+describe('time: formatting for tickets', () => {
+  it.each([
+    ['2026-11-30T07:30:00Z', 'Europe/Berlin', 'Mon 30 Nov 2026 08:30'],
+    ['2026-11-30T07:30:00Z', 'America/New_York', 'Mon 30 Nov 2026 02:30'],
+    ['2027-03-14T07:30:00Z', 'America/New_York', 'Sun 14 Mar 2027 03:30'],
+    ['2026-11-29T23:59:00Z', 'UTC', 'Sun 29 Nov 2026 23:59'],
+  ])('formatDateTime(%s, %s) = %s', (instant, zone, expected) => {
+    expect(formatDateTime(at(instant), zone)).toBe(expected);
+  });
+  it.each([
+    [0, {}, '0 min'],
+    [48, {}, '48 min'],
+    [60, {}, '1 h'],
+    [576, {}, '9 h 36 min'],
+    [1100, { days: true }, '18 h 20 min'],
+    [1440, { days: true }, '1 d'],
+    [3060, { days: true }, '2 d 3 h'],
+    [3060, {}, '51 h'],
+    [47.6, {}, '48 min'],
+  ] as [number, { days?: boolean }, string][])('formatMinutes(%s, %j) = %s', (minutes, options, expected) => {
+    expect(formatMinutes(minutes, options)).toBe(expected);
+  });
+  it('canonicalTimeZone', () => {
+    expect(canonicalTimeZone('europe/berlin')).toBe('Europe/Berlin');
+    expect(canonicalTimeZone('Mars/Base')).toBeNull();
+    expect(isValidTimeZone('UTC')).toBe(true);
   });
 });
