@@ -19,6 +19,8 @@ export interface TicketView extends Ticket {
   accountName: string;
   accountOwnerUserId: string | null;
   accountOwnerName: string | null;
+  /** The owner's platform user id, so an alert can mention (notify) them. */
+  accountOwnerPlatformId: string | null;
   openedByName: string | null;
   firstResponseByName: string | null;
   resolvedByName: string | null;
@@ -48,6 +50,7 @@ function viewQuery(db: Db) {
       accountName: accounts.name,
       accountOwnerUserId: accounts.ownerUserId,
       accountOwnerName: owner.displayName,
+      accountOwnerPlatformId: owner.platformUserId,
       openedByName: openedBy.displayName,
       firstResponseByName: respondedBy.displayName,
       resolvedByName: resolvedBy.displayName,
@@ -66,6 +69,7 @@ const toView = (r: ViewRow): TicketView => ({
   accountName: r.accountName,
   accountOwnerUserId: r.accountOwnerUserId,
   accountOwnerName: r.accountOwnerName,
+  accountOwnerPlatformId: r.accountOwnerPlatformId,
   openedByName: r.openedByName,
   firstResponseByName: r.firstResponseByName,
   resolvedByName: r.resolvedByName,

@@ -12,7 +12,7 @@ import { businessMinutesBetween, slaWarningAt, type BusinessHours } from '../cor
 import { recordTicketEvent, unansweredTickets, type TicketView } from '../core/tickets.js';
 import { formatDateTimeInZone, formatMinutes } from '../core/time.js';
 import { activeWorkspaces, type Platform, type Workspace } from '../core/workspaces.js';
-import { actions, button, context, message, text } from '../messages/builders.js';
+import { actions, button, context, mention, message, text } from '../messages/builders.js';
 import type { Message } from '../messages/message.js';
 import { DeliveryNotSent, type Deliveries } from './delivery.js';
 import { claimedKeys, claimRun, finishRun, releaseRun } from './ledger.js';
@@ -125,6 +125,7 @@ async function alert(deps: SlaWatchDeps, workspace: Workspace, ticket: TicketVie
 }
 
 function ownerText(ticket: TicketView): string {
+  if (ticket.accountOwnerName && ticket.accountOwnerPlatformId) return mention(ticket.accountOwnerPlatformId, ticket.accountOwnerName);
   return ticket.accountOwnerName ? `@${ticket.accountOwnerName}` : `nobody — set one with /account set "${ticket.accountName}" owner=@name`;
 }
 

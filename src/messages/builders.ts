@@ -15,6 +15,14 @@ export function message(summary: string, blocks: Block[], options: { visibility?
   return { text: summary, blocks, visibility: options.visibility ?? 'ephemeral', ...(options.tone ? { tone: options.tone } : {}) };
 }
 
+/**
+ * A person in text, written `@{platform user id|name}`: Slack renders a real
+ * mention (the person is notified), the other renderers show `@name`.
+ */
+export function mention(platformUserId: string, name: string): string {
+  return `@{${platformUserId.replace(/[|}]/g, '')}|${name.replace(/[}]/g, '')}}`;
+}
+
 export const reply = (...messages: Message[]): Reply => ({ messages });
 export const formReply = (form: Form): Reply => ({ messages: [], form });
 

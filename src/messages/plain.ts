@@ -11,9 +11,14 @@ export function truncate(value: string, max: number): string {
   return value.slice(0, Math.max(cut, 0)) + ELLIPSIS;
 }
 
+/** Mention markup `@{id|name}` → `@name`, for renderers that cannot notify a person. */
+export function mentionsAsNames(value: string): string {
+  return value.replace(/@\{([^|}\n]+)\|([^}\n]*)\}/g, '@$2');
+}
+
 /** Drops the light markup (**bold**, `code`) for plain text. */
 export function stripMarkup(value: string): string {
-  return value.replace(/\*\*(.+?)\*\*/gs, '$1').replace(/`([^`]+)`/g, '$1');
+  return mentionsAsNames(value).replace(/\*\*(.+?)\*\*/gs, '$1').replace(/`([^`]+)`/g, '$1');
 }
 
 function blockText(block: Block): string {

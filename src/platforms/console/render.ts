@@ -1,6 +1,7 @@
 // The console's renderer: neutral Message → HTML. Pure; every piece of user text
 // is escaped before the light markup (**bold**, `code`, > quote) is applied.
 import type { Block, Message } from '../../messages/message.js';
+import { mentionsAsNames } from '../../messages/plain.js';
 
 export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -22,6 +23,7 @@ function inlineMarkup(escaped: string): string {
  * lines are joined with <br>.
  */
 export function markupToHtml(value: string): string {
+  value = mentionsAsNames(value);
   const groups: { quoted: boolean; lines: string[] }[] = [];
   for (const line of value.split('\n')) {
     const escaped = escapeHtml(line);

@@ -66,6 +66,9 @@ function lineToMrkdwn(line: string): string {
   // NUL marks where code spans were held so bold never reaches inside them.
   const held = escaped.replace(/\u0000/g, '\uFFFD').replace(/`([^`]+)`/g, (_m, code: string) => `\u0000${spans.push(code) - 1}\u0000`);
   const body = held
+    // A mention of a Slack user notifies them; anything else shows as @name.
+    .replace(/@\{([UW][A-Z0-9]{2,})\|[^}\n]*\}/g, '<@$1>')
+    .replace(/@\{([^|}\n]+)\|([^}\n]*)\}/g, '@$2')
     .replace(/\*\*(.+?)\*\*/g, '*$1*')
     .replace(/\u0000(\d+)\u0000/g, (_m, i: string) => `\`${spans[Number(i)]}\``);
   return quoted ? `> ${body}` : body;

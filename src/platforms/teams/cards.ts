@@ -5,7 +5,7 @@
 // most 6 actions per action set, so buttons come in rows of 6.
 
 import type { Action, Block, Message } from '../../messages/message.js';
-import { stripMarkup, truncate } from '../../messages/plain.js';
+import { mentionsAsNames, stripMarkup, truncate } from '../../messages/plain.js';
 
 export type CardElement = Record<string, unknown>;
 
@@ -54,6 +54,7 @@ export function escapeMarkdown(value: string): string {
 
 /** One line of neutral text → escaped card markdown; code spans become their plain content. */
 function lineToMarkdown(line: string): string {
+  line = mentionsAsNames(line);
   const parts: string[] = [];
   // Split on code spans first so bold never reaches inside them.
   for (const [i, piece] of line.split(/`([^`]+)`/).entries()) {
