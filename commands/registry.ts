@@ -31,6 +31,26 @@ export interface CommandDefinition {
 
 const HELP_WORDS = new Set(['help', '--help', '-h', '?']);
 
+/** The typed subcommand (`/account set …` → "set"), to pick the matching usage line. */
+function subcommandOf(command: CommandDefinition, input: unknown): string | undefined {
+  if (typeof input !== 'string') return undefined;
+  const words = input.trim().replace(/^\/?tenure\s+/i, '').split(/\s+/);
+  return words[0]?.replace(/^\//, '').toLowerCase() === command.name ? words[1]?.toLowerCase() : undefined;
+}
+
+/** The usage line for what was typed: its subcommand's line when there is one, else the first. */
+function usageFor(command: CommandDefinition, input: unknown): string {
+  const sub = subcommandOf(command, input);
+  const line = sub ? command.usage.find((u) => u.split(/\s+/)[1]?.toLowerCase() === sub) : undefined;
+  return line ?? command.usage[0]!;
+}
+
+function exampleFor(command: CommandDefinition, input: unknown): string {
+  const sub = subcommandOf(command, input);
+  const line = sub ? command.examples.find((e) => e.split(/\s+/)[1]?.toLowerCase() === sub) : undefined;
+  return line ?? command.examples[0]!;
+}
+
 function errorId(): string {
   return randomBytes(4).toString('hex');
 }
@@ -132,8 +152,8 @@ export class Registry {
    */
   explain(err: unknown, command: CommandDefinition | undefined, where: { ctx?: CommandContext } & Record<string, unknown>): Message {
     if (err instanceof UserError) {
-      const usage = err.details.usage ?? (command ? command.usage[0] : undefined);
-      const example = err.details.example ?? (command ? command.examples[0] : undefined);
+      const usage = err.details.usage ?? (command ? usageFor(command, where.input) : undefined);
+      const example = err.details.example ?? (command ? exampleFor(command, where.input) : undefined);
       const blocks = [text(`⚠️ ${err.message}`)];
       if (err.details.hint) blocks.push(text(err.details.hint));
       if (usage) blocks.push(context(`Usage: \`${usage}\``));

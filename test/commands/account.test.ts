@@ -113,6 +113,9 @@ describe.each(ENGINES)('/account on $name', (engine) => {
     }
     const rows = await t.database.db.select().from(accounts).where(eq(accounts.workspaceId, ctx.workspace.id));
     expect(rows).toEqual([]);
+    // The usage shown is the one for the subcommand that was typed.
+    expect(plain(await t.registry.run(ctx, '/account set X colour=blue'))).toContain('Usage: /account set <name> key=value …');
+    expect(plain(await t.registry.run(ctx, '/tenure account link'))).toContain('Usage: /account link <name>');
   });
 
   it('changes fields, renames, clears, and records each change in the audit log', async () => {
