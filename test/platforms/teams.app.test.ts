@@ -104,6 +104,11 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
     expect(cardInputs(errorCard).type!.value).toBe('meeting');
     expect(invalid.cards).toHaveLength(0);
     expect(await checkinCount()).toBe(before);
+    // A form too big to carry its pick lists (tenureTrimmed) answers with the errors as a message.
+    const trimmed = await send(cardSubmit(connector.url, OPS, formCall.responseId!, { ...data, tenureTrimmed: true, ...fields, notes: '' }));
+    expect(trimmed.calls.filter((c) => c.kind === 'update')).toHaveLength(0);
+    expect(trimmed.texts.join('\n')).toContain('Notes: Add a note about the touch');
+    expect(await checkinCount()).toBe(before);
 
     const valid = await send(cardSubmit(connector.url, OPS, update.activityId!, { ...data, ...fields, notes: 'Planning workshop with the sponsor' }));
     expect(cardText(cardOf(valid.calls.find((c) => c.kind === 'update')!.body))).toContain('✓ Log a check-in — sent by Ana Lopez');

@@ -58,6 +58,13 @@ describe('Teams renderer: block kinds', () => {
     expect(card.body[1]).toMatchObject({ type: 'Container', style: 'emphasis', items: [{ type: 'TextBlock', text: 'we love it\n\ntruly' }] });
   });
 
+  it('has a card checker that does reject bad cards (unknown elements, seven buttons in a row, no version)', () => {
+    const seven = Array.from({ length: 7 }, (_v, i) => ({ type: 'Action.Submit', title: String(i), data: {} }));
+    expect(cardProblems({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Bogus' }] })).not.toEqual([]);
+    expect(cardProblems({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'ActionSet', actions: seven }] })).not.toEqual([]);
+    expect(cardProblems({ type: 'AdaptiveCard', body: [] })).not.toEqual([]);
+  });
+
   it('puts at most six buttons in a row: a 0–10 scale takes two rows', () => {
     const scale = Array.from({ length: 11 }, (_v, i) => button('nps.answer', String(i), String(i)));
     const card = checked(message('How likely…', [actions(scale)]));
@@ -133,6 +140,22 @@ describe('Teams form cards', () => {
     expect(read?.values).toEqual({ account: 'Acct 1', type: '', date: '', seats: '7', notes: 'Hello', next: '' });
     expect(readSubmission({ tenureVerb: 'tenure.submit', tenureForm: { id: 'x' } })).toBeNull();
     expect(readSubmission('nope')).toBeNull();
+  });
+
+  it('keeps a check-in form with a hundred accounts under Teams’ size limit, carrying its definition while it fits', () => {
+    const accounts = Array.from({ length: 100 }, (_v, i) => ({ label: `Customer account number ${i}`, value: `Customer account number ${i}` }));
+    const big = { ...form, fields: form.fields.map((f) => (f.id === 'account' ? { ...f, options: accounts } : f)) };
+    const card = toFormCard(big);
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(CARD_LIMITS.cardBytes);
+    expect(readSubmission(submitData(card)[0])?.renderable).toBe(true);
+    // Longer names: the pick list rides on the card only, and the submission says it cannot be re-rendered.
+    const long = { ...form, fields: form.fields.map((f) => (f.id === 'account' ? { ...f, options: accounts.map((o) => ({ label: o.label.repeat(4), value: o.value.repeat(4) })) } : f)) };
+    const trimmed = toFormCard(long);
+    expect(cardProblems(trimmed)).toEqual([]);
+    expect(Buffer.byteLength(JSON.stringify(trimmed))).toBeLessThan(28_000);
+    const read = readSubmission({ ...submitData(trimmed)[0], account: 'x' });
+    expect(read?.renderable).toBe(false);
+    expect(read?.values.account).toBe('x');
   });
 
   it('refuses a field id that would collide with its own data keys', () => {

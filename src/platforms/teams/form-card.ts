@@ -48,6 +48,8 @@ const warning = (message: string): CardElement => ({ type: 'TextBlock', text: `â
 export interface SubmitData {
   [SUBMIT_VERB_KEY]: typeof SUBMIT_VERB;
   tenureForm: Form;
+  /** The form's pick lists were left out (the card would be too big): it cannot be re-rendered. */
+  tenureTrimmed?: true;
 }
 
 /**
@@ -70,12 +72,17 @@ export function toFormCard(form: Form, options: { errors?: Record<string, string
     if (error) body.push(warning(error.trim() || 'Check this field.'));
     if (field.hint) body.push({ type: 'TextBlock', text: toCardMarkdown(field.hint), wrap: true, isSubtle: true, size: 'Small', spacing: 'None' });
   }
-  const data: SubmitData = { [SUBMIT_VERB_KEY]: SUBMIT_VERB, tenureForm: { ...form, fields: form.fields.map(({ initial: _initial, ...f }) => f) } };
-  body.push({
-    type: 'ActionSet',
-    actions: [{ type: 'Action.Submit', title: plainTitle(form.submitLabel, CARD_LIMITS.buttonTitle) || 'Submit', style: 'positive', data }],
-  });
-  return emptyCard(body, form.title);
+  const carried: Form = { ...form, fields: form.fields.map(({ initial: _initial, ...f }) => f) };
+  const withData = (data: SubmitData) =>
+    emptyCard(
+      [...body, { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: plainTitle(form.submitLabel, CARD_LIMITS.buttonTitle) || 'Submit', style: 'positive', data }] }],
+      form.title,
+    );
+  const card = withData({ [SUBMIT_VERB_KEY]: SUBMIT_VERB, tenureForm: carried });
+  if (Buffer.byteLength(JSON.stringify(card)) <= CARD_LIMITS.cardBytes) return card;
+  // Too big to carry its pick lists twice: they stay on the card only, and errors for
+  // such a form come back as a message instead of a re-rendered card.
+  return withData({ [SUBMIT_VERB_KEY]: SUBMIT_VERB, tenureForm: { ...carried, fields: carried.fields.map(({ options: _o, ...f }) => f) }, tenureTrimmed: true });
 }
 
 const formSchema = z.object({
@@ -99,7 +106,9 @@ const formSchema = z.object({
 });
 
 /** What a card submit carries, validated: the form, its state, and the inputs' values as strings. */
-export function readSubmission(value: unknown): { form: Form; state: Record<string, string>; values: Record<string, string> } | null {
+export function readSubmission(
+  value: unknown,
+): { form: Form; state: Record<string, string>; values: Record<string, string>; renderable: boolean } | null {
   if (!value || typeof value !== 'object') return null;
   const raw = value as Record<string, unknown>;
   const parsed = formSchema.safeParse(raw.tenureForm);
@@ -110,5 +119,5 @@ export function readSubmission(value: unknown): { form: Form; state: Record<stri
     const v = raw[field.id];
     values[field.id] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
   }
-  return { form, state: form.state ?? {}, values };
+  return { form, state: form.state ?? {}, values, renderable: raw.tenureTrimmed !== true };
 }

@@ -104,10 +104,17 @@ export function registerTeamsHandlers(app: Application, deps: TeamsHandlerDeps):
       await answer(turn, { messages: [notice('⚠️ That form is no longer available. Run the command again.', { tone: 'error' })] });
       return;
     }
-    const { form, values, state } = submission;
+    const { form, values, state, renderable } = submission;
     const result = await registry.submit(who.ctx, form.id, values, state);
-    if (!result.ok) {
+    if (!result.ok && renderable) {
       await replaceCard(turn, cardActivity(toFormCard(form, { errors: result.errors, values }), form.title));
+      return;
+    }
+    if (!result.ok) {
+      // The card keeps what was typed; the errors come as a message under it.
+      const labels = new Map(form.fields.map((f) => [f.id, f.label]));
+      const lines = Object.entries(result.errors).map(([id, m]) => `• ${labels.has(id) ? `**${labels.get(id)}**: ` : ''}${m}`);
+      await answer(turn, { messages: [message('Please fix the form', [text('⚠️ Nothing was saved yet. Please fix these and send the form again:'), text(lines.join('\n'))], { tone: 'error' })] });
       return;
     }
     if (turn.activity.replyToId) {
