@@ -18,7 +18,11 @@ import * as schema from './schema.js';
 /** The database or an open transaction: data functions take either. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' };
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'pglite'; dataDir: string }
+  /** In memory; `from` is a data directory dump (PGlite's dumpDataDir) to start from instead of a fresh initdb. */
+  | { kind: 'pglite-memory'; from?: Blob };
 
 export interface Database {
   db: Db;
@@ -26,6 +30,8 @@ export interface Database {
   /** Answers when the server (or PGlite) can run a query: used by /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** PGlite only: the whole data directory as a tarball (to start other instances from). */
+  dump?(): Promise<Blob>;
 }
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -82,7 +88,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   };
 }
 
-async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' }): Promise<Database> {
+async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory'; from?: Blob }): Promise<Database> {
   let lock: DataDirLock | undefined;
   let client: PGlite;
   if (target.kind === 'pglite') {
@@ -97,7 +103,7 @@ async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 
       throw err;
     }
   } else {
-    client = await PGlite.create();
+    client = target.from ? await PGlite.create({ loadDataDir: target.from }) : await PGlite.create();
   }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   let closed = false;
@@ -108,6 +114,7 @@ async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 
       if (closed) throw new Error('database is closed');
       await client.query('select 1');
     },
+    dump: () => client.dumpDataDir('none'),
     async close() {
       if (closed) return;
       closed = true;

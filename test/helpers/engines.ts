@@ -2,13 +2,23 @@
 // PostgreSQL when TEST_DATABASE_URL is set. Each test file gets its own fresh
 // PostgreSQL database (created here, dropped after), so files can run in parallel.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import postgres from 'postgres';
+import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.js';
 
 export interface Engine {
   name: 'pglite' | 'postgres';
   /** Opens a fresh, migrated database; `release` closes it (and drops it on PostgreSQL). */
   open(): Promise<{ database: Database; url?: string; release(): Promise<void> }>;
+}
+
+/** The migrated PGlite dump made by test/global-setup.ts, when this run has one. */
+async function pgliteTemplate(): Promise<{ from?: Blob }> {
+  const file = inject('pgliteTemplate');
+  if (!file || !existsSync(file)) return {};
+  return { from: new Blob([await readFile(file)]) };
 }
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
@@ -35,7 +45,7 @@ export const ENGINES: Engine[] = [
   {
     name: 'pglite',
     async open() {
-      const database = await openDatabase({ kind: 'pglite-memory' });
+      const database = await openDatabase({ kind: 'pglite-memory', ...(await pgliteTemplate()) });
       return { database, release: () => database.close() };
     },
   },
