@@ -11,6 +11,7 @@ import { accountField, accountFromForm, splitAccountAndKeyword } from './account
 import type { CommandContext } from './context.js';
 import { enumSchema, isoDateSchema, joinWords, splitOptions, textSchema, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
+import { checkForm } from './form-input.js';
 
 const USAGE = '/checkin <account> <call|meeting|email|qbr|kickoff|review|other> <notes…> [sentiment=positive|neutral|negative] [next=2026-12-01]';
 const EXAMPLE = '/checkin "Acme Corp" call Walked through the backup runbook; they want DR next sentiment=positive next=2026-12-01';
@@ -182,10 +183,7 @@ const formSchema = z.object({
 });
 
 async function submitForm(ctx: CommandContext, values: Record<string, string>): Promise<FormSubmission> {
-  const parsed = formSchema.safeParse({ account: '', type: '', date: '', sentiment: 'neutral', notes: '', next: '', ...values });
-  const errors: Record<string, string> = {};
-  if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-  const v = parsed.success ? parsed.data : undefined;
+  const { data: v, errors } = checkForm(formSchema, { account: '', type: '', date: '', sentiment: 'neutral', notes: '', next: '', ...values });
   let account: Account | undefined;
   if (v) {
     const found = await accountFromForm(ctx, v.account);

@@ -29,6 +29,7 @@ import { joinWords, parseShortId, splitOptions, textSchema, type Token } from '.
 import type { CommandDefinition } from './registry.js';
 import { alertsCommand, holidaysCommand, hoursCommand, SETTINGS_EXAMPLE, SETTINGS_USAGE } from './ticket-settings.js';
 import { listLine, openedMessage, SEVERITY_ICON, statsMessage, statusText, ticketCard } from './ticket-views.js';
+import { checkForm } from './form-input.js';
 
 const USAGE = {
   open: '/ticket <account> <critical|major|minor|cosmetic> <title…> [tech=backup]',
@@ -228,10 +229,7 @@ const formSchema = z.object({
 });
 
 async function submitForm(ctx: CommandContext, values: Record<string, string>): Promise<FormSubmission> {
-  const parsed = formSchema.safeParse({ account: '', severity: '', title: '', tech: '', ...values });
-  const errors: Record<string, string> = {};
-  if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-  const v = parsed.success ? parsed.data : undefined;
+  const { data: v, errors } = checkForm(formSchema, { account: '', severity: '', title: '', tech: '', ...values });
   let account: Account | undefined;
   if (v) {
     const found = await accountFromForm(ctx, v.account);
