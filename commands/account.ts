@@ -29,6 +29,7 @@ import {
   parseAccountFields,
   rejectUnknownKeys,
 } from './account-fields.js';
+import { historyReply, importHelpReply } from './account-history.js';
 import type { CommandContext } from './context.js';
 import { joinWords, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -39,6 +40,8 @@ const USAGE = {
   list: '/account list [stage]',
   set: '/account set <name> key=value …',
   link: '/account link <name>',
+  history: '/account history <name>',
+  import: '/account import',
 };
 const EXAMPLE = {
   add: '/account add "Acme Corp" arr=$120k renewal=2027-03-31 licensed=100 active=72 stage=onboard owner=@ana',
@@ -46,6 +49,8 @@ const EXAMPLE = {
   list: '/account list adopt',
   set: '/account set "Acme Corp" renewal=2027-06-30 active=80',
   link: '/account link "Acme Corp"',
+  history: '/account history "Acme Corp"',
+  import: '/account import',
 };
 
 /** The most accounts one list answer shows; the rest are counted. */
@@ -192,8 +197,8 @@ async function list(ctx: CommandContext, args: Token[]): Promise<Reply> {
 export const accountCommand: CommandDefinition = {
   name: 'account',
   summary: 'Add, show, list and change customer accounts; link a channel to one.',
-  usage: [USAGE.add, USAGE.show, USAGE.list, USAGE.set, USAGE.link],
-  examples: [EXAMPLE.add, EXAMPLE.show, EXAMPLE.set, EXAMPLE.link],
+  usage: [USAGE.add, USAGE.show, USAGE.list, USAGE.set, USAGE.link, USAGE.history, USAGE.import],
+  examples: [EXAMPLE.add, EXAMPLE.show, EXAMPLE.set, EXAMPLE.link, EXAMPLE.history],
   async run(ctx, args) {
     const first = args[0];
     const sub = first && !first.quoted && first.key === undefined ? first.text.toLowerCase() : '';
@@ -204,8 +209,10 @@ export const accountCommand: CommandDefinition = {
       const name = nameFrom(args.slice(1), 'link');
       return link(ctx, await resolveAccount(ctx.db, ctx.workspace.id, name));
     }
-    if (sub === 'import' || sub === 'history') {
-      throw new UserError(`/account ${sub} is not available yet.`, { usage: USAGE.show, example: EXAMPLE.show });
+    if (sub === 'import') return importHelpReply();
+    if (sub === 'history') {
+      const name = nameFrom(args.slice(1), 'history');
+      return historyReply(ctx, await resolveAccount(ctx.db, ctx.workspace.id, name));
     }
     const { unknown } = splitOptions(args, []);
     if (unknown.length > 0) {

@@ -10,6 +10,11 @@ import { accountCommand } from './account.js';
 import { checkinCommand } from './checkin.js';
 import { ticketCommand } from './ticket.js';
 import { surveyCommand } from './survey.js';
+import { healthCommand } from './health.js';
+import { renewalCommand, renewalsCommand } from './renewal.js';
+import { kpisCommand } from './kpis.js';
+import { digestCommand } from './digest.js';
+import { exportCommand } from './export.js';
 import type { CommandContext, ErrorLog } from './context.js';
 import { closeMatches } from '../src/core/names.js';
 import { cleanText, tokenize, type Token } from './parse.js';
@@ -176,7 +181,7 @@ export class Registry {
   }
 }
 
-export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand];
+export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand];
 
 export function createRegistry(log: ErrorLog): Registry {
   return new Registry(COMMANDS, log);

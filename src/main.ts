@@ -10,6 +10,7 @@ import { DataDirLockedError } from '../db/lock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { ensureWorkspace, type Platform } from './core/workspaces.js';
 import { seedDemoWorkspace } from './demo/seed.js';
+import { apiRouter, type RateLimit } from './http/api.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { ConsoleFeed } from './platforms/console/feed.js';
@@ -17,6 +18,8 @@ import { CONSOLE_WORKSPACE_ID, consoleRouter } from './platforms/console/routes.
 import type { ChannelAudience, Deliveries } from './jobs/delivery.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { slaWatchJob } from './jobs/sla-watch.js';
+import { digestJob } from './jobs/digest.js';
+import { healthDailyJob } from './jobs/health-daily.js';
 import { surveyJob } from './jobs/survey-jobs.js';
 import { createSlackAdapter, type SlackAdapter } from './platforms/slack/app.js';
 import type { TeamsAdapterDeps } from './platforms/teams/app.js';
@@ -46,6 +49,8 @@ export interface StartOptions {
   slackAckBudgetMs?: number;
   /** Teams: retries of throttled proactive posts (tests shorten the waits). */
   teamsRetry?: TeamsAdapterDeps['retry'];
+  /** The ingest API's per-token request budget (tests make it small). */
+  apiRateLimit?: RateLimit;
 }
 
 export async function startTenure(config: Config, options: StartOptions = {}): Promise<Tenure> {
@@ -60,7 +65,10 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
   );
 
   const registry = createRegistry(logger);
-  const routers = [];
+  // The ingest API answers 401 until TENURE_API_TOKEN is set.
+  const routers = [
+    apiRouter({ db: database.db, apiToken: config.apiToken, timezone: config.timezone, clock, logger, rateLimit: options.apiRateLimit }),
+  ];
   // Where scheduled jobs post, per platform; and who can be reminded privately.
   const deliveries: Deliveries = {};
   const audiences: Partial<Record<Platform, ChannelAudience>> = {};
@@ -136,11 +144,15 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
       [
         slaWatchJob({ db: database.db, deliveries, logger, owner: `${hostname()}:${process.pid}` }, config.timezone),
         surveyJob({ db: database.db, deliveries, audiences, logger }, config.timezone),
+        digestJob({ db: database.db, deliveries, logger, owner: `${hostname()}:${process.pid}` }, config.timezone),
+        healthDailyJob({ db: database.db, deliveries, logger, owner: `${hostname()}:${process.pid}` }, config.timezone),
       ],
       { clock, logger },
     );
     void scheduler.runNow('sla-watch');
     void scheduler.runNow('surveys');
+    void scheduler.runNow('weekly-digest');
+    void scheduler.runNow('health-daily');
   }
 
   let closing: Promise<void> | undefined;

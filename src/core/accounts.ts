@@ -30,6 +30,8 @@ export interface AccountFields {
 export interface Actor {
   userId: string | null;
   now: Date;
+  /** Who acted when it is not a person: "CSV import", "ingest API". */
+  label?: string;
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -104,6 +106,7 @@ export async function createAccount(
   }
   await recordAudit(db, workspaceId, {
     actorUserId: actor.userId,
+    actorLabel: actor.label,
     at: actor.now,
     entityType: 'account',
     entityId: row!.id,
@@ -140,6 +143,7 @@ export async function updateAccount(
   if (Object.keys(diff.after).length > 0) {
     await recordAudit(db, workspaceId, {
       actorUserId: actor.userId,
+      actorLabel: actor.label,
       at: actor.now,
       entityType: 'account',
       entityId: accountId,
@@ -210,6 +214,7 @@ export async function linkChannel(
     });
   await recordAudit(db, workspaceId, {
     actorUserId: actor.userId,
+    actorLabel: actor.label,
     at: actor.now,
     entityType: 'account',
     entityId: input.accountId,

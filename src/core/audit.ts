@@ -1,6 +1,7 @@
 // The audit trail: who changed which record when, with before and after values.
+import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { auditLog } from '../../db/schema.js';
+import { auditLog, surveys, tickets, users } from '../../db/schema.js';
 
 export interface AuditEntry {
   actorUserId: string | null;
@@ -43,4 +44,53 @@ export function changedFields(
     }
   }
   return { before: b, after: a };
+}
+
+export interface HistoryEntry {
+  at: Date;
+  actorName: string | null;
+  actorLabel: string | null;
+  entityType: string;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+/**
+ * The latest changes touching one account: its own entries and those of its
+ * check-ins, tickets and surveys (found by the accountId they carry, or by id).
+ */
+export async function accountHistory(db: Db, workspaceId: string, accountId: string, limit = 20): Promise<HistoryEntry[]> {
+  const rows = await db
+    .select({
+      at: auditLog.at,
+      actorName: users.displayName,
+      actorLabel: auditLog.actorLabel,
+      entityType: auditLog.entityType,
+      action: auditLog.action,
+      before: auditLog.before,
+      after: auditLog.after,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorUserId))
+    .where(
+      and(
+        eq(auditLog.workspaceId, workspaceId),
+        or(
+          and(eq(auditLog.entityType, 'account'), eq(auditLog.entityId, accountId)),
+          sql`${auditLog.after}->>'accountId' = ${accountId}`,
+          and(
+            eq(auditLog.entityType, 'ticket'),
+            inArray(auditLog.entityId, db.select({ id: sql<string>`${tickets.id}::text` }).from(tickets).where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.accountId, accountId)))),
+          ),
+          and(
+            eq(auditLog.entityType, 'survey'),
+            inArray(auditLog.entityId, db.select({ id: sql<string>`${surveys.id}::text` }).from(surveys).where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.accountId, accountId)))),
+          ),
+        ),
+      ),
+    )
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(limit);
+  return rows;
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { workspaces } from '../../db/schema.js';
 import { changedFields, recordAudit } from './audit.js';
+import { DEFAULT_HEALTH_CONFIG, HEALTH_COMPONENTS, type HealthComponent, type HealthConfig } from './health.js';
 import { DEFAULT_BUSINESS_HOURS, type BusinessHours } from './sla.js';
 import { isIsoDate, isValidTimeZone } from './time.js';
 import type { Workspace } from './workspaces.js';
@@ -28,11 +29,22 @@ const businessHoursSchema = z
   .partial()
   .refine((h) => (h.start ?? DEFAULT_BUSINESS_HOURS.start) < (h.end ?? DEFAULT_BUSINESS_HOURS.end));
 
+const bandThresholdsSchema = z
+  .object({ green: z.number().min(0).max(100), yellow: z.number().min(0).max(100) })
+  .refine((b) => b.yellow <= b.green);
+const healthWeightsSchema = z
+  .object(Object.fromEntries(HEALTH_COMPONENTS.map((c) => [c, z.number().min(0).max(1000)])) as Record<HealthComponent, z.ZodNumber>)
+  .partial();
+
 const settingsSchema = z
   .object({
     cadenceMode: z.enum(['standard', 'twice-monthly']).catch('standard').default('standard'),
     // A damaged value falls back to the defaults rather than breaking every ticket.
     businessHours: businessHoursSchema.optional().catch(undefined),
+    // Health score weights (any non-negative numbers; renormalized) and band thresholds.
+    healthWeights: healthWeightsSchema.optional().catch(undefined),
+    healthBands: bandThresholdsSchema.optional().catch(undefined),
+    componentBands: z.record(z.enum(HEALTH_COMPONENTS), bandThresholdsSchema).optional().catch(undefined),
   })
   .passthrough();
 
@@ -53,6 +65,22 @@ export function businessHoursFor(workspace: Pick<Workspace, 'settings' | 'timezo
     end: set.end ?? DEFAULT_BUSINESS_HOURS.end,
     workdays: set.workdays ?? DEFAULT_BUSINESS_HOURS.workdays,
     holidays: set.holidays ?? DEFAULT_BUSINESS_HOURS.holidays,
+  };
+}
+
+/** The workspace's health weights and band thresholds over the defaults. */
+export function healthConfigFor(workspace: Pick<Workspace, 'settings'>): HealthConfig {
+  const set = workspaceSettings(workspace);
+  const componentBands = { ...DEFAULT_HEALTH_CONFIG.componentBands };
+  for (const c of HEALTH_COMPONENTS) {
+    const b = set.componentBands?.[c];
+    if (b) componentBands[c] = b;
+  }
+  return {
+    weights: { ...DEFAULT_HEALTH_CONFIG.weights, ...(set.healthWeights ?? {}) },
+    bands: set.healthBands ?? DEFAULT_HEALTH_CONFIG.bands,
+    componentBands,
+    cadenceMode: set.cadenceMode,
   };
 }
 

@@ -79,6 +79,15 @@ export interface Reply {
   update?: Message;
   /** Messages to post elsewhere, e.g. a detractor alert to the account owner. */
   deliveries?: Delivery[];
+  /** Files for the channel (a CSV export): Slack uploads them, the console links them. */
+  files?: ReplyFile[];
+}
+
+export interface ReplyFile {
+  filename: string;
+  title: string;
+  mimeType: string;
+  content: string;
 }
 
 export type FormSubmission =

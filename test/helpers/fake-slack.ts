@@ -102,6 +102,11 @@ export class FakeSlack {
       }
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `${Date.now() / 1000}`, message: { text: body.text } };
+      case 'files.getUploadURLExternal': {
+        // files.uploadV2 then sends the bytes to upload_url (recorded as upload/<id>).
+        const id = `F${++this.counter}`;
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
       case 'views.open':
       case 'views.publish':
         return { ok: true, view: { id: `V${++this.counter}` } };

@@ -1,5 +1,6 @@
 // The local console: a chat page at / and a small JSON API that the page (and
 // scripts) use to type commands, press buttons and submit forms. Local mode only.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import { z } from 'zod';
 import { contextFor, type CommandContext } from '../../../commands/context.js';
 import type { Registry } from '../../../commands/registry.js';
 import type { Db } from '../../../db/client.js';
-import type { Action, Form, Message, Reply } from '../../messages/message.js';
+import type { Action, Form, Message, Reply, ReplyFile } from '../../messages/message.js';
 import { renderPlain } from '../../messages/plain.js';
 import type { ConsoleFeed } from './feed.js';
 import { renderHtml } from './render.js';
@@ -60,8 +61,31 @@ export function toConsoleMessage(message: Message): ConsoleMessage {
   };
 }
 
-function toJson(reply: Reply): { messages: ConsoleMessage[]; form?: Form; update?: ConsoleMessage; deliveries?: { channelId: string; message: ConsoleMessage }[] } {
+/** Files a reply offered (CSV exports), served once asked for; the oldest go first. */
+class ConsoleFiles {
+  private files = new Map<string, ReplyFile>();
+  constructor(private readonly keep = 20) {}
+  add(file: ReplyFile): string {
+    const id = randomBytes(12).toString('hex');
+    this.files.set(id, file);
+    if (this.files.size > this.keep) this.files.delete(this.files.keys().next().value!);
+    return id;
+  }
+  get(id: string): ReplyFile | undefined {
+    return this.files.get(id);
+  }
+}
+
+type ConsoleFile = { filename: string; title: string; url: string };
+
+function toJson(
+  reply: Reply,
+  files?: ConsoleFiles,
+): { messages: ConsoleMessage[]; form?: Form; update?: ConsoleMessage; deliveries?: { channelId: string; message: ConsoleMessage }[]; files?: ConsoleFile[] } {
   return {
+    ...(reply.files?.length && files
+      ? { files: reply.files.map((f) => ({ filename: f.filename, title: f.title, url: `/console/files/${files.add(f)}/${encodeURIComponent(f.filename)}` })) }
+      : {}),
     messages: reply.messages.map(toConsoleMessage),
     ...(reply.form ? { form: reply.form } : {}),
     ...(reply.update ? { update: toConsoleMessage(reply.update) } : {}),
@@ -130,11 +154,21 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     res.set('Cache-Control', 'no-store').json({ messages: entries.map((e) => ({ seq: e.seq, at: e.at.toISOString(), ...toConsoleMessage(e.message) })), last });
   });
 
+  const files = new ConsoleFiles();
+  router.get('/console/files/:id/:name', (req: Request, res: Response) => {
+    const file = files.get(String(req.params.id));
+    if (!file) {
+      res.status(404).json({ error: 'that file is gone: run the export again' });
+      return;
+    }
+    res.type(file.mimeType).attachment(file.filename).set('Cache-Control', 'no-store').send(file.content);
+  });
+
   router.post('/console/command', async (req: Request, res: Response) => {
     const body = commandBody.safeParse(req.body ?? {});
     if (!body.success) return bad(res, body.error);
     const ctx = await context(body.data.user, body.data.channel);
-    res.json(toJson(await deps.registry.run(ctx, body.data.text)));
+    res.json(toJson(await deps.registry.run(ctx, body.data.text), files));
   });
 
   router.post('/console/action', async (req: Request, res: Response) => {

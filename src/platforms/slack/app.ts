@@ -15,7 +15,8 @@ import { slackClientOptions } from './post.js';
 import { verifySlackRequests } from './verify.js';
 
 /** Least privilege: see the README's scope table for why each is needed. */
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read'];
+// files:write: /export uploads its CSV with files.uploadV2.
+export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'files:write'];
 
 export interface SlackAdapterDeps {
   config: SlackConfig;

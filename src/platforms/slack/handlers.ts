@@ -141,6 +141,18 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     for (const message of reply.messages) await send(responseFor(message));
     if (!acked) await ack();
     await deliver(client, reply);
+    for (const file of reply.files ?? []) {
+      try {
+        await client.files.uploadV2({ channel_id: cmd.channel_id, filename: file.filename, title: file.title, content: file.content });
+      } catch (err) {
+        // Most often the bot is not in the channel (not_in_channel): say how to fix it.
+        logger.warn({ err, filename: file.filename }, 'could not upload a file to Slack');
+        await respond({
+          response_type: 'ephemeral',
+          text: `I could not upload ${file.filename} here. Invite me to this channel (/invite @Tenure) and try again, or run npm run export on the server.`,
+        });
+      }
+    }
   });
 
   app.action(/.*/, async ({ ack, body, action, respond, client }) => {

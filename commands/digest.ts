@@ -1,0 +1,70 @@
+// /digest now | schedule <mon..sun> <HH:MM> [time zone] | off: the weekly health
+// digest for the current channel.
+import { sql } from 'drizzle-orm';
+import { channelSettings } from '../db/schema.js';
+import { UserError } from '../src/core/errors.js';
+import { CLOCK_TIME } from '../src/core/settings.js';
+import { canonicalTimeZone } from '../src/core/time.js';
+import { notice } from '../src/messages/builders.js';
+import type { Reply } from '../src/messages/message.js';
+import { buildDigest, WEEKDAYS, type Weekday } from '../src/jobs/digest.js';
+import { channelTimezone } from '../src/core/channels.js';
+import type { CommandContext } from './context.js';
+import type { Token } from './parse.js';
+import type { CommandDefinition } from './registry.js';
+
+const USAGE = ['/digest now', '/digest schedule <mon..sun> <HH:MM> [time zone]', '/digest off'];
+const EXAMPLES = ['/digest schedule mon 09:00 Europe/Berlin', '/digest now', '/digest off'];
+const DAY_NAMES: Record<Weekday, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
+
+function weekday(raw: string | undefined): Weekday {
+  const v = (raw ?? '').toLowerCase().slice(0, 3);
+  if (!(WEEKDAYS as readonly string[]).includes(v) || !raw || !DAY_NAMES[v as Weekday].toLowerCase().startsWith(raw.toLowerCase())) {
+    throw new UserError(raw ? `"${raw}" is not a day of the week: use mon, tue, wed, thu, fri, sat or sun.` : 'Which day? Use mon, tue, wed, thu, fri, sat or sun.', { usage: USAGE[1], example: EXAMPLES[0] });
+  }
+  return v as Weekday;
+}
+
+async function saveSchedule(ctx: CommandContext, values: { digestDay?: Weekday; digestTime?: string; timezone?: string; digestEnabled: boolean }) {
+  await ctx.db
+    .insert(channelSettings)
+    .values({ workspaceId: ctx.workspace.id, channelId: ctx.channel.id, ...values, updatedAt: ctx.now })
+    .onConflictDoUpdate({
+      target: [channelSettings.workspaceId, channelSettings.channelId],
+      set: { ...values, updatedAt: sql`excluded.updated_at` },
+    });
+}
+
+export const digestCommand: CommandDefinition = {
+  name: 'digest',
+  summary: 'Post the weekly health digest here now, schedule it weekly, or stop it',
+  usage: USAGE,
+  examples: EXAMPLES,
+  async run(ctx: CommandContext, args: Token[]): Promise<Reply> {
+    const sub = args[0]?.text.toLowerCase();
+    if (sub === 'now' && args.length === 1) {
+      const timezone = await channelTimezone(ctx.db, ctx.workspace.id, ctx.channel.id, ctx.workspace.timezone);
+      return { messages: [await buildDigest(ctx.db, ctx.workspace, ctx.now, timezone)] };
+    }
+    if (sub === 'off' && args.length === 1) {
+      await saveSchedule(ctx, { digestEnabled: false });
+      return { messages: [notice('The weekly digest is off for this channel. Turn it back on with /digest schedule mon 09:00.', { visibility: 'channel', tone: 'success' })] };
+    }
+    if (sub === 'schedule') {
+      if (args.length > 4) throw new UserError('Too many words: give a day, a time and optionally a time zone.', { usage: USAGE[1], example: EXAMPLES[0] });
+      const day = weekday(args[1]?.text);
+      const time = args[2]?.text ?? '';
+      if (!CLOCK_TIME.test(time)) throw new UserError(time ? `"${time}" is not a time: write it as HH:MM on a 24-hour clock, e.g. 09:00.` : 'At what time? Write it as HH:MM, e.g. 09:00.', { usage: USAGE[1], example: EXAMPLES[0] });
+      let timezone: string | undefined;
+      if (args[3]) {
+        const zone = canonicalTimeZone(args[3].text);
+        if (!zone) throw new UserError(`"${args[3].text}" is not a time zone: use an IANA name like Europe/Berlin or America/New_York.`, { usage: USAGE[1], example: EXAMPLES[0] });
+        timezone = zone;
+      }
+      await saveSchedule(ctx, { digestDay: day, digestTime: time, digestEnabled: true, ...(timezone ? { timezone } : {}) });
+      const zone = timezone ?? (await channelTimezone(ctx.db, ctx.workspace.id, ctx.channel.id, ctx.workspace.timezone));
+      return { messages: [notice(`✅ The weekly health digest will be posted here every ${DAY_NAMES[day]} at ${time} (${zone}).`, { visibility: 'channel', tone: 'success' })] };
+    }
+    throw new UserError(sub ? `"${args[0]!.text}" is not a /digest subcommand: use now, schedule or off.` : 'Say what to do: now, schedule or off.', { usage: USAGE[0], example: EXAMPLES[0] });
+  },
+};

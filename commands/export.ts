@@ -1,0 +1,47 @@
+// /export <kind>: the workspace's data as a CSV file in the channel (Slack uploads
+// it; the console offers a download link). Large workspaces use `npm run export`.
+import { parse } from 'csv-parse/sync';
+import { UserError } from '../src/core/errors.js';
+import { localDate } from '../src/core/time.js';
+import { EXPORT_KINDS, exportCsvText, type ExportKind } from '../src/data/export.js';
+import { context, message, text } from '../src/messages/builders.js';
+import type { CommandDefinition } from './registry.js';
+
+const USAGE = `/export <${EXPORT_KINDS.join('|')}>`;
+const EXAMPLE = '/export accounts';
+/** Past this a chat upload is the wrong tool: the CLI streams any size. */
+const MAX_CHAT_BYTES = 20 * 1024 * 1024;
+
+export const exportCommand: CommandDefinition = {
+  name: 'export',
+  summary: 'Download accounts, usage, check-ins, tickets, surveys or health as a CSV file.',
+  usage: [USAGE],
+  examples: [EXAMPLE, '/export tickets'],
+  async run(ctx, args) {
+    const word = args[0]?.text.toLowerCase() ?? '';
+    const kind = EXPORT_KINDS.find((k) => k === word || `${k.replace(/s$/, '')}` === word);
+    if (!kind || args.length > 1) {
+      throw new UserError(word ? `"${args.map((a) => a.text).join(' ')}" is not something I can export.` : 'What should I export?', {
+        usage: USAGE,
+        example: EXAMPLE,
+      });
+    }
+    const csv = await exportCsvText(ctx.db, ctx.workspace.id, kind as ExportKind);
+    if (Buffer.byteLength(csv) > MAX_CHAT_BYTES) {
+      throw new UserError(`The ${kind} export is too large for a chat file.`, { hint: `Run npm run export -- ${kind} > ${kind}.csv on the server.` });
+    }
+    // Counted by the parser: notes may hold quoted line breaks.
+    const rows = Math.max(0, (parse(csv) as unknown[]).length - 1);
+    const rowsText = `${rows} ${rows === 1 ? 'row' : 'rows'}`;
+    const filename = `tenure-${kind}-${localDate(ctx.now, ctx.workspace.timezone)}.csv`;
+    return {
+      messages: [
+        message(`${filename}: ${rowsText}`, [
+          text(`**Export of ${kind}**: ${rowsText} in ${filename}.`),
+          context('Re-import accounts or usage with npm run import, or see /account import.'),
+        ]),
+      ],
+      files: [{ filename, title: `Tenure ${kind} export`, mimeType: 'text/csv', content: csv }],
+    };
+  },
+};

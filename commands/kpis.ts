@@ -1,0 +1,68 @@
+// /kpis: the portfolio's business KPIs on one card, with the assumptions stated.
+import { DEFAULT_MARGIN, LIFETIME_CAP_YEARS, portfolioKpis, type Kpis } from '../src/core/kpis.js';
+import { formatMoney, formatMoneyShort } from '../src/core/money.js';
+import { workspaceSettings } from '../src/core/settings.js';
+import { context, field, fields, header, message, text } from '../src/messages/builders.js';
+import type { Message, Reply } from '../src/messages/message.js';
+import { UserError } from '../src/core/errors.js';
+import type { CommandContext } from './context.js';
+import type { Token } from './parse.js';
+import type { CommandDefinition } from './registry.js';
+
+const pct = (v: number | null, digits = 1) => (v === null ? 'no data' : `${v.toFixed(digits).replace(/\.0+$/, '')}%`);
+const GUIDE_LOW = 100_000_000; // $1M in cents
+const GUIDE_HIGH = 200_000_000; // $2M
+
+export function ownerLoad(arrCents: number): string {
+  if (arrCents > GUIDE_HIGH) return 'over the $1–2M guideline';
+  if (arrCents < GUIDE_LOW) return 'under $1M: room for more';
+  return 'within $1–2M';
+}
+
+export function kpisMessage(k: Kpis, currency: string): Message {
+  const money = (c: number | null) => (c === null ? 'no data' : formatMoney(c, currency));
+  const t = k.t12m;
+  const blocks = [
+    header('Portfolio KPIs'),
+    fields([
+      field('ARR', money(k.arrCents)),
+      field('MRR', money(k.mrrCents)),
+      field('Customers', String(k.customers)),
+      field('ARPU', k.arpuCents === null ? 'no data' : `${money(k.arpuCents)} a year (${money(Math.round(k.arpuCents / 12))} a month)`),
+      field('Gross churn (T12M)', t.grossChurnPct === null ? 'no data (no customers a year ago)' : `${pct(t.grossChurnPct)} — ${t.churnedCustomers} of ${t.customersAtStart} customers${t.grossChurnPct < 2 ? ' (great: < 2%)' : ''}`),
+      field('Net revenue retention (T12M)', t.nrrPct === null ? 'no data (no ARR a year ago)' : pct(t.nrrPct)),
+      field('CLV (estimate)', k.clv.cents === null ? 'no data' : money(k.clv.cents)),
+      field('NPS (12 months)', k.nps.score === null ? 'no answers' : `${k.nps.score > 0 ? '+' : ''}${k.nps.score} from ${k.nps.answers} answers`),
+      field('CSAT (12 months)', k.csat.average === null ? 'no answers' : `${k.csat.average.toFixed(2)} of 5`),
+      field('Touches per account per month', k.touchesPerAccountMonth === null ? 'no data' : k.touchesPerAccountMonth.toFixed(1)),
+    ]),
+  ];
+  if (k.owners.length > 0) {
+    blocks.push(
+      text(
+        ['**ARR per customer-success owner** (guideline: one person per $1–2M ARR)', ...k.owners.slice(0, 15).map((o) => `• ${o.ownerName ? `@${o.ownerName}` : 'no owner'} — ${formatMoneyShort(o.arrCents, currency)} over ${o.accounts} account${o.accounts === 1 ? '' : 's'}: ${o.ownerName ? ownerLoad(o.arrCents) : 'assign an owner'}`)].join('\n'),
+      ),
+    );
+  }
+  const lifetime = k.clv.lifetimeYears === null ? '' : ` Lifetime used: ${k.clv.lifetimeYears.toFixed(1)} years${k.clv.capped ? ` (capped at ${LIFETIME_CAP_YEARS})` : ''}.`;
+  blocks.push(
+    context(
+      `Assumptions: CLV = ARPU × ${Math.round(k.clv.margin * 100)}% gross margin ÷ annual customer churn rate.${lifetime} T12M figures come from renewal outcomes of the last 12 months for customers who were on the books a year ago (expansion ${money(t.expansionCents)}, contraction ${money(t.contractionCents)}, churned ${money(t.churnedArrCents)} of ${money(t.startingArrCents)} starting ARR). Churned accounts are left out of ARR and customers.`,
+    ),
+  );
+  return message(`Portfolio KPIs: ARR ${money(k.arrCents)}, ${k.customers} customers, NRR ${pct(t.nrrPct)}`, blocks);
+}
+
+export const kpisCommand: CommandDefinition = {
+  name: 'kpis',
+  summary: 'Portfolio KPIs: ARR/MRR, churn, net retention, ARPU, CLV, NPS, CSAT, touches, ARR per owner',
+  usage: ['/kpis'],
+  examples: ['/kpis'],
+  async run(ctx: CommandContext, args: Token[]): Promise<Reply> {
+    if (args.length > 0) throw new UserError('/kpis takes no arguments.');
+    const raw = workspaceSettings(ctx.workspace).kpiMargin;
+    const margin = typeof raw === 'number' && raw > 0 && raw <= 1 ? raw : DEFAULT_MARGIN;
+    const k = await portfolioKpis(ctx.db, ctx.workspace.id, { now: ctx.now, margin });
+    return { messages: [kpisMessage(k, ctx.workspace.currency)] };
+  },
+};

@@ -1,0 +1,34 @@
+// `npm run export -- <accounts|usage|checkins|tickets|surveys|health> [--workspace ID]`:
+// writes the CSV to stdout (redirect it to a file), streamed page by page.
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { EXPORT_KINDS, exportCsv, type ExportKind } from '../src/data/export.js';
+import { runCli, UsageError, withWorkspace } from './data-cli.js';
+
+const USAGE = `Usage: npm run -s export -- <${EXPORT_KINDS.join('|')}> [--workspace ID] > file.csv`;
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: process.argv.slice(2),
+      allowPositionals: true,
+      options: { workspace: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [kind, ...extra] = parsed.positionals;
+  if (!kind || extra.length > 0 || !(EXPORT_KINDS as readonly string[]).includes(kind)) throw new UsageError(USAGE);
+  await withWorkspace(parsed.values.workspace, async (database, workspace) => {
+    // stdout stays open (end: false): Node does not let a process close it.
+    await pipeline(exportCsv(database.db, workspace.id, kind as ExportKind), process.stdout, { end: false });
+  });
+  return 0;
+}
+
+runCli(main);

@@ -1,0 +1,95 @@
+// Daily health snapshots (one per account per day, in the workspace's zone): the
+// trend line, the week-over-week change and what moved it.
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { healthSnapshots } from '../../db/schema.js';
+import { HEALTH_COMPONENTS, type HealthBand, type HealthComponent, type HealthResult } from './health.js';
+import type { AccountHealth } from './health-inputs.js';
+
+export interface SnapshotView {
+  accountId: string;
+  day: string;
+  score: number;
+  band: HealthBand;
+  contributions: Record<HealthComponent, number>;
+  components: Record<HealthComponent, { score: number; detail: string } | null>;
+}
+
+/** The JSON kept per snapshot: each component's score, detail and contribution (null: no data). */
+export function snapshotComponents(health: HealthResult): Record<string, unknown> {
+  return Object.fromEntries(
+    HEALTH_COMPONENTS.map((c) => {
+      const comp = health.components[c];
+      return [c, comp ? { score: comp.score, detail: comp.detail, contribution: Math.round(health.contributions[c] * 100) / 100 } : null];
+    }),
+  );
+}
+
+const CHUNK = 1000;
+
+/** Writes (or rewrites) today's snapshot of each account, in chunks of one statement each. */
+export async function saveSnapshots(db: Db, workspaceId: string, list: AccountHealth[], options: { day: string; now: Date }): Promise<number> {
+  for (let i = 0; i < list.length; i += CHUNK) {
+    const values = list.slice(i, i + CHUNK).map((a) => ({
+      workspaceId,
+      accountId: a.accountId,
+      day: options.day,
+      score: a.health.score,
+      band: a.health.band,
+      components: snapshotComponents(a.health),
+      drivers: a.health.drivers,
+      computedAt: options.now,
+    }));
+    await db
+      .insert(healthSnapshots)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [healthSnapshots.workspaceId, healthSnapshots.accountId, healthSnapshots.day],
+        set: {
+          score: sql`excluded.score`,
+          band: sql`excluded.band`,
+          components: sql`excluded.components`,
+          drivers: sql`excluded.drivers`,
+          computedAt: sql`excluded.computed_at`,
+        },
+      });
+  }
+  return list.length;
+}
+
+function toView(row: typeof healthSnapshots.$inferSelect): SnapshotView {
+  const stored = row.components as Record<string, { score: number; detail: string; contribution?: number } | null>;
+  const contributions = {} as Record<HealthComponent, number>;
+  const components = {} as SnapshotView['components'];
+  for (const c of HEALTH_COMPONENTS) {
+    const s = stored[c] ?? null;
+    contributions[c] = s?.contribution ?? 0;
+    components[c] = s ? { score: s.score, detail: s.detail } : null;
+  }
+  return { accountId: row.accountId, day: String(row.day), score: row.score, band: row.band, contributions, components };
+}
+
+/** One account's snapshots from `fromDay` to `toDay`, oldest first. */
+export async function snapshotHistory(db: Db, workspaceId: string, accountId: string, fromDay: string, toDay: string): Promise<SnapshotView[]> {
+  const rows = await db
+    .select()
+    .from(healthSnapshots)
+    .where(
+      and(eq(healthSnapshots.workspaceId, workspaceId), eq(healthSnapshots.accountId, accountId), gte(healthSnapshots.day, fromDay), lte(healthSnapshots.day, toDay)),
+    )
+    .orderBy(asc(healthSnapshots.day));
+  return rows.map(toView);
+}
+
+/**
+ * Each account's latest snapshot on or before `day` and no older than `notBefore`:
+ * "last week's" score for the portfolio and the digest, in one query.
+ */
+export async function snapshotsAsOf(db: Db, workspaceId: string, day: string, notBefore: string): Promise<Map<string, SnapshotView>> {
+  const rows = await db
+    .selectDistinctOn([healthSnapshots.accountId])
+    .from(healthSnapshots)
+    .where(and(eq(healthSnapshots.workspaceId, workspaceId), lte(healthSnapshots.day, day), gte(healthSnapshots.day, notBefore)))
+    .orderBy(healthSnapshots.accountId, sql`${healthSnapshots.day} desc`);
+  return new Map(rows.map((r) => [r.accountId, toView(r)]));
+}

@@ -1,0 +1,223 @@
+// Applies account rows (from a CSV file or the ingest API) to one workspace:
+// upsert by external id, else by name (case-insensitive); a contact on the row
+// is added to the account once. Blank cells leave a field as it is, so
+// re-importing the same file — or a partial file — changes nothing else.
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { accounts, CONTACT_ROLES, contacts, LIFECYCLE_STAGES, workspaces } from '../../db/schema.js';
+import { parseCount, parseMoney } from '../../commands/parse.js';
+import { createAccount, updateAccount, type Account, type AccountFields, type Actor } from '../core/accounts.js';
+import { recordAudit } from '../core/audit.js';
+import { isIsoDate } from '../core/time.js';
+import { ensureUser, findUserByName } from '../core/workspaces.js';
+import type { Cells } from './columns.js';
+
+export type RowOutcome = 'created' | 'updated' | 'unchanged';
+
+export class RowError extends Error {}
+
+type ContactRole = (typeof CONTACT_ROLES)[number];
+const ROLE_WORDS: Record<string, ContactRole> = {
+  programmanager: 'program_manager',
+  cloudprogrammanager: 'program_manager',
+  pm: 'program_manager',
+  executivesponsor: 'executive_sponsor',
+  sponsor: 'executive_sponsor',
+  executive: 'executive_sponsor',
+  technicalcontact: 'technical_contact',
+  technical: 'technical_contact',
+  tech: 'technical_contact',
+};
+
+export function parseDateCell(what: string, v: string): string {
+  if (!isIsoDate(v)) throw new RowError(`${what} "${v}" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31`);
+  return v;
+}
+export function parseMoneyCell(what: string, v: string): number {
+  const cents = parseMoney(v);
+  if (cents === null) throw new RowError(`${what} "${v}" is not an amount; write it like 120000, $120k or 1.2m`);
+  return cents;
+}
+export function parseCountCell(what: string, v: string): number {
+  const n = parseCount(v);
+  if (n === null) throw new RowError(`${what} "${v}" is not a whole number; write it like 100 or 1,200`);
+  return n;
+}
+
+/** Keeps every account of the workspace in memory: a file's rows are looked up, not queried. */
+export class AccountIndex {
+  private byName = new Map<string, Account>();
+  private byExternal = new Map<string, Account>();
+  private contactKeys = new Set<string>();
+  /** The console knows people by name only: an unknown owner there is a new person. */
+  createsOwners = false;
+
+  static async load(db: Db, workspaceId: string): Promise<AccountIndex> {
+    const index = new AccountIndex();
+    const [ws] = await db.select({ platform: workspaces.platform }).from(workspaces).where(eq(workspaces.id, workspaceId));
+    index.createsOwners = ws?.platform === 'console';
+    for (const a of await db.select().from(accounts).where(eq(accounts.workspaceId, workspaceId))) index.put(a);
+    const rows = await db
+      .select({ accountId: contacts.accountId, name: contacts.name, email: contacts.email })
+      .from(contacts)
+      .where(eq(contacts.workspaceId, workspaceId));
+    for (const c of rows) index.contactKeys.add(contactKey(c.accountId, c.name, c.email));
+    return index;
+  }
+
+  put(account: Account, previous?: Account): void {
+    if (previous) {
+      this.byName.delete(previous.name.toLowerCase());
+      if (previous.externalId) this.byExternal.delete(previous.externalId);
+    }
+    this.byName.set(account.name.toLowerCase(), account);
+    if (account.externalId) this.byExternal.set(account.externalId, account);
+  }
+
+  find(cells: Cells): Account | undefined {
+    if (cells.externalId) {
+      const hit = this.byExternal.get(cells.externalId);
+      if (hit) return hit;
+    }
+    return cells.name ? this.byName.get(cells.name.toLowerCase()) : undefined;
+  }
+
+  hasContact(key: string): boolean {
+    return this.contactKeys.has(key);
+  }
+  addContact(key: string): void {
+    this.contactKeys.add(key);
+  }
+}
+
+function contactKey(accountId: string, name: string, email: string | null): string {
+  return `${accountId}|${email ? email.toLowerCase() : `name:${name.toLowerCase()}`}`;
+}
+
+/** The row's fields as typed values; the first bad cell is a RowError. */
+async function fieldsOf(db: Db, workspaceId: string, cells: Cells, createsOwners: boolean): Promise<AccountFields> {
+  const f: AccountFields = {};
+  if (cells.name !== undefined) {
+    if (cells.name.length > 120) throw new RowError('the account name is too long (at most 120 characters)');
+    f.name = cells.name;
+  }
+  if (cells.externalId !== undefined) f.externalId = cells.externalId;
+  if (cells.arr !== undefined) f.arrCents = parseMoneyCell('arr', cells.arr);
+  if (cells.renewal !== undefined) f.renewalDate = parseDateCell('renewal date', cells.renewal);
+  if (cells.start !== undefined) f.contractStart = parseDateCell('contract start', cells.start);
+  if (cells.kickoff !== undefined) f.kickoffDate = parseDateCell('kickoff date', cells.kickoff);
+  if (cells.licensed !== undefined) f.licensedUsers = parseCountCell('licensed users', cells.licensed);
+  if (cells.active !== undefined) f.activeUsers = parseCountCell('active users', cells.active);
+  if (cells.tier !== undefined) f.tier = cells.tier.slice(0, 40);
+  if (cells.stage !== undefined) {
+    const stage = LIFECYCLE_STAGES.find((s) => s === cells.stage!.toLowerCase());
+    if (!stage) throw new RowError(`stage "${cells.stage}" is not a lifecycle stage; use one of ${LIFECYCLE_STAGES.join(', ')}`);
+    f.stage = stage;
+  }
+  if (cells.owner !== undefined) {
+    const name = cells.owner.replace(/^@/, '');
+    const owner =
+      (await findUserByName(db, workspaceId, name)) ??
+      (createsOwners ? await ensureUser(db, workspaceId, { platformUserId: name.toLowerCase(), displayName: name }) : undefined);
+    if (!owner) throw new RowError(`owner "${cells.owner}" has not used Tenure in this workspace yet`);
+    f.ownerUserId = owner.id;
+  }
+  return f;
+}
+
+function contactOf(cells: Cells): { name: string; email: string | null; role: ContactRole } | undefined {
+  if (!cells.contactName && !cells.contactEmail) return undefined;
+  const email = cells.contactEmail ?? null;
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new RowError(`contact email "${email}" is not an email address`);
+  let role: ContactRole = 'technical_contact';
+  if (cells.contactRole) {
+    const hit = ROLE_WORDS[cells.contactRole.toLowerCase().replace(/[^a-z]/g, '')];
+    if (!hit) throw new RowError(`contact role "${cells.contactRole}" is not known; use program manager, executive sponsor or technical contact`);
+    role = hit;
+  }
+  return { name: cells.contactName ?? email!, email, role };
+}
+
+/** Account fields as the CSV calls them, for the dry-run's list of changes. */
+const FIELD_NAMES: Record<string, string> = {
+  externalId: 'external id',
+  arrCents: 'arr',
+  renewalDate: 'renewal',
+  contractStart: 'start',
+  kickoffDate: 'kickoff',
+  licensedUsers: 'licensed',
+  activeUsers: 'active',
+  ownerUserId: 'owner',
+};
+
+/** Only the fields whose values differ from the stored account. */
+function patchFor(account: Account, fields: AccountFields): AccountFields {
+  const patch: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if ((account as unknown as Record<string, unknown>)[key] !== value) patch[key] = value;
+  }
+  return patch as AccountFields;
+}
+
+export async function applyAccountRow(
+  db: Db,
+  workspaceId: string,
+  index: AccountIndex,
+  cells: Cells,
+  actor: Actor,
+  /** Told what the row did, in words ("create …", "update …: arr, renewal"), for dry runs. */
+  note: (change: string) => void = () => undefined,
+): Promise<RowOutcome> {
+  if (!cells.name && !cells.externalId) throw new RowError('the account name is missing');
+  const fields = await fieldsOf(db, workspaceId, cells, index.createsOwners);
+  const contact = contactOf(cells);
+  const existing = index.find(cells);
+  let account: Account;
+  let outcome: RowOutcome;
+  if (!existing) {
+    if (!fields.name) throw new RowError(`no account with external id "${cells.externalId}", and no name to create one`);
+    account = await createAccount(db, workspaceId, { ...fields, name: fields.name }, actor);
+    index.put(account);
+    outcome = 'created';
+    note(`create "${account.name}"`);
+  } else {
+    const patch = patchFor(existing, fields);
+    // Found by name (matched without regard to case): "beta" in a file keeps "Beta".
+    if (!(cells.externalId && existing.externalId === cells.externalId)) delete patch.name;
+    if (patch.name !== undefined && index.find({ name: patch.name }) && patch.name.toLowerCase() !== existing.name.toLowerCase()) {
+      throw new RowError(`another account is already called "${patch.name}"`);
+    }
+    if (Object.keys(patch).length > 0) {
+      const { after } = await updateAccount(db, workspaceId, existing.id, patch, actor);
+      index.put(after, existing);
+      account = after;
+      outcome = 'updated';
+      note(`update "${existing.name}": ${Object.keys(patch).map((k) => FIELD_NAMES[k] ?? k).join(', ')}`);
+    } else {
+      account = existing;
+      outcome = 'unchanged';
+    }
+  }
+  if (contact) {
+    const key = contactKey(account.id, contact.name, contact.email);
+    if (!index.hasContact(key)) {
+      const [row] = await db
+        .insert(contacts)
+        .values({ workspaceId, accountId: account.id, ...contact, createdAt: actor.now })
+        .returning({ id: contacts.id });
+      await recordAudit(db, workspaceId, {
+        actorUserId: actor.userId,
+        actorLabel: actor.label,
+        at: actor.now,
+        entityType: 'account',
+        entityId: account.id,
+        action: 'add-contact',
+        after: { contactId: row!.id, ...contact },
+      });
+      index.addContact(key);
+      if (outcome === 'unchanged') outcome = 'updated';
+      note(`add contact ${contact.name} to "${account.name}"`);
+    }
+  }
+  return outcome;
+}

@@ -1,0 +1,156 @@
+// The ingest API: POST /api/v1/usage and /api/v1/accounts for billing, RMM and PSA
+// tools. Bearer TENURE_API_TOKEN; JSON `{ "rows": [...] }` of at most 1,000 rows,
+// validated with zod and written all-or-nothing through the CSV importer; an
+// Idempotency-Key replays the first answer instead of writing twice; a per-token
+// request budget answers 429 with Retry-After.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { idempotencyKeys } from '../../db/schema.js';
+import { UserError } from '../core/errors.js';
+import type { ImportKind } from '../data/columns.js';
+import { importRows } from '../data/import.js';
+import { pickWorkspace } from '../data/workspace.js';
+import type { Logger } from '../log.js';
+import { batchSchema, MAX_ROWS, parseRows } from './api-rows.js';
+
+export interface RateLimit {
+  requests: number;
+  windowMs: number;
+}
+
+export interface ApiDeps {
+  db: Db;
+  apiToken: string | undefined;
+  timezone: string;
+  clock: () => Date;
+  logger: Logger;
+  rateLimit?: RateLimit;
+}
+
+const DEFAULT_RATE_LIMIT: RateLimit = { requests: 120, windowMs: 60_000 };
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+function tokenMatches(given: string, expected: string): boolean {
+  // Compare digests: equal length, so timingSafeEqual never leaks the token's length.
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+export function apiRouter(deps: ApiDeps): Router {
+  const router = express.Router();
+  const limit = deps.rateLimit ?? DEFAULT_RATE_LIMIT;
+  // Fixed windows per token (by digest), in memory: one process serves one token budget.
+  const windows = new Map<string, { start: number; count: number }>();
+
+  const authenticate = (req: Request, res: Response, next: NextFunction) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+    if (!deps.apiToken) {
+      res.status(401).json({ error: 'the ingest API is off: set TENURE_API_TOKEN on the server to turn it on' });
+      return;
+    }
+    if (!match || !tokenMatches(match[1]!, deps.apiToken)) {
+      res.set('WWW-Authenticate', 'Bearer').status(401).json({ error: 'missing or wrong bearer token' });
+      return;
+    }
+    const key = sha256(match[1]!).toString('hex');
+    const now = deps.clock().getTime();
+    let window = windows.get(key);
+    if (!window || now - window.start >= limit.windowMs) windows.set(key, (window = { start: now, count: 0 }));
+    if (++window.count > limit.requests) {
+      const retry = Math.max(1, Math.ceil((window.start + limit.windowMs - now) / 1000));
+      res.set('Retry-After', String(retry)).status(429).json({ error: `too many requests: at most ${limit.requests} per ${limit.windowMs / 1000} s`, retryAfterSeconds: retry });
+      return;
+    }
+    next();
+  };
+
+  // 1,000 rows of usage are ~200 KB; the byte limit backs up the row limit.
+  const json = express.json({ limit: '1mb' });
+  for (const kind of ['usage', 'accounts'] as const) {
+    router.post(`/api/v1/${kind}`, authenticate, json, (req, res, next) => {
+      ingest(deps, kind, req, res).catch(next);
+    });
+  }
+  return router;
+}
+
+async function ingest(deps: ApiDeps, kind: ImportKind, req: Request, res: Response): Promise<void> {
+  const body = batchSchema.safeParse(req.body);
+  if (!body.success) {
+    res.status(400).json({ error: 'the body must be JSON like {"rows": [ … ]}', details: body.error.issues.map((i) => i.message) });
+    return;
+  }
+  if (body.data.rows.length > MAX_ROWS) {
+    res.status(413).json({ error: `too many rows: at most ${MAX_ROWS} per request, got ${body.data.rows.length}` });
+    return;
+  }
+  let workspaceId: string;
+  try {
+    const choice = req.get('x-tenure-workspace') ?? (typeof req.query.workspace === 'string' ? req.query.workspace : undefined);
+    workspaceId = (await pickWorkspace(deps.db, choice, deps.timezone, deps.clock())).id;
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    res.status(400).json({ error: err.message.split('\n')[0] });
+    return;
+  }
+  const key = req.get('idempotency-key')?.trim();
+  if (key !== undefined && (key.length === 0 || key.length > 200)) {
+    res.status(400).json({ error: 'Idempotency-Key must be 1 to 200 characters' });
+    return;
+  }
+  const requestHash = sha256(`${req.path}\n${JSON.stringify(req.body)}`).toString('hex');
+
+  const answer = await deps.db.transaction(async (tx) => {
+    if (key !== undefined) {
+      // Claim the key first: a concurrent request with the same key waits on this row
+      // (PostgreSQL) and then replays what this one answered.
+      const claimed = await tx
+        .insert(idempotencyKeys)
+        .values({ workspaceId, key, requestHash, statusCode: 0, response: {}, createdAt: deps.clock() })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      if (claimed.length === 0) {
+        const [prior] = await tx
+          .select()
+          .from(idempotencyKeys)
+          .where(and(eq(idempotencyKeys.workspaceId, workspaceId), eq(idempotencyKeys.key, key)));
+        if (prior!.requestHash !== requestHash) {
+          return { status: 422, body: { error: 'this Idempotency-Key was already used for a different request' }, replayed: false };
+        }
+        return { status: prior!.statusCode, body: prior!.response, replayed: true };
+      }
+    }
+    const result = await write(tx, workspaceId, kind, body.data.rows, deps.clock());
+    if (key !== undefined) {
+      await tx
+        .update(idempotencyKeys)
+        .set({ statusCode: result.status, response: result.body })
+        .where(and(eq(idempotencyKeys.workspaceId, workspaceId), eq(idempotencyKeys.key, key)));
+    }
+    return { ...result, replayed: false };
+  });
+  if (answer.replayed) res.set('Idempotent-Replayed', 'true');
+  res.status(answer.status).json(answer.body);
+}
+
+async function write(db: Db, workspaceId: string, kind: ImportKind, rows: unknown[], now: Date) {
+  const { cells, issues } = parseRows(kind, rows);
+  if (issues.length > 0) {
+    return { status: 400, body: { error: `${issues.length} of ${rows.length} rows are invalid; nothing was written`, rows: issues } };
+  }
+  const report = await importRows(
+    db,
+    workspaceId,
+    kind,
+    cells.map((c, i) => ({ line: i, cells: c })),
+    { atomic: true, actor: { userId: null, now, label: 'ingest API' }, source: 'api' },
+  );
+  if (report.errorCount > 0) {
+    return {
+      status: 400,
+      body: { error: `${report.errorCount} of ${rows.length} rows are invalid; nothing was written`, rows: report.errors.map((e) => ({ row: e.line, error: e.message })) },
+    };
+  }
+  return { status: 200, body: { rows: report.rows, created: report.created, updated: report.updated, unchanged: report.unchanged } };
+}

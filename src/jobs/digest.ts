@@ -1,0 +1,165 @@
+// The weekly health digest: the message, and the scheduled job that posts it to
+// every channel that asked for it, at the channel's day and time in its zone.
+//
+// Once across replicas: the run for (workspace, channel, local date) is claimed in
+// the ledger before posting, and marked done after. A claim left 'running' by a
+// process that died before posting is taken over once its lease has passed (the
+// next run, e.g. the next start), so the digest is posted exactly once. A run
+// missed while the app was down is caught up the same local day, never later.
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { channelSettings, jobRuns } from '../../db/schema.js';
+import { digestData, type DigestData } from '../core/digest.js';
+import { BAND_ICON } from '../core/health.js';
+import { formatMoneyShort } from '../core/money.js';
+import { healthConfigFor } from '../core/settings.js';
+import { formatDay, localDate, zonedInstant } from '../core/time.js';
+import { activeWorkspaces, type Platform, type Workspace } from '../core/workspaces.js';
+import { context, header, message, text } from '../messages/builders.js';
+import type { Message } from '../messages/message.js';
+import { DeliveryNotSent, type Deliveries } from './delivery.js';
+import { claimRun, finishRun, releaseRun, type Claim } from './ledger.js';
+import type { ScheduledJob, SchedulerLog } from './scheduler.js';
+
+export const DIGEST_JOB = 'weekly-digest';
+export const DIGEST_SCHEDULE = '* * * * *';
+/** How long a claim may stay 'running' before another run takes it over. */
+export const DIGEST_LEASE_MS = 5 * 60_000;
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const LIST_MAX = 8;
+const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0');
+const more = (n: number) => (n > 0 ? ` …and ${n} more` : '');
+
+export function digestMessage(d: DigestData, currency: string): Message {
+  const bandLine = (['green', 'yellow', 'red'] as const)
+    .map((b) => `${BAND_ICON[b]} ${d.bands[b].now} ${b}${d.bands[b].weekAgo === null ? '' : ` (${signed(d.bands[b].now - d.bands[b].weekAgo)})`}`)
+    .join(' · ');
+  const blocks = [header(`Weekly health digest — ${formatDay(d.today)}`), text(`**${d.accounts} accounts:** ${bandLine}${d.bands.green.weekAgo === null ? ' (no snapshot from last week yet)' : ' vs last week'}`)];
+  if (d.bandChanges.length > 0) {
+    blocks.push(text(['**Changed band**', ...d.bandChanges.slice(0, LIST_MAX).map((c) => `• ${c.name}: ${BAND_ICON[c.from]} ${c.from} → ${BAND_ICON[c.to]} ${c.to} (${c.score})`)].join('\n') + more(d.bandChanges.length - LIST_MAX)));
+  }
+  blocks.push(
+    text(
+      d.atRiskRenewals.length === 0
+        ? '**At-risk renewals (90 days):** none'
+        : ['**At-risk renewals (90 days)**', ...d.atRiskRenewals.slice(0, LIST_MAX).map((r) => `• ${r.name} — ${formatDay(r.renewalDate)} (in ${r.daysLeft} days)${r.arrCents !== null ? `, ${formatMoneyShort(r.arrCents, currency)}` : ''}: ${r.reasons.join(', ')}`)].join('\n') +
+            more(d.atRiskRenewals.length - LIST_MAX),
+    ),
+  );
+  blocks.push(
+    text(
+      d.overdueByOwner.length === 0
+        ? '**Overdue check-ins:** none'
+        : ['**Overdue check-ins by owner**', ...d.overdueByOwner.slice(0, LIST_MAX).map((o) => `• ${o.owner === 'no owner' ? 'no owner' : `@${o.owner}`}: ${o.accounts.slice(0, 5).map((a) => a.name).join(', ')}${more(o.accounts.length - 5)}`)].join('\n') +
+            more(d.overdueByOwner.length - LIST_MAX),
+    ),
+  );
+  const nps = d.npsThisQuarter.score === null ? 'no answers yet' : `${d.npsThisQuarter.score > 0 ? '+' : ''}${d.npsThisQuarter.score} from ${d.npsThisQuarter.answers} answers`;
+  const critical = d.openCritical.length === 0 ? 'none' : d.openCritical.slice(0, LIST_MAX).map((c) => `${c.name} (${c.count})`).join(', ') + more(d.openCritical.length - LIST_MAX);
+  blocks.push(
+    text(
+      [
+        `**SLA breaches this week:** ${d.slaBreachesThisWeek.count}${d.slaBreachesThisWeek.count > 0 ? ` — ${d.slaBreachesThisWeek.accounts.slice(0, LIST_MAX).join(', ')}${more(d.slaBreachesThisWeek.accounts.length - LIST_MAX)}` : ''}`,
+        `**NPS this quarter** (since ${formatDay(d.npsThisQuarter.since)}): ${nps}`,
+        `**Open critical tickets:** ${critical}`,
+      ].join('\n'),
+    ),
+    context('Details: /health · /renewals · /kpis. Change the schedule with /digest schedule mon 09:00, stop it with /digest off.'),
+  );
+  return message(`Weekly health digest: ${d.bands.green.now} green, ${d.bands.yellow.now} yellow, ${d.bands.red.now} red; ${d.atRiskRenewals.length} at-risk renewals`, blocks, { visibility: 'channel' });
+}
+
+export async function buildDigest(db: Db, workspace: Workspace, now: Date, timezone: string): Promise<Message> {
+  const data = await digestData(db, workspace.id, { now, timezone, config: healthConfigFor(workspace) });
+  return digestMessage(data, workspace.currency);
+}
+
+/** This local date's digest instant when `day` is the channel's digest day, else null. */
+export function digestDueOn(now: Date, timezone: string, day: Weekday, time: string): { date: string; at: Date } | null {
+  const date = localDate(now, timezone);
+  const weekday = WEEKDAYS[new Date(`${date}T12:00:00Z`).getUTCDay()]!;
+  if (weekday !== day) return null;
+  return { date, at: zonedInstant(date, time, timezone) };
+}
+
+export interface DigestDeps {
+  db: Db;
+  deliveries: Deliveries;
+  logger: SchedulerLog;
+  owner?: string;
+  /** Test hook: runs between the claim and the post (the kill-restart test stops the process there). */
+  afterClaim?: (claim: Claim) => Promise<void>;
+}
+
+export interface DigestResult {
+  due: number;
+  posted: number;
+  taken: number;
+  failed: number;
+}
+
+/** Claims a digest run, or takes over one whose owner died before finishing it (lease passed). */
+async function claimOrTakeOver(db: Db, periodKey: string, workspaceId: string, owner: string | undefined, now: Date): Promise<Claim | null> {
+  const claim = await claimRun(db, { jobName: DIGEST_JOB, periodKey, workspaceId, owner, now });
+  if (claim) return claim;
+  const [row] = await db
+    .update(jobRuns)
+    .set({ owner: owner ?? null, startedAt: now, detail: sql`coalesce(${jobRuns.detail}, '{}'::jsonb) || '{"takenOver": true}'::jsonb` })
+    .where(and(eq(jobRuns.jobName, DIGEST_JOB), eq(jobRuns.periodKey, periodKey), eq(jobRuns.status, 'running'), lt(jobRuns.startedAt, new Date(now.getTime() - DIGEST_LEASE_MS))))
+    .returning({ id: jobRuns.id, jobName: jobRuns.jobName, periodKey: jobRuns.periodKey });
+  return row ?? null;
+}
+
+export async function runDigests(deps: DigestDeps, now: Date): Promise<DigestResult> {
+  const result: DigestResult = { due: 0, posted: 0, taken: 0, failed: 0 };
+  const platforms = (Object.keys(deps.deliveries) as Platform[]).filter((p) => deps.deliveries[p] !== undefined);
+  for (const workspace of await activeWorkspaces(deps.db, platforms)) {
+    const channels = await deps.db
+      .select()
+      .from(channelSettings)
+      .where(and(eq(channelSettings.workspaceId, workspace.id), eq(channelSettings.digestEnabled, true)));
+    for (const ch of channels) {
+      if (!ch.digestDay || !ch.digestTime) continue;
+      const timezone = ch.timezone ?? workspace.timezone;
+      const due = digestDueOn(now, timezone, ch.digestDay, ch.digestTime);
+      if (!due || now < due.at) continue;
+      result.due++;
+      try {
+        const outcome = await postDigest(deps, workspace, ch.channelId, `${workspace.id}:${ch.channelId}:${due.date}`, timezone, now);
+        result[outcome]++;
+      } catch (err) {
+        result.failed++;
+        deps.logger.error({ err, workspaceId: workspace.id, channelId: ch.channelId }, 'digest failed');
+      }
+    }
+  }
+  return result;
+}
+
+async function postDigest(deps: DigestDeps, workspace: Workspace, channelId: string, periodKey: string, timezone: string, now: Date): Promise<'posted' | 'taken' | 'failed'> {
+  const claim = await claimOrTakeOver(deps.db, periodKey, workspace.id, deps.owner, now);
+  if (!claim) return 'taken';
+  await deps.afterClaim?.(claim);
+  const digest = await buildDigest(deps.db, workspace, now, timezone);
+  try {
+    await deps.deliveries[workspace.platform]!.post(workspace, channelId, digest);
+  } catch (err) {
+    if (err instanceof DeliveryNotSent) {
+      await releaseRun(deps.db, claim);
+      deps.logger.warn({ err, workspaceId: workspace.id, channelId }, 'digest not delivered; the next run tries again');
+      return 'failed';
+    }
+    await finishRun(deps.db, claim, { status: 'failed', now, detail: { channelId, error: String(err) } });
+    throw err;
+  }
+  // What was sent is recorded with the run, so an operator (and a retry) can see it went out.
+  await finishRun(deps.db, claim, { status: 'done', now, detail: { channelId, sent: digest.text } });
+  deps.logger.info({ workspaceId: workspace.id, channelId }, 'weekly digest posted');
+  return 'posted';
+}
+
+export function digestJob(deps: DigestDeps, timezone: string): ScheduledJob {
+  return { name: DIGEST_JOB, schedule: DIGEST_SCHEDULE, timezone, run: (now) => runDigests(deps, now) };
+}

@@ -1,0 +1,43 @@
+// /kpis on every engine, with hand-computed figures.
+import { describe, expect, it } from 'vitest';
+import { portfolioKpis } from '../../src/core/kpis.js';
+import type { Reply } from '../../src/messages/message.js';
+import { renderPlain } from '../../src/messages/plain.js';
+import { ENGINES } from '../helpers/engines.js';
+import { newContext, registryOn } from '../helpers/context.js';
+
+const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+describe.each(ENGINES)('/kpis on $name', (engine) => {
+  const t = registryOn(engine);
+
+  it('ARR, MRR, churn, NRR, ARPU, CLV and ARR per owner from renewal outcomes', async () => {
+    const then = await newContext(t.database.db, { now: new Date('2025-06-01T10:00:00Z') });
+    expect(plain(await t.registry.run(then, '/kpis'))).toContain('ARR: $0');
+    await t.registry.run(then, '/account add "Acme Corp" arr=120k owner=@ana');
+    await t.registry.run(then, '/account add Globex arr=50k');
+    await t.registry.run(then, '/account add Initech arr=30k owner=@ana');
+    const now = { ...then, now: NOW };
+    await t.registry.run(now, '/account add Hooli arr=100k');
+    await t.registry.run(now, '/renewal "Acme Corp" expanded arr=150k');
+    await t.registry.run(now, '/renewal Globex churned reason=budget');
+    await t.registry.run(now, '/renewal Initech downgraded arr=20k reason=budget');
+    const k = await portfolioKpis(t.database.db, now.workspace.id, { now: NOW });
+    // ARR 150k + 20k + 100k; the cohort of a year ago started at 120k + 50k + 30k = 200k.
+    expect([k.arrCents, k.mrrCents, k.customers, k.arpuCents]).toEqual([27_000_000, 2_250_000, 3, 9_000_000]);
+    expect(k.t12m).toMatchObject({ customersAtStart: 3, churnedCustomers: 1, startingArrCents: 20_000_000, churnedArrCents: 5_000_000, contractionCents: 1_000_000, expansionCents: 3_000_000 });
+    // NRR (200 − 50 − 10 + 30) ÷ 200 = 85%; churn 1 of 3; CLV 90k × 30% × 3 years = 81k.
+    expect(k.t12m.nrrPct).toBeCloseTo(85, 10);
+    expect(k.t12m.grossChurnPct).toBeCloseTo(100 / 3, 10);
+    expect(k.clv.cents).toBe(8_100_000);
+    const text = plain(await t.registry.run(now, '/kpis'));
+    expect(text).toContain('ARR: $270,000');
+    expect(text).toContain('Net revenue retention (T12M): 85%');
+    expect(text).toContain('Gross churn (T12M): 33.3% — 1 of 3 customers');
+    expect(text).toContain('CLV (estimate): $81,000');
+    expect(text).toContain('• @ana — $170k over 2 accounts: under $1M: room for more');
+    expect(text).toContain('• no owner — $100k over 1 account: assign an owner');
+    expect(text).toContain('Assumptions: CLV = ARPU × 30% gross margin');
+  });
+});

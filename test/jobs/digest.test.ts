@@ -1,0 +1,148 @@
+// The weekly digest and the daily health pass with a controllable clock and a
+// recording delivery, on every engine: posted once however many runners and runs,
+// caught up the same day only, a dead claim taken over once its lease has passed.
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../commands/context.js';
+import { channelSettings, checkins, healthSnapshots, jobRuns } from '../../db/schema.js';
+import type { ChannelDelivery } from '../../src/jobs/delivery.js';
+import { digestDueOn, runDigests, DIGEST_JOB, type DigestDeps } from '../../src/jobs/digest.js';
+import { runHealthDaily } from '../../src/jobs/health-daily.js';
+import type { Message, Reply } from '../../src/messages/message.js';
+import { renderPlain } from '../../src/messages/plain.js';
+import { ENGINES } from '../helpers/engines.js';
+import { newContext, registryOn } from '../helpers/context.js';
+
+const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
+
+function recorder(): ChannelDelivery & { posts: { workspaceId: string; channelId: string; message: Message }[] } {
+  const posts: { workspaceId: string; channelId: string; message: Message }[] = [];
+  return {
+    posts,
+    async post(workspace, channelId, message) {
+      posts.push({ workspaceId: workspace.id, channelId, message });
+    },
+  };
+}
+const quietLog = () => ({ info: () => undefined, warn: () => undefined, error: (d: Record<string, unknown>, m: string) => { throw new Error(`${m}: ${String(d.err)}`); } });
+
+describe('digest day and time in the channel’s zone', () => {
+  it.each([
+    ['2026-11-23T07:59:00Z', 'mon', '09:00', 'Europe/Berlin', '2026-11-23', '2026-11-23T08:00:00.000Z'],
+    ['2026-11-22T23:30:00Z', 'mon', '09:00', 'Europe/Berlin', '2026-11-23', '2026-11-23T08:00:00.000Z'], // already Monday in Berlin
+    ['2026-11-22T23:30:00Z', 'mon', '09:00', 'UTC', null, null], // still Sunday in UTC
+    ['2026-03-30T07:30:00Z', 'mon', '09:00', 'Europe/Berlin', '2026-03-30', '2026-03-30T07:00:00.000Z'], // the Monday after DST began: CEST
+  ] as const)('%s, %s %s %s → %s', (now, day, time, zone, date, at) => {
+    const due = digestDueOn(new Date(now), zone, day, time);
+    expect(due ? [due.date, due.at.toISOString()] : [null, null]).toEqual([date, at]);
+  });
+});
+
+describe.each(ENGINES)('digest and daily health jobs on $name', (engine) => {
+  const t = registryOn(engine);
+  const db = () => t.database.db;
+
+  async function scheduled(): Promise<CommandContext> {
+    const ctx = await newContext(t.database.db, { now: new Date('2026-11-20T10:00:00Z'), channel: 'cs-team' });
+    await t.registry.run(ctx, '/account add "Acme Corp" arr=120k renewal=2027-02-01 licensed=100 active=30 owner=@ana');
+    const reply = plain(await t.registry.run(ctx, '/digest schedule mon 09:00 europe/berlin'));
+    expect(reply).toContain('every Monday at 09:00 (Europe/Berlin)');
+    return ctx;
+  }
+
+  it('/digest now, schedule and off; errors say what to type', async () => {
+    const ctx = await scheduled();
+    const now = plain(await t.registry.run(ctx, '/digest now'));
+    expect(now).toContain('Weekly health digest');
+    expect(now).toContain('1 accounts:');
+    expect(now).toMatch(/At-risk renewals \(90 days\)\n• Acme Corp — .*30% utilization/);
+    expect(now).toContain('Overdue check-ins by owner\n• @ana: Acme Corp');
+    expect(now).toContain('Open critical tickets: none');
+    expect(plain(await t.registry.run(ctx, '/digest schedule someday 09:00'))).toContain('is not a day of the week');
+    expect(plain(await t.registry.run(ctx, '/digest schedule mon 25:00'))).toContain('is not a time');
+    expect(plain(await t.registry.run(ctx, '/digest schedule mon 09:00 Mars/Base'))).toContain('is not a time zone');
+    expect(plain(await t.registry.run(ctx, '/digest off'))).toContain('off for this channel');
+    const [row] = await db().select().from(channelSettings).where(and(eq(channelSettings.workspaceId, ctx.workspace.id), eq(channelSettings.channelId, 'cs-team')));
+    expect(row).toMatchObject({ digestDay: 'mon', digestTime: '09:00', timezone: 'Europe/Berlin', digestEnabled: false });
+  });
+
+  it('posts once at the channel’s time, with two runners at once; catches up the same day only', async () => {
+    const ctx = await scheduled();
+    const delivery = recorder();
+    const deps = (owner: string): DigestDeps => ({ db: db(), deliveries: { console: delivery }, logger: quietLog(), owner });
+    const mine = () => delivery.posts.filter((p) => p.workspaceId === ctx.workspace.id);
+    await runDigests(deps('a'), new Date('2026-11-23T07:59:00Z'));
+    expect(mine()).toHaveLength(0);
+    await Promise.all([runDigests(deps('a'), new Date('2026-11-23T08:00:00Z')), runDigests(deps('b'), new Date('2026-11-23T08:00:30Z'))]);
+    await runDigests(deps('a'), new Date('2026-11-23T15:00:00Z'));
+    expect(mine()).toHaveLength(1);
+    expect(mine()[0]!.channelId).toBe('cs-team');
+    // Down all Monday the next week: caught up late Monday evening, not on Tuesday.
+    await runDigests(deps('a'), new Date('2026-11-30T22:30:00Z'));
+    expect(mine()).toHaveLength(2);
+    await runDigests(deps('a'), new Date('2026-12-08T08:00:00Z')); // a Tuesday
+    expect(mine()).toHaveLength(2);
+  });
+
+  it('a claim left by a process that died before posting is completed exactly once after its lease', async () => {
+    const ctx = await scheduled();
+    const delivery = recorder();
+    const mine = () => delivery.posts.filter((p) => p.workspaceId === ctx.workspace.id);
+    const dying: DigestDeps = {
+      db: db(),
+      deliveries: { console: delivery },
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      owner: 'dead',
+      afterClaim: async () => {
+        throw new Error('killed after the claim');
+      },
+    };
+    const result = await runDigests(dying, new Date('2026-11-23T08:00:00Z'));
+    expect(result.failed).toBe(1);
+    const [claim] = await db().select().from(jobRuns).where(and(eq(jobRuns.jobName, DIGEST_JOB), eq(jobRuns.workspaceId, ctx.workspace.id)));
+    expect(claim!.status).toBe('running');
+    const next: DigestDeps = { db: db(), deliveries: { console: delivery }, logger: quietLog(), owner: 'next' };
+    await runDigests(next, new Date('2026-11-23T08:03:00Z')); // inside the lease: left alone
+    expect(mine()).toHaveLength(0);
+    await Promise.all([runDigests(next, new Date('2026-11-23T08:06:00Z')), runDigests({ ...next, owner: 'other' }, new Date('2026-11-23T08:06:00Z'))]);
+    await runDigests(next, new Date('2026-11-23T09:00:00Z'));
+    expect(mine()).toHaveLength(1);
+    const [done] = await db().select().from(jobRuns).where(and(eq(jobRuns.jobName, DIGEST_JOB), eq(jobRuns.workspaceId, ctx.workspace.id)));
+    expect(done).toMatchObject({ status: 'done' });
+    expect(['next', 'other']).toContain(done!.owner);
+    expect(done!.detail).toMatchObject({ channelId: 'cs-team' });
+  });
+
+  it('the daily pass: snapshots, the 90-day renewal alert, one overdue reminder per owner, a drop alert — each once', async () => {
+    const ctx = await newContext(t.database.db, { now: new Date('2026-08-01T10:00:00Z'), channel: 'acme' });
+    await t.registry.run(ctx, '/account add "Acme Corp" arr=120k renewal=2027-02-15 licensed=100 active=90 owner=@ana');
+    await t.registry.run(ctx, '/account link "Acme Corp"');
+    const acme = (await t.registry.run(ctx, '/account "Acme Corp"')) && (await db().select().from(checkins)).length; // no touches yet
+    expect(acme).toBeGreaterThanOrEqual(0);
+    const delivery = recorder();
+    const deps = { db: db(), deliveries: { console: delivery }, logger: quietLog() };
+    const mine = () => delivery.posts.filter((p) => p.workspaceId === ctx.workspace.id);
+    // 2026-11-17: 90 days before 2027-02-15; never touched in 108 days → overdue; Acme healthy.
+    const day1 = new Date('2026-11-17T10:00:00Z');
+    await runHealthDaily(deps, day1);
+    await runHealthDaily(deps, new Date('2026-11-17T11:00:00Z'));
+    const texts = mine().map((p) => `${p.channelId}: ${renderPlain(p.message)}`);
+    expect(texts.filter((x) => x.includes('Renewal in 90 days'))).toHaveLength(1);
+    expect(texts.find((x) => x.includes('Renewal in 90 days'))).toMatch(/^acme: .*Acme Corp/);
+    expect(texts.filter((x) => x.startsWith('ana: ') && x.includes('Check-ins overdue'))).toHaveLength(1);
+    const snaps = await db().select().from(healthSnapshots).where(eq(healthSnapshots.workspaceId, ctx.workspace.id));
+    expect(snaps.map((s) => String(s.day))).toEqual(['2026-11-17']);
+    // Two days later the account has a critical ticket and two more: a drop of ≥ 15 points alerts once.
+    const later = { ...ctx, now: new Date('2026-11-19T09:00:00Z') };
+    await t.registry.run(later, '/ticket "Acme Corp" critical Outage one');
+    await t.registry.run(later, '/ticket "Acme Corp" critical Outage two');
+    await t.registry.run(later, '/ticket "Acme Corp" critical Outage three');
+    await runHealthDaily(deps, new Date('2026-11-19T10:00:00Z'));
+    await runHealthDaily(deps, new Date('2026-11-20T10:00:00Z'));
+    const drops = mine().filter((p) => renderPlain(p.message).includes('Health drop'));
+    expect(drops).toHaveLength(1);
+    expect(renderPlain(drops[0]!.message)).toContain('Open tickets: 3 critical');
+    // The reminder is not repeated for the same due date.
+    expect(mine().filter((p) => p.channelId === 'ana')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,49 @@
+// /export in the local console: the answer links the CSV, which downloads once asked for.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startTenure, type Tenure } from '../../src/main.js';
+import { ENGINES } from '../helpers/engines.js';
+
+describe.each(ENGINES)('/export in the console on $name', (engine) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tenure-console-export-'));
+  let tenure: Tenure;
+  let release: () => Promise<void>;
+  beforeAll(async () => {
+    const opened = await engine.open();
+    release = opened.release;
+    const config = { ...loadConfig({ TENURE_DATA_DIR: dir, LOG_LEVEL: 'silent' }), port: 0 };
+    tenure = await startTenure(config, { database: opened.database, logger: createLogger('silent'), clock: () => new Date('2026-11-23T10:00:00Z') });
+  });
+  afterAll(async () => {
+    await tenure.close();
+    await release();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers with a download link to the CSV of the demo accounts', async () => {
+    const res = await fetch(new URL('/console/command', tenure.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: '/export accounts' }),
+    });
+    const data = (await res.json()) as { messages: { text: string }[]; files: { filename: string; url: string }[] };
+    expect(data.messages[0]!.text).toContain('Export of accounts');
+    expect(data.files).toEqual([{ filename: 'tenure-accounts-2026-11-23.csv', title: 'Tenure accounts export', url: expect.stringMatching(/^\/console\/files\/[0-9a-f]+\//) }]);
+    const file = await fetch(new URL(data.files[0]!.url, tenure.url));
+    expect(file.headers.get('content-disposition')).toContain('tenure-accounts-2026-11-23.csv');
+    const csv = await file.text();
+    expect(csv.split('\n')[0]).toBe('name,external_id,arr,renewal_date,contract_start,stage,tier,licensed_users,active_users,owner,kickoff_date,contact_name,contact_email,contact_role');
+    expect(csv).toContain('Acme Corp');
+
+    const unknown = await fetch(new URL('/console/command', tenure.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: '/export invoices' }),
+    });
+    expect(JSON.stringify(await unknown.json())).toContain('/export <accounts|usage|checkins|tickets|surveys|health>');
+  });
+});
