@@ -3,25 +3,14 @@
 // exactly once; a claim left 'running' by a process killed after claiming and
 // before posting is completed exactly once by the restarted app.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, TEST_DATABASE_URL } from '../helpers/engines.js';
+import { freePort } from '../helpers/processes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 interface Running {
   child: ChildProcess;
