@@ -15,6 +15,7 @@ import { renewalCommand, renewalsCommand } from './renewal.js';
 import { kpisCommand } from './kpis.js';
 import { digestCommand } from './digest.js';
 import { exportCommand } from './export.js';
+import { usageCommand } from './usage.js';
 import type { CommandContext, ErrorLog } from './context.js';
 import { closeMatches } from '../src/core/names.js';
 import { cleanText, tokenize, type Token } from './parse.js';
@@ -181,7 +182,7 @@ export class Registry {
   }
 }
 
-export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand];
+export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, usageCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand];
 
 export function createRegistry(log: ErrorLog): Registry {
   return new Registry(COMMANDS, log);

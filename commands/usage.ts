@@ -1,0 +1,96 @@
+// /usage: record a usage and spend reading for an account (the adoption and
+// financial inputs of the health score). Active/licensed also update the account.
+import { z } from 'zod';
+import { usageReadings } from '../db/schema.js';
+import { accountForChannel, resolveAccount, updateAccount } from '../src/core/accounts.js';
+import { recordAudit } from '../src/core/audit.js';
+import { UserError } from '../src/core/errors.js';
+import { formatMoney } from '../src/core/money.js';
+import { context, message, text } from '../src/messages/builders.js';
+import { accountNameFrom } from './account-input.js';
+import type { CommandContext } from './context.js';
+import { countSchema, joinWords, moneySchema, splitOptions } from './parse.js';
+import type { CommandDefinition } from './registry.js';
+
+const USAGE = '/usage <account> active=72 [licensed=85] [spend=12000] [forecast=11000]';
+const EXAMPLE = '/usage "Acme Corp" active=72 licensed=100 spend=$10.5k forecast=$10k';
+const KEYS = ['active', 'licensed', 'spend', 'forecast'] as const;
+
+const schema = z.object({
+  active: countSchema.optional(),
+  licensed: countSchema.optional(),
+  spend: moneySchema.optional(),
+  forecast: moneySchema.optional(),
+});
+
+export const usageCommand: CommandDefinition = {
+  name: 'usage',
+  summary: 'Record a usage and spend reading for an account (active and licensed users, spend, forecast).',
+  usage: [USAGE],
+  examples: [EXAMPLE, '/usage Globex active=231'],
+  async run(ctx: CommandContext, args) {
+    const { words, options, unknown } = splitOptions(args, KEYS, { users: 'active', seats: 'licensed' });
+    if (unknown[0]) throw new UserError(`Unknown field "${unknown[0].key}".`, { hint: `Fields: ${KEYS.join(', ')}.` });
+    const parsed = schema.safeParse(options);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const key = String(issue.path[0]);
+      throw new UserError(`${key}=${options[key] ?? ''}: ${issue.message}`);
+    }
+    const reading = parsed.data;
+    if (Object.keys(reading).length === 0) throw new UserError('Give at least one reading, e.g. active=72.');
+    if (reading.active !== undefined && reading.licensed !== undefined && reading.active > reading.licensed) {
+      throw new UserError(`active=${reading.active} is more than licensed=${reading.licensed}: check the numbers.`);
+    }
+    const name = joinWords(words);
+    const account = name
+      ? await resolveAccount(ctx.db, ctx.workspace.id, accountNameFrom(name))
+      : await accountForChannel(ctx.db, ctx.workspace.id, ctx.channel.id);
+    if (!account) throw new UserError('Which account? Name it, or run /usage in a channel linked to the account.');
+
+    await ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(usageReadings)
+        .values({
+          workspaceId: ctx.workspace.id,
+          accountId: account.id,
+          recordedAt: ctx.now,
+          activeUsers: reading.active ?? null,
+          licensedUsers: reading.licensed ?? null,
+          spendCents: reading.spend ?? null,
+          forecastCents: reading.forecast ?? null,
+          source: 'chat',
+        })
+        .returning({ id: usageReadings.id });
+      await recordAudit(tx, ctx.workspace.id, {
+        actorUserId: ctx.user.id,
+        at: ctx.now,
+        entityType: 'usage',
+        entityId: row!.id,
+        action: 'create',
+        after: { accountId: account.id, ...reading },
+      });
+      // The account keeps the latest seat counts, which cards and the health score read.
+      const seats = {
+        ...(reading.active !== undefined ? { activeUsers: reading.active } : {}),
+        ...(reading.licensed !== undefined ? { licensedUsers: reading.licensed } : {}),
+      };
+      if (Object.keys(seats).length > 0) await updateAccount(tx, ctx.workspace.id, account.id, seats, { userId: ctx.user.id, now: ctx.now });
+    });
+
+    const licensed = reading.licensed ?? account.licensedUsers;
+    const parts: string[] = [];
+    if (reading.active !== undefined) {
+      parts.push(licensed ? `${reading.active} of ${licensed} licensed users active (${Math.round((reading.active / licensed) * 100)}%)` : `${reading.active} active users`);
+    } else if (reading.licensed !== undefined) parts.push(`${reading.licensed} licensed users`);
+    const currency = ctx.workspace.currency;
+    if (reading.spend !== undefined) parts.push(`spend ${formatMoney(reading.spend, currency)}`);
+    if (reading.forecast !== undefined) parts.push(`forecast ${formatMoney(reading.forecast, currency)}`);
+    if (reading.spend !== undefined && reading.forecast) {
+      const variance = Math.round(((reading.spend - reading.forecast) / reading.forecast) * 100);
+      parts.push(`${variance >= 0 ? '+' : ''}${variance}% against forecast`);
+    }
+    const summary = `Recorded usage for ${account.name}: ${parts.join(', ')}.`;
+    return { messages: [message(summary, [text(`✅ Recorded usage for **${account.name}**: ${parts.join(', ')}.`), context(`See /health "${account.name}"`)], { tone: 'success' })] };
+  },
+};
