@@ -1,5 +1,5 @@
-// Gathers the health score's inputs for every account of a workspace (or one) in a
-// single set-based statement: last touch, open tickets by severity, SLA breaches of the
+// Gathers the health score's inputs for every account of a workspace (or one) with
+// four set-based statements: last touch, open tickets by severity, SLA breaches of the
 // last 90 days, NPS counts and CSAT of the last 180 days, the last three spend
 // readings. No per-account query loop, whatever the portfolio size.
 import { sql } from 'drizzle-orm';
@@ -19,7 +19,7 @@ export interface AccountHealthRow {
   inputs: HealthInputs;
 }
 
-interface RawRow extends Record<string, unknown> {
+interface AccountRaw extends Record<string, unknown> {
   id: string;
   name: string;
   owner_user_id: string | null;
@@ -31,117 +31,165 @@ interface RawRow extends Record<string, unknown> {
   renewal_text: string | null;
   created_day: string;
   last_touch_day: string | null;
-  crit: number | null;
-  major: number | null;
-  minor: number | null;
-  cosmetic: number | null;
-  breaches: number | null;
-  promoters: number | null;
-  detractors: number | null;
-  nps_total: number | null;
+}
+
+interface TicketRaw extends Record<string, unknown> {
+  account_id: string;
+  crit: number;
+  major: number;
+  minor: number;
+  cosmetic: number;
+  breaches: number;
+}
+
+interface AnswerRaw extends Record<string, unknown> {
+  account_id: string;
+  promoters: number;
+  detractors: number;
+  nps_total: number;
   csat: string | number | null;
-  spend: string | null;
+}
+
+interface SpendRaw extends Record<string, unknown> {
+  account_id: string;
+  spend: string;
   forecast: string | number | null;
+}
+
+interface Window {
+  workspaceId: string;
+  nowIso: string;
+  since90: string;
+  since180: string;
+  timezone: string;
+  accountId?: string;
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
-/**
- * The query: one scan per source table, grouped by account, joined to accounts.
- * `accountId` narrows it to one account (the /health card); churned accounts are left out.
- */
-export function healthInputsQuery(workspaceId: string, now: Date, accountId?: string, timezone = 'UTC') {
-  const nowIso = now.toISOString();
-  const since90 = new Date(now.getTime() - 90 * MS_PER_DAY).toISOString();
-  const since180 = new Date(now.getTime() - 180 * MS_PER_DAY).toISOString();
-  const oneAccount = (column: string) => (accountId ? sql`and ${sql.raw(column)} = ${accountId}` : sql``);
+const oneAccount = (w: Window, column: string) => (w.accountId ? sql`and ${sql.raw(column)} = ${w.accountId}` : sql``);
+
+/** The accounts (churned left out), each with its last touch found through the (workspace, account, occurred_at) index. */
+export function accountsQuery(w: Window) {
   return sql`
-    with tk as (
-      select account_id,
-        count(*) filter (where status <> 'resolved' and severity = 'critical')::int as crit,
-        count(*) filter (where status <> 'resolved' and severity = 'major')::int as major,
-        count(*) filter (where status <> 'resolved' and severity = 'minor')::int as minor,
-        count(*) filter (where status <> 'resolved' and severity = 'cosmetic')::int as cosmetic,
-        count(*) filter (where sla_due_at > ${since90}::timestamptz and sla_due_at <= ${nowIso}::timestamptz
-          and (first_response_at is null or first_response_at > sla_due_at))::int as breaches
-      from tickets
-      where workspace_id = ${workspaceId} and opened_at <= ${nowIso}::timestamptz
-        and (status <> 'resolved' or sla_due_at > ${since90}::timestamptz) ${oneAccount('account_id')}
-      group by account_id
-    ), answers as (
-      select s.account_id,
-        count(*) filter (where s.kind = 'nps' and r.question = 'nps' and r.score >= 9)::int as promoters,
-        count(*) filter (where s.kind = 'nps' and r.question = 'nps' and r.score <= 6)::int as detractors,
-        count(*) filter (where s.kind = 'nps' and r.question = 'nps')::int as nps_total,
-        avg(r.score) filter (where s.kind = 'csat' and r.question in ('q1', 'q2', 'q3')) as csat
-      from survey_responses r join surveys s on s.id = r.survey_id
-      where r.workspace_id = ${workspaceId} and r.score is not null
-        and r.answered_at > ${since180}::timestamptz and r.answered_at <= ${nowIso}::timestamptz ${oneAccount('s.account_id')}
-      group by s.account_id
-    ), readings as (
-      select account_id, spend_cents, forecast_cents,
-        row_number() over (partition by account_id order by recorded_at desc) as rn
-      from usage_readings
-      where workspace_id = ${workspaceId} and spend_cents is not null and recorded_at <= ${nowIso}::timestamptz ${oneAccount('account_id')}
-    ), spend as (
-      select account_id,
-        array_agg(spend_cents order by rn desc) as spend,
-        max(forecast_cents) filter (where rn = 1) as forecast
-      from readings where rn <= 3 group by account_id
-    )
     select a.id, a.name, a.owner_user_id, a.arr_cents, a.stage, a.licensed_users, a.active_users,
       a.kickoff_date::text as kickoff_date, a.renewal_date::text as renewal_text,
       -- Calendar days in the workspace's zone, computed by the database for every row at once.
-      (a.created_at at time zone ${timezone})::date::text as created_day,
-      -- The last touch by the (workspace, account, occurred_at) index: one short probe per
-      -- account instead of aggregating every check-in ever logged.
+      (a.created_at at time zone ${w.timezone})::date::text as created_day,
+      -- One short index probe per account instead of aggregating every check-in ever logged.
       ((select max(c.occurred_at) from checkins c
-        where c.workspace_id = ${workspaceId} and c.account_id = a.id and c.occurred_at <= ${nowIso}::timestamptz) at time zone ${timezone})::date::text as last_touch_day,
-      tk.crit, tk.major, tk.minor, tk.cosmetic, tk.breaches,
-      answers.promoters, answers.detractors, answers.nps_total, answers.csat::float8 as csat, array_to_string(spend.spend, ',') as spend, spend.forecast
+        where c.workspace_id = ${w.workspaceId} and c.account_id = a.id and c.occurred_at <= ${w.nowIso}::timestamptz) at time zone ${w.timezone})::date::text as last_touch_day
     from accounts a
-      left join tk on tk.account_id = a.id
-      left join answers on answers.account_id = a.id
-      left join spend on spend.account_id = a.id
-    where a.workspace_id = ${workspaceId} and a.stage <> 'churned' ${oneAccount('a.id')}
+    where a.workspace_id = ${w.workspaceId} and a.stage <> 'churned' ${oneAccount(w, 'a.id')}
     order by lower(a.name)`;
 }
 
-/** '10000,9000,8000' (oldest first) → numbers. */
-function parseSpend(v: RawRow['spend']): number[] {
-  return v === null || v === '' ? [] : v.split(',').map(Number);
+/** Open tickets by severity, and first responses that missed their SLA in the last 90 days. */
+export function ticketsQuery(w: Window) {
+  return sql`
+    select account_id,
+      count(*) filter (where status <> 'resolved' and severity = 'critical')::int as crit,
+      count(*) filter (where status <> 'resolved' and severity = 'major')::int as major,
+      count(*) filter (where status <> 'resolved' and severity = 'minor')::int as minor,
+      count(*) filter (where status <> 'resolved' and severity = 'cosmetic')::int as cosmetic,
+      count(*) filter (where sla_due_at > ${w.since90}::timestamptz and sla_due_at <= ${w.nowIso}::timestamptz
+        and (first_response_at is null or first_response_at > sla_due_at))::int as breaches
+    from tickets
+    where workspace_id = ${w.workspaceId} and opened_at <= ${w.nowIso}::timestamptz
+      and (status <> 'resolved' or sla_due_at > ${w.since90}::timestamptz) ${oneAccount(w, 'account_id')}
+    group by account_id`;
 }
 
-/** Every account's health inputs, in the workspace's zone. */
+/** NPS answer counts (the true NPS is computed from them) and the CSAT average, last 180 days. */
+export function answersQuery(w: Window) {
+  return sql`
+    select s.account_id,
+      count(*) filter (where s.kind = 'nps' and r.question = 'nps' and r.score >= 9)::int as promoters,
+      count(*) filter (where s.kind = 'nps' and r.question = 'nps' and r.score <= 6)::int as detractors,
+      count(*) filter (where s.kind = 'nps' and r.question = 'nps')::int as nps_total,
+      (avg(r.score) filter (where s.kind = 'csat' and r.question in ('q1', 'q2', 'q3')))::float8 as csat
+    from survey_responses r join surveys s on s.id = r.survey_id
+    where r.workspace_id = ${w.workspaceId} and r.score is not null
+      and r.answered_at > ${w.since180}::timestamptz and r.answered_at <= ${w.nowIso}::timestamptz ${oneAccount(w, 's.account_id')}
+    group by s.account_id`;
+}
+
+/** The last three spend readings (oldest first) and the latest forecast. */
+export function spendQuery(w: Window) {
+  return sql`
+    with readings as (
+      select account_id, spend_cents, forecast_cents,
+        row_number() over (partition by account_id order by recorded_at desc) as rn
+      from usage_readings
+      where workspace_id = ${w.workspaceId} and spend_cents is not null and recorded_at <= ${w.nowIso}::timestamptz ${oneAccount(w, 'account_id')}
+    )
+    select account_id, array_to_string(array_agg(spend_cents order by rn desc), ',') as spend,
+      max(forecast_cents) filter (where rn = 1) as forecast
+    from readings where rn <= 3 group by account_id`;
+}
+
+/** '10000,9000,8000' (oldest first) → numbers. */
+function parseSpend(v: string | undefined): number[] {
+  return v === undefined || v === '' ? [] : v.split(',').map(Number);
+}
+
+function byAccount<T extends { account_id: string }>(rows: T[]): Map<string, T> {
+  return new Map(rows.map((r) => [r.account_id, r]));
+}
+
+/**
+ * Every account's health inputs, in the workspace's zone. Four set-based statements,
+ * one per source (accounts with their last touch, tickets, survey answers, spend),
+ * sent together: on PostgreSQL they run at the same time on separate pooled
+ * connections; on PGlite (one connection) one after the other. Joined by account here.
+ */
 export async function gatherHealthInputs(
   db: Db,
   workspaceId: string,
   options: { now: Date; timezone: string; accountId?: string },
 ): Promise<AccountHealthRow[]> {
-  const rows = await queryRows<RawRow>(db, healthInputsQuery(workspaceId, options.now, options.accountId, options.timezone));
+  const w: Window = {
+    workspaceId,
+    nowIso: options.now.toISOString(),
+    since90: new Date(options.now.getTime() - 90 * MS_PER_DAY).toISOString(),
+    since180: new Date(options.now.getTime() - 180 * MS_PER_DAY).toISOString(),
+    timezone: options.timezone,
+    ...(options.accountId ? { accountId: options.accountId } : {}),
+  };
+  const [accounts, tickets, answers, spend] = await Promise.all([
+    queryRows<AccountRaw>(db, accountsQuery(w)),
+    queryRows<TicketRaw>(db, ticketsQuery(w)).then(byAccount),
+    queryRows<AnswerRaw>(db, answersQuery(w)).then(byAccount),
+    queryRows<SpendRaw>(db, spendQuery(w)).then(byAccount),
+  ]);
   const today = localDate(options.now, options.timezone);
-  return rows.map((r) => ({
-    accountId: r.id,
-    name: r.name,
-    ownerUserId: r.owner_user_id,
-    renewalDate: r.renewal_text,
-    arrCents: r.arr_cents === null ? null : Number(r.arr_cents),
-    stage: r.stage,
-    inputs: {
-      today,
-      createdDay: r.created_day,
-      licensedUsers: r.licensed_users,
-      activeUsers: r.active_users,
-      kickoffDate: r.kickoff_date,
-      lastTouchDay: r.last_touch_day,
-      openTickets: { critical: num(r.crit), major: num(r.major), minor: num(r.minor), cosmetic: num(r.cosmetic) },
-      slaBreaches90d: num(r.breaches),
-      nps: { promoters: num(r.promoters), detractors: num(r.detractors), total: num(r.nps_total) },
-      csat: r.csat === null ? null : Math.round(Number(r.csat) * 100) / 100,
-      spendReadings: parseSpend(r.spend),
-      latestForecast: r.forecast === null ? null : Number(r.forecast),
-    },
-  }));
+  return accounts.map((a) => {
+    const tk = tickets.get(a.id);
+    const ans = answers.get(a.id);
+    const sp = spend.get(a.id);
+    return {
+      accountId: a.id,
+      name: a.name,
+      ownerUserId: a.owner_user_id,
+      renewalDate: a.renewal_text,
+      arrCents: a.arr_cents === null ? null : Number(a.arr_cents),
+      stage: a.stage,
+      inputs: {
+        today,
+        createdDay: a.created_day,
+        licensedUsers: a.licensed_users,
+        activeUsers: a.active_users,
+        kickoffDate: a.kickoff_date,
+        lastTouchDay: a.last_touch_day,
+        openTickets: { critical: num(tk?.crit), major: num(tk?.major), minor: num(tk?.minor), cosmetic: num(tk?.cosmetic) },
+        slaBreaches90d: num(tk?.breaches),
+        nps: { promoters: num(ans?.promoters), detractors: num(ans?.detractors), total: num(ans?.nps_total) },
+        csat: ans?.csat === null || ans?.csat === undefined ? null : Math.round(Number(ans.csat) * 100) / 100,
+        spendReadings: parseSpend(sp?.spend),
+        latestForecast: sp?.forecast === null || sp?.forecast === undefined ? null : Number(sp.forecast),
+      },
+    };
+  });
 }
 
 export interface AccountHealth extends AccountHealthRow {

@@ -129,9 +129,12 @@ export function engagementScore(
   return { score: clamp(100 * (1 - overdue / gap)), detail: `No touch in ${since} days (cadence: ${cadence.label}; ${plural(overdue, 'day')} overdue)` };
 }
 
+const SEVERITIES = ['critical', 'major', 'minor', 'cosmetic'] as const;
+
 export function supportScore(open: HealthInputs['openTickets'], breaches: number): { score: number; detail: string } {
   const score = clamp(100 - 25 * open.critical - 10 * open.major - 4 * open.minor - 1 * open.cosmetic - 10 * breaches);
-  const parts = (['critical', 'major', 'minor', 'cosmetic'] as const).filter((s) => open[s] > 0).map((s) => `${open[s]} ${s}`);
+  const parts: string[] = [];
+  for (const s of SEVERITIES) if (open[s] > 0) parts.push(`${open[s]} ${s}`);
   const openText = parts.length === 0 ? 'No open tickets' : `Open tickets: ${parts.join(', ')}`;
   const breachText = breaches === 0 ? 'no SLA breaches in 90 days' : `${plural(breaches, 'SLA breach', 'SLA breaches')} in 90 days`;
   return { score, detail: `${openText}; ${breachText}` };
@@ -150,7 +153,7 @@ export function sentimentScore(nps: HealthInputs['nps'], csat: number | null): {
     words.push(`CSAT ${csat.toFixed(1)} of 5`);
   }
   if (parts.length === 0) return null;
-  return { score: parts.reduce((a, b) => a + b, 0) / parts.length, detail: words.join('; ') };
+  return { score: parts.length === 1 ? parts[0]! : (parts[0]! + parts[1]!) / 2, detail: words.join('; ') };
 }
 
 export function financialScore(spend: number[], forecast: number | null): { score: number; detail: string } | null {
@@ -168,7 +171,7 @@ export function financialScore(spend: number[], forecast: number | null): { scor
   }
   if (parts.length === 0) return null;
   const detail = words.join('; ');
-  return { score: parts.reduce((a, b) => a + b, 0) / parts.length, detail: detail.charAt(0).toUpperCase() + detail.slice(1) };
+  return { score: parts.length === 1 ? parts[0]! : (parts[0]! + parts[1]!) / 2, detail: detail.charAt(0).toUpperCase() + detail.slice(1) };
 }
 
 /** The whole score for one account. */
@@ -181,8 +184,9 @@ export function healthScore(inputs: HealthInputs, config: HealthConfig = DEFAULT
     sentiment: sentimentScore(inputs.nps, inputs.csat),
     financial: financialScore(inputs.spendReadings, inputs.latestForecast),
   };
-  const present = HEALTH_COMPONENTS.filter((c) => raw[c] !== null && config.weights[c] > 0);
-  const total = present.reduce((sum, c) => sum + config.weights[c], 0);
+  // Plain loops, no closures: this runs for every account of a portfolio.
+  let total = 0;
+  for (const c of HEALTH_COMPONENTS) if (raw[c] !== null && config.weights[c] > 0) total += config.weights[c];
   const components = {} as HealthResult['components'];
   const effectiveWeights = {} as HealthResult['effectiveWeights'];
   const contributions = {} as HealthResult['contributions'];
@@ -190,7 +194,7 @@ export function healthScore(inputs: HealthInputs, config: HealthConfig = DEFAULT
   for (const c of HEALTH_COMPONENTS) {
     const r = raw[c];
     components[c] = r ? { score: Math.round(r.score), band: bandFor(r.score, config.componentBands[c]), detail: r.detail } : null;
-    effectiveWeights[c] = r && total > 0 && present.includes(c) ? config.weights[c] / total : 0;
+    effectiveWeights[c] = r && total > 0 && config.weights[c] > 0 ? config.weights[c] / total : 0;
     contributions[c] = r ? effectiveWeights[c] * r.score : 0;
     sum += contributions[c];
   }
@@ -205,12 +209,19 @@ export function healthScore(inputs: HealthInputs, config: HealthConfig = DEFAULT
  * strongest of the rest follow, so a healthy account says why it is healthy.
  */
 export function healthDrivers(components: HealthResult['components'], weights: HealthResult['effectiveWeights']): string[] {
-  const present = HEALTH_COMPONENTS.filter((c) => components[c] !== null && weights[c] > 0);
-  // Rounded so float noise (0.2 × 30 = 6.000000000000001) never breaks a tie.
-  const cost = (c: HealthComponent) => Math.round(weights[c] * (100 - components[c]!.score) * 1000);
-  const ordered = [...present].sort((a, b) => cost(b) - cost(a) || weights[b] - weights[a]);
-  return ordered.slice(0, 3).map((c) => components[c]!.detail);
+  const ranked: { cost: number; weight: number; detail: string }[] = [];
+  for (const c of HEALTH_COMPONENTS) {
+    const component = components[c];
+    if (component === null || !(weights[c] > 0)) continue;
+    // Rounded so float noise (0.2 × 30 = 6.000000000000001) never breaks a tie.
+    ranked.push({ cost: Math.round(weights[c] * (100 - component.score) * 1000), weight: weights[c], detail: component.detail });
+  }
+  ranked.sort(byCostThenWeight);
+  return ranked.slice(0, 3).map(detailOf);
 }
+
+const byCostThenWeight = (a: { cost: number; weight: number }, b: { cost: number; weight: number }) => b.cost - a.cost || b.weight - a.weight;
+const detailOf = (r: { detail: string }) => r.detail;
 
 /** Points each component moved the score between two results (or snapshots), largest first. */
 export function scoreChange(
