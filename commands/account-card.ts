@@ -2,6 +2,7 @@
 // and the one-line entries of /account list.
 import { cadenceFor, touchStatus, type CadenceMode } from '../src/core/cadence.js';
 import type { Account, AccountActivity } from '../src/core/accounts.js';
+import { BAND_ICON, type HealthResult } from '../src/core/health.js';
 import { formatMoney, formatMoneyShort } from '../src/core/money.js';
 import { npsBreakdown } from '../src/core/nps.js';
 import { daysBetween, formatDay, localDate, relativeDays } from '../src/core/time.js';
@@ -43,6 +44,12 @@ export function openTicketsText(activity: AccountActivity | undefined): string {
   return total === 0 ? 'none' : `${total} (${parts.join(', ')})`;
 }
 
+export function healthText(health: HealthResult | null): string {
+  if (!health) return 'none (churned)';
+  const driver = health.drivers[0] ? ` — ${health.drivers[0]}` : '';
+  return `${BAND_ICON[health.band]} ${health.score}/100 (${health.band})${driver}`;
+}
+
 export function npsText(activity: AccountActivity | undefined): string {
   const nps = npsBreakdown(activity?.npsScores ?? []);
   if (nps.score === null) return 'no answers in the last 180 days';
@@ -52,7 +59,7 @@ export function npsText(activity: AccountActivity | undefined): string {
 
 export function accountCard(
   account: Account,
-  details: { activity: AccountActivity | undefined; ownerName: string | null; channels: { channelId: string; channelName: string | null }[] },
+  details: { activity: AccountActivity | undefined; ownerName: string | null; channels: { channelId: string; channelName: string | null }[]; health?: HealthResult | null },
   settings: CardSettings,
   now: Date,
 ): Message {
@@ -63,6 +70,7 @@ export function accountCard(
       : `No channel linked yet — run /account link "${account.name}" in the customer's channel.`;
   return message(`${account.name}: ${account.stage}, renewal ${account.renewalDate ?? 'not set'}`, [
     header(account.name),
+    text(`**Health:** ${healthText(details.health ?? null)}`),
     fields([
       field('Stage', account.stage),
       field('Tier', account.tier ?? 'not set'),
@@ -75,7 +83,7 @@ export function accountCard(
       field('NPS', npsText(details.activity)),
       field('Contract start', account.contractStart ? formatDay(account.contractStart) : 'not set'),
     ]),
-    context(channelText),
+    context(`${channelText} · Health in detail: /health "${account.name}"`),
     actions([
       button('checkin.form', 'Log a check-in', account.id, 'primary'),
       button('account.link', 'Link this channel', account.id),

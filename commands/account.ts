@@ -14,8 +14,9 @@ import {
   type Account,
 } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
+import { portfolioHealth } from '../src/core/health-inputs.js';
 import { formatMoney } from '../src/core/money.js';
-import { workspaceSettings } from '../src/core/settings.js';
+import { healthConfigFor, workspaceSettings } from '../src/core/settings.js';
 import { localDate } from '../src/core/time.js';
 import { getUser } from '../src/core/workspaces.js';
 import { context, message, notice, text } from '../src/messages/builders.js';
@@ -69,13 +70,17 @@ function nameFrom(words: Token[], usage: keyof typeof USAGE): string {
 }
 
 async function showAccount(ctx: CommandContext, account: Account): Promise<Reply> {
-  const [activity, channels, owner] = await Promise.all([
+  const [activity, channels, owner, health] = await Promise.all([
     accountActivity(ctx.db, ctx.workspace.id, [account.id], { now: ctx.now }),
     linkedChannels(ctx.db, ctx.workspace.id, account.id),
     account.ownerUserId ? getUser(ctx.db, ctx.workspace.id, account.ownerUserId) : Promise.resolve(undefined),
+    // The same score as /health (churned accounts have none).
+    portfolioHealth(ctx.db, ctx.workspace.id, { now: ctx.now, timezone: ctx.workspace.timezone, config: healthConfigFor(ctx.workspace), accountId: account.id }),
   ]);
   return {
-    messages: [accountCard(account, { activity: activity.get(account.id), ownerName: owner?.displayName ?? null, channels }, cardSettings(ctx), ctx.now)],
+    messages: [
+      accountCard(account, { activity: activity.get(account.id), ownerName: owner?.displayName ?? null, channels, health: health[0]?.health ?? null }, cardSettings(ctx), ctx.now),
+    ],
   };
 }
 

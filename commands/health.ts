@@ -3,7 +3,7 @@
 // account the portfolio by band with the biggest movers.
 import { resolveAccount } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
-import { BAND_ICON, HEALTH_COMPONENTS, scoreChange, sparkline, type HealthBand, type HealthComponent } from '../src/core/health.js';
+import { BAND_ICON, DEFAULT_BAND_THRESHOLDS, HEALTH_COMPONENTS, scoreChange, sparkline, type BandThresholds, type HealthBand, type HealthComponent } from '../src/core/health.js';
 import { portfolioHealth, type AccountHealth } from '../src/core/health-inputs.js';
 import { saveSnapshots, snapshotHistory, snapshotsAsOf, type SnapshotView } from '../src/core/health-snapshots.js';
 import { healthConfigFor } from '../src/core/settings.js';
@@ -11,12 +11,13 @@ import { addDays, localDate } from '../src/core/time.js';
 import { context, field, fields, header, message, text } from '../src/messages/builders.js';
 import type { Message, Reply } from '../src/messages/message.js';
 import { accountNameFrom } from './account-input.js';
+import { HEALTH_SETTINGS_EXAMPLE, HEALTH_SETTINGS_USAGE, healthSettingsCommand } from './health-settings.js';
 import type { CommandContext } from './context.js';
 import { joinWords, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 
-const USAGE = ['/health <account>', '/health'];
-const EXAMPLES = ['/health "Acme Corp"', '/health'];
+const USAGE = ['/health <account>', '/health', HEALTH_SETTINGS_USAGE];
+const EXAMPLES = ['/health "Acme Corp"', '/health', HEALTH_SETTINGS_EXAMPLE];
 
 export const COMPONENT_LABEL: Record<HealthComponent, string> = {
   adoption: 'Adoption',
@@ -50,7 +51,7 @@ export function changeLines(current: AccountHealth, before: SnapshotView | undef
   return lines;
 }
 
-export function healthCard(current: AccountHealth, history: SnapshotView[], weekAgo: SnapshotView | undefined, today: string): Message {
+export function healthCard(current: AccountHealth, history: SnapshotView[], weekAgo: SnapshotView | undefined, today: string, bands: BandThresholds = DEFAULT_BAND_THRESHOLDS): Message {
   const h = current.health;
   const componentFields = HEALTH_COMPONENTS.map((c) => {
     const comp = h.components[c];
@@ -66,7 +67,7 @@ export function healthCard(current: AccountHealth, history: SnapshotView[], week
     text(['**Top drivers**', ...h.drivers.map((d) => `• ${d}`)].join('\n')),
     text(`**12-week trend** \`${sparkline(points)}\``),
     text(['**Change since last week**', ...changeLines(current, weekAgo)].join('\n')),
-    context('Components with no data are left out and the other weights renormalized. Bands: green ≥ 70, yellow 40–69, red < 40.'),
+    context(`Components with no data are left out and the other weights renormalized. Bands: green ≥ ${bands.green}, yellow ${bands.yellow}–${bands.green - 1}, red < ${bands.yellow}. Weights and bands: /health settings`),
   ]);
 }
 
@@ -104,13 +105,14 @@ async function showAccount(ctx: CommandContext, name: string): Promise<Reply> {
   const account = await resolveAccount(ctx.db, ctx.workspace.id, name);
   const timezone = ctx.workspace.timezone;
   const today = localDate(ctx.now, timezone);
-  const [current] = await portfolioHealth(ctx.db, ctx.workspace.id, { now: ctx.now, timezone, config: healthConfigFor(ctx.workspace), accountId: account.id });
+  const config = healthConfigFor(ctx.workspace);
+  const [current] = await portfolioHealth(ctx.db, ctx.workspace.id, { now: ctx.now, timezone, config, accountId: account.id });
   if (!current) throw new UserError(`${account.name} has churned: it has no health score any more.`, { usage: USAGE[0], example: EXAMPLES[0] });
   // Looking at an account records today's point of its trend (the daily job does it for all).
   await saveSnapshots(ctx.db, ctx.workspace.id, [current], { day: today, now: ctx.now });
   const history = await snapshotHistory(ctx.db, ctx.workspace.id, account.id, addDays(today, -83), today);
   const weekAgo = (await snapshotsAsOf(ctx.db, ctx.workspace.id, addDays(today, -7), addDays(today, -13))).get(account.id);
-  return { messages: [healthCard(current, history, weekAgo, today)] };
+  return { messages: [healthCard(current, history, weekAgo, today, config.bands)] };
 }
 
 async function showPortfolio(ctx: CommandContext): Promise<Reply> {
@@ -128,6 +130,10 @@ export const healthCommand: CommandDefinition = {
   examples: EXAMPLES,
   async run(ctx: CommandContext, args: Token[]): Promise<Reply> {
     if (args.length === 0) return showPortfolio(ctx);
+    // An account called "Settings" is still reachable quoted: /health "Settings".
+    const first = args[0]!;
+    if (!first.quoted && first.key === undefined && first.text.toLowerCase() === 'settings') return healthSettingsCommand(ctx, args.slice(1));
     return showAccount(ctx, accountNameFrom(joinWords(args)));
   },
 };
+

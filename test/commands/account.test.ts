@@ -37,7 +37,9 @@ describe.each(ENGINES)('/account on $name', (engine) => {
     });
 
     const shown = plain(await t.registry.run(ctx, '/account acme corp'));
-    expect(shown).toContain('Acme Corp\nStage: onboard');
+    // 72% adoption → 80, support 100, nothing else yet: (80 × 30 + 100 × 15) ÷ 45 = 87.
+    expect(shown).toContain('Acme Corp\nHealth: 🟢 87/100 (green)');
+    expect(shown).toContain('\nStage: onboard');
     expect(shown).toContain('ARR: $120,000');
     expect(shown).toContain('Renewal: Wed 31 Mar 2027 (in 128 days)');
     expect(shown).toContain('Adoption: 72% (72 of 100 licensed users active)');
@@ -86,8 +88,8 @@ describe.each(ENGINES)('/account on $name', (engine) => {
     const rows = await t.database.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.workspaceId, ctx.workspace.id));
     expect(rows.map((r) => r.name).sort()).toEqual([...names].sort());
     const shown = plain(await t.registry.run(ctx, '/account Robert"); DROP TABLE accounts;--'));
-    expect(shown).toContain('Robert"); DROP TABLE accounts;--\nStage');
-    expect(plain(await t.registry.run(ctx, '/account "müller & söhne gmbh"'))).toContain('Müller & Söhne GmbH\nStage');
+    expect(shown).toContain('Robert"); DROP TABLE accounts;--\nHealth');
+    expect(plain(await t.registry.run(ctx, '/account "müller & söhne gmbh"'))).toContain('Müller & Söhne GmbH\nHealth');
   });
 
   it('validates every field and says what to type', async () => {
