@@ -111,7 +111,7 @@ async function showAccount(ctx: CommandContext, name: string): Promise<Reply> {
   // Looking at an account records today's point of its trend (the daily job does it for all).
   await saveSnapshots(ctx.db, ctx.workspace.id, [current], { day: today, now: ctx.now });
   const history = await snapshotHistory(ctx.db, ctx.workspace.id, account.id, addDays(today, -83), today);
-  const weekAgo = (await snapshotsAsOf(ctx.db, ctx.workspace.id, addDays(today, -7), addDays(today, -13))).get(account.id);
+  const weekAgo = (await snapshotsAsOf(ctx.db, ctx.workspace.id, addDays(today, -7), addDays(today, -13), account.id)).get(account.id);
   return { messages: [healthCard(current, history, weekAgo, today, config.bands)] };
 }
 

@@ -109,7 +109,8 @@ export function answersQuery(w: Window) {
       count(*) filter (where s.kind = 'nps' and r.question = 'nps')::int as nps_total,
       (avg(r.score) filter (where s.kind = 'csat' and r.question in ('q1', 'q2', 'q3')))::float8 as csat
     from survey_responses r join surveys s on s.id = r.survey_id
-    where r.workspace_id = ${w.workspaceId} and r.score is not null
+    -- Both sides narrowed to the workspace, so one account's card reads its surveys by index.
+    where r.workspace_id = ${w.workspaceId} and s.workspace_id = ${w.workspaceId} and r.score is not null
       and r.answered_at > ${w.since180}::timestamptz and r.answered_at <= ${w.nowIso}::timestamptz ${oneAccount(w, 's.account_id')}
     group by s.account_id`;
 }

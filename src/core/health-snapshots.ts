@@ -85,11 +85,19 @@ export async function snapshotHistory(db: Db, workspaceId: string, accountId: st
  * Each account's latest snapshot on or before `day` and no older than `notBefore`:
  * "last week's" score for the portfolio and the digest, in one query.
  */
-export async function snapshotsAsOf(db: Db, workspaceId: string, day: string, notBefore: string): Promise<Map<string, SnapshotView>> {
+export async function snapshotsAsOf(db: Db, workspaceId: string, day: string, notBefore: string, accountId?: string): Promise<Map<string, SnapshotView>> {
   const rows = await db
     .selectDistinctOn([healthSnapshots.accountId])
     .from(healthSnapshots)
-    .where(and(eq(healthSnapshots.workspaceId, workspaceId), lte(healthSnapshots.day, day), gte(healthSnapshots.day, notBefore)))
+    .where(
+      and(
+        eq(healthSnapshots.workspaceId, workspaceId),
+        // One account's card reads its own week by the (workspace, account, day) index, not the whole portfolio's.
+        accountId ? eq(healthSnapshots.accountId, accountId) : undefined,
+        lte(healthSnapshots.day, day),
+        gte(healthSnapshots.day, notBefore),
+      ),
+    )
     .orderBy(healthSnapshots.accountId, sql`${healthSnapshots.day} desc`);
   return new Map(rows.map((r) => [r.accountId, toView(r)]));
 }
