@@ -85,9 +85,10 @@ export const IMPORT_HELP = [
   '• `npm run import -- accounts.csv --dry-run` shows what would change; run it again without `--dry-run` to import.',
   '• Accounts columns (by header, common names understood): name / Company Name, external id / Customer ID, arr / Annual Value, renewal / Contract End, start, licensed / Licensed Users, active / Active Users, stage, tier, owner, contact name, contact email, contact role.',
   '• Usage columns: account (or external id), date, active users, licensed users, spend, forecast: `npm run import -- usage.csv`.',
+  '• In Slack, share the CSV (up to 5 MB) in a channel Tenure is in: it answers in the thread with what would change, and imports when someone presses Import.',
   '• Rows are matched by external id, else by name, so importing the same file again changes nothing. Bad rows are listed by line; the good rows go in.',
-  '• Other tools can send rows to the ingest API: `POST /api/v1/accounts` or `/api/v1/usage` with `Authorization: Bearer <TENURE_API_TOKEN>`.',
-  '• Get data out with `npm run export -- accounts > accounts.csv` (also usage, checkins, tickets, surveys, health).',
+  '• Other tools can send rows to the ingest API: `POST /api/v1/accounts` or `/api/v1/usage` with `Authorization: Bearer <token>`, a token for this workspace from `/tenure token create` (admins).',
+  '• Get data out with `/export accounts` here, or `npm run export -- accounts > accounts.csv` (also usage, checkins, tickets, surveys, health).',
 ];
 
 export function importHelpReply(): Reply {

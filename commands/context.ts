@@ -9,6 +9,20 @@ export interface CommandContext {
   user: User;
   channel: { id: string; name?: string };
   now: Date;
+  /** Files shared in the conversation, where the platform has them (Slack); see commands/csv-import.ts. */
+  files?: SharedFiles;
+}
+
+/** A file someone shared in chat, as the adapter fetched it (text, size-capped). */
+export interface SharedFile {
+  id: string;
+  name: string;
+  content: string;
+}
+
+/** The adapter's access to shared files; read() throws a UserError a person can act on. */
+export interface SharedFiles {
+  read(fileId: string): Promise<SharedFile>;
 }
 
 /** Where internal errors go (pino in production; a collector in tests). */

@@ -1,7 +1,9 @@
 // /digest now | schedule <mon..sun> <HH:MM> [time zone] | off: the weekly health
-// digest for the current channel.
-import { sql } from 'drizzle-orm';
+// digest for the current channel. Anyone may post it now; only workspace admins
+// schedule it or turn it off.
+import { and, eq, sql } from 'drizzle-orm';
 import { channelSettings } from '../db/schema.js';
+import { changedFields, recordAudit } from '../src/core/audit.js';
 import { UserError } from '../src/core/errors.js';
 import { CLOCK_TIME } from '../src/core/settings.js';
 import { canonicalTimeZone } from '../src/core/time.js';
@@ -9,6 +11,7 @@ import { notice } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
 import { buildDigest, WEEKDAYS, type Weekday } from '../src/jobs/digest.js';
 import { channelTimezone } from '../src/core/channels.js';
+import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
 import type { Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -25,14 +28,33 @@ function weekday(raw: string | undefined): Weekday {
   return v as Weekday;
 }
 
+/** Saves the channel's schedule and records the change (who, before, after) in the audit log. */
 async function saveSchedule(ctx: CommandContext, values: { digestDay?: Weekday; digestTime?: string; timezone?: string; digestEnabled: boolean }) {
-  await ctx.db
-    .insert(channelSettings)
-    .values({ workspaceId: ctx.workspace.id, channelId: ctx.channel.id, ...values, updatedAt: ctx.now })
-    .onConflictDoUpdate({
-      target: [channelSettings.workspaceId, channelSettings.channelId],
-      set: { ...values, updatedAt: sql`excluded.updated_at` },
+  await ctx.db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ digestEnabled: channelSettings.digestEnabled, digestDay: channelSettings.digestDay, digestTime: channelSettings.digestTime, timezone: channelSettings.timezone })
+      .from(channelSettings)
+      .where(and(eq(channelSettings.workspaceId, ctx.workspace.id), eq(channelSettings.channelId, ctx.channel.id)))
+      .for('update');
+    await tx
+      .insert(channelSettings)
+      .values({ workspaceId: ctx.workspace.id, channelId: ctx.channel.id, ...values, updatedAt: ctx.now })
+      .onConflictDoUpdate({
+        target: [channelSettings.workspaceId, channelSettings.channelId],
+        set: { ...values, updatedAt: sql`excluded.updated_at` },
+      });
+    const previous = { digestEnabled: false, digestDay: null, digestTime: null, timezone: null, ...before };
+    const diff = changedFields(previous, { ...previous, ...values });
+    if (Object.keys(diff.after).length === 0) return;
+    await recordAudit(tx, ctx.workspace.id, {
+      actorUserId: ctx.user.id,
+      at: ctx.now,
+      entityType: 'channel',
+      entityId: ctx.channel.id,
+      action: 'digest-schedule',
+      ...diff,
     });
+  });
 }
 
 export const digestCommand: CommandDefinition = {
@@ -47,8 +69,9 @@ export const digestCommand: CommandDefinition = {
       return { messages: [await buildDigest(ctx.db, ctx.workspace, ctx.now, timezone)] };
     }
     if (sub === 'off' && args.length === 1) {
+      const admin = await requireAdmin(ctx, 'turn the weekly digest off');
       await saveSchedule(ctx, { digestEnabled: false });
-      return { messages: [notice('The weekly digest is off for this channel. Turn it back on with /digest schedule mon 09:00.', { visibility: 'channel', tone: 'success' })] };
+      return withClaimNotice({ messages: [notice('The weekly digest is off for this channel. Turn it back on with /digest schedule mon 09:00.', { visibility: 'channel', tone: 'success' })] }, admin);
     }
     if (sub === 'schedule') {
       if (args.length > 4) throw new UserError('Too many words: give a day, a time and optionally a time zone.', { usage: USAGE[1], example: EXAMPLES[0] });
@@ -61,9 +84,10 @@ export const digestCommand: CommandDefinition = {
         if (!zone) throw new UserError(`"${args[3].text}" is not a time zone: use an IANA name like Europe/Berlin or America/New_York.`, { usage: USAGE[1], example: EXAMPLES[0] });
         timezone = zone;
       }
+      const admin = await requireAdmin(ctx, 'schedule the weekly digest');
       await saveSchedule(ctx, { digestDay: day, digestTime: time, digestEnabled: true, ...(timezone ? { timezone } : {}) });
       const zone = timezone ?? (await channelTimezone(ctx.db, ctx.workspace.id, ctx.channel.id, ctx.workspace.timezone));
-      return { messages: [notice(`✅ The weekly health digest will be posted here every ${DAY_NAMES[day]} at ${time} (${zone}).`, { visibility: 'channel', tone: 'success' })] };
+      return withClaimNotice({ messages: [notice(`✅ The weekly health digest will be posted here every ${DAY_NAMES[day]} at ${time} (${zone}).`, { visibility: 'channel', tone: 'success' })] }, admin);
     }
     throw new UserError(sub ? `"${args[0]!.text}" is not a /digest subcommand: use now, schedule or off.` : 'Say what to do: now, schedule or off.', { usage: USAGE[0], example: EXAMPLES[0] });
   },

@@ -1,5 +1,5 @@
 // /export <kind>: the workspace's data as a CSV file in the channel (Slack uploads
-// it; the console offers a download link). Large workspaces use `npm run export`.
+// it; the console and Teams offer a download link). Large workspaces use `npm run export`.
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../src/core/errors.js';
 import { localDate } from '../src/core/time.js';
@@ -41,7 +41,7 @@ export const exportCommand: CommandDefinition = {
           context('Re-import accounts or usage with npm run import, or see /account import.'),
         ]),
       ],
-      files: [{ filename, title: `Tenure ${kind} export`, mimeType: 'text/csv', content: csv }],
+      files: [{ filename, title: `Tenure ${kind} export`, mimeType: 'text/csv', content: csv, exportKind: kind }],
     };
   },
 };

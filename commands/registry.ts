@@ -16,6 +16,9 @@ import { kpisCommand } from './kpis.js';
 import { digestCommand } from './digest.js';
 import { exportCommand } from './export.js';
 import { usageCommand } from './usage.js';
+import { adminCommand } from './admin.js';
+import { tokenCommand } from './token.js';
+import { CSV_IMPORT_ACTIONS } from './csv-import.js';
 import type { CommandContext, ErrorLog } from './context.js';
 import { closeMatches } from '../src/core/names.js';
 import { cleanText, tokenize, type Token } from './parse.js';
@@ -33,6 +36,8 @@ export interface CommandDefinition {
   run(ctx: CommandContext, args: Token[]): Promise<Reply>;
   actions?: Record<string, ActionHandler>;
   forms?: Record<string, FormHandler>;
+  /** Only typed as `/tenure <name> …` (no slash command of its own in the Slack manifest). */
+  tenureOnly?: boolean;
 }
 
 const HELP_WORDS = new Set(['help', '--help', '-h', '?']);
@@ -44,17 +49,27 @@ function subcommandOf(command: CommandDefinition, input: unknown): string | unde
   return words[0]?.replace(/^\//, '').toLowerCase() === command.name ? words[1]?.toLowerCase() : undefined;
 }
 
+/** The subcommand word of a usage or example line (`/account set …`, `/tenure admin add …`). */
+function subcommandWord(line: string): string | undefined {
+  return line.replace(/^\/tenure\s+/i, '').split(/\s+/)[1]?.toLowerCase();
+}
+
 /** The usage line for what was typed: its subcommand's line when there is one, else the first. */
 function usageFor(command: CommandDefinition, input: unknown): string {
   const sub = subcommandOf(command, input);
-  const line = sub ? command.usage.find((u) => u.split(/\s+/)[1]?.toLowerCase() === sub) : undefined;
+  const line = sub ? command.usage.find((u) => subcommandWord(u) === sub) : undefined;
   return line ?? command.usage[0]!;
 }
 
 function exampleFor(command: CommandDefinition, input: unknown): string {
   const sub = subcommandOf(command, input);
-  const line = sub ? command.examples.find((e) => e.split(/\s+/)[1]?.toLowerCase() === sub) : undefined;
+  const line = sub ? command.examples.find((e) => subcommandWord(e) === sub) : undefined;
   return line ?? command.examples[0]!;
+}
+
+/** How a person types the command: `/checkin`, or `/tenure admin` for a /tenure-only one. */
+function slashName(command: CommandDefinition): string {
+  return command.tenureOnly ? `/tenure ${command.name}` : `/${command.name}`;
 }
 
 function errorId(): string {
@@ -63,13 +78,16 @@ function errorId(): string {
 
 export class Registry {
   readonly commands = new Map<string, CommandDefinition>();
-  private readonly actions = new Map<string, { command: CommandDefinition; handler: ActionHandler }>();
+  private readonly actions = new Map<string, { command?: CommandDefinition; handler: ActionHandler }>();
   private readonly forms = new Map<string, { command: CommandDefinition; handler: FormHandler }>();
 
   constructor(
     definitions: CommandDefinition[],
     private readonly log: ErrorLog,
+    /** Buttons no typed command owns (a CSV shared in chat: commands/csv-import.ts). */
+    standaloneActions: Record<string, ActionHandler> = {},
   ) {
+    for (const [id, handler] of Object.entries(standaloneActions)) this.actions.set(id, { handler });
     for (const def of definitions) {
       this.commands.set(def.name, def);
       for (const [id, handler] of Object.entries(def.actions ?? {})) this.actions.set(id, { command: def, handler });
@@ -139,13 +157,13 @@ export class Registry {
   }
 
   usage(command: CommandDefinition): Message {
-    return usageMessage(`/${command.name}`, command.summary, command.usage, command.examples);
+    return usageMessage(slashName(command), command.summary, command.usage, command.examples);
   }
 
   overview(): Message {
     const blocks = [
       text('**Tenure** keeps your customer-success practice in chat. Commands:'),
-      ...this.list().map((c) => text([`**/${c.name}** — ${c.summary}`, ...c.usage.map((u) => `  \`${u}\``)].join('\n'))),
+      ...this.list().map((c) => text([`**${slashName(c)}** — ${c.summary}`, ...c.usage.map((u) => `  \`${u}\``)].join('\n'))),
       context('Type help after any command for its usage and examples, e.g. /checkin help. Every command also works as /tenure <command> ….'),
     ];
     return message('Tenure commands', blocks);
@@ -182,8 +200,8 @@ export class Registry {
   }
 }
 
-export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, usageCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand];
+export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, usageCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand, adminCommand, tokenCommand];
 
 export function createRegistry(log: ErrorLog): Registry {
-  return new Registry(COMMANDS, log);
+  return new Registry(COMMANDS, log, CSV_IMPORT_ACTIONS);
 }

@@ -1,11 +1,13 @@
 // /survey settings: how long surveys stay open, the fatigue window, the anonymity
-// minimum, and the automatic NPS survey before renewal.
+// minimum, and the automatic NPS survey before renewal. Everyone may read them;
+// only workspace admins change them.
 import { z } from 'zod';
 import { UserError } from '../src/core/errors.js';
 import { updateWorkspaceSettings } from '../src/core/settings.js';
 import { surveySettings, type SurveySettings } from '../src/core/surveys.js';
 import { context, fields, field, message } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
+import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
 import { parseCount, splitOptions, type Token } from './parse.js';
 
@@ -54,6 +56,7 @@ export async function surveySettingsCommand(ctx: CommandContext, args: Token[], 
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(options).map(([k, v]) => [k, v.toLowerCase()])));
   if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message + '.', { usage, example });
   const o = parsed.data;
+  const admin = await requireAdmin(ctx, 'change survey settings');
   const { workspace } = await ctx.db.transaction((tx) =>
     updateWorkspaceSettings(
       tx,
@@ -73,5 +76,5 @@ export async function surveySettingsCommand(ctx: CommandContext, args: Token[], 
   );
   const reply = describe(surveySettings(workspace));
   reply.messages[0]!.blocks.unshift({ kind: 'text', text: '✅ Survey settings saved.' });
-  return reply;
+  return withClaimNotice(reply, admin);
 }

@@ -1,6 +1,7 @@
 // /ticket hours, /ticket holidays and /ticket alerts: the workspace's business
 // hours (the SLA clock), its holiday dates, and the channel that gets SLA alerts
-// for accounts without a channel of their own.
+// for accounts without a channel of their own. Everyone may read them; only
+// workspace admins change them (checked after the input is valid, before saving).
 import { alertChannel, setAlertChannel } from '../src/core/channels.js';
 import { UserError } from '../src/core/errors.js';
 import { businessHoursFor, CLOCK_TIME, MAX_HOLIDAYS, updateWorkspaceSettings, type BusinessHoursSetting } from '../src/core/settings.js';
@@ -8,6 +9,7 @@ import { FIRST_RESPONSE_HOURS, type BusinessHours } from '../src/core/sla.js';
 import { canonicalTimeZone, isIsoDate, localDate } from '../src/core/time.js';
 import { context, message, notice, text } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
+import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
 import { splitOptions, type Token } from './parse.js';
 import { hoursText } from './ticket-views.js';
@@ -76,8 +78,9 @@ export async function hoursCommand(ctx: CommandContext, args: Token[]): Promise<
     return { messages: [message('Business hours', [text(describe(businessHoursFor(ctx.workspace), today)), context(`Change them with ${SETTINGS_EXAMPLE.hours}.`)])] };
   }
   if (words.length === 1 && /^(default|reset)$/i.test(words[0]!.text)) {
+    const admin = await requireAdmin(ctx, 'change business hours');
     const hours = await saveHours(ctx, (current) => (current.holidays ? { holidays: current.holidays } : {}));
-    return { messages: [notice(`✅ Business hours are back to the default: ${hoursText(hours)}. Holidays are kept.`, { visibility: 'channel', tone: 'success' })] };
+    return withClaimNotice({ messages: [notice(`✅ Business hours are back to the default: ${hoursText(hours)}. Holidays are kept.`, { visibility: 'channel', tone: 'success' })] }, admin);
   }
   // "09:00-18:00 Europe/Berlin", "9:00 - 18:00", "09:00–18:00" (en dash), then an optional zone.
   const line = words.map((w) => w.text).join(' ');
@@ -107,15 +110,16 @@ export async function hoursCommand(ctx: CommandContext, args: Token[]): Promise<
     if (!days) throw hoursError(`days=${options.days}: write the working days like mon-fri, sun-thu or mon,wed,fri.`);
     patch.workdays = days;
   }
+  const admin = await requireAdmin(ctx, 'change business hours');
   const hours = await saveHours(ctx, (current) => ({ ...current, ...patch }));
-  return {
+  return withClaimNotice({
     messages: [
       message(`Business hours are now ${hoursText(hours)}.`, [
         text(`✅ Business hours are now **${hoursText(hours)}**.`),
         context('They set the first-response deadline of tickets opened from now on; open tickets keep theirs.'),
       ], { visibility: 'channel', tone: 'success' }),
     ],
-  };
+  }, admin);
 }
 
 function holidaysError(what: string): UserError {
@@ -134,6 +138,7 @@ export async function holidaysCommand(ctx: CommandContext, args: Token[]): Promi
   const adding = verb === 'add';
   const current = businessHoursFor(ctx.workspace).holidays;
   if (adding && new Set([...current, ...dates]).size > MAX_HOLIDAYS) throw holidaysError(`At most ${MAX_HOLIDAYS} holiday dates are kept; remove past ones first.`);
+  const admin = await requireAdmin(ctx, 'change holidays');
   const hours = await saveHours(ctx, (setting) => {
     const set = new Set(setting.holidays ?? []);
     for (const d of dates) {
@@ -144,7 +149,7 @@ export async function holidaysCommand(ctx: CommandContext, args: Token[]): Promi
   });
   const unique = [...new Set(dates)].sort();
   const verbText = adding ? 'Added' : 'Removed';
-  return {
+  return withClaimNotice({
     messages: [
       message(`${verbText} holidays: ${unique.join(', ')}.`, [
         text(`✅ ${verbText} ${unique.length === 1 ? 'holiday' : 'holidays'} ${unique.join(', ')}.`),
@@ -152,7 +157,7 @@ export async function holidaysCommand(ctx: CommandContext, args: Token[]): Promi
         context('Holidays count for tickets opened from now on; open tickets keep their deadlines.'),
       ], { visibility: 'channel', tone: 'success' }),
     ],
-  };
+  }, admin);
 }
 
 export async function alertsCommand(ctx: CommandContext, args: Token[]): Promise<Reply> {
@@ -167,10 +172,11 @@ export async function alertsCommand(ctx: CommandContext, args: Token[]): Promise
     throw new UserError(`"${args[0]!.text}": say here (this channel gets the alerts) or off.`, { usage: SETTINGS_USAGE.alerts, example: SETTINGS_EXAMPLE.alerts });
   }
   const channelId = verb === 'here' ? ctx.channel.id : null;
+  const admin = await requireAdmin(ctx, 'change the alert channel');
   await ctx.db.transaction((tx) => setAlertChannel(tx, ctx.workspace.id, channelId, { userId: ctx.user.id, now: ctx.now }));
   const answer =
     channelId === null
       ? 'SLA alerts for accounts without a channel of their own are now skipped (no alert channel).'
       : `${here} is now the alert channel: SLA alerts for accounts without a linked channel come here.`;
-  return { messages: [notice(`✅ ${answer}`, { visibility: 'channel', tone: 'success' })] };
+  return withClaimNotice({ messages: [notice(`✅ ${answer}`, { visibility: 'channel', tone: 'success' })] }, admin);
 }

@@ -9,10 +9,10 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
+import { postgresPool } from './postgres-pool.js';
 import * as schema from './schema.js';
 
 /** The database or an open transaction: data functions take either. */
@@ -30,6 +30,11 @@ export interface Database {
   /** Answers when the server (or PGlite) can run a query: used by /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: replaces the connection pool (after the driver lost a
+   * connection it can no longer use; see postgres-pool.ts). The same `db` stays valid.
+   */
+  renew?(): Promise<void>;
   /** PGlite only: the whole data directory as a tarball (to start other instances from). */
   dump?(): Promise<Blob>;
 }
@@ -69,22 +74,17 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   return database;
 }
 
-async function openPostgres(url: string, options: OpenOptions): Promise<Database & { client: postgres.Sql }> {
-  const client = postgres(url, {
-    max: 10,
-    onnotice: (n) => options.onNotice?.(String(n.message)),
-  });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+async function openPostgres(url: string, options: OpenOptions): Promise<Database & { client(): postgres.Sql }> {
+  const pool = postgresPool(url, options);
   return {
-    db,
+    db: pool.db,
     kind: 'postgres',
-    client,
+    client: pool.client,
+    renew: pool.renew,
     async ping() {
-      await client`select 1`;
+      await pool.client()`select 1`;
     },
-    async close() {
-      await client.end({ timeout: 5 });
-    },
+    close: pool.end,
   };
 }
 
@@ -138,7 +138,7 @@ export async function runMigrations(database: Database): Promise<void> {
     await migratePglite(database.db as never, config);
     return;
   }
-  const client = (database as Database & { client: postgres.Sql }).client;
+  const client = (database as Database & { client(): postgres.Sql }).client();
   const reserved = await client.reserve();
   try {
     await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;

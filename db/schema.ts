@@ -421,3 +421,24 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
 );
+
+/**
+ * Ingest API tokens scoped to one workspace (TENURE_API_TOKEN is the operator's,
+ * for any workspace). Only the SHA-256 of a token is stored: it is shown once.
+ */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    /** Short id per workspace (`/tenure token revoke 3`). */
+    number: integer('number').notNull(),
+    label: text('label').notNull(),
+    hash: text('hash').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_uq').on(t.hash), uniqueIndex('api_tokens_workspace_number_uq').on(t.workspaceId, t.number)],
+);

@@ -1,7 +1,7 @@
 // Builds the Slack app manifest from the command registry: one slash command per
 // registry command plus /tenure, each with the registry's summary and usage.
 import { COMMANDS } from '../commands/registry.js';
-import { SLACK_BOT_SCOPES } from '../src/platforms/slack/app.js';
+import { SLACK_BOT_EVENTS, SLACK_BOT_SCOPES } from '../src/platforms/slack/app.js';
 
 /** Replace with your public host when creating the app (README: "Install in Slack"). */
 export const PLACEHOLDER_HOST = 'https://tenure.example.com';
@@ -24,7 +24,7 @@ export function slackManifest(): Record<string, unknown> {
       usage_hint: '<command> … | help',
       should_escape: true,
     },
-    ...COMMANDS.map((c) => ({
+    ...COMMANDS.filter((c) => !c.tenureOnly).map((c) => ({
       command: `/${c.name}`,
       url: eventsUrl,
       description: c.summary.slice(0, 2000),
@@ -49,7 +49,7 @@ export function slackManifest(): Record<string, unknown> {
       scopes: { bot: SLACK_BOT_SCOPES },
     },
     settings: {
-      event_subscriptions: { request_url: eventsUrl, bot_events: ['app_home_opened', 'app_uninstalled', 'tokens_revoked'] },
+      event_subscriptions: { request_url: eventsUrl, bot_events: SLACK_BOT_EVENTS },
       interactivity: { is_enabled: true, request_url: eventsUrl },
       org_deploy_enabled: false,
       socket_mode_enabled: false,

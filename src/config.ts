@@ -51,6 +51,7 @@ const envSchema = z.object({
   TENURE_API_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters long',
   }),
+  TENURE_PUBLIC_URL: url('download links').refine((v) => v === undefined || !/[?#]/.test(v), { message: 'must be a base URL such as https://tenure.example.com (no query)' }),
   LOG_LEVEL: z.preprocess(
     (v) => (isBlank(v) ? 'info' : String(v).trim().toLowerCase()),
     z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }),
@@ -82,6 +83,8 @@ export interface Config {
   teams?: TeamsConfig;
   timezone: string;
   apiToken?: string;
+  /** Public origin for links Tenure hands out (Teams export downloads); else the host a request came to. */
+  publicUrl?: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -171,6 +174,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     teams,
     timezone: env.TENURE_TIMEZONE,
     apiToken: env.TENURE_API_TOKEN,
+    ...(env.TENURE_PUBLIC_URL ? { publicUrl: env.TENURE_PUBLIC_URL.replace(/\/+$/, '') } : {}),
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -2,28 +2,31 @@
 // place that knows every part; `startTenure` is also what tests start in-process.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { createRegistry, type Registry } from '../commands/registry.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { DataDirLockedError } from '../db/lock.js';
+import { isLostWriteBug } from '../db/postgres-pool.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { ensureWorkspace, type Platform } from './core/workspaces.js';
 import { seedDemoWorkspace } from './demo/seed.js';
 import { apiRouter, type RateLimit } from './http/api.js';
+import { ExportLinks, exportsRouter } from './http/exports.js';
 import { createHttpApp } from './http/server.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, secretsOf, type Logger } from './log.js';
 import { ConsoleFeed } from './platforms/console/feed.js';
 import { CONSOLE_WORKSPACE_ID, consoleRouter } from './platforms/console/routes.js';
 import type { ChannelAudience, Deliveries } from './jobs/delivery.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { slaWatchJob } from './jobs/sla-watch.js';
 import { digestJob } from './jobs/digest.js';
+import { currentClaimer } from './jobs/ledger.js';
 import { healthDailyJob } from './jobs/health-daily.js';
 import { surveyJob } from './jobs/survey-jobs.js';
 import { createSlackAdapter, type SlackAdapter } from './platforms/slack/app.js';
 import type { TeamsAdapterDeps } from './platforms/teams/app.js';
 import { teamsDoor, type TeamsDoor } from './platforms/teams/loader.js';
+import { InFlight, listen, type Listener } from './serving.js';
 
 export interface Tenure {
   config: Config;
@@ -36,7 +39,8 @@ export interface Tenure {
   scheduler?: Scheduler;
   /** The Teams bot, when config.teams is set: its delivery posts proactively. */
   teams?: TeamsDoor;
-  close(): Promise<void>;
+  /** Shuts down (see startTenure); `clean` is false when work under way had to be abandoned at the deadline. */
+  close(): Promise<{ clean: boolean }>;
 }
 
 export interface StartOptions {
@@ -51,10 +55,33 @@ export interface StartOptions {
   teamsRetry?: TeamsAdapterDeps['retry'];
   /** The ingest API's per-token request budget (tests make it small). */
   apiRateLimit?: RateLimit;
+  /** Shutdown: how long work under way may take before connections are cut (default 6 s). */
+  drainMs?: number;
+}
+
+/**
+ * Shutdown budget (deployments give 10 s before SIGKILL): work under way gets 6 s;
+ * past that, Teams and the database get until 8.5 s; main() exits at 9.5 s
+ * whatever is left.
+ */
+const DRAIN_MS = 6_000;
+const CLOSE_AFTER_DRAIN_MS = 2_500;
+const EXIT_DEADLINE_MS = 9_500;
+
+/** True when `work` settles within `ms` (it keeps running otherwise). */
+function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = Number.isFinite(ms) ? setTimeout(() => resolve(false), ms) : undefined;
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    work.then(done, done);
+  });
 }
 
 export async function startTenure(config: Config, options: StartOptions = {}): Promise<Tenure> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, secretsOf(config));
   const clock = options.clock ?? (() => new Date());
   const began = performance.now();
 
@@ -65,9 +92,12 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
   );
 
   const registry = createRegistry(logger);
-  // The ingest API answers 401 until TENURE_API_TOKEN is set.
+  // The ingest API takes TENURE_API_TOKEN (any workspace) and workspace tokens from /tenure token create.
+  // Signed, short-lived export downloads (Teams cannot take an uploaded file).
+  const exportLinks = ExportLinks.fromSecret(config.teams?.appPassword ?? config.slack?.signingSecret);
   const routers = [
     apiRouter({ db: database.db, apiToken: config.apiToken, timezone: config.timezone, clock, logger, rateLimit: options.apiRateLimit }),
+    exportsRouter({ db: database.db, links: exportLinks, clock, logger }),
   ];
   // Where scheduled jobs post, per platform; and who can be reminded privately.
   const deliveries: Deliveries = {};
@@ -113,6 +143,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
       timezone: config.timezone,
       clock,
       ...(options.teamsRetry ? { retry: options.teamsRetry } : {}),
+      downloads: { links: exportLinks, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
     });
     // A Teams deployment loads the SDK now; local mode on the emulator's first message.
     if (config.mode === 'platform') await teams.ready();
@@ -120,19 +151,24 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     deliveries.teams = teams.delivery;
   }
 
+  // Slack listeners keep working after their ack (a slow command answers through
+  // response_url): shutdown waits for them as for requests still being answered.
+  const slackWork = new InFlight();
+  slack?.app.use(async ({ next }) => {
+    await slackWork.track(next());
+  });
+
   const app = createHttpApp({ database, logger, routers });
-  let server: Server;
+  let listener: Listener;
   try {
-    server = await new Promise<Server>((resolve, reject) => {
-      // Local mode has no authentication: listen on loopback only. Platform mode
-      // serves Slack's and Teams' webhooks, which must be reachable.
-      const s = config.mode === 'local' ? app.listen(config.port, '127.0.0.1', () => resolve(s)) : app.listen(config.port, () => resolve(s));
-      s.once('error', reject);
-    });
+    // Local mode has no authentication: listen on loopback only. Platform mode
+    // serves Slack's and Teams' webhooks, which must be reachable.
+    listener = await listen(app, config.port, config.mode === 'local' ? '127.0.0.1' : undefined);
   } catch (err) {
     await database.close();
     throw err;
   }
+  const server = listener.server;
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}/`;
 
@@ -140,12 +176,13 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
   // came due while Tenure was stopped (the ledger keeps it from repeating anything).
   let scheduler: Scheduler | undefined;
   if (Object.keys(deliveries).length > 0) {
+    const claimer = currentClaimer();
     scheduler = startScheduler(
       [
-        slaWatchJob({ db: database.db, deliveries, logger, owner: `${hostname()}:${process.pid}` }, config.timezone),
+        slaWatchJob({ db: database.db, deliveries, logger, owner: claimer.label }, config.timezone),
         surveyJob({ db: database.db, deliveries, audiences, logger }, config.timezone),
-        digestJob({ db: database.db, deliveries, logger, owner: `${hostname()}:${process.pid}` }, config.timezone),
-        healthDailyJob({ db: database.db, deliveries, logger, owner: `${hostname()}:${process.pid}` }, config.timezone),
+        digestJob({ db: database.db, deliveries, logger, claimer }, config.timezone),
+        healthDailyJob({ db: database.db, deliveries, logger, owner: claimer.label }, config.timezone),
       ],
       { clock, logger },
     );
@@ -155,27 +192,44 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     void scheduler.runNow('health-daily');
   }
 
-  let closing: Promise<void> | undefined;
+  let closing: Promise<{ clean: boolean }> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      // Stop taking requests, let in-flight ones finish, then close the database
-      // (an unclean PGlite close can corrupt its data directory). Jobs stop first.
-      await scheduler?.stop();
-      await slack?.stop();
+      // Stop taking requests, let the work under way finish (requests being
+      // answered, Slack listeners past their ack, a running job), then close the
+      // database: an unclean PGlite close can corrupt its data directory, and a
+      // PostgreSQL pool closed under a command would fail it half-way.
+      const began = performance.now();
+      const ms = () => Math.round(performance.now() - began);
+      const drained = listener.drain();
+      await slack?.stop(); // Socket Mode: no more events
+      logger.info('stopped accepting requests');
+      const underWay = Promise.all([drained, slackWork.idle(), scheduler?.stop()]);
+      const drainMs = options.drainMs ?? DRAIN_MS;
+      const clean = await settlesWithin(underWay, drainMs);
+      if (clean) logger.info({ ms: ms() }, 'work under way finished');
+      else {
+        logger.warn({ ms: ms(), slackListeners: slackWork.size }, 'work still under way at the shutdown deadline; closing anyway');
+        listener.cut();
+      }
+      // Teams posts still under way (from the jobs above) finish; later ones are refused.
       await teams?.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 5_000).unref();
-      });
-      await database.close();
+      // Queries left behind by abandoned work would hold the pool's close: it gets what is left of the budget.
+      if (await settlesWithin(database.close(), clean ? Infinity : Math.max(500, drainMs + CLOSE_AFTER_DRAIN_MS - ms()))) {
+        logger.info({ ms: ms() }, 'database closed');
+      } else logger.warn({ ms: ms() }, 'database did not close in time');
+      return { clean };
     })());
 
   return { config, database, registry, server, url, logger, scheduler, teams, close };
 }
 
-/** `npm start`: configuration errors and a locked data directory are one line and exit 1. */
-async function main(): Promise<void> {
+/**
+ * `npm start`: configuration errors and a locked data directory are one line and
+ * exit 1. Exported for scripts that start Tenure exactly this way with some part
+ * given (e.g. test/faults/fixtures: a database that misbehaves).
+ */
+export async function main(options: Omit<StartOptions, 'logger'> = {}): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
@@ -186,10 +240,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
-  let tenure: Tenure;
+  const logger = createLogger(config.logLevel, undefined, secretsOf(config));
+  let tenure: Tenure | undefined;
+  superviseProcess(logger, () => tenure);
   try {
-    tenure = await startTenure(config, { logger });
+    tenure = await startTenure(config, { ...options, logger });
   } catch (err) {
     if (err instanceof DataDirLockedError) {
       process.stderr.write(`${err.message}\n`);
@@ -207,14 +262,41 @@ async function main(): Promise<void> {
     { url: tenure.url, mode: config.mode, database: where },
     config.mode === 'local' ? `Tenure is ready: open ${tenure.url} for the local console` : `Tenure is listening on ${tenure.url}`,
   );
+}
 
+/**
+ * What the process does about faults and signals:
+ * - an unhandled promise rejection is logged (with the id of the request it came
+ *   from, see log.ts) and the process keeps serving: one broken request must not
+ *   take every other one down;
+ * - the postgres.js bug that throws from a timer when a connection dies under a
+ *   transaction (db/postgres-pool.ts) is logged and answered by a new pool; any
+ *   other uncaught exception leaves the process in an unknown state: it exits 1
+ *   and the supervisor starts it again;
+ * - SIGTERM / SIGINT shut down cleanly (close()), and exit 1 at 9.5 s whatever is left.
+ */
+function superviseProcess(logger: Logger, running: () => Tenure | undefined): void {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  process.on('uncaughtException', (err) => {
+    const database = running()?.database;
+    if (isLostWriteBug(err) && database?.renew) {
+      logger.error({ err }, 'the PostgreSQL driver lost a connection under a transaction; replacing the connection pool');
+      database.renew().catch((e: unknown) => logger.error({ err: e }, 'could not close the old connection pool'));
+      return;
+    }
+    logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
   const shutdown = (signal: string) => {
+    const tenure = running();
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 9_000);
-    force.unref();
+    if (!tenure) process.exit(1);
+    setTimeout(() => {
+      logger.error({ signal }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, EXIT_DEADLINE_MS).unref();
     tenure.close().then(
-      () => process.exit(0),
+      ({ clean }) => process.exit(clean ? 0 : 1),
       (err: unknown) => {
         logger.error({ err }, 'error while shutting down');
         process.exit(1);

@@ -83,7 +83,7 @@ export async function getUser(db: Db, workspaceId: string, userId: string): Prom
 }
 
 /** The next short id (#1, #2, …) of a kind, counted per workspace; safe under concurrency. */
-export async function nextNumber(db: Db, workspaceId: string, name: 'ticket' | 'survey'): Promise<number> {
+export async function nextNumber(db: Db, workspaceId: string, name: 'ticket' | 'survey' | 'api-token'): Promise<number> {
   const [row] = await db
     .insert(sequences)
     .values({ workspaceId, name, value: 1 })

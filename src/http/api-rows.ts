@@ -41,7 +41,13 @@ const accountRow = z
   .refine((r) => r.name !== undefined || r.externalId !== undefined, { message: 'give name or externalId' });
 
 export const MAX_ROWS = 1_000;
-export const batchSchema = z.object({ rows: z.array(z.unknown()).min(1, 'rows must hold at least one row') }).strict();
+export const batchSchema = z
+  .object({
+    rows: z.array(z.unknown()).min(1, 'rows must hold at least one row'),
+    /** Which workspace (Tenure's id or the platform's team / tenant id); as X-Tenure-Workspace. */
+    workspace: z.string().max(200).optional(),
+  })
+  .strict();
 
 export interface RowIssue {
   row: number;

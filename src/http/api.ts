@@ -1,14 +1,18 @@
 // The ingest API: POST /api/v1/usage and /api/v1/accounts for billing, RMM and PSA
-// tools. Bearer TENURE_API_TOKEN; JSON `{ "rows": [...] }` of at most 1,000 rows,
-// validated with zod and written all-or-nothing through the CSV importer; an
-// Idempotency-Key replays the first answer instead of writing twice; a per-token
-// request budget answers 429 with Retry-After.
+// tools. Bearer TENURE_API_TOKEN (the operator's: any workspace) or a workspace
+// token from /tenure token create (its own workspace only; another → 403); JSON
+// `{ "rows": [...] }` of at most 1,000 rows, validated with zod and written
+// all-or-nothing through the CSV importer; an Idempotency-Key replays the first
+// answer instead of writing twice; a per-token request budget answers 429 with
+// Retry-After.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { idempotencyKeys } from '../../db/schema.js';
 import { UserError } from '../core/errors.js';
+import type { Workspace } from '../core/workspaces.js';
+import { findApiToken } from '../data/api-tokens.js';
 import type { ImportKind } from '../data/columns.js';
 import { importRows } from '../data/import.js';
 import { pickWorkspace } from '../data/workspace.js';
@@ -37,23 +41,36 @@ function tokenMatches(given: string, expected: string): boolean {
   return timingSafeEqual(sha256(given), sha256(expected));
 }
 
+/** Who is calling: the operator (any workspace) or a token scoped to one workspace. */
+type Caller = { kind: 'operator' } | { kind: 'workspace'; workspace: Workspace; tokenNumber: number };
+
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
   const limit = deps.rateLimit ?? DEFAULT_RATE_LIMIT;
   // Fixed windows per token (by digest), in memory: one process serves one token budget.
   const windows = new Map<string, { start: number; count: number }>();
 
-  const authenticate = (req: Request, res: Response, next: NextFunction) => {
+  const authenticate = async (req: Request, res: Response, next: NextFunction) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    if (!deps.apiToken) {
-      res.status(401).json({ error: 'the ingest API is off: set TENURE_API_TOKEN on the server to turn it on' });
+    const bearer = match?.[1];
+    let caller: Caller | undefined;
+    if (bearer && deps.apiToken && tokenMatches(bearer, deps.apiToken)) caller = { kind: 'operator' };
+    else if (bearer) {
+      const found = await findApiToken(deps.db, bearer, deps.clock());
+      if (found && !found.workspace.active) {
+        res.status(403).json({ error: `this token's workspace (${found.workspace.name}) is deactivated: reinstall Tenure there, or use another token` });
+        return;
+      }
+      if (found) caller = { kind: 'workspace', workspace: found.workspace, tokenNumber: found.token.number };
+    }
+    if (!caller) {
+      res
+        .set('WWW-Authenticate', 'Bearer')
+        .status(401)
+        .json({ error: 'missing or wrong bearer token', hint: 'use a workspace token from /tenure token create, or the server\'s TENURE_API_TOKEN' });
       return;
     }
-    if (!match || !tokenMatches(match[1]!, deps.apiToken)) {
-      res.set('WWW-Authenticate', 'Bearer').status(401).json({ error: 'missing or wrong bearer token' });
-      return;
-    }
-    const key = sha256(match[1]!).toString('hex');
+    const key = sha256(bearer!).toString('hex');
     const now = deps.clock().getTime();
     let window = windows.get(key);
     if (!window || now - window.start >= limit.windowMs) windows.set(key, (window = { start: now, count: 0 }));
@@ -62,15 +79,23 @@ export function apiRouter(deps: ApiDeps): Router {
       res.set('Retry-After', String(retry)).status(429).json({ error: `too many requests: at most ${limit.requests} per ${limit.windowMs / 1000} s`, retryAfterSeconds: retry });
       return;
     }
+    res.locals.caller = caller;
     next();
   };
 
   // 1,000 rows of usage are ~200 KB; the byte limit backs up the row limit.
   const json = express.json({ limit: '1mb' });
   for (const kind of ['usage', 'accounts'] as const) {
-    router.post(`/api/v1/${kind}`, authenticate, json, (req, res, next) => {
-      ingest(deps, kind, req, res).catch(next);
-    });
+    router.post(
+      `/api/v1/${kind}`,
+      (req, res, next) => {
+        authenticate(req, res, next).catch(next);
+      },
+      json,
+      (req, res, next) => {
+        ingest(deps, kind, req, res).catch(next);
+      },
+    );
   }
   return router;
 }
@@ -85,14 +110,32 @@ async function ingest(deps: ApiDeps, kind: ImportKind, req: Request, res: Respon
     res.status(413).json({ error: `too many rows: at most ${MAX_ROWS} per request, got ${body.data.rows.length}` });
     return;
   }
+  // The workspace may be named by header, query or body; where several name it, they must agree.
+  const named = [req.get('x-tenure-workspace'), typeof req.query.workspace === 'string' ? req.query.workspace : undefined, body.data.workspace]
+    .map((v) => v?.trim())
+    .filter((v): v is string => v !== undefined && v !== '');
+  const caller = res.locals.caller as Caller;
   let workspaceId: string;
-  try {
-    const choice = req.get('x-tenure-workspace') ?? (typeof req.query.workspace === 'string' ? req.query.workspace : undefined);
-    workspaceId = (await pickWorkspace(deps.db, choice, deps.timezone, deps.clock())).id;
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    res.status(400).json({ error: err.message.split('\n')[0] });
+  if (caller.kind === 'workspace') {
+    // A scoped token names only its own workspace (by Tenure's id or the platform's), or none.
+    const own = caller.workspace;
+    const other = named.find((n) => n !== own.id && n !== own.externalId);
+    if (other !== undefined) {
+      res.status(403).json({ error: `this token (#${caller.tokenNumber}) writes to workspace ${own.name} only, not to "${other}"` });
+      return;
+    }
+    workspaceId = own.id;
+  } else if (new Set(named).size > 1) {
+    res.status(400).json({ error: `the workspace is named more than once, differently: ${[...new Set(named)].join(', ')}` });
     return;
+  } else {
+    try {
+      workspaceId = (await pickWorkspace(deps.db, named[0], deps.timezone, deps.clock())).id;
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      res.status(400).json({ error: err.message.split('\n')[0] });
+      return;
+    }
   }
   const key = req.get('idempotency-key')?.trim();
   if (key !== undefined && (key.length === 0 || key.length > 200)) {

@@ -9,8 +9,16 @@ export interface ChannelDelivery {
    * Posts a message into a channel of the workspace. Throws DeliveryNotSent when
    * the platform provably did not take it (then the job may try again later); any
    * other error means it may have been posted, and the job does not repeat it.
+   * Where the platform names the posted message (Slack's ts), that is returned so
+   * the job can record what it sent.
    */
-  post(workspace: Workspace, channelId: string, message: Message): Promise<void>;
+  post(workspace: Workspace, channelId: string, message: Message): Promise<Delivered | void>;
+}
+
+/** A posted message as the platform named it. */
+export interface Delivered {
+  /** Slack: the message ts; other platforms: their message id, when they give one. */
+  ref?: string;
 }
 
 /** The deliveries a process has, by the platform of the workspace. */

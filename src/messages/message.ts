@@ -88,6 +88,8 @@ export interface ReplyFile {
   title: string;
   mimeType: string;
   content: string;
+  /** The export this file is (`accounts`…): an adapter that links instead of uploading (Teams) makes it anew. */
+  exportKind?: string;
 }
 
 export type FormSubmission =

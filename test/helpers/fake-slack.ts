@@ -1,7 +1,8 @@
 // A local stand-in for Slack: the Web API (POST /api/<method>) and response_url
-// endpoints (POST /respond/<id>), recording every call, with scripted failures.
+// endpoints (POST /respond/<id>), recording every call, with scripted failures;
+// shared files (files.info, and GET /download/<id>/<name> for the bot token only).
 // Plus helpers that sign requests the way Slack does.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { slackSignature } from '../../src/platforms/slack/verify.js';
 
@@ -10,6 +11,27 @@ export interface RecordedCall {
   /** Form fields or JSON body; JSON-looking form values (blocks, view) are parsed. */
   body: Record<string, unknown>;
   at: number;
+}
+
+/** A file someone shared, as files.info describes it and /download serves it. */
+export interface FakeFile {
+  id: string;
+  name: string;
+  content: string | Buffer;
+  mimetype?: string;
+  /** The uploader's team (Slack Connect files come from another). */
+  team?: string;
+  /** What files.info says the size is (defaults to the content's). */
+  size?: number;
+}
+
+/** A call the fake has not answered yet (see FakeSlack.hold). */
+export interface HeldCall {
+  arrived: Promise<RecordedCall>;
+  /** Resolves when the caller hangs up before an answer (e.g. it was killed). */
+  abandoned: Promise<void>;
+  /** Answers the call; false when its caller has gone away meanwhile (then it never counted). */
+  release(): boolean;
 }
 
 interface ScriptedFailure {
@@ -38,7 +60,12 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   /** Display names users.info answers with. */
   readonly profiles = new Map<string, string>();
+  /** Files by id, for files.info and downloads. */
+  readonly files = new Map<string, FakeFile>();
+  /** The bearer token downloads must carry (the bot token); anything else gets Slack's sign-in page. */
+  fileToken = 'xoxb-test-token';
   private readonly failures = new Map<string, ScriptedFailure[]>();
+  private readonly holds = new Map<string, { arrive(call: RecordedCall, res: ServerResponse): void }[]>();
   private server!: Server;
   private counter = 0;
   url = '';
@@ -47,7 +74,26 @@ export class FakeSlack {
     this.server = createServer(async (req, res) => {
       const body = await readBody(req);
       const path = (req.url ?? '').split('?')[0]!;
+      if (req.method === 'GET' && path.startsWith('/download/')) {
+        const id = decodeURIComponent(path.split('/')[2] ?? '');
+        this.calls.push({ method: `download/${id}`, body: { authorization: req.headers.authorization ?? '' }, at: Date.now() });
+        const file = this.files.get(id);
+        if (!file || req.headers.authorization !== `Bearer ${this.fileToken}`) {
+          // What Slack does for a missing or unauthorised token: a sign-in page, status 200.
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          res.end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+          return;
+        }
+        res.writeHead(200, { 'content-type': file.mimetype ?? 'text/csv' });
+        res.end(file.content);
+        return;
+      }
       const method = path.startsWith('/api/') ? path.slice(5) : path.slice(1);
+      const held = this.holds.get(method)?.shift();
+      if (held) {
+        held.arrive({ method, body, at: Date.now() }, res);
+        return;
+      }
       this.calls.push({ method, body, at: Date.now() });
       const failure = this.failures.get(method)?.shift();
       if (failure) {
@@ -74,6 +120,42 @@ export class FakeSlack {
     this.failures.set(method, list);
   }
 
+  /**
+   * The next call of `method` gets no answer until released. It is recorded in
+   * `calls` only when answered: a call whose caller went away unanswered (killed
+   * while waiting) counts as one Slack never carried out.
+   */
+  hold(method: string): HeldCall {
+    let arrived!: (call: RecordedCall) => void;
+    let abandoned!: () => void;
+    let pending: { call: RecordedCall; res: ServerResponse } | undefined;
+    let answered = false;
+    const handle: HeldCall = {
+      arrived: new Promise<RecordedCall>((resolve) => (arrived = resolve)),
+      abandoned: new Promise<void>((resolve) => (abandoned = resolve)),
+      release: () => {
+        if (!pending || pending.res.destroyed || pending.res.socket?.destroyed !== false) return false;
+        answered = true;
+        this.calls.push(pending.call);
+        pending.res.writeHead(200, { 'content-type': 'application/json' });
+        pending.res.end(JSON.stringify(this.answer(pending.call.method, pending.call.body)));
+        return true;
+      },
+    };
+    const list = this.holds.get(method) ?? [];
+    list.push({
+      arrive: (call, res) => {
+        pending = { call, res };
+        res.on('close', () => {
+          if (!answered) abandoned();
+        });
+        arrived(call);
+      },
+    });
+    this.holds.set(method, list);
+    return handle;
+  }
+
   responseUrl(): string {
     return `${this.url}/respond/${++this.counter}`;
   }
@@ -91,6 +173,28 @@ export class FakeSlack {
     return this.of(method);
   }
 
+  /** Adds a file as if someone had uploaded it; returns its files.info description. */
+  shareFile(file: FakeFile): Record<string, unknown> {
+    this.files.set(file.id, file);
+    return this.describe(file);
+  }
+
+  /** The file object Slack puts in files.info answers and file_share events. */
+  describe(file: FakeFile): Record<string, unknown> {
+    const csv = /\.csv$/i.test(file.name);
+    return {
+      id: file.id,
+      name: file.name,
+      title: file.name,
+      mimetype: file.mimetype ?? (csv ? 'text/csv' : 'application/octet-stream'),
+      filetype: csv ? 'csv' : 'binary',
+      size: file.size ?? Buffer.byteLength(file.content),
+      user_team: file.team ?? 'T1',
+      url_private: `${this.url}/download/${file.id}/${encodeURIComponent(file.name)}`,
+      url_private_download: `${this.url}/download/${file.id}/${encodeURIComponent(file.name)}`,
+    };
+  }
+
   private answer(method: string, body: Record<string, unknown>): unknown {
     switch (method) {
       case 'auth.test':
@@ -106,6 +210,11 @@ export class FakeSlack {
         // files.uploadV2 then sends the bytes to upload_url (recorded as upload/<id>).
         const id = `F${++this.counter}`;
         return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case 'files.info': {
+        const file = this.files.get(String(body.file));
+        if (!file) return { ok: false, error: 'file_not_found' };
+        return { ok: true, file: this.describe(file) };
       }
       case 'views.open':
       case 'views.publish':

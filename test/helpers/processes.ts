@@ -1,5 +1,13 @@
-// Helpers for tests that run Tenure as a real process.
+// Helpers for tests that run Tenure as a real process: free ports, launching the
+// entry point (or a script) and reading its JSON log, and signed Slack commands
+// with their answers. A PostgreSQL for such tests: throwaway-postgres.ts; a TCP
+// proxy between the process and its database: tcp-proxy.ts.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import path from 'node:path';
+import { form, postSigned, type FakeSlack } from './fake-slack.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** A TCP port nothing listens on right now (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -11,4 +19,172 @@ export function freePort(): Promise<number> {
     });
     server.once('error', reject);
   });
+}
+
+/** Polls `check` until it is true; fails with `what` after `limitMs`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, limitMs = 30_000, everyMs = 50): Promise<void> {
+  const began = performance.now();
+  while (!(await check())) {
+    if (performance.now() - began > limitMs) throw new Error(`waited ${limitMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// ── Tenure in its own process ─────────────────────────────────────────────────
+
+export interface LogLine {
+  level: number;
+  time: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface RunningTenure {
+  child: ChildProcess;
+  port: number;
+  url: string;
+  /** Every JSON log line so far (pino on stdout). */
+  logs(): LogLine[];
+  /** Everything written to stdout and stderr, for failure messages. */
+  output(): string;
+  /** Resolves once the process has exited and its output has been read to the end. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  alive(): boolean;
+}
+
+/**
+ * Starts `node --import tsx <script>` (the real entry point by default) with only
+ * the given environment plus PATH and HOME, on a free port.
+ */
+export async function launchTenure(env: Record<string, string>, options: { script?: string; args?: string[] } = {}): Promise<RunningTenure> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? 'src/main.ts', ...(options.args ?? [])], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let partial = '';
+  const lines: LogLine[] = [];
+  child.stdout!.on('data', (d: Buffer) => {
+    const s = d.toString();
+    out += s;
+    partial += s;
+    const complete = partial.split('\n');
+    partial = complete.pop() ?? '';
+    for (const line of complete) {
+      if (!line.startsWith('{')) continue;
+      try {
+        lines.push(JSON.parse(line) as LogLine);
+      } catch {
+        /* not a log line */
+      }
+    }
+  });
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  // 'close', not 'exit': only then has everything the process wrote been read from its pipes.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal, at: performance.now() })),
+  );
+  return {
+    child,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    logs: () => lines,
+    output: () => out,
+    exited,
+    alive: () => child.exitCode === null && child.signalCode === null,
+  };
+}
+
+/** Waits until GET /healthz answers 200 (the database is open and migrated, the server listens). */
+export async function untilHealthy(app: RunningTenure, limitMs = 90_000): Promise<void> {
+  await until(
+    `Tenure on port ${app.port} to answer /healthz`,
+    async () => {
+      if (!app.alive()) throw new Error(`Tenure exited before answering:\n${app.output()}`);
+      try {
+        return (await fetch(`${app.url}/healthz`)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    limitMs,
+    100,
+  );
+}
+
+/** Waits for a log line matching `match`; returns it. */
+export async function waitForLog(app: RunningTenure, what: string, match: (line: LogLine) => boolean, limitMs = 30_000): Promise<LogLine> {
+  let found: LogLine | undefined;
+  await until(
+    `${what} in the log of Tenure on port ${app.port}`,
+    () => {
+      found = app.logs().find(match);
+      if (!found && !app.alive()) throw new Error(`Tenure exited before logging ${what}:\n${app.output()}`);
+      return found !== undefined;
+    },
+    limitMs,
+  );
+  return found!;
+}
+
+/** SIGKILLs whatever is still running (afterAll). */
+export function killAll(apps: RunningTenure[]): void {
+  for (const app of apps) if (app.alive()) app.child.kill('SIGKILL');
+}
+
+// ── Signed Slack requests ─────────────────────────────────────────────────────
+
+export interface SlashOptions {
+  secret: string;
+  team?: string;
+  user?: string;
+  channel?: string;
+  /** Where Slack would take a late answer; the fake Slack's responseUrl(). */
+  responseUrl: string;
+}
+
+/** A slash command as Slack sends it, signed, into the real receiver. */
+export function sendSlash(app: { url: string }, command: string, text: string, options: SlashOptions) {
+  const body = form({
+    token: 'legacy',
+    team_id: options.team ?? 'T1',
+    team_domain: (options.team ?? 'T1').toLowerCase(),
+    channel_id: options.channel ?? 'C1',
+    channel_name: 'cs-ops',
+    user_id: options.user ?? 'U1',
+    user_name: 'ana',
+    command,
+    text,
+    response_url: options.responseUrl,
+    trigger_id: `trigger-${Math.random()}`,
+    api_app_id: 'A1',
+  });
+  return postSigned(`${app.url}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: options.secret });
+}
+
+export interface SlashReply {
+  /** The HTTP status of Slack's request into Tenure. */
+  status: number;
+  /** The answer's text, from the ack itself or (for a slow command) from what came to response_url. */
+  text: string;
+  via: 'ack' | 'response_url' | 'none';
+}
+
+/** Sends a slash command and waits for its answer wherever Slack would get it. */
+export async function slashReply(app: { url: string }, fake: FakeSlack, command: string, text: string, options: Omit<SlashOptions, 'responseUrl'>, waitMs = 30_000): Promise<SlashReply> {
+  const responseUrl = fake.responseUrl();
+  const res = await sendSlash(app, command, text, { ...options, responseUrl });
+  const acked = (res.json as { text?: string } | undefined)?.text;
+  if (res.status !== 200 || acked) return { status: res.status, text: acked ?? res.text, via: res.status === 200 ? 'ack' : 'none' };
+  const method = `respond/${responseUrl.split('/').pop()}`;
+  try {
+    const [late] = await fake.waitFor(method, 1, waitMs);
+    return { status: res.status, text: String(late!.body.text ?? ''), via: 'response_url' };
+  } catch {
+    return { status: res.status, text: '', via: 'none' };
+  }
 }

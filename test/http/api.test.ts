@@ -46,7 +46,8 @@ describe.each(ENGINES)('ingest API on $name', (engine) => {
     expect((await post('usage', { rows: [] }, { authorization: '' })).status).toBe(401);
     const wrong = await post('usage', { rows: [] }, { authorization: 'Bearer nope-nope-nope-nope' });
     expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toEqual({ error: 'missing or wrong bearer token' });
+    expect(await wrong.json()).toEqual({ error: 'missing or wrong bearer token', hint: expect.stringContaining('/tenure token create') });
+    expect(wrong.headers.get('www-authenticate')).toBe('Bearer');
   });
 
   it('creates and updates accounts, then records usage once per Idempotency-Key', async () => {

@@ -1,12 +1,14 @@
 // The weekly digest and the daily health pass with a controllable clock and a
 // recording delivery, on every engine: posted once however many runners and runs,
-// caught up the same day only, a dead claim taken over once its lease has passed.
+// caught up the same day only, a dead claim taken over once its lease has passed
+// (at once when its claimer is certainly gone), an unwritten outcome never re-posted.
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
 import { channelSettings, checkins, healthSnapshots, jobRuns } from '../../db/schema.js';
 import type { ChannelDelivery } from '../../src/jobs/delivery.js';
 import { digestDueOn, runDigests, DIGEST_JOB, type DigestDeps } from '../../src/jobs/digest.js';
+import { claimRun, currentClaimer, type Claimer } from '../../src/jobs/ledger.js';
 import { runHealthDaily } from '../../src/jobs/health-daily.js';
 import type { Message, Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
@@ -24,6 +26,8 @@ function recorder(): ChannelDelivery & { posts: { workspaceId: string; channelId
     },
   };
 }
+/** A claimer on some other machine: only its lease can free its claims. */
+const claimer = (label: string): Claimer => ({ label, pid: 1, instance: label, scope: null });
 const quietLog = () => ({ info: () => undefined, warn: () => undefined, error: (d: Record<string, unknown>, m: string) => { throw new Error(`${m}: ${String(d.err)}`); } });
 
 describe('digest day and time in the channel’s zone', () => {
@@ -69,7 +73,7 @@ describe.each(ENGINES)('digest and daily health jobs on $name', (engine) => {
   it('posts once at the channel’s time, with two runners at once; catches up the same day only', async () => {
     const ctx = await scheduled();
     const delivery = recorder();
-    const deps = (owner: string): DigestDeps => ({ db: db(), deliveries: { console: delivery }, logger: quietLog(), owner });
+    const deps = (owner: string): DigestDeps => ({ db: db(), deliveries: { console: delivery }, logger: quietLog(), claimer: claimer(owner) });
     const mine = () => delivery.posts.filter((p) => p.workspaceId === ctx.workspace.id);
     await runDigests(deps('a'), new Date('2026-11-23T07:59:00Z'));
     expect(mine()).toHaveLength(0);
@@ -88,29 +92,83 @@ describe.each(ENGINES)('digest and daily health jobs on $name', (engine) => {
     const ctx = await scheduled();
     const delivery = recorder();
     const mine = () => delivery.posts.filter((p) => p.workspaceId === ctx.workspace.id);
-    const dying: DigestDeps = {
-      db: db(),
-      deliveries: { console: delivery },
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      owner: 'dead',
-      afterClaim: async () => {
-        throw new Error('killed after the claim');
-      },
-    };
-    const result = await runDigests(dying, new Date('2026-11-23T08:00:00Z'));
-    expect(result.failed).toBe(1);
-    const [claim] = await db().select().from(jobRuns).where(and(eq(jobRuns.jobName, DIGEST_JOB), eq(jobRuns.workspaceId, ctx.workspace.id)));
-    expect(claim!.status).toBe('running');
-    const next: DigestDeps = { db: db(), deliveries: { console: delivery }, logger: quietLog(), owner: 'next' };
+    // What a process killed between claim and post leaves behind (on another machine: no scope).
+    await claimRun(db(), { jobName: DIGEST_JOB, periodKey: `${ctx.workspace.id}:cs-team:2026-11-23`, workspaceId: ctx.workspace.id, claimer: claimer('dead'), now: new Date('2026-11-23T08:00:00Z') });
+    const next: DigestDeps = { db: db(), deliveries: { console: delivery }, logger: quietLog(), claimer: claimer('next') };
     await runDigests(next, new Date('2026-11-23T08:03:00Z')); // inside the lease: left alone
     expect(mine()).toHaveLength(0);
-    await Promise.all([runDigests(next, new Date('2026-11-23T08:06:00Z')), runDigests({ ...next, owner: 'other' }, new Date('2026-11-23T08:06:00Z'))]);
+    await Promise.all([runDigests(next, new Date('2026-11-23T08:06:00Z')), runDigests({ ...next, claimer: claimer('other') }, new Date('2026-11-23T08:06:00Z'))]);
     await runDigests(next, new Date('2026-11-23T09:00:00Z'));
     expect(mine()).toHaveLength(1);
     const [done] = await db().select().from(jobRuns).where(and(eq(jobRuns.jobName, DIGEST_JOB), eq(jobRuns.workspaceId, ctx.workspace.id)));
     expect(done).toMatchObject({ status: 'done' });
     expect(['next', 'other']).toContain(done!.owner);
     expect(done!.detail).toMatchObject({ channelId: 'cs-team' });
+  });
+
+  it.runIf(currentClaimer().scope !== null)('takes over at once from a claimer that is certainly gone on this machine, never from a live one (Linux)', async () => {
+    const ctx = await scheduled();
+    const delivery = recorder();
+    const mine = () => delivery.posts.filter((p) => p.workspaceId === ctx.workspace.id);
+    const here = currentClaimer();
+    const key = (date: string) => `${ctx.workspace.id}:cs-team:${date}`;
+    const at = new Date('2026-11-23T08:00:00Z');
+    // A live process on this machine (the test runner's parent) holds one claim; a pid above
+    // Linux's pid_max (never a process), another.
+    const live: Claimer = { label: 'live', pid: process.ppid, instance: 'live-start', scope: here.scope };
+    const gone: Claimer = { label: 'gone', pid: 2 ** 22 + 17, instance: 'gone-start', scope: here.scope };
+    await claimRun(db(), { jobName: DIGEST_JOB, periodKey: key('2026-11-23'), workspaceId: ctx.workspace.id, claimer: live, now: at });
+    const deps: DigestDeps = { db: db(), deliveries: { console: delivery }, logger: quietLog(), claimer: here };
+    await runDigests(deps, new Date('2026-11-23T08:01:00Z'));
+    expect(mine()).toHaveLength(0);
+    // A week later a process that is gone claimed the run a second ago: well inside its lease.
+    await claimRun(db(), { jobName: DIGEST_JOB, periodKey: key('2026-11-30'), workspaceId: ctx.workspace.id, claimer: gone, now: new Date('2026-11-30T08:00:00Z') });
+    await runDigests(deps, new Date('2026-11-30T08:00:01Z'));
+    expect(mine()).toHaveLength(1);
+    const rows = await db().select().from(jobRuns).where(and(eq(jobRuns.jobName, DIGEST_JOB), eq(jobRuns.workspaceId, ctx.workspace.id)));
+    const byKey = new Map(rows.map((r) => [r.periodKey, r]));
+    expect(byKey.get(key('2026-11-23'))).toMatchObject({ status: 'running', owner: 'live' });
+    expect(byKey.get(key('2026-11-30'))).toMatchObject({ status: 'done', owner: here.label });
+    expect(byKey.get(key('2026-11-30'))!.detail).toMatchObject({
+      channelId: 'cs-team',
+      sent: expect.stringContaining('Weekly health digest'),
+      takenOver: { from: 'gone', why: 'claimer process is gone' },
+      claimer: { instance: here.instance },
+    });
+  });
+
+  it('a post whose ledger row could not be written is recorded later, never posted again', async () => {
+    const ctx = await scheduled();
+    const delivery = recorder();
+    const mine = () => delivery.posts.filter((p) => p.workspaceId === ctx.workspace.id);
+    let writesFail = false;
+    // The database goes away between the post and the 'done' update.
+    const flaky = new Proxy(db(), {
+      get(target, prop) {
+        if (prop === 'update' && writesFail) throw new Error('connection lost');
+        return Reflect.get(target, prop, target) as unknown;
+      },
+    });
+    const posting: ChannelDelivery = {
+      async post(workspace, channelId, message) {
+        await delivery.post(workspace, channelId, message);
+        writesFail = true;
+        return { ref: '1700000000.000100' };
+      },
+    };
+    const errors: string[] = [];
+    const deps: DigestDeps = { db: flaky, deliveries: { console: posting }, logger: { ...quietLog(), error: (_d, m) => errors.push(m), warn: () => undefined }, claimer: claimer('flaky'), unrecorded: new Map() };
+    expect(await runDigests(deps, new Date('2026-11-23T08:00:00Z'))).toMatchObject({ posted: 0, failed: 1 });
+    expect(errors).toEqual(['digest failed']);
+    await runDigests(deps, new Date('2026-11-23T08:01:00Z')); // still failing: kept, not re-posted
+    writesFail = false;
+    await runDigests(deps, new Date('2026-11-23T08:02:00Z'));
+    // Another replica long after the lease finds the run done.
+    await runDigests({ ...deps, db: db(), claimer: claimer('replica'), unrecorded: new Map() }, new Date('2026-11-23T09:00:00Z'));
+    expect(mine()).toHaveLength(1);
+    const [row] = await db().select().from(jobRuns).where(and(eq(jobRuns.jobName, DIGEST_JOB), eq(jobRuns.workspaceId, ctx.workspace.id)));
+    expect(row).toMatchObject({ status: 'done', detail: { channelId: 'cs-team', ref: '1700000000.000100' } });
+    expect(deps.unrecorded!.size).toBe(0);
   });
 
   it('the daily pass: snapshots, the 90-day renewal alert, one overdue reminder per owner, a drop alert — each once', async () => {

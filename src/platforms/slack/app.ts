@@ -1,7 +1,7 @@
 // The Slack adapter: a real Bolt App on the shared Express server (HTTP mode,
 // single workspace or OAuth multi-workspace) or over Socket Mode. It translates
 // only: Slack payload → registry call → neutral Message → Block Kit.
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import express, { type Router } from 'express';
 import type { Registry } from '../../../commands/registry.js';
 import type { Db } from '../../../db/client.js';
@@ -12,11 +12,15 @@ import { DisplayNames } from './identity.js';
 import { SlackDelivery } from './delivery.js';
 import { databaseInstallationStore } from './installation-store.js';
 import { slackClientOptions } from './post.js';
+import { retryingSingleAuthorize } from './single-authorize.js';
 import { verifySlackRequests } from './verify.js';
 
 /** Least privilege: see the README's scope table for why each is needed. */
-// files:write: /export uploads its CSV with files.uploadV2.
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'files:write'];
+// files:write: /export uploads its CSV with files.uploadV2. files:read, channels:history,
+// groups:history: a CSV shared in a (public or private) channel with the bot is offered for import.
+export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'files:write', 'files:read', 'channels:history', 'groups:history'];
+/** Events the app subscribes to (the manifest's bot_events). */
+export const SLACK_BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked', 'message.channels', 'message.groups'];
 
 export interface SlackAdapterDeps {
   config: SlackConfig;
@@ -63,18 +67,22 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
 
   if (config.appToken) {
     // Socket Mode: Slack pushes over a WebSocket; no public URL, no HTTP routes.
+    const botToken = config.botToken ?? '';
+    const client = new webApi.WebClient(botToken, { ...clientOptions, logger });
     const app = new App({
-      token: config.botToken,
+      authorize: retryingSingleAuthorize(client, botToken),
       signingSecret: config.signingSecret,
       appToken: config.appToken,
       socketMode: true,
+      // Tenure keeps no conversation state in Bolt; its default store only costs work per event.
+      convoStore: false,
       clientOptions,
       logger,
     });
-    registerSlackHandlers(app, { ...deps, names });
+    registerSlackHandlers(app, { ...deps, names, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
     return {
       app,
-      delivery: new SlackDelivery({ client: app.client, logger: deps.logger }),
+      delivery: new SlackDelivery({ client, logger: deps.logger }),
       start: async () => {
         await app.start();
       },
@@ -111,8 +119,12 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
         }
       : {}),
   });
-  const app = new App({ receiver, ...(oauth ? {} : { token: config.botToken }), clientOptions, logger });
-  registerSlackHandlers(app, { ...deps, names });
-  const delivery = new SlackDelivery(installationStore ? { installationStore, apiUrl: config.apiUrl, logger: deps.logger } : { client: app.client, logger: deps.logger });
+  // Single workspace: the bot token's identity is asked of Slack on the first event and
+  // kept only once Slack has answered (see single-authorize.ts); OAuth: per installation.
+  const botToken = oauth ? undefined : config.botToken;
+  const client = botToken ? new webApi.WebClient(botToken, { ...clientOptions, logger }) : undefined;
+  const app = new App({ receiver, ...(client && botToken ? { authorize: retryingSingleAuthorize(client, botToken) } : {}), convoStore: false, clientOptions, logger });
+  registerSlackHandlers(app, { ...deps, names, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
+  const delivery = new SlackDelivery(installationStore ? { installationStore, apiUrl: config.apiUrl, logger: deps.logger } : { client: client ?? app.client, logger: deps.logger });
   return { app, delivery, router, start: async () => undefined, stop: async () => undefined };
 }

@@ -4,7 +4,7 @@
 import type { InstallationStore } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Workspace } from '../../core/workspaces.js';
-import { DeliveryNotSent, type ChannelAudience, type ChannelDelivery } from '../../jobs/delivery.js';
+import { DeliveryNotSent, type ChannelAudience, type ChannelDelivery, type Delivered } from '../../jobs/delivery.js';
 import type { Logger } from '../../log.js';
 import type { Message } from '../../messages/message.js';
 import { toSlackMessage } from './blocks.js';
@@ -36,19 +36,20 @@ export class SlackDelivery implements ChannelDelivery, ChannelAudience {
     return client;
   }
 
-  private async send(workspace: Workspace, call: (client: WebClient) => Promise<unknown>): Promise<void> {
+  private async send<T>(workspace: Workspace, call: (client: WebClient) => Promise<T>): Promise<T> {
     const client = await this.clientFor(workspace);
     try {
-      await postOnce(() => call(client), { logger: this.deps.logger });
+      return await postOnce(() => call(client), { logger: this.deps.logger });
     } catch (err) {
       if (provablyNotPosted(err) !== null) throw new DeliveryNotSent('Slack did not take the post', { cause: err });
       throw err;
     }
   }
 
-  async post(workspace: Workspace, channelId: string, message: Message): Promise<void> {
+  async post(workspace: Workspace, channelId: string, message: Message): Promise<Delivered> {
     const { text, blocks } = toSlackMessage(message);
-    await this.send(workspace, (client) => client.chat.postMessage({ channel: channelId, text, blocks: blocks as never }));
+    const res = await this.send(workspace, (client) => client.chat.postMessage({ channel: channelId, text, blocks: blocks as never }));
+    return res.ts ? { ref: res.ts } : {};
   }
 
   async members(workspace: Workspace, channelId: string): Promise<string[] | null> {

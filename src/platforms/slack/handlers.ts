@@ -1,8 +1,12 @@
-// Bolt listeners: slash commands, button presses, modal submissions and events.
-// Each one identifies the caller from the signed payload, calls the registry,
-// and delivers the neutral answer in the way Slack expects for that payload.
+// Bolt listeners: slash commands, button presses, modal submissions and events
+// (App Home, uninstalls, CSV files shared in channels). Each one identifies the
+// caller from the signed payload, calls the registry (or, for a shared file, the
+// neutral preview), and delivers the answer the way Slack expects for that payload.
 import type { App, BlockAction, ButtonAction, RespondArguments, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { looksLikeCsv, previewSharedCsv } from '../../../commands/csv-import.js';
+import type { SharedFiles } from '../../../commands/context.js';
 import type { Registry } from '../../../commands/registry.js';
 import { portfolioHome } from '../../../commands/home.js';
 import type { Db } from '../../../db/client.js';
@@ -12,6 +16,7 @@ import type { Form, Message, Reply } from '../../messages/message.js';
 import { actionIdFromSlack, toSlackMessage } from './blocks.js';
 import { errorsForSlack, toModal, valuesFromView } from './modal.js';
 import { slackContext, type DisplayNames, type SlackIdentity } from './identity.js';
+import { slackSharedFiles } from './files.js';
 import { deactivateSlackWorkspace } from './installation-store.js';
 import { postOnce } from './post.js';
 
@@ -23,7 +28,33 @@ export interface HandlerDeps {
   clock: () => Date;
   names: DisplayNames;
   ackBudgetMs?: number;
+  /** SLACK_API_URL, whose host may serve shared files (tests). */
+  apiUrl?: string;
 }
+
+/** A message event carrying files (message.channels / message.groups, subtype file_share). */
+const fileShareEvent = z.object({
+  subtype: z.literal('file_share'),
+  user: z.string().min(1),
+  channel: z.string().min(1),
+  ts: z.string().min(1),
+  thread_ts: z.string().optional(),
+  bot_id: z.string().optional(),
+  files: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        name: z.string().optional(),
+        mimetype: z.string().optional(),
+        filetype: z.string().optional(),
+        user_team: z.string().optional(),
+      }),
+    )
+    .min(1),
+});
+
+/** A message with many CSVs gets a preview for the first few; the rest can be shared again. */
+const FILES_PER_MESSAGE = 3;
 
 /** What a form carries through Slack besides its own state: where to answer. */
 interface ModalMetadata extends Record<string, string> {
@@ -84,6 +115,10 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     }
   };
 
+  /** Shared files of this workspace, read with its bot token (none without one). */
+  const filesOf = (client: WebClient, token: string | undefined, teamId: string): { files?: SharedFiles } =>
+    token ? { files: slackSharedFiles({ client, token, teamId, ...(deps.apiUrl ? { apiUrl: deps.apiUrl } : {}) }) } : {};
+
   const openForm = async (client: WebClient, triggerId: string, form: Form, meta: ModalMetadata) => {
     await client.views.open({ trigger_id: triggerId, view: toModal(form, { privateMetadata: JSON.stringify({ ...form.state, ...meta }) }) as never });
   };
@@ -91,6 +126,10 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
   // Events Slack retries (X-Slack-Retry-Num) arrive with a new signature: one run per event_id,
   // across replicas, through the job ledger's unique (job, period) key.
   app.use(async ({ body, next }) => {
+    // message.channels brings every message in the bot's channels: only file shares matter,
+    // and the rest is dropped here, before anything is written for it.
+    const event = (body as { event?: { type?: unknown; subtype?: unknown } }).event;
+    if (event?.type === 'message' && event.subtype !== 'file_share') return;
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string' && eventId) {
       const claimed = await deps.db
@@ -155,17 +194,17 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     }
   });
 
-  app.action(/.*/, async ({ ack, body, action, respond, client }) => {
+  app.action(/.*/, async ({ ack, body, action, respond, client, context }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
     const b = body as BlockAction;
     const button = action as ButtonAction;
     const channelId = b.channel?.id ?? b.container?.channel_id;
-    const who = await identify(
-      { teamId: b.team?.id ?? b.user.team_id ?? '', userId: b.user.id, userName: b.user.username ?? b.user.name, channelId, channelName: b.channel?.name },
-      client,
-    );
-    const reply = who.ctx ? await registry.press(who.ctx, actionIdFromSlack(button.action_id), button.value ?? '') : who.failure;
+    const teamId = b.team?.id ?? b.user.team_id ?? '';
+    const who = await identify({ teamId, userId: b.user.id, userName: b.user.username ?? b.user.name, channelId, channelName: b.channel?.name }, client);
+    const reply = who.ctx
+      ? await registry.press({ ...who.ctx, ...filesOf(client, context.botToken, teamId) }, actionIdFromSlack(button.action_id), button.value ?? '')
+      : who.failure;
     if (reply.form) await openForm(client, b.trigger_id, reply.form, { channelId: channelId ?? b.user.id, responseUrl: b.response_url ?? '' });
     // The message the button was on changes in place (a survey's tally).
     if (reply.update && b.response_url) await respond({ ...responseFor(reply.update), replace_original: true });
@@ -231,6 +270,46 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     const home = who.ctx ? await portfolioHome(who.ctx) : who.failure.messages[0]!;
     const { blocks } = toSlackMessage(home);
     await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: blocks as never } });
+  });
+
+  // A CSV shared in a channel with the bot: a dry-run preview in the file's thread, with
+  // Import / Cancel buttons (commands/csv-import.ts); problems go privately to the sharer.
+  app.event('message', async ({ event, body, client, context }) => {
+    const share = fileShareEvent.safeParse(event);
+    // Bots' files (our own /export uploads among them) are never offered back for import.
+    if (!share.success || share.data.bot_id) return;
+    const e = share.data;
+    const teamId = (body as { team_id?: string }).team_id ?? '';
+    const csvs = e.files.filter((f) => looksLikeCsv(f));
+    // Slack Connect: a partner organisation's files are not this workspace's to import.
+    const ours = csvs.filter((f) => !f.user_team || f.user_team === teamId);
+    if (ours.length < csvs.length) logger.info({ teamId, channel: e.channel }, 'CSV shared from another organisation; not offered for import');
+    if (ours.length === 0) return;
+    const who = await identify({ teamId, userId: e.user, channelId: e.channel }, client);
+    for (const f of ours.slice(0, FILES_PER_MESSAGE)) {
+      let reply: Reply;
+      if (!who.ctx) reply = who.failure;
+      else {
+        const ctx = { ...who.ctx, ...filesOf(client, context.botToken, teamId) };
+        try {
+          if (!ctx.files) throw new Error('no bot token to read a shared file with');
+          reply = await previewSharedCsv(ctx, await ctx.files.read(f.id));
+        } catch (err) {
+          reply = { messages: [registry.explain(err, undefined, { ctx, fileId: f.id })] };
+        }
+      }
+      for (const message of reply.messages) {
+        const { text, blocks } = toSlackMessage(message);
+        if (message.visibility === 'channel') {
+          await postOnce(() => client.chat.postMessage({ channel: e.channel, thread_ts: e.thread_ts ?? e.ts, text, blocks: blocks as never }), { logger });
+        } else {
+          await postOnce(
+            () => client.chat.postEphemeral({ channel: e.channel, user: e.user, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}), text, blocks: blocks as never }),
+            { logger },
+          );
+        }
+      }
+    }
   });
 
   const deactivate = async (teamId: string, why: string) => {

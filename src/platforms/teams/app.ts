@@ -13,6 +13,7 @@ import type { TeamsConfig } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { notice } from '../../messages/builders.js';
 import { messageActivity, SUBMIT_VERB_KEY } from './cards.js';
+import { rememberOrigin, type TeamsDownloads } from './downloads.js';
 import { ProactiveDelivery, type TeamsDeliveryDeps } from './delivery.js';
 import { registerTeamsHandlers } from './handlers.js';
 import { EMULATOR_TENANT } from './identity.js';
@@ -27,6 +28,8 @@ export interface TeamsAdapterDeps {
   clock: () => Date;
   /** Throttling retries for proactive posts (tests shorten them). */
   retry?: TeamsDeliveryDeps['retry'];
+  /** Signed download links for exports (Teams bots cannot upload files into channels). */
+  downloads?: TeamsDownloads;
 }
 
 export interface TeamsBot {
@@ -80,12 +83,14 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
     references,
     delivery,
     fallbackTenant: config.tenantId ?? EMULATOR_TENANT,
+    ...(deps.downloads ? { downloads: deps.downloads } : {}),
     ...(config.appId && config.tenantId ? { onlyTenant: config.tenantId } : {}),
   });
 
   const router = express.Router();
   router.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
     await adapter.process(req, res, async (turn) => {
+      rememberOrigin(turn, req);
       await app.run(turn);
     });
   });

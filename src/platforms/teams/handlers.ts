@@ -13,6 +13,7 @@ import { context as contextBlock, message, notice, text } from '../../messages/b
 import type { Message, Reply } from '../../messages/message.js';
 import { cardActivity, messageActivity, PRESS_VERB, SUBMIT_VERB } from './cards.js';
 import type { TeamsDelivery } from './delivery.js';
+import { downloadsActivity, type TeamsDownloads } from './downloads.js';
 import { readSubmission, toFormCard } from './form-card.js';
 import { channelDataOf, commandText, identityOf, teamsContext, tenantOf } from './identity.js';
 import { scopeOf, type ConversationReferences } from './references.js';
@@ -29,6 +30,8 @@ export interface TeamsHandlerDeps {
   fallbackTenant: string;
   /** A single-tenant bot answers only its own tenant. */
   onlyTenant?: string;
+  /** Exports arrive as signed download links. */
+  downloads?: TeamsDownloads;
 }
 
 type Turn = { ctx: CommandContext; failure?: undefined } | { ctx?: undefined; failure: Reply };
@@ -67,6 +70,10 @@ export function registerTeamsHandlers(app: Application, deps: TeamsHandlerDeps):
     if (reply.form) await turn.sendActivity(cardActivity(toFormCard(reply.form), reply.form.title));
     for (const m of reply.messages) await turn.sendActivity(messageActivity(m));
     if (!ctx) return;
+    if (reply.files?.length && deps.downloads) {
+      const card = downloadsActivity(turn, deps.downloads, ctx.workspace.id, reply.files, ctx.now);
+      if (card) await turn.sendActivity(card);
+    }
     for (const delivery of reply.deliveries ?? []) {
       try {
         await deps.delivery.postToConversation(ctx.workspace, delivery.channelId, delivery.message);

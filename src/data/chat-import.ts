@@ -1,0 +1,112 @@
+// CSV files imported from chat: a dry run for the preview, then one decision —
+// import or cancel — per file version, claimed in the job ledger in the same
+// transaction as the import itself. A second click, a second person, or a click on
+// another replica finds the claim and gets the first decision back; an import that
+// fails rolls its claim back with it, so it can be tried again.
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { jobRuns } from '../../db/schema.js';
+import type { Actor } from '../core/accounts.js';
+import { claimRun, finishRun } from '../jobs/ledger.js';
+import type { ImportKind } from './columns.js';
+import { importCsv, type ImportReport } from './import.js';
+
+const JOB = 'csv-import';
+
+/** What the buttons carry and the ledger is keyed on: a file id and the digest of its bytes. */
+export function fileDigest(content: string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** Who decided, and what became of the file; kept in the ledger row's detail. */
+export interface ChatImportDecision {
+  decision: 'imported' | 'cancelled';
+  file: string;
+  byPlatformUserId: string;
+  byName: string;
+  at: string;
+  kind?: ImportKind;
+  rows?: number;
+  created?: number;
+  updated?: number;
+  unchanged?: number;
+  errorCount?: number;
+}
+
+export interface ChatImportFile {
+  id: string;
+  name: string;
+  digest: string;
+}
+
+export interface Decider extends Actor {
+  userId: string;
+  platformUserId: string;
+  name: string;
+}
+
+const keyOf = (workspaceId: string, file: ChatImportFile) => `${workspaceId}:${file.id}:${file.digest}`;
+
+/** The dry run the preview shows: everything a real import would do, rolled back. */
+export function previewImport(db: Db, workspaceId: string, content: string, actor: Actor): Promise<ImportReport> {
+  return importCsv(db, workspaceId, content, { dryRun: true, actor, source: 'csv' });
+}
+
+/** The decision already taken for this file version, if any. */
+export async function priorDecision(db: Db, workspaceId: string, file: ChatImportFile): Promise<ChatImportDecision | undefined> {
+  const [row] = await db
+    .select({ detail: jobRuns.detail })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.jobName, JOB), eq(jobRuns.periodKey, keyOf(workspaceId, file))));
+  return row ? (row.detail as unknown as ChatImportDecision) : undefined;
+}
+
+export type DecisionOutcome =
+  | { taken: true; decision: ChatImportDecision; report?: ImportReport }
+  | { taken: false; decision: ChatImportDecision };
+
+/**
+ * Takes the decision for a file version once: `import` runs the real import (with
+ * `content`, whose digest the caller has checked) in the claim's transaction.
+ * `taken: false` hands back the decision someone took first.
+ */
+export async function decideImport(
+  db: Db,
+  workspaceId: string,
+  file: ChatImportFile,
+  choice: { kind: 'import'; content: string } | { kind: 'cancel' },
+  by: Decider,
+): Promise<DecisionOutcome> {
+  const base = { file: file.name, byPlatformUserId: by.platformUserId, byName: by.name, at: by.now.toISOString() };
+  const outcome = await db.transaction(async (tx): Promise<DecisionOutcome | undefined> => {
+    // On PostgreSQL a second claimer waits here for the first transaction, then finds its row.
+    const claim = await claimRun(tx, { jobName: JOB, periodKey: keyOf(workspaceId, file), workspaceId, now: by.now });
+    if (!claim) return undefined;
+    if (choice.kind === 'cancel') {
+      const decision: ChatImportDecision = { decision: 'cancelled', ...base };
+      await finishRun(tx, claim, { status: 'done', now: by.now, detail: { ...decision } });
+      return { taken: true, decision };
+    }
+    const report = await importCsv(tx, workspaceId, choice.content, {
+      actor: { userId: by.userId, now: by.now, label: by.label ?? `CSV import (${file.name})` },
+      source: 'csv',
+    });
+    const decision: ChatImportDecision = {
+      decision: 'imported',
+      ...base,
+      kind: report.kind,
+      rows: report.rows,
+      created: report.created,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      errorCount: report.errorCount,
+    };
+    await finishRun(tx, claim, { status: 'done', now: by.now, detail: { ...decision } });
+    return { taken: true, decision, report };
+  });
+  if (outcome) return outcome;
+  const prior = await priorDecision(db, workspaceId, file);
+  // The claim row is committed before anyone can miss it, so it is there to read.
+  return { taken: false, decision: prior! };
+}
