@@ -132,6 +132,9 @@ export const accounts = pgTable(
     activeUsers: integer('active_users'),
     ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
     kickoffDate: date('kickoff_date'),
+    // The latest check-in's time, kept by a trigger on checkins (migration 0002), so the
+    // health score of a whole portfolio reads it instead of probing checkins per account.
+    lastTouchAt: timestamp('last_touch_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

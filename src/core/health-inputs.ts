@@ -69,16 +69,19 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 
 const oneAccount = (w: Window, column: string) => (w.accountId ? sql`and ${sql.raw(column)} = ${w.accountId}` : sql``);
 
-/** The accounts (churned left out), each with its last touch found through the (workspace, account, occurred_at) index. */
+/** The accounts (churned left out), each with its last touch (accounts.last_touch_at, kept by a trigger on checkins). */
 export function accountsQuery(w: Window) {
   return sql`
     select a.id, a.name, a.owner_user_id, a.arr_cents, a.stage, a.licensed_users, a.active_users,
       a.kickoff_date::text as kickoff_date, a.renewal_date::text as renewal_text,
       -- Calendar days in the workspace's zone, computed by the database for every row at once.
       (a.created_at at time zone ${w.timezone})::date::text as created_day,
-      -- One short index probe per account instead of aggregating every check-in ever logged.
-      ((select max(c.occurred_at) from checkins c
-        where c.workspace_id = ${w.workspaceId} and c.account_id = a.id and c.occurred_at <= ${w.nowIso}::timestamptz) at time zone ${w.timezone})::date::text as last_touch_day
+      -- The latest touch as kept on the account by the checkins trigger; only for a score
+      -- as of an earlier moment than that touch, one index probe for the last one before it.
+      ((case when a.last_touch_at is null or a.last_touch_at <= ${w.nowIso}::timestamptz then a.last_touch_at
+        else (select max(c.occurred_at) from checkins c
+          where c.workspace_id = ${w.workspaceId} and c.account_id = a.id and c.occurred_at <= ${w.nowIso}::timestamptz) end)
+        at time zone ${w.timezone})::date::text as last_touch_day
     from accounts a
     where a.workspace_id = ${w.workspaceId} and a.stage <> 'churned' ${oneAccount(w, 'a.id')}
     order by lower(a.name)`;
