@@ -1,12 +1,12 @@
 // /tenure admin add|remove|list: who administers Tenure in this workspace, and
 // `requireAdmin`, the check every admin-only command runs before it changes anything.
 import { adminNames, grantAdmin, requireWorkspaceAdmin, revokeAdmin, workspaceAdmins, type AdminCheck } from '../src/core/roles.js';
-import { UserError } from '../src/core/errors.js';
+import { UserError, withUsage } from '../src/core/errors.js';
 import { findUserByName, findUserByPlatformId, ensureUser, type User } from '../src/core/workspaces.js';
 import { context, mention, message, notice, text } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
 import type { CommandContext } from './context.js';
-import { joinWords, parseMention, type Token } from './parse.js';
+import { joinWords, subcommand, parseMention, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 
 export type { AdminCheck };
@@ -113,11 +113,8 @@ async function add(ctx: CommandContext, words: Token[]): Promise<Reply> {
 async function remove(ctx: CommandContext, words: Token[]): Promise<Reply> {
   const check = await requireAdmin(ctx, 'add or remove admins');
   const target = await personFrom(ctx, words, 'remove');
-  const revoked = await revokeAdmin(ctx.db, ctx.workspace.id, target, { userId: ctx.user.id, now: ctx.now }).catch((err: unknown) => {
-    // The last-admin refusal comes from the core without a usage line: give it this one.
-    if (err instanceof UserError && err.details.usage === undefined) throw new UserError(err.message, { ...err.details, usage: USAGE.remove, example: EXAMPLE.remove });
-    throw err;
-  });
+  // The last-admin refusal comes from the core without a usage line: give it this one.
+  const revoked = await revokeAdmin(ctx.db, ctx.workspace.id, target, { userId: ctx.user.id, now: ctx.now }).catch(withUsage(USAGE.remove, EXAMPLE.remove));
   const who = mention(target.platformUserId, target.displayName);
   const reply: Reply = revoked
     ? { messages: [notice(`✅ ${who} is no longer an admin of Tenure here, removed by @${ctx.user.displayName}.`, { visibility: 'channel', tone: 'success' })] }
@@ -133,15 +130,13 @@ export const adminCommand: CommandDefinition = {
   // Typed as /tenure admin …: a Slack slash command called /admin would collide with other apps.
   tenureOnly: true,
   async run(ctx, args) {
-    const first = args[0];
-    const sub = first && !first.quoted && first.key === undefined ? first.text.toLowerCase() : '';
-    const rest = args.slice(1);
+    const { sub, rest } = subcommand(args);
     if (sub === '' || sub === 'list') {
       if (rest.length > 0) throw new UserError(`/tenure admin list takes nothing more; "${joinWords(rest)}" is extra.`, { usage: USAGE.list, example: EXAMPLE.list });
       return list(ctx);
     }
     if (sub === 'add' || sub === 'grant') return add(ctx, rest);
     if (sub === 'remove' || sub === 'revoke') return remove(ctx, rest);
-    throw new UserError(`"${first!.text}" is not an admin command: use list, add or remove.`, { usage: USAGE.add, example: EXAMPLE.add });
+    throw new UserError(`"${args[0]!.text}" is not an admin command: use list, add or remove.`, { usage: USAGE.add, example: EXAMPLE.add });
   },
 };

@@ -13,7 +13,7 @@ import type { Message, Reply } from '../src/messages/message.js';
 import { accountNameFrom } from './account-input.js';
 import { HEALTH_SETTINGS_EXAMPLE, HEALTH_SETTINGS_USAGE, healthSettingsCommand } from './health-settings.js';
 import type { CommandContext } from './context.js';
-import { joinWords, type Token } from './parse.js';
+import { joinWords, subcommand, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 
 const USAGE = ['/health <account>', '/health', HEALTH_SETTINGS_USAGE];
@@ -131,8 +131,8 @@ export const healthCommand: CommandDefinition = {
   async run(ctx: CommandContext, args: Token[]): Promise<Reply> {
     if (args.length === 0) return showPortfolio(ctx);
     // An account called "Settings" is still reachable quoted: /health "Settings".
-    const first = args[0]!;
-    if (!first.quoted && first.key === undefined && first.text.toLowerCase() === 'settings') return healthSettingsCommand(ctx, args.slice(1));
+    const { sub, rest } = subcommand(args);
+    if (sub === 'settings') return healthSettingsCommand(ctx, rest);
     return showAccount(ctx, accountNameFrom(joinWords(args)));
   },
 };

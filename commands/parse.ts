@@ -131,6 +131,16 @@ export function splitOptions(tokens: Token[], knownKeys: readonly string[], alia
   return { words, options, unknown };
 }
 
+/**
+ * The first word as a lower-cased subcommand ('' when there is none, or when it is
+ * quoted or key=value — a quoted "Settings" is a name, not a subcommand), and the rest.
+ */
+export function subcommand(args: Token[]): { sub: string; rest: Token[] } {
+  const first = args[0];
+  const sub = first && !first.quoted && first.key === undefined ? first.text.toLowerCase() : '';
+  return { sub, rest: sub ? args.slice(1) : args };
+}
+
 /** Joins words back into a name or a note, single-spaced. */
 export function joinWords(tokens: Token[]): string {
   return tokens

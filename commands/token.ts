@@ -1,14 +1,14 @@
 // /tenure token create|list|revoke: ingest API tokens that write to this workspace
 // only, for the billing, RMM and PSA tools that send usage and accounts. Admins
 // only. A new token is shown once, privately; Tenure keeps only its SHA-256.
-import { UserError } from '../src/core/errors.js';
+import { UserError, withUsage } from '../src/core/errors.js';
 import { formatDateTime } from '../src/core/time.js';
 import { createApiToken, listApiTokens, MAX_LABEL, revokeApiToken, type ListedToken } from '../src/data/api-tokens.js';
 import { context, header, message, notice, text } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
 import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
-import { joinWords, parseShortId, type Token } from './parse.js';
+import { joinWords, subcommand, parseShortId, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 
 const USAGE = {
@@ -106,11 +106,8 @@ async function revoke(ctx: CommandContext, words: Token[]): Promise<Reply> {
     });
   }
   const check = await requireAdmin(ctx, WHAT);
-  const { token: row, revoked } = await revokeApiToken(ctx.db, ctx.workspace.id, id, { userId: ctx.user.id, now: ctx.now }).catch((err: unknown) => {
-    // "No such token" comes from src/data without a usage line: give it this one.
-    if (err instanceof UserError && err.details.usage === undefined) throw new UserError(err.message, { ...err.details, usage: USAGE.revoke, example: EXAMPLE.revoke });
-    throw err;
-  });
+  // "No such token" comes from src/data without a usage line: give it this one.
+  const { token: row, revoked } = await revokeApiToken(ctx.db, ctx.workspace.id, id, { userId: ctx.user.id, now: ctx.now }).catch(withUsage(USAGE.revoke, EXAMPLE.revoke));
   const name = `API token #${row.number}${row.label ? ` (${row.label})` : ''}`;
   const reply: Reply = !revoked
     ? { messages: [notice(`${name} was already revoked.`, { tone: 'info' })] }
@@ -126,15 +123,13 @@ export const tokenCommand: CommandDefinition = {
   // /token as a Slack slash command would collide with other apps.
   tenureOnly: true,
   async run(ctx, args) {
-    const first = args[0];
-    const sub = first && !first.quoted && first.key === undefined ? first.text.toLowerCase() : '';
-    const rest = args.slice(1);
+    const { sub, rest } = subcommand(args);
     if (sub === '' || sub === 'list') {
       if (rest.length > 0) throw new UserError(`/tenure token list takes nothing more; "${joinWords(rest)}" is extra.`, { usage: USAGE.list, example: EXAMPLE.list });
       return list(ctx);
     }
     if (sub === 'create' || sub === 'new') return create(ctx, rest);
     if (sub === 'revoke' || sub === 'delete') return revoke(ctx, rest);
-    throw new UserError(`"${first!.text}" is not a token command: use create, list or revoke.`, { usage: USAGE.create, example: EXAMPLE.create });
+    throw new UserError(`"${args[0]!.text}" is not a token command: use create, list or revoke.`, { usage: USAGE.create, example: EXAMPLE.create });
   },
 };

@@ -11,6 +11,17 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * For `.catch(...)`: a UserError from the core that carries no usage line gets the
+ * command's usage and example; anything else passes through unchanged.
+ */
+export function withUsage(usage: string, example: string): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof UserError && err.details.usage === undefined) throw new UserError(err.message, { ...err.details, usage, example });
+    throw err;
+  };
+}
+
 /** The database could not be reached; nothing was saved. */
 export class UnavailableError extends Error {
   constructor(cause?: unknown) {

@@ -50,6 +50,17 @@ async function lockWorkspace(tx: Db, workspaceId: string): Promise<void> {
   if (!row) throw new Error(`workspace ${workspaceId} not found`);
 }
 
+/** The user as stored now, read under the workspace's lock (the caller's copy may be stale). */
+async function lockedUser(tx: Db, workspaceId: string, userId: string): Promise<User> {
+  await lockWorkspace(tx, workspaceId);
+  const [current] = await tx
+    .select()
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), eq(users.id, userId)));
+  if (!current) throw new Error(`user ${userId} is not in workspace ${workspaceId}`);
+  return current;
+}
+
 async function setRole(tx: Db, workspaceId: string, target: User, role: User['role'], actor: RoleActor, action: string): Promise<void> {
   await tx
     .update(users)
@@ -105,12 +116,7 @@ export async function requireWorkspaceAdmin(db: Db, workspaceId: string, actor: 
 /** Makes `target` an admin. Returns false when they already were (nothing recorded). */
 export async function grantAdmin(db: Db, workspaceId: string, target: User, actor: RoleActor): Promise<boolean> {
   return db.transaction(async (tx) => {
-    await lockWorkspace(tx, workspaceId);
-    const [current] = await tx
-      .select()
-      .from(users)
-      .where(and(eq(users.workspaceId, workspaceId), eq(users.id, target.id)));
-    if (!current) throw new Error(`user ${target.id} is not in workspace ${workspaceId}`);
+    const current = await lockedUser(tx, workspaceId, target.id);
     if (current.role === 'admin') return false;
     await setRole(tx, workspaceId, current, 'admin', actor, 'role.grant');
     return true;
@@ -123,12 +129,7 @@ export async function grantAdmin(db: Db, workspaceId: string, target: User, acto
  */
 export async function revokeAdmin(db: Db, workspaceId: string, target: User, actor: RoleActor): Promise<boolean> {
   return db.transaction(async (tx) => {
-    await lockWorkspace(tx, workspaceId);
-    const [current] = await tx
-      .select()
-      .from(users)
-      .where(and(eq(users.workspaceId, workspaceId), eq(users.id, target.id)));
-    if (!current) throw new Error(`user ${target.id} is not in workspace ${workspaceId}`);
+    const current = await lockedUser(tx, workspaceId, target.id);
     if (current.role !== 'admin') return false;
     const admins = await workspaceAdmins(tx, workspaceId);
     if (admins.length <= 1) {
