@@ -299,6 +299,29 @@ export const surveyResponses = pgTable(
   ],
 );
 
+/**
+ * Scored answers rolled up per survey and UTC day, kept by statement-level triggers on
+ * survey_responses (migration 0003), so the health score of a whole portfolio sums a
+ * few rows per survey instead of aggregating every answer. Counts follow the answers'
+ * inserts, changes and deletions; deleting a survey removes its rows.
+ */
+export const surveyAnswerDays = pgTable(
+  'survey_answer_days',
+  {
+    workspaceId: workspaceRef(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    day: date('day').notNull(),
+    promoters: integer('promoters').notNull().default(0),
+    detractors: integer('detractors').notNull().default(0),
+    npsTotal: integer('nps_total').notNull().default(0),
+    csatSum: integer('csat_sum').notNull().default(0),
+    csatCount: integer('csat_count').notNull().default(0),
+  },
+  (t) => [uniqueIndex('survey_answer_days_uq').on(t.surveyId, t.day), index('survey_answer_days_workspace_idx').on(t.workspaceId, t.day)],
+);
+
 export const usageReadings = pgTable(
   'usage_readings',
   {

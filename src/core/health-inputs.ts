@@ -103,18 +103,23 @@ export function ticketsQuery(w: Window) {
     group by account_id`;
 }
 
-/** NPS answer counts (the true NPS is computed from them) and the CSAT average, last 180 days. */
+/**
+ * NPS answer counts (the true NPS is computed from them) and the CSAT average of the
+ * last 180 days, from the per-survey, per-day roll-up the survey_responses triggers keep
+ * (migration 0003): a few rows per survey instead of every answer. The window is by
+ * UTC calendar day (the 180 days before today and today), not to the minute.
+ */
 export function answersQuery(w: Window) {
   return sql`
     select s.account_id,
-      count(*) filter (where s.kind = 'nps' and r.question = 'nps' and r.score >= 9)::int as promoters,
-      count(*) filter (where s.kind = 'nps' and r.question = 'nps' and r.score <= 6)::int as detractors,
-      count(*) filter (where s.kind = 'nps' and r.question = 'nps')::int as nps_total,
-      (avg(r.score) filter (where s.kind = 'csat' and r.question in ('q1', 'q2', 'q3')))::float8 as csat
-    from survey_responses r join surveys s on s.id = r.survey_id
+      coalesce(sum(d.promoters) filter (where s.kind = 'nps'), 0)::int as promoters,
+      coalesce(sum(d.detractors) filter (where s.kind = 'nps'), 0)::int as detractors,
+      coalesce(sum(d.nps_total) filter (where s.kind = 'nps'), 0)::int as nps_total,
+      (sum(d.csat_sum) filter (where s.kind = 'csat'))::float8 / nullif(sum(d.csat_count) filter (where s.kind = 'csat'), 0) as csat
+    from survey_answer_days d join surveys s on s.id = d.survey_id
     -- Both sides narrowed to the workspace, so one account's card reads its surveys by index.
-    where r.workspace_id = ${w.workspaceId} and s.workspace_id = ${w.workspaceId} and r.score is not null
-      and r.answered_at > ${w.since180}::timestamptz and r.answered_at <= ${w.nowIso}::timestamptz ${oneAccount(w, 's.account_id')}
+    where d.workspace_id = ${w.workspaceId} and s.workspace_id = ${w.workspaceId}
+      and d.day > (${w.since180}::timestamptz at time zone 'UTC')::date and d.day <= (${w.nowIso}::timestamptz at time zone 'UTC')::date ${oneAccount(w, 's.account_id')}
     group by s.account_id`;
 }
 
