@@ -4,7 +4,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
-import { installations, users, workspaces } from '../../db/schema.js';
+import { auditLog, installations, users, workspaces } from '../../db/schema.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startTenure, type Tenure } from '../../src/main.js';
@@ -68,6 +68,9 @@ describe.each(ENGINES)('Slack OAuth install on $name', (engine) => {
     expect(row!.teamId).toBe('T_ACME');
     const [installer] = await database.db.select().from(users).where(and(eq(users.workspaceId, ws!.id), eq(users.platformUserId, 'U_INSTALLER')));
     expect(installer!.role).toBe('admin');
+    // The grant is in the audit log like any other, by the install.
+    const grants = await database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ws!.id), eq(auditLog.entityId, installer!.id)));
+    expect(grants.map((g) => [g.action, g.actorLabel])).toEqual([['role.grant', 'Slack install']]);
   });
 
   it('answers commands from the installed team with its own token, and refuses unknown teams', async () => {

@@ -5,7 +5,8 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { installations, users, workspaces } from '../../../db/schema.js';
+import { installations, workspaces } from '../../../db/schema.js';
+import { grantAdmin } from '../../core/roles.js';
 import { ensureUser, ensureWorkspace } from '../../core/workspaces.js';
 
 /** Our key for a Slack install: the team, or the enterprise for org-wide installs. */
@@ -41,9 +42,9 @@ export function databaseInstallationStore(db: Db, options: { timezone: string; c
         };
         if (existing[0]) await tx.update(installations).set(row).where(eq(installations.id, existing[0].id));
         else await tx.insert(installations).values(row);
-        // The installer administers the workspace in Tenure.
+        // The installer administers the workspace in Tenure (audited like any grant).
         const installer = await ensureUser(tx, workspace.id, { platformUserId: installation.user.id, displayName: installation.user.id });
-        await tx.update(users).set({ role: 'admin' }).where(eq(users.id, installer.id));
+        await grantAdmin(tx, workspace.id, installer, { userId: null, label: 'Slack install', now });
       });
     },
 
