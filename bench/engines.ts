@@ -1,12 +1,15 @@
-// The databases a benchmark runs on: an in-memory PGlite always, and a scratch
+// The databases a benchmark runs on: a PGlite always (in memory unless told otherwise), and a scratch
 // PostgreSQL database when BENCH_DATABASE_URL or TEST_DATABASE_URL is set.
-import { openDatabase, type Database } from '../db/client.js';
+import { openDatabase, type Database, type DatabaseTarget } from '../db/client.js';
 import { createScratchDatabase } from '../test/helpers/engines.js';
 
-export async function onEachBenchDatabase(run: (label: string, database: Database) => Promise<void>): Promise<void> {
-  const pglite = await openDatabase({ kind: 'pglite-memory' });
+export async function onEachBenchDatabase(
+  run: (label: string, database: Database) => Promise<void>,
+  options: { pglite?: DatabaseTarget; pgliteLabel?: string } = {},
+): Promise<void> {
+  const pglite = await openDatabase(options.pglite ?? { kind: 'pglite-memory' });
   try {
-    await run('PGlite', pglite);
+    await run(options.pgliteLabel ?? 'PGlite', pglite);
   } finally {
     await pglite.close();
   }

@@ -7,10 +7,10 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase, type Database } from '../db/client.js';
+import type { Database } from '../db/client.js';
 import { ensureWorkspace } from '../src/core/workspaces.js';
 import { importCsv } from '../src/data/import.js';
-import { createScratchDatabase } from '../test/helpers/engines.js';
+import { onEachBenchDatabase } from './engines.js';
 
 const ACCOUNTS = 200;
 const DAYS = 500;
@@ -67,25 +67,7 @@ export async function benchImport(): Promise<void> {
   try {
     const files = await writeFiles(dir);
     console.log(`\nCSV import: ${ACCOUNTS * DAYS} usage rows, ${MB(statSync(files.usage).size)} MB file`);
-    const pglite = await openDatabase({ kind: 'pglite', dataDir: path.join(dir, 'data') });
-    try {
-      await run('PGlite (on disk)', pglite, files);
-    } finally {
-      await pglite.close();
-    }
-    const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-    if (!url) {
-      console.log('PostgreSQL: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
-      return;
-    }
-    const scratch = await createScratchDatabase(url);
-    const pg = await openDatabase({ kind: 'postgres', url: scratch.url });
-    try {
-      await run('PostgreSQL', pg, files);
-    } finally {
-      await pg.close();
-      await scratch.drop();
-    }
+    await onEachBenchDatabase((label, database) => run(label, database, files), { pglite: { kind: 'pglite', dataDir: path.join(dir, 'data') }, pgliteLabel: 'PGlite (on disk)' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
