@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { killAll, launchTenure, sleep, slashReply, until, untilHealthy, type RunningTenure } from '../helpers/processes.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
-import { NO_POSTGRES_REASON, POSTGRES_SOURCE, scratchPostgres } from '../helpers/throwaway-postgres.js';
+import { NO_POSTGRES_REASON, reportWhenNoPostgres, POSTGRES_SOURCE, scratchPostgres } from '../helpers/throwaway-postgres.js';
 
 const SECRET = 'outage-test-signing-secret';
 const UNAVAILABLE = 'temporarily unavailable; nothing was saved';
@@ -27,11 +27,7 @@ interface Attempt {
   text: string;
 }
 
-if (NO_POSTGRES_REASON) {
-  describe('database outage under load', () => {
-    it.skip(`skipped: ${NO_POSTGRES_REASON}`, () => undefined);
-  });
-}
+reportWhenNoPostgres('database outage under load');
 
 describe.skipIf(NO_POSTGRES_REASON !== null)(`database outage under load (PostgreSQL from ${POSTGRES_SOURCE})`, () => {
   const fake = new FakeSlack();

@@ -11,7 +11,7 @@ import postgres from 'postgres';
 import { openDatabase, queryRows } from '../../db/client.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killAll, launchTenure, sleep, until, type RunningTenure } from '../helpers/processes.js';
-import { NO_POSTGRES_REASON, POSTGRES_SOURCE, scratchPostgres } from '../helpers/throwaway-postgres.js';
+import { NO_POSTGRES_REASON, reportWhenNoPostgres, POSTGRES_SOURCE, scratchPostgres } from '../helpers/throwaway-postgres.js';
 
 const dirs: string[] = [];
 const apps: RunningTenure[] = [];
@@ -37,11 +37,7 @@ const runImport = async (env: Record<string, string>, file: string) => {
   return run;
 };
 
-if (NO_POSTGRES_REASON) {
-  describe('CSV import killed mid-transaction on PostgreSQL', () => {
-    it.skip(`skipped: ${NO_POSTGRES_REASON}`, () => undefined);
-  });
-}
+reportWhenNoPostgres('CSV import killed mid-transaction on PostgreSQL');
 
 describe.skipIf(NO_POSTGRES_REASON !== null)(`CSV import killed mid-transaction (PostgreSQL from ${POSTGRES_SOURCE})`, () => {
   it('leaves nothing half-written; the re-run imports every row', { timeout: 120_000 }, async () => {

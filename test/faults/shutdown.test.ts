@@ -9,15 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { killAll, launchTenure, sleep, slashReply, until, untilHealthy, waitForLog, type RunningTenure } from '../helpers/processes.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
-import { NO_POSTGRES_REASON, POSTGRES_SOURCE, scratchPostgres } from '../helpers/throwaway-postgres.js';
+import { NO_POSTGRES_REASON, reportWhenNoPostgres, POSTGRES_SOURCE, scratchPostgres } from '../helpers/throwaway-postgres.js';
 
 const SECRET = 'shutdown-test-signing-secret';
 
-if (NO_POSTGRES_REASON) {
-  describe('shutdown on SIGTERM', () => {
-    it.skip(`skipped: ${NO_POSTGRES_REASON}`, () => undefined);
-  });
-}
+reportWhenNoPostgres('shutdown on SIGTERM');
 
 describe.skipIf(NO_POSTGRES_REASON !== null)(`shutdown on SIGTERM (PostgreSQL from ${POSTGRES_SOURCE})`, () => {
   const fake = new FakeSlack();

@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { describe, it } from 'vitest';
 import { createScratchDatabase, TEST_DATABASE_URL } from './engines.js';
 import { freePort } from './processes.js';
 
@@ -43,6 +44,17 @@ const SOURCE = pickSource();
 
 /** Why process-level PostgreSQL tests cannot run here, or null when they can. */
 export const NO_POSTGRES_REASON: string | null = SOURCE.kind === 'none' ? SOURCE.reason : null;
+/**
+ * Where neither TEST_DATABASE_URL nor PostgreSQL's binaries exist, the suite says so
+ * in the report (one skipped test named with the reason) instead of vanishing.
+ */
+export function reportWhenNoPostgres(suite: string): void {
+  if (!NO_POSTGRES_REASON) return;
+  describe(suite, () => {
+    it.skip(`skipped: ${NO_POSTGRES_REASON}`, () => undefined);
+  });
+}
+
 /** Where those tests get PostgreSQL from, for the test names. */
 export const POSTGRES_SOURCE = SOURCE.kind === 'server' ? 'TEST_DATABASE_URL' : SOURCE.kind === 'cluster' ? 'a throwaway cluster (initdb + pg_ctl)' : 'none';
 

@@ -17,7 +17,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { killAll, launchTenure, sendSlash, until, untilHealthy, waitForLog, type LogLine, type RunningTenure } from '../helpers/processes.js';
-import { NO_POSTGRES_REASON, POSTGRES_SOURCE, scratchPostgres } from '../helpers/throwaway-postgres.js';
+import { NO_POSTGRES_REASON, reportWhenNoPostgres, POSTGRES_SOURCE, scratchPostgres } from '../helpers/throwaway-postgres.js';
 
 const SECRET = 'digest-process-test-signing-secret';
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -35,11 +35,7 @@ function noonZone(now = new Date()): { zone: string; today: string; tomorrow: st
 
 const digestPasses = (app: RunningTenure): LogLine[] => app.logs().filter((l) => l.msg === 'job finished' && l.job === 'weekly-digest');
 
-if (NO_POSTGRES_REASON) {
-  describe('weekly digest across processes', () => {
-    it.skip(`skipped: ${NO_POSTGRES_REASON}`, () => undefined);
-  });
-}
+reportWhenNoPostgres('weekly digest across processes');
 
 describe.skipIf(NO_POSTGRES_REASON !== null)(`weekly digest across processes (PostgreSQL from ${POSTGRES_SOURCE})`, () => {
   const fake = new FakeSlack();
