@@ -1,7 +1,8 @@
 // The floor of the HTTP load benchmark (bench/http-load.ts): a bare Bolt app with
 // the same @slack/bolt and receiver Tenure uses (ExpressReceiver, signature checks
-// on), whose one slash-command listener only acks. Started the way Tenure is
-// (`node --import tsx`), so what the benchmark measures above this is Tenure's work.
+// on), whose one slash-command listener only acks, so what the benchmark measures
+// above this is Tenure's work. It runs through tsx (`node --import tsx`); tsx only
+// transforms modules as they load, so per request it runs the same as compiled code.
 import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 
 const port = Number(process.env.PORT);

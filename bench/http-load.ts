@@ -1,5 +1,6 @@
 // `npm run bench:commands`: command latency under load through the real HTTP door.
-// Tenure runs as its own process (`node --import tsx src/main.ts`) in Slack
+// Tenure runs as its own process — compiled first (`npm run build`) and started the
+// way production runs it (`node dist/src/main.js`, `npm run serve`) — in Slack
 // single-workspace HTTP mode against a local fake of the Slack Web API, with the
 // 10,000-account portfolio (bench/seed.ts) in its database, and takes signed
 // `/checkin <account> call …` and `/health <account>` requests for random accounts
@@ -13,7 +14,9 @@
 //
 // Knobs for a quick look: BENCH_LOAD_SECONDS, BENCH_LOAD_ACCOUNTS,
 // BENCH_LOAD_CONNECTIONS, BENCH_LOAD_COMMANDS (checkin,health),
-// BENCH_LOAD_TARGETS (floor,pglite,postgres); BENCH_LOAD_NODE_ARGS to profile the servers.
+// BENCH_LOAD_TARGETS (floor,pglite,postgres); BENCH_LOAD_NODE_ARGS to profile the servers;
+// BENCH_LOAD_RUNTIME=tsx to run Tenure from source as `npm start` does (about 80 MB more).
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +35,7 @@ const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 50);
 const KINDS = (process.env.BENCH_LOAD_COMMANDS ?? 'checkin,health').split(',').filter((k): k is CommandKind => k === 'checkin' || k === 'health');
 const TARGETS = (process.env.BENCH_LOAD_TARGETS ?? 'floor,pglite,postgres').split(',');
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+const RUNTIME = process.env.BENCH_LOAD_RUNTIME === 'tsx' ? 'tsx' : 'compiled';
 const WARM_UP_SECONDS = Math.min(5, SECONDS);
 /** Extra node flags for the servers under load, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile them. */
 const NODE_ARGS = (process.env.BENCH_LOAD_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -175,7 +179,7 @@ async function tenure(label: string, fake: FakeSlack, target: DatabaseTarget, da
   let listening = false;
   const starting = performance.now();
   const server = await startTarget({
-    script: 'src/main.ts',
+    script: RUNTIME === 'tsx' ? 'src/main.ts' : 'dist/src/main.js',
     env: { PORT: String(port), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'info', ...databaseEnv },
     ready: (line) => {
       if (line.includes('Tenure is listening')) listening = true;
@@ -260,6 +264,10 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
+  if (RUNTIME === 'compiled' && TARGETS.some((t) => t !== 'floor')) {
+    console.log('Compiling Tenure (npm run build) to run it as production does: node dist/src/main.js');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: path.resolve(import.meta.dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
+  }
   const fake = new FakeSlack();
   await fake.start();
   const rows: Row[] = [];

@@ -1,5 +1,5 @@
-// A server under load, in its own process: started with `node --import tsx` like
-// `npm start`, watched through its stdout (pino's JSON lines) until it says it is
+// A server under load, in its own process: compiled JavaScript (`node dist/…`, as
+// `npm run serve` runs it in production) or TypeScript through tsx (`npm start`), watched through its stdout (pino's JSON lines) until it says it is
 // ready, sampled from /proc while it runs (resident memory, CPU time), and stopped
 // with SIGTERM the way a process manager would.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +22,7 @@ export interface TargetProcess {
 }
 
 export interface SpawnOptions {
+  /** A .ts file runs through tsx, a .js file (from `npm run build`) as it is. */
   script: string;
   env: Record<string, string>;
   /** Called with every stdout line; resolves the start when it returns true. */
@@ -32,7 +33,8 @@ export interface SpawnOptions {
 }
 
 export async function startTarget(options: SpawnOptions): Promise<TargetProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script], {
+  const loader = options.script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

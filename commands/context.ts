@@ -30,7 +30,7 @@ export interface ErrorLog {
   error(details: Record<string, unknown>, message: string): void;
 }
 
-import { ensureUser, ensureWorkspace, type Platform } from '../src/core/workspaces.js';
+import { ensureWorkspaceAndUser, type Platform } from '../src/core/workspaces.js';
 
 export interface PlatformIdentity {
   platform: Platform;
@@ -46,12 +46,10 @@ export interface PlatformIdentity {
 
 /** Turns a platform's ids into a command context, creating workspace and user on first sight. */
 export async function contextFor(db: Db, who: PlatformIdentity, now: Date): Promise<CommandContext> {
-  const workspace = await ensureWorkspace(db, {
-    platform: who.platform,
-    externalId: who.workspaceExternalId,
-    name: who.workspaceName,
-    timezone: who.defaultTimezone,
-  });
-  const user = await ensureUser(db, workspace.id, { platformUserId: who.userId, displayName: who.userName });
+  const { workspace, user } = await ensureWorkspaceAndUser(
+    db,
+    { platform: who.platform, externalId: who.workspaceExternalId, name: who.workspaceName, timezone: who.defaultTimezone },
+    { platformUserId: who.userId, displayName: who.userName },
+  );
   return { db, workspace, user, channel: { id: who.channelId, ...(who.channelName ? { name: who.channelName } : {}) }, now };
 }

@@ -5,7 +5,7 @@ import { resolveAccount } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
 import { BAND_ICON, DEFAULT_BAND_THRESHOLDS, HEALTH_COMPONENTS, scoreChange, sparkline, type BandThresholds, type HealthBand, type HealthComponent } from '../src/core/health.js';
 import { portfolioHealth, type AccountHealth } from '../src/core/health-inputs.js';
-import { saveSnapshots, snapshotHistory, snapshotsAsOf, type SnapshotView } from '../src/core/health-snapshots.js';
+import { sameSnapshot, saveSnapshots, snapshotHistory, snapshotOf, snapshotsAsOf, type SnapshotView } from '../src/core/health-snapshots.js';
 import { healthConfigFor } from '../src/core/settings.js';
 import { addDays, localDate } from '../src/core/time.js';
 import { context, field, fields, header, message, text } from '../src/messages/builders.js';
@@ -108,10 +108,16 @@ async function showAccount(ctx: CommandContext, name: string): Promise<Reply> {
   const config = healthConfigFor(ctx.workspace);
   const [current] = await portfolioHealth(ctx.db, ctx.workspace.id, { now: ctx.now, timezone, config, accountId: account.id });
   if (!current) throw new UserError(`${account.name} has churned: it has no health score any more.`, { usage: USAGE[0], example: EXAMPLES[0] });
-  // Looking at an account records today's point of its trend (the daily job does it for all).
-  await saveSnapshots(ctx.db, ctx.workspace.id, [current], { day: today, now: ctx.now });
-  const history = await snapshotHistory(ctx.db, ctx.workspace.id, account.id, addDays(today, -83), today);
-  const weekAgo = (await snapshotsAsOf(ctx.db, ctx.workspace.id, addDays(today, -7), addDays(today, -13), account.id)).get(account.id);
+  // Looking at an account records today's point of its trend (the daily job does it for
+  // all); when today's stored point already says the same, nothing is written.
+  const stored = await snapshotHistory(ctx.db, ctx.workspace.id, account.id, addDays(today, -83), today);
+  const todays = snapshotOf(current, today);
+  const last = stored.at(-1);
+  const unchanged = last?.day === today && sameSnapshot(last, todays);
+  if (!unchanged) await saveSnapshots(ctx.db, ctx.workspace.id, [current], { day: today, now: ctx.now });
+  const history = last?.day === today ? [...stored.slice(0, -1), todays] : [...stored, todays];
+  // Last week's point: the latest snapshot 7 to 13 days ago (as snapshotsAsOf reads it for the portfolio).
+  const weekAgo = history.filter((s) => s.day <= addDays(today, -7) && s.day >= addDays(today, -13)).at(-1);
   return { messages: [healthCard(current, history, weekAgo, today, config.bands)] };
 }
 

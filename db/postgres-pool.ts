@@ -12,6 +12,7 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Db } from './client.js';
+import { preparingStatements } from './prepared-statements.js';
 import * as schema from './schema.js';
 
 /** Seconds before the n-th reconnect attempt: 0.1, 0.2, 0.4, 0.8, then 1. */
@@ -38,13 +39,13 @@ export interface PostgresPool {
 
 export function postgresPool(url: string, options: { onNotice?: (message: string) => void } = {}): PostgresPool {
   const open = () => {
-    const client = postgres(url, {
+    const client = preparingStatements(postgres(url, {
       max: 10,
       // A host that does not answer at all fails a query in 10 s instead of 30.
       connect_timeout: 10,
       backoff: reconnectDelay,
       onnotice: (n) => options.onNotice?.(String(n.message)),
-    });
+    }));
     return { client, db: drizzle(client, { schema }) as unknown as Db };
   };
   let current = open();

@@ -1,5 +1,6 @@
 // Check-ins: every customer touch (call, meeting, QBR…). The last touch drives the
 // cadence status and, later, the health score's engagement component.
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { checkins } from '../../db/schema.js';
@@ -37,19 +38,25 @@ export async function logCheckin(
   input: CheckinInput,
   now: Date,
 ): Promise<{ checkin: Checkin; previous: Checkin | undefined }> {
-  const previous = await previousTouch(db, workspaceId, input.accountId, input.occurredAt);
-  const [checkin] = await db
-    .insert(checkins)
-    .values({ ...input, workspaceId, createdAt: now })
-    .returning();
-  await recordAudit(db, workspaceId, {
-    actorUserId: input.userId,
-    at: now,
-    entityType: 'checkin',
-    entityId: checkin!.id,
-    action: 'create',
-    after: { accountId: input.accountId, type: input.type, occurredAt: input.occurredAt.toISOString(), sentiment: input.sentiment },
-  });
+  // The id is made here so that the audit row does not wait for the insert's answer:
+  // the three statements go out together (pipelined on one connection inside the
+  // caller's transaction) — one round trip instead of three on the busiest command.
+  const id = randomUUID();
+  const [previous, [checkin]] = await Promise.all([
+    previousTouch(db, workspaceId, input.accountId, input.occurredAt),
+    db
+      .insert(checkins)
+      .values({ ...input, id, workspaceId, createdAt: now })
+      .returning(),
+    recordAudit(db, workspaceId, {
+      actorUserId: input.userId,
+      at: now,
+      entityType: 'checkin',
+      entityId: id,
+      action: 'create',
+      after: { accountId: input.accountId, type: input.type, occurredAt: input.occurredAt.toISOString(), sentiment: input.sentiment },
+    }),
+  ]);
   return { checkin: checkin!, previous };
 }
 

@@ -13,6 +13,7 @@ export interface SnapshotView {
   band: HealthBand;
   contributions: Record<HealthComponent, number>;
   components: Record<HealthComponent, { score: number; detail: string } | null>;
+  drivers: string[];
 }
 
 /** The JSON kept per snapshot: each component's score, detail and contribution (null: no data). */
@@ -66,7 +67,18 @@ function toView(row: typeof healthSnapshots.$inferSelect): SnapshotView {
     contributions[c] = s?.contribution ?? 0;
     components[c] = s ? { score: s.score, detail: s.detail } : null;
   }
-  return { accountId: row.accountId, day: String(row.day), score: row.score, band: row.band, contributions, components };
+  return { accountId: row.accountId, day: String(row.day), score: row.score, band: row.band, contributions, components, drivers: row.drivers as string[] };
+}
+
+/** The snapshot `saveSnapshots` would write for this account on `day`, as it reads back. */
+export function snapshotOf(current: AccountHealth, day: string): SnapshotView {
+  const stored = snapshotComponents(current.health) as Record<string, { score: number; detail: string; contribution: number } | null>;
+  return toView({ accountId: current.accountId, day, score: current.health.score, band: current.health.band, components: stored, drivers: current.health.drivers } as typeof healthSnapshots.$inferSelect);
+}
+
+/** Whether two snapshots say the same (score, band, every component, drivers). */
+export function sameSnapshot(a: SnapshotView, b: SnapshotView): boolean {
+  return a.score === b.score && a.band === b.band && JSON.stringify([a.components, a.contributions, a.drivers]) === JSON.stringify([b.components, b.contributions, b.drivers]);
 }
 
 /** One account's snapshots from `fromDay` to `toDay`, oldest first. */

@@ -29,6 +29,27 @@ export async function ensureWorkspace(
 }
 
 /**
+ * The workspace and the person, as every command starts: one statement when both
+ * are known and the name is unchanged (nearly always), else the ensure* steps.
+ * Nothing is cached between commands, so a role or setting changed on another
+ * replica counts from the next command on.
+ */
+export async function ensureWorkspaceAndUser(
+  db: Db,
+  workspace: { platform: Platform; externalId: string; name: string; timezone: string },
+  user: { platformUserId: string; displayName: string },
+): Promise<{ workspace: Workspace; user: User }> {
+  const [known] = await db
+    .select({ workspace: workspaces, user: users })
+    .from(workspaces)
+    .leftJoin(users, and(eq(users.workspaceId, workspaces.id), eq(users.platformUserId, user.platformUserId)))
+    .where(and(eq(workspaces.platform, workspace.platform), eq(workspaces.externalId, workspace.externalId)));
+  if (known?.user && known.user.displayName === user.displayName) return { workspace: known.workspace, user: known.user };
+  const ws = known?.workspace ?? (await ensureWorkspace(db, workspace));
+  return { workspace: ws, user: await ensureUser(db, ws.id, user) };
+}
+
+/**
  * Finds or creates the user; a changed display name is kept up to date. Reads
  * first, because nearly every command comes from someone already known.
  */

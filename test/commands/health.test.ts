@@ -102,6 +102,29 @@ describe.each(ENGINES)('/health on $name', (engine) => {
     expect(rows.map((r) => String(r.day)).sort()).toEqual(['2026-11-16', '2026-11-23']);
   });
 
+  it('today’s snapshot is written when the score says something new, and left alone when it is the same', async () => {
+    const ctx = await newContext(db(), { now: NOW });
+    await run(ctx, '/account add Hooli licensed=100 active=50');
+    const hooli = await accountId(ctx, 'Hooli');
+    const today = async () =>
+      (await db().select().from(healthSnapshots).where(and(eq(healthSnapshots.workspaceId, ctx.workspace.id), eq(healthSnapshots.accountId, hooli), eq(healthSnapshots.day, '2026-11-23'))))[0];
+    await run(ctx, '/health Hooli');
+    const first = (await today())!;
+    // The same view an hour later: nothing changed, nothing is rewritten (computed_at stays).
+    const later = { ...ctx, now: new Date(NOW.getTime() + 3_600_000) };
+    const same = plain(await run(later, '/health Hooli'));
+    expect((await today())!.computedAt.toISOString()).toBe(first.computedAt.toISOString());
+    expect(same).toContain(`Hooli — health ${first.score}/100`);
+    // A touch changes engagement: today's point is rewritten and the card shows the new score.
+    await touch(ctx, hooli, new Date(NOW.getTime() + 1_800_000));
+    const changed = plain(await run(later, '/health Hooli'));
+    const rewritten = (await today())!;
+    expect(rewritten.computedAt.toISOString()).toBe(later.now.toISOString());
+    expect(rewritten.score).not.toBe(first.score);
+    expect(changed).toContain(`Hooli — health ${rewritten.score}/100`);
+    expect(rewritten.drivers).toEqual(expect.arrayContaining([expect.stringMatching(/touch/i)]));
+  });
+
   it('the portfolio by band with the biggest movers; unknown accounts get close matches', async () => {
     const ctx = await newContext(db(), { now: NOW });
     expect(plain(await run(ctx, '/health'))).toContain('No accounts yet');
