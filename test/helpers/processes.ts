@@ -55,12 +55,15 @@ export interface RunningTenure {
 }
 
 /**
- * Starts `node --import tsx <script>` (the real entry point by default) with only
- * the given environment plus PATH and HOME, on a free port.
+ * Starts `node --import tsx <script>` (the real entry point by default; a compiled
+ * .js script runs without tsx) with only the given environment plus PATH and HOME,
+ * on a free port.
  */
 export async function launchTenure(env: Record<string, string>, options: { script?: string; args?: string[] } = {}): Promise<RunningTenure> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? 'src/main.ts', ...(options.args ?? [])], {
+  const script = options.script ?? 'src/main.ts';
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, script, ...(options.args ?? [])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
