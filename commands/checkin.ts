@@ -64,22 +64,20 @@ async function record(ctx: CommandContext, request: CheckinRequest): Promise<Rep
   if (request.next && daysBetween(touchDay, request.next) < 0) {
     throw new UserError(`next=${request.next} is before the touch itself; the next step must come after ${touchDay}.`);
   }
-  const { checkin, previous } = await ctx.db.transaction((tx) =>
-    logCheckin(
-      tx,
-      ctx.workspace.id,
-      {
-        accountId: request.account.id,
-        userId: ctx.user.id,
-        type: request.type,
-        occurredAt,
-        notes: request.notes,
-        sentiment: request.sentiment,
-        nextStepDate: request.next,
-        channelId: ctx.channel.id,
-      },
-      ctx.now,
-    ),
+  const { checkin, previous } = await logCheckin(
+    ctx.db,
+    ctx.workspace.id,
+    {
+      accountId: request.account.id,
+      userId: ctx.user.id,
+      type: request.type,
+      occurredAt,
+      notes: request.notes,
+      sentiment: request.sentiment,
+      nextStepDate: request.next,
+      channelId: ctx.channel.id,
+    },
+    ctx.now,
   );
   return { messages: [confirmation(ctx, request.account, checkin, previous, touchDay === today ? 'today' : formatDay(touchDay))] };
 }

@@ -15,7 +15,12 @@ export interface AuditEntry {
 }
 
 export async function recordAudit(db: Db, workspaceId: string, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
+  await db.insert(auditLog).values(auditRow(workspaceId, entry));
+}
+
+/** The audit_log row of an entry, for writing it inside another statement (see logCheckin). */
+export function auditRow(workspaceId: string, entry: AuditEntry): typeof auditLog.$inferInsert {
+  return {
     workspaceId,
     actorUserId: entry.actorUserId,
     actorLabel: entry.actorLabel ?? null,
@@ -25,7 +30,7 @@ export async function recordAudit(db: Db, workspaceId: string, entry: AuditEntry
     action: entry.action,
     before: entry.before ?? null,
     after: entry.after ?? null,
-  });
+  };
 }
 
 /** Only the keys whose values differ, for a compact before/after pair. */

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { checkins } from '../../db/schema.js';
-import { recordAudit } from './audit.js';
+import { auditLog, checkins } from '../../db/schema.js';
+import { auditRow } from './audit.js';
 
 export type Checkin = typeof checkins.$inferSelect;
 export type CheckinType = Checkin['type'];
@@ -32,30 +32,44 @@ export async function previousTouch(db: Db, workspaceId: string, accountId: stri
   return row;
 }
 
+/**
+ * Writes a touch and its audit row in one statement (two inserts in one WITH, atomic
+ * without a transaction around them), while the previous touch is read beside it:
+ * two statements for the busiest command instead of five with BEGIN and COMMIT.
+ * The previous touch is the latest strictly before this one, so it never sees it.
+ */
 export async function logCheckin(
   db: Db,
   workspaceId: string,
   input: CheckinInput,
   now: Date,
 ): Promise<{ checkin: Checkin; previous: Checkin | undefined }> {
-  // The id is made here so that the audit row does not wait for the insert's answer:
-  // the three statements go out together (pipelined on one connection inside the
-  // caller's transaction) — one round trip instead of three on the busiest command.
+  // The id is made here so that the audit row can name it within the same statement.
   const id = randomUUID();
-  const [previous, [checkin]] = await Promise.all([
-    previousTouch(db, workspaceId, input.accountId, input.occurredAt),
+  const inserted = db.$with('inserted').as(
     db
       .insert(checkins)
       .values({ ...input, id, workspaceId, createdAt: now })
       .returning(),
-    recordAudit(db, workspaceId, {
-      actorUserId: input.userId,
-      at: now,
-      entityType: 'checkin',
-      entityId: id,
-      action: 'create',
-      after: { accountId: input.accountId, type: input.type, occurredAt: input.occurredAt.toISOString(), sentiment: input.sentiment },
-    }),
+  );
+  const audited = db.$with('audited').as(
+    db
+      .insert(auditLog)
+      .values(
+        auditRow(workspaceId, {
+          actorUserId: input.userId,
+          at: now,
+          entityType: 'checkin',
+          entityId: id,
+          action: 'create',
+          after: { accountId: input.accountId, type: input.type, occurredAt: input.occurredAt.toISOString(), sentiment: input.sentiment },
+        }),
+      )
+      .returning({ id: auditLog.id }),
+  );
+  const [previous, [checkin]] = await Promise.all([
+    previousTouch(db, workspaceId, input.accountId, input.occurredAt),
+    db.with(inserted, audited).select().from(inserted),
   ]);
   return { checkin: checkin!, previous };
 }
