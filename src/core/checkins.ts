@@ -1,7 +1,7 @@
 // Check-ins: every customer touch (call, meeting, QBR…). The last touch drives the
 // cadence status and, later, the health score's engagement component.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { auditLog, checkins } from '../../db/schema.js';
 import { auditRow } from './audit.js';
@@ -22,21 +22,22 @@ export interface CheckinInput {
 }
 
 /** The touch before `before` (the previous one, for "days since the previous touch"). */
-export async function previousTouch(db: Db, workspaceId: string, accountId: string, before: Date): Promise<Checkin | undefined> {
-  const [row] = await db
+function previousTouchQuery(db: Db, workspaceId: string, accountId: string, before: Date) {
+  return db
     .select()
     .from(checkins)
     .where(and(eq(checkins.workspaceId, workspaceId), eq(checkins.accountId, accountId), lt(checkins.occurredAt, before)))
     .orderBy(desc(checkins.occurredAt))
     .limit(1);
-  return row;
 }
 
 /**
- * Writes a touch and its audit row in one statement (two inserts in one WITH, atomic
- * without a transaction around them), while the previous touch is read beside it:
- * two statements for the busiest command instead of five with BEGIN and COMMIT.
- * The previous touch is the latest strictly before this one, so it never sees it.
+ * Writes a touch and its audit row and reads the touch before it, all in one
+ * statement (WITH: a select and two inserts; atomic without a transaction around
+ * it): one round trip for the busiest command instead of five with BEGIN and COMMIT,
+ * and no moment where the touch is written but the answer about it could fail.
+ * The previous touch is the latest strictly before this one; the statement's reads
+ * do not see its own insert either way.
  */
 export async function logCheckin(
   db: Db,
@@ -46,6 +47,7 @@ export async function logCheckin(
 ): Promise<{ checkin: Checkin; previous: Checkin | undefined }> {
   // The id is made here so that the audit row can name it within the same statement.
   const id = randomUUID();
+  const previous = db.$with('previous').as(previousTouchQuery(db, workspaceId, input.accountId, input.occurredAt));
   const inserted = db.$with('inserted').as(
     db
       .insert(checkins)
@@ -67,11 +69,8 @@ export async function logCheckin(
       )
       .returning({ id: auditLog.id }),
   );
-  const [previous, [checkin]] = await Promise.all([
-    previousTouch(db, workspaceId, input.accountId, input.occurredAt),
-    db.with(inserted, audited).select().from(inserted),
-  ]);
-  return { checkin: checkin!, previous };
+  const [row] = await db.with(previous, inserted, audited).select().from(inserted).leftJoin(previous, sql`true`);
+  return { checkin: row!.inserted, previous: row!.previous ?? undefined };
 }
 
 export async function recentCheckins(db: Db, workspaceId: string, accountId: string, limit = 5): Promise<Checkin[]> {

@@ -1,14 +1,15 @@
 // The database cut off and restored under load. Tenure runs as its own process
 // (Slack platform mode) with PostgreSQL behind a TCP proxy this test controls; the
-// machine's PostgreSQL server itself is never touched. Four users keep logging
-// check-ins with signed slash commands while the proxy drops every connection
-// (at a moment when one is inside a transaction) and refuses new ones for a few
-// seconds, then accepts again.
+// machine's PostgreSQL server itself is never touched. Four users keep writing with
+// signed slash commands — two log check-ins (one statement each), two open tickets
+// (a transaction each: number, insert, audit) — while the proxy drops every
+// connection (at a moment when one is inside a transaction) and refuses new ones
+// for a few seconds, then accepts again.
 //
 // Must hold: during the outage every command answers "temporarily unavailable,
 // nothing was saved" (and that is true); the process stays up; once the database
-// is back, writes succeed without a restart; no check-in is stored twice, every
-// one confirmed is stored once.
+// is back, writes succeed without a restart; no check-in or ticket is stored twice,
+// every one confirmed is stored once.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../helpers/fake-slack.js';
@@ -63,8 +64,12 @@ describe.skipIf(NO_POSTGRES_REASON !== null)(`database outage under load (Postgr
       for (let i = 0; running; i++) {
         const note = `load-${n}-${i}`;
         const sentAt = performance.now();
-        const reply = await slashReply(app, fake, '/checkin', `"Acme Corp" call ${note}`, { secret: SECRET, user: `U${n}` });
-        const outcome = reply.text.includes('Logged a call with Acme Corp') ? 'saved' : reply.text.includes(UNAVAILABLE) ? 'unavailable' : 'other';
+        const ticket = n > 2;
+        const reply = ticket
+          ? await slashReply(app, fake, '/ticket', `"Acme Corp" minor ${note}`, { secret: SECRET, user: `U${n}` })
+          : await slashReply(app, fake, '/checkin', `"Acme Corp" call ${note}`, { secret: SECRET, user: `U${n}` });
+        const confirmed = ticket ? /Opened ticket #\d+ \(minor\) for Acme Corp/.test(reply.text) : reply.text.includes('Logged a call with Acme Corp');
+        const outcome = confirmed ? 'saved' : reply.text.includes(UNAVAILABLE) ? 'unavailable' : 'other';
         attempts.push({ note, sentAt, answeredAt: performance.now(), outcome, text: `${reply.status} ${reply.via} ${reply.text}` });
         if (outcome === 'saved' && sentAt > restoredAt) savedAfterRestore.set(n, (savedAfterRestore.get(n) ?? 0) + 1);
         if (outcome === 'unavailable') await sleep(50);
@@ -73,7 +78,7 @@ describe.skipIf(NO_POSTGRES_REASON !== null)(`database outage under load (Postgr
     const users = [1, 2, 3, 4].map(user);
 
     await until('a few check-ins saved before the outage', () => attempts.filter((a) => a.outcome === 'saved').length >= 12);
-    // Cut while a transaction is open on some connection (e.g. a check-in between BEGIN and INSERT).
+    // Cut while a transaction is open on some connection (a ticket between BEGIN and COMMIT).
     await proxy.cut({ midTransaction: true });
     const cutAt = performance.now();
     await sleep(1_500);
@@ -127,7 +132,10 @@ describe.skipIf(NO_POSTGRES_REASON !== null)(`database outage under load (Postgr
     // What is stored is exactly what was confirmed: each once, nothing from the failed ones.
     const sql = postgres(scratch.url, { max: 1, onnotice: () => undefined });
     try {
-      const rows = await sql<{ notes: string; n: number }[]>`select notes, count(*)::int as n from checkins where notes like 'load-%' group by notes`;
+      const rows = await sql<{ notes: string; n: number }[]>`
+        select notes, count(*)::int as n from (
+          select notes from checkins where notes like 'load-%' union all select title as notes from tickets where title like 'load-%'
+        ) written group by notes`;
       const stored = new Map(rows.map((r) => [r.notes, r.n]));
       expect([...stored.values()].every((n) => n === 1)).toBe(true);
       const saved = attempts.filter((a) => a.outcome === 'saved').map((a) => a.note).sort();
