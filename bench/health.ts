@@ -1,8 +1,9 @@
 // Portfolio health at scale: 10,000 accounts, 1,000,000 check-ins, 100,000 tickets,
 // 200,000 survey responses (plus 30,000 spend readings), seeded set-based with
-// generate_series (bench/seed.ts). Times every account's health (the one set-based query of
-// src/core/health-inputs.ts plus scoring in JS) beside the floor: one hand-written
-// aggregate that reads the same tables once. `npm run bench health`;
+// generate_series (bench/seed.ts). Times every account's health (the three set-based
+// statements of src/core/health-inputs.ts, which read the last touch and spend roll-ups
+// kept on the account and the survey answer roll-up, plus scoring in JS) beside the floor:
+// one hand-written aggregate that reads the same tables once. `npm run bench health`;
 // BENCH_HEALTH_ACCOUNTS scales it down for a quick look.
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../db/client.js';

@@ -135,6 +135,12 @@ export const accounts = pgTable(
     // The latest check-in's time, kept by a trigger on checkins (migration 0002), so the
     // health score of a whole portfolio reads it instead of probing checkins per account.
     lastTouchAt: timestamp('last_touch_at', { withTimezone: true }),
+    // The spend of the last (up to) three usage readings that have one, oldest first, the
+    // latest one's forecast and time, kept by triggers on usage_readings (migration 0004)
+    // for the same reason: the portfolio's financial scores read them here.
+    recentSpendCents: bigint('recent_spend_cents', { mode: 'number' }).array(),
+    latestForecastCents: cents('latest_forecast_cents'),
+    latestSpendAt: timestamp('latest_spend_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

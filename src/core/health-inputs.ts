@@ -1,7 +1,8 @@
 // Gathers the health score's inputs for every account of a workspace (or one) with
-// four set-based statements: last touch, open tickets by severity, SLA breaches of the
-// last 90 days, NPS counts and CSAT of the last 180 days, the last three spend
-// readings. No per-account query loop, whatever the portfolio size.
+// three set-based statements: the accounts with their last touch and last three spend
+// readings (both kept on the account by triggers), open tickets by severity and SLA
+// breaches of the last 90 days, NPS counts and CSAT of the last 180 days. No
+// per-account query loop, whatever the portfolio size.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
 import { DEFAULT_HEALTH_CONFIG, healthScore, type HealthConfig, type HealthInputs, type HealthResult } from './health.js';
@@ -31,6 +32,8 @@ interface AccountRaw extends Record<string, unknown> {
   renewal_text: string | null;
   created_day: string;
   last_touch_day: string | null;
+  spend: string | null;
+  forecast: string | number | null;
 }
 
 interface TicketRaw extends Record<string, unknown> {
@@ -50,12 +53,6 @@ interface AnswerRaw extends Record<string, unknown> {
   csat: string | number | null;
 }
 
-interface SpendRaw extends Record<string, unknown> {
-  account_id: string;
-  spend: string;
-  forecast: string | number | null;
-}
-
 interface Window {
   workspaceId: string;
   nowIso: string;
@@ -69,7 +66,11 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 
 const oneAccount = (w: Window, column: string) => (w.accountId ? sql`and ${sql.raw(column)} = ${w.accountId}` : sql``);
 
-/** The accounts (churned left out), each with its last touch (accounts.last_touch_at, kept by a trigger on checkins). */
+/**
+ * The accounts (churned left out), each with its last touch (accounts.last_touch_at, kept
+ * by a trigger on checkins) and its last three spend readings with the latest forecast
+ * (accounts.recent_spend_cents and latest_forecast_cents, kept by triggers on usage_readings).
+ */
 export function accountsQuery(w: Window) {
   return sql`
     select a.id, a.name, a.owner_user_id, a.arr_cents, a.stage, a.licensed_users, a.active_users,
@@ -81,7 +82,18 @@ export function accountsQuery(w: Window) {
       ((case when a.last_touch_at is null or a.last_touch_at <= ${w.nowIso}::timestamptz then a.last_touch_at
         else (select max(c.occurred_at) from checkins c
           where c.workspace_id = ${w.workspaceId} and c.account_id = a.id and c.occurred_at <= ${w.nowIso}::timestamptz) end)
-        at time zone ${w.timezone})::date::text as last_touch_day
+        at time zone ${w.timezone})::date::text as last_touch_day,
+      -- The spend roll-up likewise: as kept unless a reading is newer than the moment scored;
+      -- then the last three before it, ordered as the roll-up orders them.
+      case when a.latest_spend_at is null or a.latest_spend_at <= ${w.nowIso}::timestamptz then array_to_string(a.recent_spend_cents, ',')
+        else (select array_to_string(array_agg(r.spend_cents order by r.recorded_at, r.id), ',') from (
+          select u.id, u.recorded_at, u.spend_cents from usage_readings u
+          where u.workspace_id = ${w.workspaceId} and u.account_id = a.id and u.spend_cents is not null and u.recorded_at <= ${w.nowIso}::timestamptz
+          order by u.recorded_at desc, u.id desc limit 3) r) end as spend,
+      case when a.latest_spend_at is null or a.latest_spend_at <= ${w.nowIso}::timestamptz then a.latest_forecast_cents
+        else (select u.forecast_cents from usage_readings u
+          where u.workspace_id = ${w.workspaceId} and u.account_id = a.id and u.spend_cents is not null and u.recorded_at <= ${w.nowIso}::timestamptz
+          order by u.recorded_at desc, u.id desc limit 1) end as forecast
     from accounts a
     where a.workspace_id = ${w.workspaceId} and a.stage <> 'churned' ${oneAccount(w, 'a.id')}
     order by lower(a.name)`;
@@ -123,40 +135,34 @@ export function answersQuery(w: Window) {
     group by s.account_id`;
 }
 
-/** The last three spend readings (oldest first) and the latest forecast. */
-export function spendQuery(w: Window) {
-  return sql`
-    with readings as (
-      select account_id, spend_cents, forecast_cents,
-        row_number() over (partition by account_id order by recorded_at desc) as rn
-      from usage_readings
-      where workspace_id = ${w.workspaceId} and spend_cents is not null and recorded_at <= ${w.nowIso}::timestamptz ${oneAccount(w, 'account_id')}
-    )
-    select account_id, array_to_string(array_agg(spend_cents order by rn desc), ',') as spend,
-      max(forecast_cents) filter (where rn = 1) as forecast
-    from readings where rn <= 3 group by account_id`;
-}
-
 /** '10000,9000,8000' (oldest first) → numbers. */
-function parseSpend(v: string | undefined): number[] {
-  return v === undefined || v === '' ? [] : v.split(',').map(Number);
+function parseSpend(v: string | null): number[] {
+  if (v === null || v === '') return [];
+  const parts = v.split(',');
+  const spend = new Array<number>(parts.length);
+  for (let i = 0; i < parts.length; i++) spend[i] = Number(parts[i]);
+  return spend;
 }
 
 function byAccount<T extends { account_id: string }>(rows: T[]): Map<string, T> {
-  return new Map(rows.map((r) => [r.account_id, r]));
+  const map = new Map<string, T>();
+  for (const r of rows) map.set(r.account_id, r);
+  return map;
+}
+
+interface Sources {
+  accounts: AccountRaw[];
+  tickets: Map<string, TicketRaw>;
+  answers: Map<string, AnswerRaw>;
+  today: string;
 }
 
 /**
- * Every account's health inputs, in the workspace's zone. Four set-based statements,
- * one per source (accounts with their last touch, tickets, survey answers, spend),
- * sent together: on PostgreSQL they run at the same time on separate pooled
- * connections; on PGlite (one connection) one after the other. Joined by account here.
+ * The three set-based statements (accounts with their last touch and spend, tickets,
+ * survey answers), sent together: on PostgreSQL they run at the same time on separate
+ * pooled connections; on PGlite (one connection) one after the other.
  */
-export async function gatherHealthInputs(
-  db: Db,
-  workspaceId: string,
-  options: { now: Date; timezone: string; accountId?: string },
-): Promise<AccountHealthRow[]> {
+async function readSources(db: Db, workspaceId: string, options: { now: Date; timezone: string; accountId?: string }): Promise<Sources> {
   const w: Window = {
     workspaceId,
     nowIso: options.now.toISOString(),
@@ -165,40 +171,74 @@ export async function gatherHealthInputs(
     timezone: options.timezone,
     ...(options.accountId ? { accountId: options.accountId } : {}),
   };
-  const [accounts, tickets, answers, spend] = await Promise.all([
+  const today = localDate(options.now, options.timezone);
+  if (w.accountId) {
+    // One account (its /health card, every view): the three joined into one statement,
+    // one round trip; for the portfolio they stay apart and run in parallel.
+    const rows = await queryRows<AccountRaw & TicketRaw & AnswerRaw>(
+      db,
+      sql`with a as (${accountsQuery(w)}), t as (${ticketsQuery(w)}), s as (${answersQuery(w)})
+        select a.*, t.crit, t.major, t.minor, t.cosmetic, t.breaches, s.promoters, s.detractors, s.nps_total, s.csat
+        from a left join t on t.account_id = a.id left join s on s.account_id = a.id`,
+    );
+    // Missing ticket or answer rows come back as nulls, which inputsOf reads as none.
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return { accounts: rows, tickets: byId, answers: byId, today };
+  }
+  const [accounts, tickets, answers] = await Promise.all([
     queryRows<AccountRaw>(db, accountsQuery(w)),
     queryRows<TicketRaw>(db, ticketsQuery(w)).then(byAccount),
     queryRows<AnswerRaw>(db, answersQuery(w)).then(byAccount),
-    queryRows<SpendRaw>(db, spendQuery(w)).then(byAccount),
   ]);
-  const today = localDate(options.now, options.timezone);
-  return accounts.map((a) => {
-    const tk = tickets.get(a.id);
-    const ans = answers.get(a.id);
-    const sp = spend.get(a.id);
-    return {
-      accountId: a.id,
-      name: a.name,
-      ownerUserId: a.owner_user_id,
-      renewalDate: a.renewal_text,
-      arrCents: a.arr_cents === null ? null : Number(a.arr_cents),
-      stage: a.stage,
-      inputs: {
-        today,
-        createdDay: a.created_day,
-        licensedUsers: a.licensed_users,
-        activeUsers: a.active_users,
-        kickoffDate: a.kickoff_date,
-        lastTouchDay: a.last_touch_day,
-        openTickets: { critical: num(tk?.crit), major: num(tk?.major), minor: num(tk?.minor), cosmetic: num(tk?.cosmetic) },
-        slaBreaches90d: num(tk?.breaches),
-        nps: { promoters: num(ans?.promoters), detractors: num(ans?.detractors), total: num(ans?.nps_total) },
-        csat: ans?.csat === null || ans?.csat === undefined ? null : Math.round(Number(ans.csat) * 100) / 100,
-        spendReadings: parseSpend(sp?.spend),
-        latestForecast: sp?.forecast === null || sp?.forecast === undefined ? null : Number(sp.forecast),
-      },
-    };
-  });
+  return { accounts, tickets, answers, today };
+}
+
+const NO_TICKETS = { crit: 0, major: 0, minor: 0, cosmetic: 0, breaches: 0 };
+const NO_ANSWERS = { promoters: 0, detractors: 0, nps_total: 0, csat: null };
+
+/** One account's inputs from its rows (joined by account here). */
+function inputsOf(a: AccountRaw, sources: Sources): HealthInputs {
+  const tk = sources.tickets.get(a.id) ?? NO_TICKETS;
+  const ans = sources.answers.get(a.id) ?? NO_ANSWERS;
+  return {
+    today: sources.today,
+    createdDay: a.created_day,
+    licensedUsers: a.licensed_users,
+    activeUsers: a.active_users,
+    kickoffDate: a.kickoff_date,
+    lastTouchDay: a.last_touch_day,
+    openTickets: { critical: num(tk.crit), major: num(tk.major), minor: num(tk.minor), cosmetic: num(tk.cosmetic) },
+    slaBreaches90d: num(tk.breaches),
+    nps: { promoters: num(ans.promoters), detractors: num(ans.detractors), total: num(ans.nps_total) },
+    csat: ans.csat === null ? null : Math.round(Number(ans.csat) * 100) / 100,
+    spendReadings: parseSpend(a.spend),
+    latestForecast: a.forecast === null ? null : Number(a.forecast),
+  };
+}
+
+/** The account's own fields with its inputs. */
+function accountRow(a: AccountRaw, inputs: HealthInputs): AccountHealthRow {
+  return {
+    accountId: a.id,
+    name: a.name,
+    ownerUserId: a.owner_user_id,
+    renewalDate: a.renewal_text,
+    arrCents: a.arr_cents === null ? null : Number(a.arr_cents),
+    stage: a.stage,
+    inputs,
+  };
+}
+
+/** Every account's health inputs, in the workspace's zone. */
+export async function gatherHealthInputs(
+  db: Db,
+  workspaceId: string,
+  options: { now: Date; timezone: string; accountId?: string },
+): Promise<AccountHealthRow[]> {
+  const sources = await readSources(db, workspaceId, options);
+  const rows = new Array<AccountHealthRow>(sources.accounts.length);
+  for (let i = 0; i < rows.length; i++) rows[i] = accountRow(sources.accounts[i]!, inputsOf(sources.accounts[i]!, sources));
+  return rows;
 }
 
 export interface AccountHealth extends AccountHealthRow {
@@ -211,6 +251,14 @@ export async function portfolioHealth(
   workspaceId: string,
   options: { now: Date; timezone: string; config?: HealthConfig; accountId?: string },
 ): Promise<AccountHealth[]> {
-  const rows = await gatherHealthInputs(db, workspaceId, options);
-  return rows.map((row) => ({ ...row, health: healthScore(row.inputs, options.config ?? DEFAULT_HEALTH_CONFIG) }));
+  const sources = await readSources(db, workspaceId, options);
+  const config = options.config ?? DEFAULT_HEALTH_CONFIG;
+  // Each account's object built once, scored as it is built (no row-then-copy per account).
+  const list = new Array<AccountHealth>(sources.accounts.length);
+  for (let i = 0; i < list.length; i++) {
+    const row = accountRow(sources.accounts[i]!, inputsOf(sources.accounts[i]!, sources)) as AccountHealth;
+    row.health = healthScore(row.inputs, config);
+    list[i] = row;
+  }
+  return list;
 }

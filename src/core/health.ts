@@ -1,5 +1,7 @@
 // The customer health score: pure functions from an account's inputs to a 0–100
-// score, its components, band and drivers in words. No database, no clock.
+// score, its components, band and drivers in words. No database, no clock. The words
+// (each component's detail, the drivers) are made on first read, not for every account
+// of a portfolio scored in bulk; they read the same either way.
 //
 // Components, each 0–100 (formulas as implemented):
 // - adoption:   r = active ÷ licensed; r ≥ 85% → 100, r ≤ 20% → 0, linear between:
@@ -106,10 +108,35 @@ export function trueNps(nps: HealthInputs['nps']): number | null {
   return nps.total === 0 ? null : Math.round(((nps.promoters - nps.detractors) * 100) / nps.total);
 }
 
-export function adoptionScore(licensed: number | null, active: number | null): { score: number; detail: string } | null {
+// Each component is a score (null: no data) and, apart, its words: a portfolio's
+// scores are computed for every account, the words only where someone reads them.
+
+function adoptionValue(licensed: number | null, active: number | null): number | null {
   if (licensed === null || active === null || licensed <= 0) return null;
-  const ratio = active / licensed;
-  return { score: clamp(((ratio - 0.2) / 0.65) * 100), detail: `${pct(ratio)} of licensed users active (${active} of ${licensed})` };
+  return clamp(((active / licensed - 0.2) / 0.65) * 100);
+}
+
+function adoptionWords(licensed: number, active: number): string {
+  return `${pct(active / licensed)} of licensed users active (${active} of ${licensed})`;
+}
+
+export function adoptionScore(licensed: number | null, active: number | null): { score: number; detail: string } | null {
+  const score = adoptionValue(licensed, active);
+  return score === null ? null : { score, detail: adoptionWords(licensed!, active!) };
+}
+
+function engagementValue(lastTouchDay: string | null, today: string, gap: number, createdDay: string): number | null {
+  if (lastTouchDay === null) return daysBetween(createdDay, today) <= gap ? null : 0;
+  const overdue = Math.max(0, daysBetween(lastTouchDay, today)) - gap;
+  return overdue <= 0 ? 100 : clamp(100 * (1 - overdue / gap));
+}
+
+function engagementWords(lastTouchDay: string | null, today: string, cadence: Cadence): string {
+  if (lastTouchDay === null) return `No touch logged yet (cadence: ${cadence.label})`;
+  const since = Math.max(0, daysBetween(lastTouchDay, today));
+  const overdue = since - cadence.maxGapDays;
+  if (overdue <= 0) return `Last touch ${since === 0 ? 'today' : `${plural(since, 'day')} ago`} (cadence: ${cadence.label})`;
+  return `No touch in ${since} days (cadence: ${cadence.label}; ${plural(overdue, 'day')} overdue)`;
 }
 
 export function engagementScore(
@@ -118,89 +145,217 @@ export function engagementScore(
   cadence: Cadence,
   createdDay: string,
 ): { score: number; detail: string } | null {
-  const gap = cadence.maxGapDays;
-  if (lastTouchDay === null) {
-    if (daysBetween(createdDay, today) <= gap) return null;
-    return { score: 0, detail: `No touch logged yet (cadence: ${cadence.label})` };
-  }
-  const since = Math.max(0, daysBetween(lastTouchDay, today));
-  const overdue = since - gap;
-  if (overdue <= 0) return { score: 100, detail: `Last touch ${since === 0 ? 'today' : `${plural(since, 'day')} ago`} (cadence: ${cadence.label})` };
-  return { score: clamp(100 * (1 - overdue / gap)), detail: `No touch in ${since} days (cadence: ${cadence.label}; ${plural(overdue, 'day')} overdue)` };
+  const score = engagementValue(lastTouchDay, today, cadence.maxGapDays, createdDay);
+  return score === null ? null : { score, detail: engagementWords(lastTouchDay, today, cadence) };
 }
 
 const SEVERITIES = ['critical', 'major', 'minor', 'cosmetic'] as const;
 
-export function supportScore(open: HealthInputs['openTickets'], breaches: number): { score: number; detail: string } {
-  const score = clamp(100 - 25 * open.critical - 10 * open.major - 4 * open.minor - 1 * open.cosmetic - 10 * breaches);
+function supportValue(open: HealthInputs['openTickets'], breaches: number): number {
+  return clamp(100 - 25 * open.critical - 10 * open.major - 4 * open.minor - 1 * open.cosmetic - 10 * breaches);
+}
+
+function supportWords(open: HealthInputs['openTickets'], breaches: number): string {
   const parts: string[] = [];
   for (const s of SEVERITIES) if (open[s] > 0) parts.push(`${open[s]} ${s}`);
   const openText = parts.length === 0 ? 'No open tickets' : `Open tickets: ${parts.join(', ')}`;
   const breachText = breaches === 0 ? 'no SLA breaches in 90 days' : `${plural(breaches, 'SLA breach', 'SLA breaches')} in 90 days`;
-  return { score, detail: `${openText}; ${breachText}` };
+  return `${openText}; ${breachText}`;
+}
+
+export function supportScore(open: HealthInputs['openTickets'], breaches: number): { score: number; detail: string } {
+  return { score: supportValue(open, breaches), detail: supportWords(open, breaches) };
+}
+
+function sentimentValue(nps: HealthInputs['nps'], csat: number | null): number | null {
+  const npsValue = trueNps(nps);
+  const npsPart = npsValue === null ? null : (npsValue + 100) / 2;
+  const csatPart = csat === null ? null : clamp(((csat - 1) / 4) * 100);
+  if (npsPart === null) return csatPart;
+  return csatPart === null ? npsPart : (npsPart + csatPart) / 2;
+}
+
+function sentimentWords(nps: HealthInputs['nps'], csat: number | null): string {
+  const words: string[] = [];
+  const npsValue = trueNps(nps);
+  if (npsValue !== null) words.push(`NPS ${npsValue > 0 ? '+' : ''}${npsValue} from ${plural(nps.total, 'answer')} (180 days)`);
+  if (csat !== null) words.push(`CSAT ${csat.toFixed(1)} of 5`);
+  return words.join('; ');
 }
 
 export function sentimentScore(nps: HealthInputs['nps'], csat: number | null): { score: number; detail: string } | null {
-  const parts: number[] = [];
+  const score = sentimentValue(nps, csat);
+  return score === null ? null : { score, detail: sentimentWords(nps, csat) };
+}
+
+const hasTrend = (spend: number[]) => spend.length >= 2 && spend[0]! > 0;
+const hasVariance = (spend: number[], forecast: number | null): forecast is number => forecast !== null && forecast > 0 && spend.length > 0;
+
+function financialValue(spend: number[], forecast: number | null): number | null {
+  let trendPart: number | null = null;
+  if (hasTrend(spend)) {
+    const change = (spend[spend.length - 1]! - spend[0]!) / spend[0]!;
+    trendPart = change >= 0 ? 100 : clamp(100 + 200 * change);
+  }
+  if (!hasVariance(spend, forecast)) return trendPart;
+  const variance = (spend[spend.length - 1]! - forecast) / forecast;
+  const variancePart = variance >= 0 ? 100 : clamp(100 + 200 * variance);
+  return trendPart === null ? variancePart : (trendPart + variancePart) / 2;
+}
+
+function financialWords(spend: number[], forecast: number | null): string {
   const words: string[] = [];
-  const npsValue = trueNps(nps);
-  if (npsValue !== null) {
-    parts.push((npsValue + 100) / 2);
-    words.push(`NPS ${npsValue > 0 ? '+' : ''}${npsValue} from ${plural(nps.total, 'answer')} (180 days)`);
+  if (hasTrend(spend)) {
+    const change = (spend[spend.length - 1]! - spend[0]!) / spend[0]!;
+    words.push(`Spend ${change >= 0 ? 'up' : 'down'} ${pct(Math.abs(change))} over the last ${spend.length} readings`);
   }
-  if (csat !== null) {
-    parts.push(clamp(((csat - 1) / 4) * 100));
-    words.push(`CSAT ${csat.toFixed(1)} of 5`);
+  if (hasVariance(spend, forecast)) {
+    const variance = (spend[spend.length - 1]! - forecast) / forecast;
+    words.push(variance >= 0 ? `spend ${pct(variance)} over forecast` : `spend ${pct(-variance)} under forecast`);
   }
-  if (parts.length === 0) return null;
-  return { score: parts.length === 1 ? parts[0]! : (parts[0]! + parts[1]!) / 2, detail: words.join('; ') };
+  const detail = words.join('; ');
+  return detail.charAt(0).toUpperCase() + detail.slice(1);
 }
 
 export function financialScore(spend: number[], forecast: number | null): { score: number; detail: string } | null {
-  const parts: number[] = [];
-  const words: string[] = [];
-  if (spend.length >= 2 && spend[0]! > 0) {
-    const change = (spend[spend.length - 1]! - spend[0]!) / spend[0]!;
-    parts.push(change >= 0 ? 100 : clamp(100 + 200 * change));
-    words.push(`Spend ${change >= 0 ? 'up' : 'down'} ${pct(Math.abs(change))} over the last ${spend.length} readings`);
+  const score = financialValue(spend, forecast);
+  return score === null ? null : { score, detail: financialWords(spend, forecast) };
+}
+
+/**
+ * A component's score and band, with its words (`detail`) put into words from the
+ * account's inputs on first read and kept. The inputs are taken as they were when
+ * scored: nothing changes an inputs object after it is scored.
+ */
+class ScoredComponent implements ComponentScore {
+  readonly score: number;
+  readonly band: HealthBand;
+  readonly #component: HealthComponent;
+  readonly #inputs: HealthInputs;
+  readonly #cadence: Cadence;
+  #detail: string | undefined;
+
+  constructor(component: HealthComponent, rawScore: number, thresholds: BandThresholds, inputs: HealthInputs, cadence: Cadence) {
+    this.score = Math.round(rawScore);
+    this.band = bandFor(rawScore, thresholds);
+    this.#component = component;
+    this.#inputs = inputs;
+    this.#cadence = cadence;
   }
-  if (forecast !== null && forecast > 0 && spend.length > 0) {
-    const variance = (spend[spend.length - 1]! - forecast) / forecast;
-    parts.push(variance >= 0 ? 100 : clamp(100 + 200 * variance));
-    words.push(variance >= 0 ? `spend ${pct(variance)} over forecast` : `spend ${pct(-variance)} under forecast`);
+
+  get detail(): string {
+    return (this.#detail ??= componentWords(this.#component, this.#inputs, this.#cadence));
   }
-  if (parts.length === 0) return null;
-  const detail = words.join('; ');
-  return { score: parts.length === 1 ? parts[0]! : (parts[0]! + parts[1]!) / 2, detail: detail.charAt(0).toUpperCase() + detail.slice(1) };
+
+  toJSON(): { score: number; band: HealthBand; detail: string } {
+    return { score: this.score, band: this.band, detail: this.detail };
+  }
+}
+
+function componentWords(component: HealthComponent, inputs: HealthInputs, cadence: Cadence): string {
+  switch (component) {
+    case 'adoption':
+      return adoptionWords(inputs.licensedUsers!, inputs.activeUsers!);
+    case 'engagement':
+      return engagementWords(inputs.lastTouchDay, inputs.today, cadence);
+    case 'support':
+      return supportWords(inputs.openTickets, inputs.slaBreaches90d);
+    case 'sentiment':
+      return sentimentWords(inputs.nps, inputs.csat);
+    case 'financial':
+      return financialWords(inputs.spendReadings, inputs.latestForecast);
+  }
+}
+
+/** The score with its drivers put into words on first read (most readers of a portfolio never ask). */
+class ScoredHealth implements HealthResult {
+  #drivers: string[] | undefined;
+
+  constructor(
+    readonly score: number,
+    readonly band: HealthBand,
+    readonly components: HealthResult['components'],
+    readonly effectiveWeights: HealthResult['effectiveWeights'],
+    readonly contributions: HealthResult['contributions'],
+  ) {}
+
+  get drivers(): string[] {
+    return (this.#drivers ??= healthDrivers(this.components, this.effectiveWeights));
+  }
+
+  toJSON(): HealthResult {
+    const { score, band, components, effectiveWeights, contributions, drivers } = this;
+    return { score, band, components, effectiveWeights, contributions, drivers };
+  }
+}
+
+// Which components have data (one bit each, in HEALTH_COMPONENTS order) decides the
+// effective weights: at most 32 sets per weighting, shared (frozen) by every account
+// scored with the same weights. Keyed by the weights' values, not the object.
+let sharedFor: HealthWeights = { adoption: NaN, engagement: NaN, support: NaN, sentiment: NaN, financial: NaN };
+let sharedWeights: (HealthResult['effectiveWeights'] | undefined)[] = [];
+
+function effectiveWeightsFor(weights: HealthWeights, present: number): HealthResult['effectiveWeights'] {
+  if (
+    weights.adoption !== sharedFor.adoption ||
+    weights.engagement !== sharedFor.engagement ||
+    weights.support !== sharedFor.support ||
+    weights.sentiment !== sharedFor.sentiment ||
+    weights.financial !== sharedFor.financial
+  ) {
+    sharedFor = { ...weights };
+    sharedWeights = [];
+  }
+  return (sharedWeights[present] ??= renormalized(weights, present));
+}
+
+function renormalized(weights: HealthWeights, present: number): HealthResult['effectiveWeights'] {
+  let total = 0;
+  HEALTH_COMPONENTS.forEach((c, i) => {
+    if (present & (1 << i) && weights[c] > 0) total += weights[c];
+  });
+  const share = (c: HealthComponent, i: number) => (present & (1 << i) && total > 0 && weights[c] > 0 ? weights[c] / total : 0);
+  return Object.freeze({
+    adoption: share('adoption', 0),
+    engagement: share('engagement', 1),
+    support: share('support', 2),
+    sentiment: share('sentiment', 3),
+    financial: share('financial', 4),
+  });
 }
 
 /** The whole score for one account. */
 export function healthScore(inputs: HealthInputs, config: HealthConfig = DEFAULT_HEALTH_CONFIG): HealthResult {
   const cadence = cadenceFor(inputs.kickoffDate, inputs.today, config.cadenceMode);
-  const raw: Record<HealthComponent, { score: number; detail: string } | null> = {
-    adoption: adoptionScore(inputs.licensedUsers, inputs.activeUsers),
-    engagement: engagementScore(inputs.lastTouchDay, inputs.today, cadence, inputs.createdDay),
-    support: supportScore(inputs.openTickets, inputs.slaBreaches90d),
-    sentiment: sentimentScore(inputs.nps, inputs.csat),
-    financial: financialScore(inputs.spendReadings, inputs.latestForecast),
+  // Straight-line code, no per-account records or closures: this runs for every account of a portfolio.
+  const adoption = adoptionValue(inputs.licensedUsers, inputs.activeUsers);
+  const engagement = engagementValue(inputs.lastTouchDay, inputs.today, cadence.maxGapDays, inputs.createdDay);
+  const support = supportValue(inputs.openTickets, inputs.slaBreaches90d);
+  const sentiment = sentimentValue(inputs.nps, inputs.csat);
+  const financial = financialValue(inputs.spendReadings, inputs.latestForecast);
+  const present = (adoption === null ? 0 : 1) | (engagement === null ? 0 : 2) | 4 | (sentiment === null ? 0 : 8) | (financial === null ? 0 : 16);
+  const w = effectiveWeightsFor(config.weights, present);
+  const bands = config.componentBands;
+  const contributions = {
+    adoption: adoption === null ? 0 : w.adoption * adoption,
+    engagement: engagement === null ? 0 : w.engagement * engagement,
+    support: w.support * support,
+    sentiment: sentiment === null ? 0 : w.sentiment * sentiment,
+    financial: financial === null ? 0 : w.financial * financial,
   };
-  // Plain loops, no closures: this runs for every account of a portfolio.
-  let total = 0;
-  for (const c of HEALTH_COMPONENTS) if (raw[c] !== null && config.weights[c] > 0) total += config.weights[c];
-  const components = {} as HealthResult['components'];
-  const effectiveWeights = {} as HealthResult['effectiveWeights'];
-  const contributions = {} as HealthResult['contributions'];
-  let sum = 0;
-  for (const c of HEALTH_COMPONENTS) {
-    const r = raw[c];
-    components[c] = r ? { score: Math.round(r.score), band: bandFor(r.score, config.componentBands[c]), detail: r.detail } : null;
-    effectiveWeights[c] = r && total > 0 && config.weights[c] > 0 ? config.weights[c] / total : 0;
-    contributions[c] = r ? effectiveWeights[c] * r.score : 0;
-    sum += contributions[c];
-  }
+  const components = {
+    adoption: adoption === null ? null : new ScoredComponent('adoption', adoption, bands.adoption, inputs, cadence),
+    engagement: engagement === null ? null : new ScoredComponent('engagement', engagement, bands.engagement, inputs, cadence),
+    support: new ScoredComponent('support', support, bands.support, inputs, cadence),
+    sentiment: sentiment === null ? null : new ScoredComponent('sentiment', sentiment, bands.sentiment, inputs, cadence),
+    financial: financial === null ? null : new ScoredComponent('financial', financial, bands.financial, inputs, cadence),
+  };
+  // Summed in component order, as the weights were: the same float result as ever.
+  const sum = contributions.adoption + contributions.engagement + contributions.support + contributions.sentiment + contributions.financial;
   // Support always has data, so with any positive weight there is a score; all weights 0 reads as 0.
-  const score = Math.round(total > 0 ? sum : 0);
-  return { score, band: bandFor(score, config.bands), components, effectiveWeights, contributions, drivers: healthDrivers(components, effectiveWeights) };
+  const anyWeight = w.adoption + w.engagement + w.support + w.sentiment + w.financial > 0;
+  const score = Math.round(anyWeight ? sum : 0);
+  return new ScoredHealth(score, bandFor(score, config.bands), components, w, contributions);
 }
 
 /**
@@ -209,19 +364,20 @@ export function healthScore(inputs: HealthInputs, config: HealthConfig = DEFAULT
  * strongest of the rest follow, so a healthy account says why it is healthy.
  */
 export function healthDrivers(components: HealthResult['components'], weights: HealthResult['effectiveWeights']): string[] {
-  const ranked: { cost: number; weight: number; detail: string }[] = [];
+  const ranked: { cost: number; weight: number; component: ComponentScore }[] = [];
   for (const c of HEALTH_COMPONENTS) {
     const component = components[c];
     if (component === null || !(weights[c] > 0)) continue;
     // Rounded so float noise (0.2 × 30 = 6.000000000000001) never breaks a tie.
-    ranked.push({ cost: Math.round(weights[c] * (100 - component.score) * 1000), weight: weights[c], detail: component.detail });
+    ranked.push({ cost: Math.round(weights[c] * (100 - component.score) * 1000), weight: weights[c], component });
   }
   ranked.sort(byCostThenWeight);
+  // Only the three drivers are put into words.
   return ranked.slice(0, 3).map(detailOf);
 }
 
 const byCostThenWeight = (a: { cost: number; weight: number }, b: { cost: number; weight: number }) => b.cost - a.cost || b.weight - a.weight;
-const detailOf = (r: { detail: string }) => r.detail;
+const detailOf = (r: { component: ComponentScore }) => r.component.detail;
 
 /** Points each component moved the score between two results (or snapshots), largest first. */
 export function scoreChange(

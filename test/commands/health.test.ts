@@ -65,6 +65,11 @@ describe.each(ENGINES)('/health on $name', (engine) => {
     expect([g!.health.score, g!.health.band, g!.health.components.sentiment, g!.health.components.financial]).toEqual([47, 'yellow', null, null]);
     // Initech: created today, never touched, nothing else: support alone → 100.
     expect([i!.health.score, i!.health.components.engagement]).toEqual([100, null]);
+    // One account at a time (the card's single joined statement) reads exactly what the portfolio reads.
+    for (const one of list) {
+      const [alone] = await portfolioHealth(db(), ctx.workspace.id, { now: NOW, timezone: 'UTC', accountId: one.accountId });
+      expect(JSON.parse(JSON.stringify(alone))).toEqual(JSON.parse(JSON.stringify(one)));
+    }
   });
 
   it('the card: score, band, components with "no data", drivers, trend and the change since last week explained', async () => {
