@@ -155,8 +155,9 @@ export async function updateAccount(
   return { before, after: after!, changed: Object.keys(diff.after) };
 }
 
+/** What a person set on the account: not timestamps, and not the roll-ups triggers keep (migrations 0002, 0004). */
 function auditable(account: Account): Record<string, unknown> {
-  const { createdAt: _c, updatedAt: _u, workspaceId: _w, ...rest } = account;
+  const { createdAt: _c, updatedAt: _u, workspaceId: _w, lastTouchAt: _t, recentSpendCents: _s, latestForecastCents: _f, latestSpendAt: _a, ...rest } = account;
   return rest;
 }
 

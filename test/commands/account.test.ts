@@ -142,6 +142,10 @@ describe.each(ENGINES)('/account on $name', (engine) => {
     const rename = audit.find((a) => a.action === 'update' && a.after && 'name' in a.after)!;
     expect(rename.before).toEqual({ name: 'Hooli' });
     expect(rename.after).toEqual({ name: 'Hooli Cloud' });
+    // What people set, not the roll-ups the database keeps by trigger.
+    const created = audit.find((a) => a.action === 'create')!;
+    expect(created.after).toMatchObject({ name: 'Hooli', arrCents: 50_000_000 });
+    for (const derived of ['lastTouchAt', 'recentSpendCents', 'latestForecastCents', 'latestSpendAt', 'createdAt']) expect(created.after).not.toHaveProperty(derived);
   });
 
   it('links the current channel, and relinking moves the channel', async () => {
