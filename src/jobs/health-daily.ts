@@ -22,7 +22,7 @@ import { activeWorkspaces, type Platform, type Workspace } from '../core/workspa
 import { context, mention, message, text } from '../messages/builders.js';
 import type { Message } from '../messages/message.js';
 import { DeliveryNotSent, type Deliveries } from './delivery.js';
-import { claimedKeys, claimRun, finishRun, releaseRun } from './ledger.js';
+import { claimedKeys, claimRun, finishRun, heldRun, releaseRun } from './ledger.js';
 import type { ScheduledJob, SchedulerLog } from './scheduler.js';
 
 export const HEALTH_DAILY_JOB = 'health-daily';
@@ -62,9 +62,14 @@ async function dailyForWorkspace(deps: HealthDailyDeps, workspace: Workspace, no
   const { db } = deps;
   const today = localDate(now, workspace.timezone);
   const config = healthConfigFor(workspace);
+  const periodKey = `${workspace.id}:${today}`;
+  // The job runs hourly on every replica; once today's run is claimed, the others stop
+  // here instead of scoring the whole portfolio for nothing. The claim itself comes only
+  // after scoring, so a pass that fails before it (the database away) is tried again
+  // next hour rather than lost for the day.
+  if (await heldRun(db, HEALTH_DAILY_JOB, periodKey)) return;
   const list = await portfolioHealth(db, workspace.id, { now, timezone: workspace.timezone, config });
-  // The snapshot may be rewritten by any run today; the alerts below are what the ledger guards.
-  const claim = await claimRun(db, { jobName: HEALTH_DAILY_JOB, periodKey: `${workspace.id}:${today}`, workspaceId: workspace.id, owner: deps.owner, now });
+  const claim = await claimRun(db, { jobName: HEALTH_DAILY_JOB, periodKey, workspaceId: workspace.id, owner: deps.owner, now });
   if (!claim) return;
   result.workspaces++;
   result.snapshots += await saveSnapshots(db, workspace.id, list, { day: today, now });
