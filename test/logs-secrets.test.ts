@@ -33,6 +33,16 @@ const SECRETS = {
   TEAMS_APP_PASSWORD: `teams-password-${MARK}`,
   DATABASE_PASSWORD: `db-password-${MARK}`,
 };
+
+/** Every secret-bearing setting, pointed at the fake Slack: what both the in-process and the process tests run with. */
+const secretsEnv = (fakeUrl: string) => ({
+  SLACK_SIGNING_SECRET: SECRETS.SLACK_SIGNING_SECRET,
+  SLACK_BOT_TOKEN: SECRETS.SLACK_BOT_TOKEN,
+  SLACK_API_URL: `${fakeUrl}/api/`,
+  TEAMS_APP_ID: '00000000-0000-0000-0000-00000000a11d',
+  TEAMS_APP_PASSWORD: SECRETS.TEAMS_APP_PASSWORD,
+  TENURE_API_TOKEN: SECRETS.TENURE_API_TOKEN,
+});
 /** What the fake Slack hands out for an OAuth install with code=leaky (not configured anywhere). */
 const INSTALLED_TOKEN = 'xoxb-installed-leaky';
 
@@ -136,12 +146,7 @@ describe.each(ENGINES)('no secret in the logs of a running Tenure on $name', (en
     }
     config = {
       ...loadConfig({
-        SLACK_SIGNING_SECRET: SECRETS.SLACK_SIGNING_SECRET,
-        SLACK_BOT_TOKEN: SECRETS.SLACK_BOT_TOKEN,
-        SLACK_API_URL: `${fake.url}/api/`,
-        TEAMS_APP_ID: '00000000-0000-0000-0000-00000000a11d',
-        TEAMS_APP_PASSWORD: SECRETS.TEAMS_APP_PASSWORD,
-        TENURE_API_TOKEN: SECRETS.TENURE_API_TOKEN,
+        ...secretsEnv(fake.url),
         DATABASE_URL: databaseUrl,
         LOG_LEVEL: 'trace',
       }),
@@ -292,12 +297,7 @@ describe('no secret in the output of the real process', () => {
     await fake.start();
     let scratch: { url: string; drop(): Promise<void> } | undefined;
     const env: Record<string, string> = {
-      SLACK_SIGNING_SECRET: SECRETS.SLACK_SIGNING_SECRET,
-      SLACK_BOT_TOKEN: SECRETS.SLACK_BOT_TOKEN,
-      SLACK_API_URL: `${fake.url}/api/`,
-      TEAMS_APP_ID: '00000000-0000-0000-0000-00000000a11d',
-      TEAMS_APP_PASSWORD: SECRETS.TEAMS_APP_PASSWORD,
-      TENURE_API_TOKEN: SECRETS.TENURE_API_TOKEN,
+      ...secretsEnv(fake.url),
       LOG_LEVEL: 'trace',
     };
     if (TEST_DATABASE_URL) {
