@@ -4,8 +4,8 @@
 import { resolveAccount } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
 import { BAND_ICON, DEFAULT_BAND_THRESHOLDS, HEALTH_COMPONENTS, scoreChange, sparkline, type BandThresholds, type HealthBand, type HealthComponent } from '../src/core/health.js';
-import { portfolioHealth, type AccountHealth } from '../src/core/health-inputs.js';
-import { sameSnapshot, saveSnapshots, snapshotHistory, snapshotOf, snapshotsAsOf, type SnapshotView } from '../src/core/health-snapshots.js';
+import { healthCardByAccountName, portfolioHealth, type AccountHealth } from '../src/core/health-inputs.js';
+import { sameSnapshot, saveSnapshots, snapshotOf, snapshotsAsOf, type SnapshotView } from '../src/core/health-snapshots.js';
 import { healthConfigFor } from '../src/core/settings.js';
 import { addDays, localDate } from '../src/core/time.js';
 import { context, field, fields, header, message, text } from '../src/messages/builders.js';
@@ -102,15 +102,18 @@ export function portfolioMessage(list: AccountHealth[], weekAgo: Map<string, Sna
 }
 
 async function showAccount(ctx: CommandContext, name: string): Promise<Reply> {
-  const account = await resolveAccount(ctx.db, ctx.workspace.id, name);
   const timezone = ctx.workspace.timezone;
   const today = localDate(ctx.now, timezone);
   const config = healthConfigFor(ctx.workspace);
-  const [current] = await portfolioHealth(ctx.db, ctx.workspace.id, { now: ctx.now, timezone, config, accountId: account.id });
-  if (!current) throw new UserError(`${account.name} has churned: it has no health score any more.`, { usage: USAGE[0], example: EXAMPLES[0] });
+  const card = await healthCardByAccountName(ctx.db, ctx.workspace.id, name, { now: ctx.now, timezone, config, fromDay: addDays(today, -83), toDay: today });
+  if (!card) {
+    // No such account (the error lists close matches), or one that has churned.
+    const account = await resolveAccount(ctx.db, ctx.workspace.id, name);
+    throw new UserError(`${account.name} has churned: it has no health score any more.`, { usage: USAGE[0], example: EXAMPLES[0] });
+  }
+  const { current, stored } = card;
   // Looking at an account records today's point of its trend (the daily job does it for
   // all); when today's stored point already says the same, nothing is written.
-  const stored = await snapshotHistory(ctx.db, ctx.workspace.id, account.id, addDays(today, -83), today);
   const todays = snapshotOf(current, today);
   const last = stored.at(-1);
   const unchanged = last?.day === today && sameSnapshot(last, todays);

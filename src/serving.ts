@@ -10,6 +10,23 @@ import { withRequestId } from './log.js';
 
 const GIVEN_REQUEST_ID = /^[\w.:-]{1,64}$/;
 
+/**
+ * 12 random hex digits. The random bytes are drawn a thousand ids at a time, as Node
+ * does for randomUUID(): one randomBytes() call per request was 1-2% of the server's
+ * CPU under the load benchmark.
+ */
+const ID_BYTES = 6;
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+function newRequestId(): string {
+  if (idOffset + ID_BYTES > idPool.length) {
+    idPool = randomBytes(ID_BYTES * 1024);
+    idOffset = 0;
+  }
+  idOffset += ID_BYTES;
+  return idPool.toString('hex', idOffset - ID_BYTES, idOffset);
+}
+
 /** Work that outlives its HTTP answer (Slack listeners after their ack): shutdown waits for it. */
 export class InFlight {
   private readonly work = new Set<Promise<unknown>>();
@@ -44,7 +61,7 @@ export function listen(handler: RequestListener, port: number, host?: string): P
   let draining = false;
   const server = createServer((req, res) => {
     const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && GIVEN_REQUEST_ID.test(given) ? given : randomBytes(6).toString('hex');
+    const requestId = typeof given === 'string' && GIVEN_REQUEST_ID.test(given) ? given : newRequestId();
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     unanswered.add(res);

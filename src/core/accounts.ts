@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
+import { preparedQuery } from '../../db/statements.js';
 import { accountChannels, accounts, checkins, surveyResponses, surveys, tickets, users } from '../../db/schema.js';
 import { changedFields, recordAudit } from './audit.js';
 import { UserError } from './errors.js';
@@ -47,11 +48,17 @@ function duplicateName(name: string): UserError {
   });
 }
 
-export async function findAccountByName(db: Db, workspaceId: string, name: string): Promise<Account | undefined> {
-  const [row] = await db
+/** Every command that names an account starts here, so it is built once (db/statements.ts). */
+const accountByName = preparedQuery('account-by-name', (db) =>
+  db
     .select()
     .from(accounts)
-    .where(and(eq(accounts.workspaceId, workspaceId), sql`lower(${accounts.name}) = lower(${name.trim()})`));
+    .where(and(eq(accounts.workspaceId, sql.placeholder('workspaceId')), sql`lower(${accounts.name}) = lower(${sql.placeholder('name')})`))
+    .prepare('account-by-name'),
+);
+
+export async function findAccountByName(db: Db, workspaceId: string, name: string): Promise<Account | undefined> {
+  const [row] = await accountByName(db).execute({ workspaceId, name: name.trim() });
   return row;
 }
 

@@ -18,7 +18,7 @@ export async function recordAudit(db: Db, workspaceId: string, entry: AuditEntry
   await db.insert(auditLog).values(auditRow(workspaceId, entry));
 }
 
-/** The audit_log row of an entry, for writing it inside another statement (see logCheckin). */
+/** The audit_log row of an entry. */
 export function auditRow(workspaceId: string, entry: AuditEntry): typeof auditLog.$inferInsert {
   return {
     workspaceId,

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedQuery } from '../../db/statements.js';
 import { auditLog, checkins } from '../../db/schema.js';
-import { auditRow } from './audit.js';
 
 export type Checkin = typeof checkins.$inferSelect;
 export type CheckinType = Checkin['type'];
@@ -21,15 +21,7 @@ export interface CheckinInput {
   channelId: string | null;
 }
 
-/** The touch before `before` (the previous one, for "days since the previous touch"). */
-function previousTouchQuery(db: Db, workspaceId: string, accountId: string, before: Date) {
-  return db
-    .select()
-    .from(checkins)
-    .where(and(eq(checkins.workspaceId, workspaceId), eq(checkins.accountId, accountId), lt(checkins.occurredAt, before)))
-    .orderBy(desc(checkins.occurredAt))
-    .limit(1);
-}
+const value = (name: string) => sql.placeholder(name);
 
 /**
  * Writes a touch and its audit row and reads the touch before it, all in one
@@ -37,8 +29,55 @@ function previousTouchQuery(db: Db, workspaceId: string, accountId: string, befo
  * it): one round trip for the busiest command instead of five with BEGIN and COMMIT,
  * and no moment where the touch is written but the answer about it could fail.
  * The previous touch is the latest strictly before this one; the statement's reads
- * do not see its own insert either way.
+ * do not see its own insert either way. Built once (db/statements.ts): /checkin is
+ * the command people type most.
  */
+const checkinStatement = preparedQuery('log-checkin', (db) => {
+  const previous = db.$with('previous').as(
+    db
+      .select()
+      .from(checkins)
+      .where(and(eq(checkins.workspaceId, value('workspaceId')), eq(checkins.accountId, value('accountId')), lt(checkins.occurredAt, value('occurredAtIso'))))
+      .orderBy(desc(checkins.occurredAt))
+      .limit(1),
+  );
+  const inserted = db.$with('inserted').as(
+    db
+      .insert(checkins)
+      .values({
+        id: value('id'),
+        workspaceId: value('workspaceId'),
+        accountId: value('accountId'),
+        userId: value('userId'),
+        type: value('type'),
+        occurredAt: value('occurredAt'),
+        notes: value('notes'),
+        sentiment: value('sentiment'),
+        nextStepDate: value('nextStepDate'),
+        channelId: value('channelId'),
+        createdAt: value('now'),
+      })
+      .returning(),
+  );
+  const audited = db.$with('audited').as(
+    db
+      .insert(auditLog)
+      .values({
+        workspaceId: value('workspaceId'),
+        actorUserId: value('userId'),
+        actorLabel: null,
+        at: value('now'),
+        entityType: 'checkin',
+        entityId: value('id'),
+        action: 'create',
+        before: null,
+        after: value('after'),
+      })
+      .returning({ id: auditLog.id }),
+  );
+  return db.with(previous, inserted, audited).select().from(inserted).leftJoin(previous, sql`true`).prepare('log-checkin');
+});
+
 export async function logCheckin(
   db: Db,
   workspaceId: string,
@@ -47,29 +86,14 @@ export async function logCheckin(
 ): Promise<{ checkin: Checkin; previous: Checkin | undefined }> {
   // The id is made here so that the audit row can name it within the same statement.
   const id = randomUUID();
-  const previous = db.$with('previous').as(previousTouchQuery(db, workspaceId, input.accountId, input.occurredAt));
-  const inserted = db.$with('inserted').as(
-    db
-      .insert(checkins)
-      .values({ ...input, id, workspaceId, createdAt: now })
-      .returning(),
-  );
-  const audited = db.$with('audited').as(
-    db
-      .insert(auditLog)
-      .values(
-        auditRow(workspaceId, {
-          actorUserId: input.userId,
-          at: now,
-          entityType: 'checkin',
-          entityId: id,
-          action: 'create',
-          after: { accountId: input.accountId, type: input.type, occurredAt: input.occurredAt.toISOString(), sentiment: input.sentiment },
-        }),
-      )
-      .returning({ id: auditLog.id }),
-  );
-  const [row] = await db.with(previous, inserted, audited).select().from(inserted).leftJoin(previous, sql`true`);
+  const [row] = await checkinStatement(db).execute({
+    ...input,
+    id,
+    workspaceId,
+    occurredAtIso: input.occurredAt.toISOString(),
+    now,
+    after: { accountId: input.accountId, type: input.type, occurredAt: input.occurredAt.toISOString(), sentiment: input.sentiment },
+  });
   return { checkin: row!.inserted, previous: row!.previous ?? undefined };
 }
 

@@ -3,9 +3,11 @@
 // readings (both kept on the account by triggers), open tickets by severity and SLA
 // breaches of the last 90 days, NPS counts and CSAT of the last 180 days. No
 // per-account query loop, whatever the portfolio size.
-import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { preparedSql } from '../../db/statements.js';
 import { DEFAULT_HEALTH_CONFIG, healthScore, type HealthConfig, type HealthInputs, type HealthResult } from './health.js';
+import { snapshotView, type SnapshotView, type StoredSnapshot } from './health-snapshots.js';
 import { localDate } from './time.js';
 
 const MS_PER_DAY = 86_400_000;
@@ -53,25 +55,47 @@ interface AnswerRaw extends Record<string, unknown> {
   csat: string | number | null;
 }
 
-interface Window {
+/**
+ * The values every statement here takes. The statements are written with placeholders
+ * and built once (db/statements.ts): /health for one account runs on every view of a
+ * card, and the portfolio's three statements on every digest and daily pass.
+ */
+type Window = {
   workspaceId: string;
   nowIso: string;
   since90: string;
   since180: string;
   timezone: string;
   accountId?: string;
-}
+};
+
+/** The placeholders the statements are written with, one per Window field. */
+const W: Record<keyof Window, Placeholder> = {
+  workspaceId: sql.placeholder('workspaceId'),
+  nowIso: sql.placeholder('nowIso'),
+  since90: sql.placeholder('since90'),
+  since180: sql.placeholder('since180'),
+  timezone: sql.placeholder('timezone'),
+  accountId: sql.placeholder('accountId'),
+};
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
-const oneAccount = (w: Window, column: string) => (w.accountId ? sql`and ${sql.raw(column)} = ${w.accountId}` : sql``);
+/** An account named by its id (the placeholder) or by its name (a subselect); none for the portfolio. */
+type Only = SQL | undefined;
+const BY_ID: Only = sql`${W.accountId}`;
+const BY_NAME: Only = sql`(select n.id from accounts n where n.workspace_id = ${W.workspaceId} and lower(n.name) = lower(${sql.placeholder('name')}))`;
+
+/** For one account's statement: the condition naming it; the portfolio's has none. */
+const oneAccount = (only: Only, column: string) => (only ? sql`and ${sql.raw(column)} = ${only}` : sql``);
 
 /**
  * The accounts (churned left out), each with its last touch (accounts.last_touch_at, kept
  * by a trigger on checkins) and its last three spend readings with the latest forecast
  * (accounts.recent_spend_cents and latest_forecast_cents, kept by triggers on usage_readings).
  */
-export function accountsQuery(w: Window) {
+function accountsQuery(only: Only) {
+  const w = W;
   return sql`
     select a.id, a.name, a.owner_user_id, a.arr_cents, a.stage, a.licensed_users, a.active_users,
       a.kickoff_date::text as kickoff_date, a.renewal_date::text as renewal_text,
@@ -95,12 +119,13 @@ export function accountsQuery(w: Window) {
           where u.workspace_id = ${w.workspaceId} and u.account_id = a.id and u.spend_cents is not null and u.recorded_at <= ${w.nowIso}::timestamptz
           order by u.recorded_at desc, u.id desc limit 1) end as forecast
     from accounts a
-    where a.workspace_id = ${w.workspaceId} and a.stage <> 'churned' ${oneAccount(w, 'a.id')}
+    where a.workspace_id = ${w.workspaceId} and a.stage <> 'churned' ${oneAccount(only, 'a.id')}
     order by lower(a.name)`;
 }
 
 /** Open tickets by severity, and first responses that missed their SLA in the last 90 days. */
-export function ticketsQuery(w: Window) {
+function ticketsQuery(only: Only) {
+  const w = W;
   return sql`
     select account_id,
       count(*) filter (where status <> 'resolved' and severity = 'critical')::int as crit,
@@ -111,7 +136,7 @@ export function ticketsQuery(w: Window) {
         and (first_response_at is null or first_response_at > sla_due_at))::int as breaches
     from tickets
     where workspace_id = ${w.workspaceId} and opened_at <= ${w.nowIso}::timestamptz
-      and (status <> 'resolved' or sla_due_at > ${w.since90}::timestamptz) ${oneAccount(w, 'account_id')}
+      and (status <> 'resolved' or sla_due_at > ${w.since90}::timestamptz) ${oneAccount(only, 'account_id')}
     group by account_id`;
 }
 
@@ -121,7 +146,8 @@ export function ticketsQuery(w: Window) {
  * (migration 0003): a few rows per survey instead of every answer. The window is by
  * UTC calendar day (the 180 days before today and today), not to the minute.
  */
-export function answersQuery(w: Window) {
+function answersQuery(only: Only) {
+  const w = W;
   return sql`
     select s.account_id,
       coalesce(sum(d.promoters) filter (where s.kind = 'nps'), 0)::int as promoters,
@@ -131,9 +157,33 @@ export function answersQuery(w: Window) {
     from survey_answer_days d join surveys s on s.id = d.survey_id
     -- Both sides narrowed to the workspace, so one account's card reads its surveys by index.
     where d.workspace_id = ${w.workspaceId} and s.workspace_id = ${w.workspaceId}
-      and d.day > (${w.since180}::timestamptz at time zone 'UTC')::date and d.day <= (${w.nowIso}::timestamptz at time zone 'UTC')::date ${oneAccount(w, 's.account_id')}
+      and d.day > (${w.since180}::timestamptz at time zone 'UTC')::date and d.day <= (${w.nowIso}::timestamptz at time zone 'UTC')::date ${oneAccount(only, 's.account_id')}
     group by s.account_id`;
 }
+
+const portfolioAccounts = preparedSql<AccountRaw>('health-accounts', () => accountsQuery(undefined));
+const portfolioTickets = preparedSql<TicketRaw>('health-tickets', () => ticketsQuery(undefined));
+const portfolioAnswers = preparedSql<AnswerRaw>('health-answers', () => answersQuery(undefined));
+/** One account's three joined into one statement, one round trip. */
+const oneAccountJoin = (only: Only, extra: SQL = sql``) =>
+  sql`with a as (${accountsQuery(only)}), t as (${ticketsQuery(only)}), s as (${answersQuery(only)})
+    select a.*, t.crit, t.major, t.minor, t.cosmetic, t.breaches, s.promoters, s.detractors, s.nps_total, s.csat ${extra}
+    from a left join t on t.account_id = a.id left join s on s.account_id = a.id`;
+const oneAccountInputs = preparedSql<AccountRaw & TicketRaw & AnswerRaw>('health-one-account', () => oneAccountJoin(BY_ID));
+/**
+ * The /health card's one statement: the account found by name, its inputs, and its
+ * stored snapshots from `fromDay` to `toDay` (oldest first, as JSON): every view of a
+ * card in one round trip instead of three.
+ */
+const healthCardByName = preparedSql<AccountRaw & TicketRaw & AnswerRaw & { history: unknown }>('health-card', () =>
+  oneAccountJoin(
+    BY_NAME,
+    sql`, (select coalesce(json_agg(json_build_object('accountId', h.account_id, 'day', h.day, 'score', h.score, 'band', h.band,
+          'components', h.components, 'drivers', h.drivers) order by h.day), '[]'::json)
+        from health_snapshots h where h.workspace_id = ${W.workspaceId} and h.account_id = a.id
+          and h.day >= ${sql.placeholder('fromDay')}::date and h.day <= ${sql.placeholder('toDay')}::date) as history`,
+  ),
+);
 
 /** '10000,9000,8000' (oldest first) → numbers. */
 function parseSpend(v: string | null): number[] {
@@ -158,12 +208,11 @@ interface Sources {
 }
 
 /**
- * The three set-based statements (accounts with their last touch and spend, tickets,
- * survey answers), sent together: on PostgreSQL they run at the same time on separate
- * pooled connections; on PGlite (one connection) one after the other.
+ * The accounts with their last touch and spend, their tickets and their survey
+ * answers: for one account one joined statement, for the portfolio three.
  */
-async function readSources(db: Db, workspaceId: string, options: { now: Date; timezone: string; accountId?: string }): Promise<Sources> {
-  const w: Window = {
+function windowOf(workspaceId: string, options: { now: Date; timezone: string; accountId?: string }): Window {
+  return {
     workspaceId,
     nowIso: options.now.toISOString(),
     since90: new Date(options.now.getTime() - 90 * MS_PER_DAY).toISOString(),
@@ -171,24 +220,23 @@ async function readSources(db: Db, workspaceId: string, options: { now: Date; ti
     timezone: options.timezone,
     ...(options.accountId ? { accountId: options.accountId } : {}),
   };
+}
+
+async function readSources(db: Db, workspaceId: string, options: { now: Date; timezone: string; accountId?: string }): Promise<Sources> {
+  const w = windowOf(workspaceId, options);
   const today = localDate(options.now, options.timezone);
   if (w.accountId) {
-    // One account (its /health card, every view): the three joined into one statement,
-    // one round trip; for the portfolio they stay apart and run in parallel.
-    const rows = await queryRows<AccountRaw & TicketRaw & AnswerRaw>(
-      db,
-      sql`with a as (${accountsQuery(w)}), t as (${ticketsQuery(w)}), s as (${answersQuery(w)})
-        select a.*, t.crit, t.major, t.minor, t.cosmetic, t.breaches, s.promoters, s.detractors, s.nps_total, s.csat
-        from a left join t on t.account_id = a.id left join s on s.account_id = a.id`,
-    );
+    const rows = await oneAccountInputs(db).execute(w);
     // Missing ticket or answer rows come back as nulls, which inputsOf reads as none.
     const byId = new Map(rows.map((r) => [r.id, r]));
     return { accounts: rows, tickets: byId, answers: byId, today };
   }
+  // For the portfolio they stay apart: on PostgreSQL they run at the same time on
+  // separate pooled connections; on PGlite (one connection) one after the other.
   const [accounts, tickets, answers] = await Promise.all([
-    queryRows<AccountRaw>(db, accountsQuery(w)),
-    queryRows<TicketRaw>(db, ticketsQuery(w)).then(byAccount),
-    queryRows<AnswerRaw>(db, answersQuery(w)).then(byAccount),
+    portfolioAccounts(db).execute(w),
+    portfolioTickets(db).execute(w).then(byAccount),
+    portfolioAnswers(db).execute(w).then(byAccount),
   ]);
   return { accounts, tickets, answers, today };
 }
@@ -261,4 +309,31 @@ export async function portfolioHealth(
     list[i] = row;
   }
   return list;
+}
+
+/** What a /health card shows: the account's health now and its stored snapshots. */
+export interface HealthCardInputs {
+  current: AccountHealth;
+  /** Stored snapshots from `fromDay` to `toDay`, oldest first. */
+  stored: SnapshotView[];
+}
+
+/**
+ * One account's health, found by name (case-insensitively, as findAccountByName),
+ * with its stored snapshots from `fromDay` to `toDay`. Undefined when no account has
+ * that name or the account has churned: the caller tells which (resolveAccount).
+ */
+export async function healthCardByAccountName(
+  db: Db,
+  workspaceId: string,
+  name: string,
+  options: { now: Date; timezone: string; config?: HealthConfig; fromDay: string; toDay: string },
+): Promise<HealthCardInputs | undefined> {
+  const [row] = await healthCardByName(db).execute({ ...windowOf(workspaceId, options), name: name.trim(), fromDay: options.fromDay, toDay: options.toDay });
+  if (!row) return undefined;
+  const sources: Sources = { accounts: [row], tickets: new Map([[row.id, row]]), answers: new Map([[row.id, row]]), today: localDate(options.now, options.timezone) };
+  const current = accountRow(row, inputsOf(row, sources)) as AccountHealth;
+  current.health = healthScore(current.inputs, options.config ?? DEFAULT_HEALTH_CONFIG);
+  const history = (typeof row.history === 'string' ? JSON.parse(row.history) : row.history) as StoredSnapshot[];
+  return { current, stored: history.map(snapshotView) };
 }

@@ -2,6 +2,7 @@
 // trend line, the week-over-week change and what moved it.
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedQuery } from '../../db/statements.js';
 import { healthSnapshots } from '../../db/schema.js';
 import { HEALTH_COMPONENTS, type HealthBand, type HealthComponent, type HealthResult } from './health.js';
 import type { AccountHealth } from './health-inputs.js';
@@ -28,37 +29,67 @@ export function snapshotComponents(health: HealthResult): Record<string, unknown
 
 const CHUNK = 1000;
 
+/** A later snapshot of the same account and day replaces the earlier one. */
+const REPLACE_SNAPSHOT = {
+  target: [healthSnapshots.workspaceId, healthSnapshots.accountId, healthSnapshots.day],
+  set: {
+    score: sql`excluded.score`,
+    band: sql`excluded.band`,
+    components: sql`excluded.components`,
+    drivers: sql`excluded.drivers`,
+    computedAt: sql`excluded.computed_at`,
+  },
+};
+
+function snapshotRow(workspaceId: string, a: AccountHealth, options: { day: string; now: Date }) {
+  return {
+    workspaceId,
+    accountId: a.accountId,
+    day: options.day,
+    score: a.health.score,
+    band: a.health.band,
+    components: snapshotComponents(a.health),
+    drivers: a.health.drivers,
+    computedAt: options.now,
+  };
+}
+
+/** One account's snapshot, as viewing its card writes it: built once (db/statements.ts). */
+const saveOneSnapshot = preparedQuery('save-health-snapshot', (db) => {
+  const value = (name: keyof ReturnType<typeof snapshotRow>) => sql.placeholder(name);
+  return db
+    .insert(healthSnapshots)
+    .values({
+      workspaceId: value('workspaceId'),
+      accountId: value('accountId'),
+      day: value('day'),
+      score: value('score'),
+      band: value('band'),
+      components: value('components'),
+      drivers: value('drivers'),
+      computedAt: value('computedAt'),
+    })
+    .onConflictDoUpdate(REPLACE_SNAPSHOT)
+    .prepare('save-health-snapshot');
+});
+
 /** Writes (or rewrites) today's snapshot of each account, in chunks of one statement each. */
 export async function saveSnapshots(db: Db, workspaceId: string, list: AccountHealth[], options: { day: string; now: Date }): Promise<number> {
+  if (list.length === 1) {
+    await saveOneSnapshot(db).execute(snapshotRow(workspaceId, list[0]!, options));
+    return 1;
+  }
   for (let i = 0; i < list.length; i += CHUNK) {
-    const values = list.slice(i, i + CHUNK).map((a) => ({
-      workspaceId,
-      accountId: a.accountId,
-      day: options.day,
-      score: a.health.score,
-      band: a.health.band,
-      components: snapshotComponents(a.health),
-      drivers: a.health.drivers,
-      computedAt: options.now,
-    }));
-    await db
-      .insert(healthSnapshots)
-      .values(values)
-      .onConflictDoUpdate({
-        target: [healthSnapshots.workspaceId, healthSnapshots.accountId, healthSnapshots.day],
-        set: {
-          score: sql`excluded.score`,
-          band: sql`excluded.band`,
-          components: sql`excluded.components`,
-          drivers: sql`excluded.drivers`,
-          computedAt: sql`excluded.computed_at`,
-        },
-      });
+    const values = list.slice(i, i + CHUNK).map((a) => snapshotRow(workspaceId, a, options));
+    await db.insert(healthSnapshots).values(values).onConflictDoUpdate(REPLACE_SNAPSHOT);
   }
   return list.length;
 }
 
-function toView(row: typeof healthSnapshots.$inferSelect): SnapshotView {
+/** A stored snapshot's fields as a view is made from them (a row, or its JSON). */
+export type StoredSnapshot = Pick<typeof healthSnapshots.$inferSelect, 'accountId' | 'day' | 'score' | 'band' | 'components' | 'drivers'>;
+
+export function snapshotView(row: StoredSnapshot): SnapshotView {
   const stored = row.components as Record<string, { score: number; detail: string; contribution?: number } | null>;
   const contributions = {} as Record<HealthComponent, number>;
   const components = {} as SnapshotView['components'];
@@ -73,24 +104,12 @@ function toView(row: typeof healthSnapshots.$inferSelect): SnapshotView {
 /** The snapshot `saveSnapshots` would write for this account on `day`, as it reads back. */
 export function snapshotOf(current: AccountHealth, day: string): SnapshotView {
   const stored = snapshotComponents(current.health) as Record<string, { score: number; detail: string; contribution: number } | null>;
-  return toView({ accountId: current.accountId, day, score: current.health.score, band: current.health.band, components: stored, drivers: current.health.drivers } as typeof healthSnapshots.$inferSelect);
+  return snapshotView({ accountId: current.accountId, day, score: current.health.score, band: current.health.band, components: stored, drivers: current.health.drivers } as StoredSnapshot);
 }
 
 /** Whether two snapshots say the same (score, band, every component, drivers). */
 export function sameSnapshot(a: SnapshotView, b: SnapshotView): boolean {
   return a.score === b.score && a.band === b.band && JSON.stringify([a.components, a.contributions, a.drivers]) === JSON.stringify([b.components, b.contributions, b.drivers]);
-}
-
-/** One account's snapshots from `fromDay` to `toDay`, oldest first. */
-export async function snapshotHistory(db: Db, workspaceId: string, accountId: string, fromDay: string, toDay: string): Promise<SnapshotView[]> {
-  const rows = await db
-    .select()
-    .from(healthSnapshots)
-    .where(
-      and(eq(healthSnapshots.workspaceId, workspaceId), eq(healthSnapshots.accountId, accountId), gte(healthSnapshots.day, fromDay), lte(healthSnapshots.day, toDay)),
-    )
-    .orderBy(asc(healthSnapshots.day));
-  return rows.map(toView);
 }
 
 /**
@@ -111,5 +130,5 @@ export async function snapshotsAsOf(db: Db, workspaceId: string, day: string, no
       ),
     )
     .orderBy(healthSnapshots.accountId, sql`${healthSnapshots.day} desc`);
-  return new Map(rows.map((r) => [r.accountId, toView(r)]));
+  return new Map(rows.map((r) => [r.accountId, snapshotView(r)]));
 }

@@ -2,6 +2,7 @@
 // team/tenant and user ids into rows; everything after that carries the ids.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedQuery } from '../../db/statements.js';
 import { sequences, users, workspaces } from '../../db/schema.js';
 
 export type Workspace = typeof workspaces.$inferSelect;
@@ -28,22 +29,28 @@ export async function ensureWorkspace(
   return row!;
 }
 
+const workspaceAndUser = preparedQuery('workspace-and-user', (db) =>
+  db
+    .select({ workspace: workspaces, user: users })
+    .from(workspaces)
+    .leftJoin(users, and(eq(users.workspaceId, workspaces.id), eq(users.platformUserId, sql.placeholder('platformUserId'))))
+    .where(and(eq(workspaces.platform, sql.placeholder('platform')), eq(workspaces.externalId, sql.placeholder('externalId'))))
+    .prepare('workspace-and-user'),
+);
+
 /**
  * The workspace and the person, as every command starts: one statement when both
- * are known and the name is unchanged (nearly always), else the ensure* steps.
- * Nothing is cached between commands, so a role or setting changed on another
- * replica counts from the next command on.
+ * are known and the name is unchanged (nearly always), else the ensure* steps. Its
+ * SQL is built once (db/statements.ts), since every command runs it; no row is
+ * cached between commands, so a role or setting changed on another replica counts
+ * from the next command on.
  */
 export async function ensureWorkspaceAndUser(
   db: Db,
   workspace: { platform: Platform; externalId: string; name: string; timezone: string },
   user: { platformUserId: string; displayName: string },
 ): Promise<{ workspace: Workspace; user: User }> {
-  const [known] = await db
-    .select({ workspace: workspaces, user: users })
-    .from(workspaces)
-    .leftJoin(users, and(eq(users.workspaceId, workspaces.id), eq(users.platformUserId, user.platformUserId)))
-    .where(and(eq(workspaces.platform, workspace.platform), eq(workspaces.externalId, workspace.externalId)));
+  const [known] = await workspaceAndUser(db).execute({ platformUserId: user.platformUserId, platform: workspace.platform, externalId: workspace.externalId });
   if (known?.user && known.user.displayName === user.displayName) return { workspace: known.workspace, user: known.user };
   const ws = known?.workspace ?? (await ensureWorkspace(db, workspace));
   return { workspace: ws, user: await ensureUser(db, ws.id, user) };

@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
 import { checkins, healthSnapshots, surveyResponses, surveys, usageReadings } from '../../db/schema.js';
-import { portfolioHealth } from '../../src/core/health-inputs.js';
+import { healthCardByAccountName, portfolioHealth } from '../../src/core/health-inputs.js';
 import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
@@ -69,7 +69,18 @@ describe.each(ENGINES)('/health on $name', (engine) => {
     for (const one of list) {
       const [alone] = await portfolioHealth(db(), ctx.workspace.id, { now: NOW, timezone: 'UTC', accountId: one.accountId });
       expect(JSON.parse(JSON.stringify(alone))).toEqual(JSON.parse(JSON.stringify(one)));
+      // The card's statement finds it by name in any case and reads the same, with its stored snapshots.
+      const card = await healthCardByAccountName(db(), ctx.workspace.id, `  ${one.name.toUpperCase()} `, { now: NOW, timezone: 'UTC', fromDay: '2026-11-01', toDay: '2026-11-23' });
+      expect(JSON.parse(JSON.stringify(card!.current))).toEqual(JSON.parse(JSON.stringify(one)));
+      expect(card!.stored).toEqual([]);
     }
+    expect(await healthCardByAccountName(db(), ctx.workspace.id, 'Umbrella', { now: NOW, timezone: 'UTC', fromDay: '2026-11-01', toDay: '2026-11-23' })).toBeUndefined();
+    // Stored snapshots inside the window come back oldest first, as views; those outside it do not.
+    const snapshot = (day: string, score: number) => ({ workspaceId: ctx.workspace.id, accountId: acme, day, score, band: 'yellow' as const, components: { adoption: { score: 80, detail: 'd', contribution: 24 } }, drivers: ['x'], computedAt: NOW });
+    await db().insert(healthSnapshots).values([snapshot('2026-11-20', 61), snapshot('2026-10-31', 50), snapshot('2026-11-02', 55)]);
+    const card = await healthCardByAccountName(db(), ctx.workspace.id, 'acme corp', { now: NOW, timezone: 'UTC', fromDay: '2026-11-01', toDay: '2026-11-23' });
+    expect(card!.stored.map((v) => [v.day, v.score, v.band, v.accountId])).toEqual([['2026-11-02', 55, 'yellow', acme], ['2026-11-20', 61, 'yellow', acme]]);
+    expect(card!.stored[0]).toMatchObject({ components: { adoption: { score: 80, detail: 'd' }, engagement: null }, contributions: { adoption: 24, engagement: 0 }, drivers: ['x'] });
   });
 
   it('the card: score, band, components with "no data", drivers, trend and the change since last week explained', async () => {
