@@ -23,6 +23,25 @@ export function accountNameFrom(raw: string): string {
 const LONGEST_NAME_WORDS = 6;
 
 /**
+ * The account name and keyword where the text says them without a lookup: a quoted
+ * name followed by the keyword, or the words before the first keyword after the
+ * first word. This is the split splitAccountAndKeyword tries first, so a command
+ * may write by this name in one statement and, when no account has it, fall back to
+ * splitAccountAndKeyword for the rest. Undefined when the text does not read so (no
+ * keyword, a keyword first as in a linked channel, an invalid name).
+ */
+export function plainAccountName(words: Token[], isKeyword: (token: Token) => boolean): { name: string; keywordIndex: number } | undefined {
+  const first = words[0];
+  if (!first || isKeyword(first)) return undefined;
+  const keywordIndex = first.quoted ? (words[1] && isKeyword(words[1]) ? 1 : -1) : words.findIndex((w, i) => i > 0 && isKeyword(w));
+  if (keywordIndex < 1) return undefined;
+  // As splitAccountAndKeyword reads them: a quoted name cleaned by the schema, unquoted words as typed.
+  const typed = first.quoted ? first.text : joinWords(words.slice(0, keywordIndex));
+  const name = accountNameSchema.safeParse(typed);
+  return name.success && (first.quoted || name.data === typed) ? { name: name.data, keywordIndex } : undefined;
+}
+
+/**
  * Finds where the account name ends and the keyword begins. Unquoted names may
  * span words ("Acme Corp call …"), and a name may itself contain a keyword
  * ("Call Center Inc call …"), so every keyword is a candidate split and the

@@ -2,12 +2,12 @@
 import { z } from 'zod';
 import { CHECKIN_TYPES, SENTIMENTS } from '../db/schema.js';
 import { accountForChannel, getAccount, type Account } from '../src/core/accounts.js';
-import { logCheckin, type Checkin, type CheckinType, type Sentiment } from '../src/core/checkins.js';
+import { logCheckin, logCheckinByAccountName, type Checkin, type CheckinInput, type CheckinType, type Sentiment } from '../src/core/checkins.js';
 import { UserError } from '../src/core/errors.js';
 import { daysBetween, formatDay, isIsoDate, localDate, zonedInstant } from '../src/core/time.js';
 import { context, message, text } from '../src/messages/builders.js';
 import type { Form, FormSubmission, Reply } from '../src/messages/message.js';
-import { accountField, accountFromForm, splitAccountAndKeyword } from './account-input.js';
+import { accountField, accountFromForm, plainAccountName, splitAccountAndKeyword } from './account-input.js';
 import type { CommandContext } from './context.js';
 import { enumSchema, isoDateSchema, joinWords, splitOptions, textSchema, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -25,14 +25,17 @@ const optionsSchema = z.object({
   date: isoDateSchema.optional(),
 });
 
-interface CheckinRequest {
-  account: Account;
+interface TouchRequest {
   type: CheckinType;
   notes: string;
   sentiment: Sentiment;
   /** Calendar date of the touch in the workspace's zone; today when absent. */
   date?: string;
   next: string | null;
+}
+
+interface CheckinRequest extends TouchRequest {
+  account: Account;
 }
 
 const isType = (t: Token) => !t.quoted && t.key === undefined && (CHECKIN_TYPES as readonly string[]).includes(t.text.toLowerCase());
@@ -57,18 +60,16 @@ function touchInstant(ctx: CommandContext, date: string | undefined): Date {
   return zonedInstant(date, '12:00', ctx.workspace.timezone);
 }
 
-async function record(ctx: CommandContext, request: CheckinRequest): Promise<Reply> {
+/** The touch as written, with its moment; a UserError for a touch in the future or a next step before it. */
+function touchOf(ctx: CommandContext, request: TouchRequest): { input: Omit<CheckinInput, 'accountId'>; when: string } {
   const today = localDate(ctx.now, ctx.workspace.timezone);
   const occurredAt = touchInstant(ctx, request.date);
   const touchDay = localDate(occurredAt, ctx.workspace.timezone);
   if (request.next && daysBetween(touchDay, request.next) < 0) {
     throw new UserError(`next=${request.next} is before the touch itself; the next step must come after ${touchDay}.`);
   }
-  const { checkin, previous } = await logCheckin(
-    ctx.db,
-    ctx.workspace.id,
-    {
-      accountId: request.account.id,
+  return {
+    input: {
       userId: ctx.user.id,
       type: request.type,
       occurredAt,
@@ -77,9 +78,36 @@ async function record(ctx: CommandContext, request: CheckinRequest): Promise<Rep
       nextStepDate: request.next,
       channelId: ctx.channel.id,
     },
-    ctx.now,
-  );
-  return { messages: [confirmation(ctx, request.account, checkin, previous, touchDay === today ? 'today' : formatDay(touchDay))] };
+    when: touchDay === today ? 'today' : formatDay(touchDay),
+  };
+}
+
+async function record(ctx: CommandContext, request: CheckinRequest): Promise<Reply> {
+  const { input, when } = touchOf(ctx, request);
+  const { checkin, previous } = await logCheckin(ctx.db, ctx.workspace.id, { ...input, accountId: request.account.id }, ctx.now);
+  return { messages: [confirmation(ctx, request.account, checkin, previous, when)] };
+}
+
+/**
+ * The common case in one statement: the account named plainly (see plainAccountName)
+ * is found as the touch is written. Undefined, with nothing written, when that name
+ * is no account's or anything else is wrong: the full reading then finds the account
+ * another way or says what to fix, exactly as without this shortcut.
+ */
+async function recordByName(ctx: CommandContext, words: Token[], options: z.infer<typeof optionsSchema>): Promise<Reply | undefined> {
+  const plain = plainAccountName(words, isType);
+  if (!plain) return undefined;
+  const notes = notesSchema.safeParse(joinWords(words.slice(plain.keywordIndex + 1)));
+  if (!notes.success) return undefined;
+  let touch: ReturnType<typeof touchOf>;
+  try {
+    touch = touchOf(ctx, { type: words[plain.keywordIndex]!.text.toLowerCase() as CheckinType, notes: notes.data, sentiment: options.sentiment ?? 'neutral', date: options.date, next: options.next ?? null });
+  } catch (err) {
+    if (err instanceof UserError) return undefined;
+    throw err;
+  }
+  const logged = await logCheckinByAccountName(ctx.db, ctx.workspace.id, plain.name, touch.input, ctx.now);
+  return logged && { messages: [confirmation(ctx, logged.account, logged.checkin, logged.previous, touch.when)] };
 }
 
 /** "a call", "an email", "a QBR": how a touch reads in a sentence. */
@@ -98,7 +126,7 @@ export function touchPhrase(type: CheckinType): string {
 
 const SENTIMENT_ICON: Record<Sentiment, string> = { positive: '🟢', neutral: '⚪', negative: '🔴' };
 
-function confirmation(ctx: CommandContext, account: Account, checkin: Checkin, previous: Checkin | undefined, when: string): Message {
+function confirmation(ctx: CommandContext, account: Pick<Account, 'name'>, checkin: Checkin, previous: Checkin | undefined, when: string): Message {
   const tz = ctx.workspace.timezone;
   const touchDay = localDate(checkin.occurredAt, tz);
   const gap = previous
@@ -131,6 +159,8 @@ async function fromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
     const issue = parsedOptions.error.issues[0]!;
     throw new UserError(`${String(issue.path[0])}=${options[String(issue.path[0])] ?? ''}: ${issue.message}`);
   }
+  const quick = await recordByName(ctx, words, parsedOptions.data);
+  if (quick) return quick;
   const { account, typeIndex } = await splitAccountAndType(ctx, words);
   const type = words[typeIndex]!.text.toLowerCase() as CheckinType;
   const notes = notesSchema.safeParse(joinWords(words.slice(typeIndex + 1)));

@@ -11,8 +11,8 @@
 //   keeps running on the pool that was closed.
 // On PostgreSQL each statement is also prepared by the server once per connection
 // (db/prepared-statements.ts); on PGlite it is the same Drizzle object without that.
-import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { getTableColumns, type SQL } from 'drizzle-orm';
+import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 
 type Session = Db['_']['session'];
@@ -71,4 +71,19 @@ export function preparedSql<Row extends Record<string, unknown>>(name: string, b
         },
       };
     });
+}
+
+/**
+ * A table's row from its JSON (`to_jsonb(t)` in a statement that returns rows of two
+ * tables, or of one table twice): keys by column name, values as the columns map them
+ * (timestamps to Dates), the same object a Drizzle select gives.
+ */
+export function rowFromJson<T extends PgTable>(table: T, json: unknown): T['$inferSelect'] {
+  const stored = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>;
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const v = stored[column.name];
+    row[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
+  }
+  return row as T['$inferSelect'];
 }

@@ -44,8 +44,18 @@ describe.each(ENGINES)('/checkin on $name', (engine) => {
     const ctx = await workspaceWith(['Call Center Inc', 'Globex Email Services']);
     expect(plain(await t.registry.run(ctx, '/checkin Call Center Inc call Quarterly review of the contact flows'))).toContain('Logged a call with Call Center Inc');
     expect(plain(await t.registry.run(ctx, '/checkin globex email services meeting Planned the migration'))).toContain('Logged a meeting with Globex Email Services');
+    // The first touch word does not end this name ("Acme" is no account): the next one does.
+    await t.registry.run(ctx, '/account add "Acme Review Co"');
+    expect(plain(await t.registry.run(ctx, '/checkin Acme Review Co call Went through the review board'))).toContain('Logged a call with Acme Review Co');
     const saved = await rows(ctx);
-    expect(saved.map((r) => r.notes).sort()).toEqual(['Planned the migration', 'Quarterly review of the contact flows']);
+    expect(saved.map((r) => r.notes).sort()).toEqual(['Planned the migration', 'Quarterly review of the contact flows', 'Went through the review board']);
+  });
+
+  it('names the unknown account before any other problem, and saves nothing', async () => {
+    const ctx = await workspaceWith(['Acme Corp']);
+    expect(plain(await t.registry.run(ctx, '/checkin "Acme Crop" call x date=2030-01-01'))).toMatch(/No account named "Acme Crop"[\s\S]*Did you mean "Acme Corp"/);
+    expect(plain(await t.registry.run(ctx, '/checkin "Acme Corp" call x date=2030-01-01'))).toContain('is in the future');
+    expect(await rows(ctx)).toEqual([]);
   });
 
   it('keeps key=value words that are not options in the notes', async () => {

@@ -5,7 +5,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { accounts, auditLog, checkins } from '../../db/schema.js';
-import { logCheckin, type CheckinInput } from '../../src/core/checkins.js';
+import { logCheckin, logCheckinByAccountName, type CheckinInput } from '../../src/core/checkins.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext } from '../helpers/context.js';
 
@@ -56,6 +56,28 @@ describe.each(ENGINES)('logCheckin on $name', (engine) => {
     expect(await count(auditLog)).toBe(3);
     const [after] = await database.db.select({ lastTouchAt: accounts.lastTouchAt }).from(accounts).where(eq(accounts.id, account.id));
     expect(after!.lastTouchAt).toEqual(new Date(NOW.getTime() + DAY));
+  });
+
+  it('by name: finds the account in the same statement, in any case; no such account writes nothing', async () => {
+    const { ctx, account, input, count } = await setUp();
+    const { accountId: _, ...touch } = input(NOW);
+    const other = await newContext(database.db, { now: NOW });
+    await database.db.insert(accounts).values({ workspaceId: other.workspace.id, name: 'Globex' });
+    expect(await logCheckinByAccountName(database.db, ctx.workspace.id, 'Globex', touch, NOW)).toBeUndefined();
+    expect(await logCheckinByAccountName(database.db, ctx.workspace.id, 'Acme Corporation', touch, NOW)).toBeUndefined();
+    expect([await count(checkins), await count(auditLog)]).toEqual([0, 0]);
+    const first = await logCheckinByAccountName(database.db, ctx.workspace.id, ' acme CORP ', { ...touch, occurredAt: new Date(NOW.getTime() - DAY), nextStepDate: '2026-12-01' }, NOW);
+    expect(first).toMatchObject({ account: { id: account.id, name: 'Acme Corp' }, previous: undefined });
+    expect(first!.checkin).toMatchObject({ accountId: account.id, userId: ctx.user.id, type: 'call', notes: 'Walked through the runbook', nextStepDate: '2026-12-01', channelId: 'general' });
+    const second = await logCheckinByAccountName(database.db, ctx.workspace.id, 'Acme Corp', touch, NOW);
+    // The rows read back as a Drizzle select reads them.
+    const [stored] = await database.db.select().from(checkins).where(eq(checkins.id, second!.checkin.id));
+    expect(second!.checkin).toEqual(stored);
+    expect(second!.previous).toEqual(first!.checkin);
+    expect(second!.checkin.occurredAt).toEqual(NOW);
+    const audit = await database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ctx.workspace.id), eq(auditLog.entityId, second!.checkin.id)));
+    expect(audit).toMatchObject([{ actorUserId: ctx.user.id, at: NOW, entityType: 'checkin', action: 'create', before: null, after: { accountId: account.id, type: 'call', occurredAt: NOW.toISOString(), sentiment: 'positive' } }]);
+    expect([await count(checkins), await count(auditLog)]).toEqual([2, 2]);
   });
 
   it('writes neither the touch nor its audit row when the audit row cannot be written', async () => {
