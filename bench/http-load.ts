@@ -15,7 +15,8 @@
 // Knobs for a quick look: BENCH_LOAD_SECONDS, BENCH_LOAD_ACCOUNTS,
 // BENCH_LOAD_CONNECTIONS, BENCH_LOAD_COMMANDS (checkin,health),
 // BENCH_LOAD_TARGETS (floor,pglite,postgres); BENCH_LOAD_NODE_ARGS to profile the servers;
-// BENCH_LOAD_RUNTIME=tsx to run Tenure from source as `npm start` does (about 80 MB more).
+// BENCH_LOAD_RUNTIME=tsx to run Tenure from source as `npm start` does (about 80 MB more);
+// TENURE_DB_POOL is handed on to Tenure (its PostgreSQL connections; default 4).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -36,6 +37,7 @@ const KINDS = (process.env.BENCH_LOAD_COMMANDS ?? 'checkin,health').split(',').f
 const TARGETS = (process.env.BENCH_LOAD_TARGETS ?? 'floor,pglite,postgres').split(',');
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
 const RUNTIME = process.env.BENCH_LOAD_RUNTIME === 'tsx' ? 'tsx' : 'compiled';
+const POOL_ENV: Record<string, string> = process.env.TENURE_DB_POOL ? { TENURE_DB_POOL: process.env.TENURE_DB_POOL } : {};
 const WARM_UP_SECONDS = Math.min(5, SECONDS);
 /** Extra node flags for the servers under load, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile them. */
 const NODE_ARGS = (process.env.BENCH_LOAD_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -180,7 +182,7 @@ async function tenure(label: string, fake: FakeSlack, target: DatabaseTarget, da
   const starting = performance.now();
   const server = await startTarget({
     script: RUNTIME === 'tsx' ? 'src/main.ts' : 'dist/src/main.js',
-    env: { PORT: String(port), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'info', ...databaseEnv },
+    env: { PORT: String(port), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'info', ...POOL_ENV, ...databaseEnv },
     ready: (line) => {
       if (line.includes('Tenure is listening')) listening = true;
       const job = /"job":"([\w-]+)".*"msg":"job (finished|failed)"/.exec(line)?.[1];

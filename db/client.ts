@@ -19,7 +19,8 @@ import * as schema from './schema.js';
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string }
+  /** `poolSize`: connections per process (default DEFAULT_POOL_SIZE in postgres-pool.ts). */
+  | { kind: 'postgres'; url: string; poolSize?: number }
   | { kind: 'pglite'; dataDir: string }
   /** In memory; `from` is a data directory dump (PGlite's dumpDataDir) to start from instead of a fresh initdb. */
   | { kind: 'pglite-memory'; from?: Blob };
@@ -62,7 +63,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
-  const database = target.kind === 'postgres' ? await openPostgres(target.url, options) : await openPglite(target);
+  const database = target.kind === 'postgres' ? await openPostgres(target.url, { ...options, ...(target.poolSize ? { poolSize: target.poolSize } : {}) }) : await openPglite(target);
   if (options.migrate !== false) {
     try {
       await runMigrations(database);
@@ -74,7 +75,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   return database;
 }
 
-async function openPostgres(url: string, options: OpenOptions): Promise<Database & { client(): postgres.Sql }> {
+async function openPostgres(url: string, options: OpenOptions & { poolSize?: number }): Promise<Database & { client(): postgres.Sql }> {
   const pool = postgresPool(url, options);
   return {
     db: pool.db,

@@ -30,6 +30,15 @@ const envSchema = z.object({
     message: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/tenure',
   }),
   TENURE_DATA_DIR: z.preprocess((v) => (isBlank(v) ? './.tenure' : v), z.string()),
+  TENURE_DB_POOL: z.preprocess(
+    (v) => (isBlank(v) ? undefined : v),
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of connections between 1 and 100')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 100, 'must be a whole number of connections between 1 and 100')
+      .optional(),
+  ),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-'), {
     message: 'must be a bot token starting with xoxb-',
@@ -78,7 +87,8 @@ export interface Config {
   port: number;
   /** 'local' when no platform credentials are set: PGlite demo data and the console. */
   mode: 'local' | 'platform';
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  /** PostgreSQL with its pool size per process (TENURE_DB_POOL), or PGlite in a directory. */
+  database: { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir: string };
   slack?: SlackConfig;
   teams?: TeamsConfig;
   timezone: string;
@@ -168,7 +178,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: env.PORT,
     mode,
     database: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL }
+      ? { kind: 'postgres', url: env.DATABASE_URL, ...(env.TENURE_DB_POOL ? { poolSize: env.TENURE_DB_POOL } : {}) }
       : { kind: 'pglite', dataDir: env.TENURE_DATA_DIR },
     slack,
     teams,

@@ -73,6 +73,11 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
   });
 
+  it('TENURE_DB_POOL sets the PostgreSQL pool size per process', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/tenure', TENURE_DB_POOL: '12' }).database).toEqual({ kind: 'postgres', url: 'postgres://db/tenure', poolSize: 12 });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/tenure', TENURE_DB_POOL: ' ' }).database).toEqual({ kind: 'postgres', url: 'postgres://db/tenure' });
+  });
+
   it('PORT boundaries', () => {
     expect(loadConfig({ PORT: '1' }).port).toBe(1);
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
@@ -174,6 +179,18 @@ describe('invalid configuration: one line naming the variable', () => {
       { TEAMS_APP_ID: '00000000-0000-0000-0000-000000000001' },
       'TEAMS_APP_PASSWORD',
       'Invalid configuration: TEAMS_APP_PASSWORD is missing: the Teams bot needs its app password with TEAMS_APP_ID',
+    ],
+    [
+      'TENURE_DB_POOL not a count',
+      { DATABASE_URL: 'postgres://db/tenure', TENURE_DB_POOL: 'lots' },
+      'TENURE_DB_POOL',
+      'Invalid configuration: TENURE_DB_POOL must be a whole number of connections between 1 and 100 (got "lots")',
+    ],
+    [
+      'TENURE_DB_POOL of zero',
+      { DATABASE_URL: 'postgres://db/tenure', TENURE_DB_POOL: '0' },
+      'TENURE_DB_POOL',
+      'Invalid configuration: TENURE_DB_POOL must be a whole number of connections between 1 and 100 (got "0")',
     ],
     [
       'TENURE_API_TOKEN too short',
