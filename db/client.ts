@@ -89,6 +89,16 @@ async function openPostgres(url: string, options: OpenOptions & { poolSize?: num
   };
 }
 
+/**
+ * PGlite's own start parameters, with 32 MB of shared buffers instead of PostgreSQL's
+ * 128 MB. PGlite touches all of its shared buffers when it starts, inside the Node
+ * process: 128 MB is resident from the first second whatever the data. The data
+ * directory's pages are files that the operating system caches anyway, so fewer
+ * buffers cost nothing measurable (load benchmark on 10,000 accounts: 222 req/s with
+ * 128 MB, 231 with 32 MB; peak RSS 582 -> 455 MB).
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
 async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory'; from?: Blob }): Promise<Database> {
   let lock: DataDirLock | undefined;
   let client: PGlite;
@@ -98,13 +108,13 @@ async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 
     // PGlite has no lock of its own: two processes on one directory corrupt it.
     lock = acquireDataDirLock(dataDir);
     try {
-      client = await PGlite.create(path.join(dataDir, 'pgdata'));
+      client = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata'), startParams: PGLITE_START_PARAMS });
     } catch (err) {
       lock.release();
       throw err;
     }
   } else {
-    client = target.from ? await PGlite.create({ loadDataDir: target.from }) : await PGlite.create();
+    client = await PGlite.create({ ...(target.from ? { loadDataDir: target.from } : {}), startParams: PGLITE_START_PARAMS });
   }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   let closed = false;

@@ -125,3 +125,18 @@ describe.each(ENGINES)('database on $name', (engine) => {
     expect(open[0]!.n).toBeGreaterThan(3);
   });
 });
+
+describe('PGlite settings', () => {
+  it('runs PGlite with 32 MB of shared buffers, not 128 MB resident from the start', async () => {
+    const { database, release } = await ENGINES.find((e) => e.name === 'pglite')!.open();
+    try {
+      const [row] = await queryRows<{ shared_buffers: string }>(database.db, sql`show shared_buffers`);
+      expect(row!.shared_buffers).toBe('32MB');
+      // PGlite's own parameters still apply (search_path among them).
+      const [path] = await queryRows<{ search_path: string }>(database.db, sql`show search_path`);
+      expect(path!.search_path).toBe('public');
+    } finally {
+      await release();
+    }
+  });
+});
