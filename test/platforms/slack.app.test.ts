@@ -7,6 +7,7 @@ import { accounts, checkins, workspaces } from '../../db/schema.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startTenure, type Tenure } from '../../src/main.js';
+import { ensureWorkspace } from '../../src/core/workspaces.js';
 import { ENGINES } from '../helpers/engines.js';
 import { FakeSlack, form, postSigned } from '../helpers/fake-slack.js';
 
@@ -373,6 +374,28 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
     expect(ws!.active).toBe(false);
     expect(ws!.deactivatedAt).not.toBeNull();
     expect(await accountCount('T2')).toBe(1);
+  });
+
+  it('deactivates a workspace when its bot token is revoked, not when only user tokens are', async () => {
+    for (const team of ['T3', 'T4']) await ensureWorkspace(database.db, { platform: 'slack', externalId: team, name: team, timezone: 'UTC' });
+    const revoked = (team: string, tokens: Record<string, string[]>) =>
+      JSON.stringify({
+        token: 'legacy',
+        team_id: team,
+        api_app_id: 'A1',
+        type: 'event_callback',
+        event_id: `EvR${team}${Date.now()}`,
+        event_time: Math.floor(Date.now() / 1000),
+        event: { type: 'tokens_revoked', tokens, event_ts: '1.0' },
+      });
+    const active = async (team: string) =>
+      (await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, team))))[0]!.active;
+    expect((await postSigned(events, revoked('T4', { oauth: ['U1'] }), 'application/json', { secret: SECRET })).status).toBe(200);
+    expect((await postSigned(events, revoked('T3', { bot: ['B1'] }), 'application/json', { secret: SECRET })).status).toBe(200);
+    for (let i = 0; i < 50 && (await active('T3')); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await active('T3')).toBe(false);
+    // Sent first, handled by now: a user token's revocation leaves the app installed.
+    expect(await active('T4')).toBe(true);
   });
 });
 

@@ -18,6 +18,7 @@ import { errorsForSlack, toModal, valuesFromView } from './modal.js';
 import { slackContext, type DisplayNames, type SlackIdentity } from './identity.js';
 import { slackSharedFiles } from './files.js';
 import { deactivateSlackWorkspace } from './installation-store.js';
+import { eventListener } from './event-listener.js';
 import { postOnce } from './post.js';
 
 export interface HandlerDeps {
@@ -263,7 +264,8 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     }
   });
 
-  app.event('app_home_opened', async ({ event, body, client }) => {
+  const events = eventListener(app);
+  events.on('app_home_opened', async ({ event, body, client }) => {
     if (event.tab && event.tab !== 'home') return;
     const teamId = (body as { team_id?: string }).team_id ?? '';
     const who = await identify({ teamId, userId: event.user }, client);
@@ -274,7 +276,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
 
   // A CSV shared in a channel with the bot: a dry-run preview in the file's thread, with
   // Import / Cancel buttons (commands/csv-import.ts); problems go privately to the sharer.
-  app.event('message', async ({ event, body, client, context }) => {
+  events.on('message', async ({ event, body, client, context }) => {
     const share = fileShareEvent.safeParse(event);
     // Bots' files (our own /export uploads among them) are never offered back for import.
     if (!share.success || share.data.bot_id) return;
@@ -316,11 +318,12 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     await deactivateSlackWorkspace(deps.db, teamId, deps.clock());
     logger.info({ teamId, why }, 'Slack workspace deactivated; its data is kept');
   };
-  app.event('app_uninstalled', async ({ body }) => deactivate((body as { team_id: string }).team_id, 'app_uninstalled'));
-  app.event('tokens_revoked', async ({ event, body }) => {
+  events.on('app_uninstalled', async ({ body }) => deactivate((body as { team_id: string }).team_id, 'app_uninstalled'));
+  events.on('tokens_revoked', async ({ event, body }) => {
     // Only the bot token matters: revoking a user token leaves the app installed.
     if ((event.tokens.bot ?? []).length > 0) await deactivate((body as { team_id: string }).team_id, 'tokens_revoked');
   });
+  events.register();
 
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');
