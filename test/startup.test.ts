@@ -83,6 +83,8 @@ describe('npm start in local mode (PGlite)', () => {
     console.info(`fresh start answered /account list after ${fresh.ms} ms`);
     expect(fresh.text).toContain('Accounts (12)');
     expect(fresh.text).toContain('Acme Corp');
+    // PGlite runs inside this process: V8 is set for a small heap and baseline WebAssembly (src/embedded-memory.ts).
+    expect(first.stdout()).toContain('V8 set for the embedded database');
     const health = await fetch(`http://127.0.0.1:${first.port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', db: 'ok' });
@@ -141,6 +143,8 @@ describe.runIf(TEST_DATABASE_URL)('npm start with DATABASE_URL (PostgreSQL)', ()
       const [ra, rb] = await Promise.all([untilAnswering(a, began), untilAnswering(b, began)]);
       expect(ra.text).toContain('Accounts (12)');
       expect(rb.text).toContain('Accounts (12)');
+      // No WebAssembly database here: V8 keeps its defaults.
+      expect(a.stdout()).not.toContain('V8 set for the embedded database');
       expect(await stop(a)).toBe(0);
       expect(await stop(b)).toBe(0);
     } finally {
