@@ -242,7 +242,9 @@ export async function main(options: Omit<StartOptions, 'logger'> = {}): Promise<
     throw err;
   }
   const logger = createLogger(config.logLevel, undefined, secretsOf(config));
-  if (config.database.kind === 'pglite') {
+  // Only when main() opens PGlite itself: the flags must be set before PGlite compiles
+  // its WebAssembly, and a database handed in (a test fixture) is open already.
+  if (!options.database && config.database.kind === 'pglite') {
     tuneV8ForEmbeddedDatabase();
     logger.info({ v8Flags: EMBEDDED_DATABASE_V8_FLAGS }, 'V8 set for the embedded database (src/embedded-memory.ts)');
   }
