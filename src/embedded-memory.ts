@@ -7,15 +7,19 @@
 //   (~60 MB of resident memory for ~10% more throughput);
 // - PGlite allocates ~0.5 MB of short-lived JavaScript objects per query, and V8 grows
 //   the heap to ~200 MB under load rather than collect sooner.
-// Measured with the load benchmark (10,000 accounts, 50 concurrent): peak RSS
-// 451-478 MB -> 251 MB in the full run, at 157 req/s (155-182 before); side by side on
-// one seeded copy, 15 s each, 234-264 -> 168-183 req/s. The flags are set once,
-// before PGlite compiles its module, and only by the process entry point when the
-// database is PGlite: on PostgreSQL there is no WebAssembly and the defaults stay.
+// The flags are set once, before PGlite compiles its module, and only by the process
+// entry point when the database is PGlite: on PostgreSQL there is no WebAssembly and
+// the defaults stay.
+//
+// Why three flags for "Liftoff only": from Node 22/24's V8 on, `--liftoff-only` set at
+// run time (v8.setFlagsFromString) no longer turns off tier-up by itself — its
+// implications (no tier-up, no dynamic tiering) are applied only when V8 parses its
+// command line. Naming the two tiering flags as well gives the same effect at run
+// time on Node 20 and 24; test/embedded-memory.test.ts checks it on the running Node.
 import { setFlagsFromString } from 'node:v8';
 
 /** Baseline-compiled WebAssembly only, and the garbage collector tuned for a small heap. */
-export const EMBEDDED_DATABASE_V8_FLAGS = ['--liftoff-only', '--optimize-for-size'] as const;
+export const EMBEDDED_DATABASE_V8_FLAGS = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--optimize-for-size'] as const;
 
 export function tuneV8ForEmbeddedDatabase(): void {
   for (const flag of EMBEDDED_DATABASE_V8_FLAGS) setFlagsFromString(flag);
