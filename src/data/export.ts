@@ -1,19 +1,21 @@
 // CSV export of a workspace's data: accounts (one row per contact, so the file
 // re-imports with its contacts), usage readings, check-ins, tickets, survey answers
 // and the latest health snapshot. Rows are read a page at a time and streamed
-// through csv-stringify. The accounts and usage files use the importer's own
-// column names, so export → import is a round trip.
+// through csv-stringify, every cell neutralised against spreadsheet formulas
+// (csv-cells.ts). The accounts and usage files use the importer's own column
+// names, so export → import is a round trip.
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accounts, checkins, contacts, healthSnapshots, surveyResponses, surveys, tickets, usageReadings, users } from '../../db/schema.js';
+import { neutraliseCell, type CsvCell } from './csv-cells.js';
 
 export const EXPORT_KINDS = ['accounts', 'usage', 'checkins', 'tickets', 'surveys', 'health'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 const PAGE = 5_000;
-type Cell = string | number | null;
+type Cell = CsvCell;
 
 /** Integer cents → "120000.00": exact, and parseMoney reads it back. */
 export function centsText(cents: number | null): string | null {
@@ -153,9 +155,13 @@ const SOURCES: Record<ExportKind, (db: Db, workspaceId: string) => AsyncGenerato
   health: healthRows,
 };
 
-/** The export as a CSV byte stream (UTF-8, header row, CRLF-free). */
+/**
+ * The export as a CSV byte stream (UTF-8, header row, CRLF-free). Every door (the
+ * CLI, /export in chat, the download link) streams this, so the cells are
+ * neutralised here, once, whichever member or customer wrote them.
+ */
 export function exportCsv(db: Db, workspaceId: string, kind: ExportKind): Readable {
-  const source = Readable.from(SOURCES[kind](db, workspaceId));
+  const source = Readable.from(mapRows(SOURCES[kind](db, workspaceId), (row) => row.map(neutraliseCell)));
   const csv = stringify({ header: true, columns: HEADERS[kind] });
   // pipe() does not forward errors: a failed query must fail the export, not truncate it.
   source.on('error', (err) => csv.destroy(err));

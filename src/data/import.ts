@@ -8,6 +8,7 @@ import { parse } from 'csv-parse';
 import type { Db } from '../../db/client.js';
 import type { Actor } from '../core/accounts.js';
 import { UserError } from '../core/errors.js';
+import { restoreCell } from './csv-cells.js';
 import { columnFor, columnsOf, guessKind, type Cells, type Column, type ImportKind } from './columns.js';
 import { AccountIndex, applyAccountRow, RowError } from './import-accounts.js';
 import { UsageWriter } from './import-usage.js';
@@ -153,8 +154,9 @@ export async function importCsv(db: Db, workspaceId: string, input: Readable | s
       const { record, info } = next.value;
       const cells: Cells = {};
       mapped.forEach((column, i) => {
+        // An exported cell may carry the apostrophe that kept a spreadsheet from evaluating it.
         const value = record[`c${i}`];
-        if (column && value !== undefined && value !== '') cells[column] = value;
+        if (column && value !== undefined && value !== '') cells[column] = restoreCell(value);
       });
       yield { line: info.lines, cells };
       next = await records.next();
