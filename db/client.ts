@@ -1,7 +1,8 @@
 // Opens the database: PostgreSQL through postgres.js when a URL is given, else the
 // embedded PGlite in a data directory. Both get the same Drizzle API (`Db`), the
 // same migrations, and a `close()` that must run on shutdown.
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -11,6 +12,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type postgres from 'postgres';
+import { EMBEDDED_DATABASE_V8_FLAGS } from './embedded-memory.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 import { postgresPool } from './postgres-pool.js';
 import * as schema from './schema.js';
@@ -99,6 +101,26 @@ async function openPostgres(url: string, options: OpenOptions & { poolSize?: num
  */
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
 
+/**
+ * A new data directory is created by db/pglite-initdb.mjs in a process of its own (why:
+ * see that file): the server then opens it as it opens an existing one. The child gets
+ * the embedded database's V8 settings on its command line.
+ */
+function initdbInChildProcess(pgdata: string): Promise<void> {
+  const script = fileURLToPath(new URL('./pglite-initdb.mjs', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [...EMBEDDED_DATABASE_V8_FLAGS, script, pgdata, JSON.stringify(PGLITE_START_PARAMS)],
+      { timeout: 120_000, maxBuffer: 1024 * 1024 },
+      (err, _stdout, stderr) => {
+        if (err) reject(new Error(`could not create the PGlite data directory ${pgdata}: ${stderr.trim() || err.message}`));
+        else resolve();
+      },
+    );
+  });
+}
+
 async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory'; from?: Blob }): Promise<Database> {
   let lock: DataDirLock | undefined;
   let client: PGlite;
@@ -108,7 +130,9 @@ async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 
     // PGlite has no lock of its own: two processes on one directory corrupt it.
     lock = acquireDataDirLock(dataDir);
     try {
-      client = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata'), startParams: PGLITE_START_PARAMS });
+      const pgdata = path.join(dataDir, 'pgdata');
+      if (!existsSync(path.join(pgdata, 'PG_VERSION'))) await initdbInChildProcess(pgdata);
+      client = await PGlite.create({ dataDir: pgdata, startParams: PGLITE_START_PARAMS });
     } catch (err) {
       lock.release();
       throw err;

@@ -10,7 +10,7 @@ import { isLostWriteBug } from '../db/postgres-pool.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { ensureWorkspace, type Platform } from './core/workspaces.js';
 import { seedDemoWorkspace } from './demo/seed.js';
-import { EMBEDDED_DATABASE_V8_FLAGS, tuneV8ForEmbeddedDatabase } from './embedded-memory.js';
+import { EMBEDDED_DATABASE_V8_FLAGS, tuneV8ForEmbeddedDatabase } from '../db/embedded-memory.js';
 import { apiRouter, type RateLimit } from './http/api.js';
 import { ExportLinks, exportsRouter } from './http/exports.js';
 import { createHttpApp } from './http/server.js';
@@ -246,7 +246,7 @@ export async function main(options: Omit<StartOptions, 'logger'> = {}): Promise<
   // its WebAssembly, and a database handed in (a test fixture) is open already.
   if (!options.database && config.database.kind === 'pglite') {
     tuneV8ForEmbeddedDatabase();
-    logger.info({ v8Flags: EMBEDDED_DATABASE_V8_FLAGS }, 'V8 set for the embedded database (src/embedded-memory.ts)');
+    logger.info({ v8Flags: EMBEDDED_DATABASE_V8_FLAGS }, 'V8 set for the embedded database (db/embedded-memory.ts)');
   }
   let tenure: Tenure | undefined;
   superviseProcess(logger, () => tenure);

@@ -1,4 +1,4 @@
-// The V8 settings main() applies on PGlite (src/embedded-memory.ts) take effect: a hot
+// The V8 settings main() applies on PGlite (db/embedded-memory.ts) take effect: a hot
 // WebAssembly function that V8 recompiles with TurboFan by default stays baseline code
 // once they are applied. (Their memory effect, 451-478 -> ~250 MB peak RSS, is measured
 // by npm run bench:commands, not asserted here.) --optimize-for-size has no

@@ -83,7 +83,7 @@ describe('npm start in local mode (PGlite)', () => {
     console.info(`fresh start answered /account list after ${fresh.ms} ms`);
     expect(fresh.text).toContain('Accounts (12)');
     expect(fresh.text).toContain('Acme Corp');
-    // PGlite runs inside this process: V8 is set for a small heap and baseline WebAssembly (src/embedded-memory.ts).
+    // PGlite runs inside this process: V8 is set for a small heap and baseline WebAssembly (db/embedded-memory.ts).
     expect(first.stdout()).toContain('V8 set for the embedded database');
     const health = await fetch(`http://127.0.0.1:${first.port}/healthz`);
     expect(health.status).toBe(200);
