@@ -159,7 +159,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     await slackWork.track(next());
   });
 
-  const app = createHttpApp({ database, logger, routers });
+  const app = createHttpApp({ database, logger, routers, loopbackOnly: config.mode === 'local' });
   let listener: Listener;
   try {
     // Local mode has no authentication: listen on loopback only. Platform mode

@@ -1,24 +1,33 @@
 // The one HTTP server every adapter hangs off (Express, as Bolt's ExpressReceiver
-// and the Teams AI adapter both expect): body size limits, health check, adapters'
-// routes, and answers in JSON for anything that goes wrong.
+// and the Teams AI adapter both expect): in local mode the loopback Host check,
+// body size limits, health check, adapters' routes, and answers in JSON for
+// anything that goes wrong.
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Database } from '../../db/client.js';
 import { isUnavailable, UnavailableError } from '../core/errors.js';
 import type { Logger } from '../log.js';
 import { limitRequestBodies } from './body-limit.js';
+import { loopbackOnly } from './loopback.js';
 
 export interface HttpDeps {
   database: Database;
   logger: Logger;
   routers: Router[];
+  /**
+   * Local mode: answer only requests addressed to localhost, on every route. /healthz
+   * included: a server listening on 127.0.0.1 is only probed from this machine, which
+   * uses a loopback name anyway.
+   */
+  loopbackOnly?: boolean;
 }
 
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // First of all: a too-large body is refused before any route, parser or SDK sees it.
+  if (deps.loopbackOnly) app.use(loopbackOnly(deps.logger));
+  // Then: a too-large body is refused before any route, parser or SDK sees it.
   app.use(limitRequestBodies());
 
   app.get('/healthz', async (_req: Request, res: Response) => {

@@ -34,6 +34,9 @@ describe.skipIf(!chromiumPath)('local console in Chromium', () => {
   let page: Page;
   const pageErrors: string[] = [];
   const alerts: string[] = [];
+  /** What Chromium said about the Content-Security-Policy: console lines and securitypolicyviolation events. */
+  const cspComplaints: string[] = [];
+  let pageHeaders: Record<string, string> = {};
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'tenure-console-'));
@@ -59,7 +62,18 @@ describe.skipIf(!chromiumPath)('local console in Chromium', () => {
       alerts.push(dialog.message());
       void dialog.dismiss();
     });
-    await page.goto(tenure.url);
+    page.on('console', (message) => {
+      if (/content security policy/i.test(message.text())) cspComplaints.push(message.text());
+    });
+    // Init scripts come through DevTools, which the page's CSP does not govern.
+    await page.exposeFunction('reportCspViolation', (line: string) => cspComplaints.push(line));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        void (window as unknown as { reportCspViolation(line: string): Promise<void> }).reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+      });
+    });
+    const response = await page.goto(tenure.url);
+    pageHeaders = response!.headers();
     await page.locator('.bot-message', { hasText: 'Welcome to the Tenure console' }).waitFor();
   });
 
@@ -166,5 +180,36 @@ describe.skipIf(!chromiumPath)('local console in Chromium', () => {
     await expect(alert.textContent()).resolves.toMatch(/SLA (warning|breached)/);
     await expect(alert.getByRole('button', { name: /Acknowledge #\d+/ }).isVisible()).resolves.toBe(true);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('did all of the above under its Content-Security-Policy without one violation', async () => {
+    expect(pageHeaders['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(pageHeaders['content-security-policy']).toContain("script-src 'sha256-");
+    expect(pageHeaders['x-frame-options']).toBe('DENY');
+    // The styles applied (the composer's button is the accent colour), so the style hash held.
+    await expect(page.locator('form.composer button').evaluate((b) => getComputedStyle(b).backgroundColor)).resolves.toBe('rgb(47, 111, 79)');
+    expect(cspComplaints).toEqual([]);
+  });
+
+  it('does not run a script that gets into the page, and cannot be framed', async () => {
+    await page.evaluate(() => {
+      const injected = document.createElement('script');
+      injected.textContent = 'window.injectedRan = true';
+      document.body.append(injected);
+    });
+    await expect.poll(() => cspComplaints.length).toBeGreaterThan(0);
+    expect(cspComplaints.join('\n')).toMatch(/script-src/);
+    await expect(page.evaluate(() => (window as unknown as { injectedRan?: boolean }).injectedRan)).resolves.toBeUndefined();
+
+    const framer = await browser.newPage();
+    try {
+      const refused = framer.waitForEvent('console', (m) => /frame-ancestors|X-Frame-Options/.test(m.text()));
+      await framer.setContent(`<iframe src="${tenure.url}"></iframe>`);
+      await refused;
+      const frame = framer.frames().find((f) => f !== framer.mainFrame());
+      await expect(frame?.locator('#composer').count()).resolves.toBe(0);
+    } finally {
+      await framer.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 // The console's HTML renderer (pure: escaping and light markup in every block kind)
 // and its JSON API over plain fetch against Tenure started in-process.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -260,5 +261,31 @@ describe('console JSON API', () => {
       req.end(JSON.stringify({ text: '/account list' }));
     });
     expect(status).toBe(403);
+  });
+
+  it('serves the page unframeable, under a CSP that allows exactly its own inline script and style', async () => {
+    const res = await fetch(tenure.url);
+    const html = await res.text();
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    const csp = Object.fromEntries(
+      res.headers
+        .get('content-security-policy')!
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...sources]) => [name, sources]),
+    );
+    const sha = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    const script = /<script type="module">([\s\S]*?)<\/script>/.exec(html)![1]!;
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
+    expect(csp).toEqual({
+      'default-src': ["'none'"],
+      'script-src': [sha(script)],
+      'style-src': [sha(style)],
+      'connect-src': ["'self'"],
+      'img-src': ["'self'"],
+      'form-action': ["'self'"],
+      'base-uri': ["'none'"],
+      'frame-ancestors': ["'none'"],
+    });
   });
 });

@@ -3,7 +3,7 @@
 // activities' serviceUrl recording every reply. Commands, card buttons, form
 // validation, and conversation references stored on install and retired on removal.
 import { and, count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { accounts, checkins, conversationRefs, workspaces } from '../../db/schema.js';
 import { loadConfig } from '../../src/config.js';
@@ -247,7 +247,6 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
     const shared = { ...database, close: async () => undefined };
     const config = { ...loadConfig({ TEAMS_APP_ID: '5b2a8c1e-0000-4000-8000-000000000001', TEAMS_APP_PASSWORD: 'app-password', LOG_LEVEL: 'silent' }), port: 0 };
     const secured = await startTenure(config, { database: shared, logger: createLogger('silent') });
-    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const url = new URL('/api/messages', secured.url).toString();
       const forged = { ...textMessage(connector.url, DM, 'account add Forged'), conversation: { id: 'a:forged', conversationType: 'personal', tenantId: 'tenant-forged' } };
@@ -262,7 +261,6 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
       const [ws] = await database.db.select().from(workspaces).where(eq(workspaces.externalId, 'tenant-forged'));
       expect(ws).toBeUndefined();
     } finally {
-      quiet.mockRestore();
       await secured.close();
     }
   });

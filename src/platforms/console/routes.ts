@@ -1,9 +1,6 @@
 // The local console: a chat page at / and a small JSON API that the page (and
 // scripts) use to type commands, press buttons and submit forms. Local mode only.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { contextFor, type CommandContext } from '../../../commands/context.js';
@@ -12,14 +9,12 @@ import type { Db } from '../../../db/client.js';
 import type { Action, Form, Message, Reply, ReplyFile } from '../../messages/message.js';
 import { renderPlain } from '../../messages/plain.js';
 import type { ConsoleFeed } from './feed.js';
+import { PAGE, PAGE_HEADERS } from './page.js';
 import { renderHtml } from './render.js';
 
 export const CONSOLE_WORKSPACE_ID = 'local';
 export const DEFAULT_CONSOLE_USER = 'ana';
 export const DEFAULT_CONSOLE_CHANNEL = 'general';
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-const PAGE = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'page.html'), 'utf8');
 
 const userSchema = z
   .string()
@@ -104,15 +99,11 @@ export interface ConsoleDeps {
 
 export function consoleRouter(deps: ConsoleDeps): Router {
   const router = express.Router();
-  // The console has no login: it is a developer's tool on their own machine. Only
-  // loopback host names are served (a DNS-rebinding page cannot reach it), and
-  // only JSON bodies are taken (a cross-site form post cannot send one).
+  // The console has no login: it is a developer's tool on their own machine. The
+  // shared server answers only loopback host names in local mode (http/loopback.ts:
+  // a DNS-rebinding page cannot reach it), and only JSON bodies are taken here (a
+  // cross-site form post cannot send one).
   const guard = (req: Request, res: Response, next: () => void) => {
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    if (!LOOPBACK_HOSTS.has(host)) {
-      res.status(403).json({ error: 'the local console only answers on localhost' });
-      return;
-    }
     if (req.method === 'POST' && !req.is('application/json')) {
       res.status(415).json({ error: 'send a JSON body with Content-Type: application/json' });
       return;
@@ -142,8 +133,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     res.status(400).json({ error: `${issue.path.join('.') || 'body'}: ${issue.message}` });
   };
 
-  router.get('/', guard, (_req: Request, res: Response) => {
-    res.type('html').set('Cache-Control', 'no-store').send(PAGE);
+  router.get('/', (_req: Request, res: Response) => {
+    res.type('html').set(PAGE_HEADERS).send(PAGE);
   });
 
   const feedQuery = z.object({ channel: channelSchema, after: z.coerce.number().int().min(0).default(0) });

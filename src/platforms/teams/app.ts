@@ -2,14 +2,16 @@
 // POST /api/messages. With TEAMS_APP_ID set, botbuilder validates every activity's
 // Bot Framework token; without it (local mode only — config.ts never builds a Teams
 // config without an app id otherwise) the endpoint takes Bot Framework Emulator
-// traffic unauthenticated. Only translation lives here and in its siblings; Teams AI
-// stays behind this folder so its successor can replace it.
+// traffic unauthenticated, and then only from a loopback serviceUrl. Only
+// translation lives here and in its siblings; Teams AI stays behind this folder so
+// its successor can replace it.
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
-import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import type { Activity, ConfigurationBotFrameworkAuthentication, ConfigurationBotFrameworkAuthenticationOptions, TurnContext } from 'botbuilder';
 import express, { type Router } from 'express';
 import type { Registry } from '../../../commands/registry.js';
 import type { Db } from '../../../db/client.js';
 import type { TeamsConfig } from '../../config.js';
+import { isLoopbackUrl } from '../../http/loopback.js';
 import type { Logger } from '../../log.js';
 import { notice } from '../../messages/builders.js';
 import { messageActivity, SUBMIT_VERB_KEY } from './cards.js';
@@ -17,6 +19,7 @@ import { rememberOrigin, type TeamsDownloads } from './downloads.js';
 import { ProactiveDelivery, type TeamsDeliveryDeps } from './delivery.js';
 import { registerTeamsHandlers } from './handlers.js';
 import { EMULATOR_TENANT } from './identity.js';
+import { readActivity } from './inbound.js';
 import { ConversationReferences } from './references.js';
 
 export interface TeamsAdapterDeps {
@@ -30,6 +33,26 @@ export interface TeamsAdapterDeps {
   retry?: TeamsDeliveryDeps['retry'];
   /** Signed download links for exports (Teams bots cannot upload files into channels). */
   downloads?: TeamsDownloads;
+}
+
+type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+
+/**
+ * botbuilder's adapter with its two steps apart: its own `process()` answers a
+ * failed authentication with the error's text (a DNS failure reaching
+ * login.botframework.com came out as a 500 carrying it), so the door authenticates
+ * first and answers failures itself.
+ */
+class DoorAdapter extends TeamsAdapter {
+  /** The Authorization header checked as botbuilder checks it; throws when it does not hold. */
+  authenticate(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    return this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+  }
+
+  /** Runs an authenticated activity through the bot; an invoke's answer comes back. */
+  run(authenticated: AuthenticateRequestResult, activity: Activity, logic: (turn: TurnContext) => Promise<void>) {
+    return this.processActivity(authenticated, activity, logic);
+  }
 }
 
 export interface TeamsBot {
@@ -54,7 +77,7 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
         ...(config.tenantId ? { MicrosoftAppTenantId: config.tenantId } : {}),
       }
     : {};
-  const adapter = new TeamsAdapter(auth);
+  const adapter = new DoorAdapter(auth);
   adapter.onTurnError = async (turn, error) => {
     log.error({ err: error, type: turn.activity.type, conversationId: turn.activity.conversation?.id }, 'Teams turn failed');
     try {
@@ -88,11 +111,40 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
   });
 
   const router = express.Router();
-  router.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
-    await adapter.process(req, res, async (turn) => {
-      rememberOrigin(turn, req);
-      await app.run(turn);
-    });
+  router.post('/api/messages', express.json({ limit: '1mb' }), async (req, res, next) => {
+    const activity = readActivity(req.body);
+    if (!activity) {
+      res.status(400).json({ error: 'not a Bot Framework activity' });
+      return;
+    }
+    // Unauthenticated (local mode), the serviceUrl is whatever the caller says, and
+    // the bot posts its replies there: only the emulator on this machine is served.
+    if (!config.appId && !isLoopbackUrl(activity.serviceUrl)) {
+      log.warn({ serviceUrl: String(activity.serviceUrl ?? '').slice(0, 200), type: activity.type }, 'refused an activity whose serviceUrl is not on localhost (local mode)');
+      res.status(403).json({ error: 'the Teams emulator door only replies to a serviceUrl on localhost' });
+      return;
+    }
+    let authenticated: AuthenticateRequestResult;
+    try {
+      authenticated = await adapter.authenticate(activity, String(req.headers.authorization ?? ''));
+    } catch (err) {
+      // Whatever failed — a bad token, or the key server out of reach — the caller learns only that it was refused.
+      log.warn({ err, type: activity.type }, 'refused a Teams activity that failed authentication');
+      res.status(401).json({ error: 'unauthorized' });
+      return;
+    }
+    try {
+      const invoke = await adapter.run(authenticated, activity, async (turn) => {
+        rememberOrigin(turn, req);
+        await app.run(turn);
+      });
+      res.status(invoke?.status ?? 200);
+      if (invoke?.body !== undefined) res.json(invoke.body);
+      else res.end();
+    } catch (err) {
+      // Errors inside a turn are onTurnError's; what is left (no connector client) is the server's generic 500.
+      next(err);
+    }
   });
 
   return { app, adapter, router, delivery, references, stop: () => delivery.stop() };
