@@ -64,6 +64,8 @@ export class FakeSlack {
   readonly files = new Map<string, FakeFile>();
   /** The bearer token downloads must carry (the bot token); anything else gets Slack's sign-in page. */
   fileToken = 'xoxb-test-token';
+  /** Whose bot token auth.test says it is: the workspace the tests' requests come from. */
+  botTeam: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean } = { teamId: 'T1' };
   private readonly failures = new Map<string, ScriptedFailure[]>();
   private readonly holds = new Map<string, { arrive(call: RecordedCall, res: ServerResponse): void }[]>();
   private server!: Server;
@@ -198,7 +200,17 @@ export class FakeSlack {
   private answer(method: string, body: Record<string, unknown>): unknown {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'tenure', team_id: 'T_FAKE', user_id: 'UBOT', bot_id: 'BBOT' };
+        return {
+          ok: true,
+          url: 'https://example.slack.com/',
+          team: 'Example',
+          user: 'tenure',
+          ...(this.botTeam.teamId ? { team_id: this.botTeam.teamId } : {}),
+          ...(this.botTeam.enterpriseId ? { enterprise_id: this.botTeam.enterpriseId } : {}),
+          is_enterprise_install: this.botTeam.isEnterpriseInstall === true,
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+        };
       case 'users.info': {
         const id = String(body.user);
         const name = this.profiles.get(id) ?? id.toLowerCase();

@@ -208,7 +208,7 @@ describe.each(ENGINES)('body limits on the real server on $name', (engine) => {
       paddedForm(
         {
           token: 'legacy',
-          team_id: 'TPAD',
+          team_id: 'T1',
           team_domain: 'pad',
           channel_id: 'C1',
           channel_name: 'ops',

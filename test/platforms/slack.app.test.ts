@@ -7,6 +7,7 @@ import { accounts, checkins, workspaces } from '../../db/schema.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startTenure, type Tenure } from '../../src/main.js';
+import { createAccount } from '../../src/core/accounts.js';
 import { ensureWorkspace } from '../../src/core/workspaces.js';
 import { ENGINES } from '../helpers/engines.js';
 import { FakeSlack, form, postSigned } from '../helpers/fake-slack.js';
@@ -220,36 +221,30 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
   });
 
   it('keeps two workspaces apart', async () => {
-    const other = { team: 'T2', user: 'U9', channel: 'C9' };
-    const notFound = await slash('/account', '"Acme Corp"', other).send();
+    // Another workspace's data in the same database (an earlier team, a Teams tenant), made
+    // through the core: this server answers requests from its own team only.
+    const t2 = await ensureWorkspace(database.db, { platform: 'slack', externalId: 'T2', name: 'T2', timezone: 'UTC' });
+    const theirs = await createAccount(database.db, t2.id, { name: 'Globex' }, { userId: null, now: new Date(), label: 'test' });
+    const notFound = await slash('/account', '"Globex"').send();
     expect(textOf(notFound.json)).toContain('No account named');
     expect(textOf(notFound.json)).not.toContain('Did you mean');
-    await slash('/account', 'add "Acme Corp" arr=1k', other).send();
-    await slash('/checkin', '"Acme Corp" call From the other workspace', other).send();
-    const t1 = (await workspaceId('T1'))!;
-    const t2 = (await workspaceId('T2'))!;
-    const [a1] = await database.db.select().from(accounts).where(and(eq(accounts.workspaceId, t1), sql`lower(${accounts.name}) = 'acme corp'`));
-    const [a2] = await database.db.select().from(accounts).where(and(eq(accounts.workspaceId, t2), sql`lower(${accounts.name}) = 'acme corp'`));
-    expect(a1!.arrCents).toBe(12_000_000);
-    expect(a2!.arrCents).toBe(100_000);
-    const t2Checkins = await database.db.select().from(checkins).where(eq(checkins.workspaceId, t2));
-    expect(t2Checkins.map((c) => c.accountId)).toEqual([a2!.id]);
     // A button carrying the other workspace's account id finds nothing.
+    const responseUrl = fake.responseUrl();
     const res = await interaction({
       type: 'block_actions',
-      team: { id: 'T2' },
-      user: { id: 'U9', username: 'x', name: 'x', team_id: 'T2' },
+      team: { id: 'T1' },
+      user: { id: 'U1', username: 'ana', name: 'ana', team_id: 'T1' },
       api_app_id: 'A1',
       trigger_id: 't',
-      channel: { id: 'C9', name: 'c9' },
-      response_url: fake.responseUrl(),
-      actions: [{ type: 'button', action_id: 'account.show', block_id: 'b', value: a1!.id, action_ts: '1' }],
+      channel: { id: 'C1', name: 'acme-ops' },
+      response_url: responseUrl,
+      actions: [{ type: 'button', action_id: 'account.show', block_id: 'b', value: theirs.id, action_ts: '1' }],
     });
     expect(res.status).toBe(200);
-    const calls = await fake.waitFor('respond', 1);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(JSON.stringify(fake.of('respond').slice(-1)[0]!.body)).toContain('no longer exists');
-    expect(calls.length).toBeGreaterThan(0);
+    const [answer] = await fake.waitFor(`respond/${responseUrl.split('/').pop()}`);
+    expect(JSON.stringify(answer!.body)).toContain('no longer exists');
+    expect(JSON.stringify(answer!.body)).not.toContain('Globex');
+    expect(await accountCount('T2')).toBe(1);
   });
 
   it('acks at once and answers through response_url when the database is slow', async () => {
@@ -354,48 +349,44 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
     expect(alerts.map((c) => c.body.channel)).toEqual(['U1']);
   });
 
-  it('deactivates a workspace on app_uninstalled and keeps its data', async () => {
-    const body = JSON.stringify({
+  const active = async (team: string) =>
+    (await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, team))))[0]!.active;
+  const teamEvent = (team: string, event: Record<string, unknown>) =>
+    JSON.stringify({
       token: 'legacy',
-      team_id: 'T2',
+      team_id: team,
       api_app_id: 'A1',
       type: 'event_callback',
-      event_id: `EvU${Date.now()}`,
+      event_id: `Ev${String(event.type)}${team}${Date.now()}${Math.random()}`,
       event_time: Math.floor(Date.now() / 1000),
-      event: { type: 'app_uninstalled', event_ts: '1.0' },
+      event: { event_ts: '1.0', ...event },
     });
-    expect((await postSigned(events, body, 'application/json', { secret: SECRET })).status).toBe(200);
-    for (let i = 0; i < 50; i++) {
-      const [ws] = await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T2')));
-      if (ws && !ws.active) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const [ws] = await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T2')));
+
+  it("deactivates its workspace on app_uninstalled and keeps its data; another workspace's uninstall changes nothing", async () => {
+    expect((await postSigned(events, teamEvent('T2', { type: 'app_uninstalled' }), 'application/json', { secret: SECRET })).status).toBe(200);
+    expect((await postSigned(events, teamEvent('T1', { type: 'app_uninstalled' }), 'application/json', { secret: SECRET })).status).toBe(200);
+    for (let i = 0; i < 50 && (await active('T1')); i++) await new Promise((r) => setTimeout(r, 50));
+    const [ws] = await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T1')));
     expect(ws!.active).toBe(false);
     expect(ws!.deactivatedAt).not.toBeNull();
-    expect(await accountCount('T2')).toBe(1);
+    expect(await accountCount('T1')).toBeGreaterThan(0);
+    expect(await active('T2')).toBe(true);
   });
 
-  it('deactivates a workspace when its bot token is revoked, not when only user tokens are', async () => {
-    for (const team of ['T3', 'T4']) await ensureWorkspace(database.db, { platform: 'slack', externalId: team, name: team, timezone: 'UTC' });
-    const revoked = (team: string, tokens: Record<string, string[]>) =>
-      JSON.stringify({
-        token: 'legacy',
-        team_id: team,
-        api_app_id: 'A1',
-        type: 'event_callback',
-        event_id: `EvR${team}${Date.now()}`,
-        event_time: Math.floor(Date.now() / 1000),
-        event: { type: 'tokens_revoked', tokens, event_ts: '1.0' },
-      });
-    const active = async (team: string) =>
-      (await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, team))))[0]!.active;
-    expect((await postSigned(events, revoked('T4', { oauth: ['U1'] }), 'application/json', { secret: SECRET })).status).toBe(200);
-    expect((await postSigned(events, revoked('T3', { bot: ['B1'] }), 'application/json', { secret: SECRET })).status).toBe(200);
-    for (let i = 0; i < 50 && (await active('T3')); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await active('T3')).toBe(false);
-    // Sent first, handled by now: a user token's revocation leaves the app installed.
-    expect(await active('T4')).toBe(true);
+  it('deactivates its workspace when its bot token is revoked, not when only user tokens are', async () => {
+    // Installed again since the test above.
+    await database.db.update(workspaces).set({ active: true, deactivatedAt: null }).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T1')));
+    const publishes = fake.of('views.publish').length;
+    expect((await postSigned(events, teamEvent('T1', { type: 'tokens_revoked', tokens: { oauth: ['U1'] } }), 'application/json', { secret: SECRET })).status).toBe(200);
+    expect((await postSigned(events, teamEvent('T2', { type: 'tokens_revoked', tokens: { bot: ['B1'] } }), 'application/json', { secret: SECRET })).status).toBe(200);
+    // Sent after those and handled by now, so they were: a user token's revocation leaves the app installed.
+    expect((await postSigned(events, teamEvent('T1', { type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home' }), 'application/json', { secret: SECRET })).status).toBe(200);
+    await fake.waitFor('views.publish', publishes + 1);
+    expect(await active('T1')).toBe(true);
+    expect(await active('T2')).toBe(true);
+    expect((await postSigned(events, teamEvent('T1', { type: 'tokens_revoked', tokens: { bot: ['B1'] } }), 'application/json', { secret: SECRET })).status).toBe(200);
+    for (let i = 0; i < 50 && (await active('T1')); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await active('T1')).toBe(false);
   });
 });
 

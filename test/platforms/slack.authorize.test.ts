@@ -1,5 +1,5 @@
 // Single-workspace mode when Slack fails the bot token's auth.test: the events that
-// arrive meanwhile are refused, and the first event after Slack answers again is
+// arrive meanwhile are refused (503: Slack retries events), and the first event after Slack answers again is
 // served — no restart needed (Bolt's `token` option would keep the failure forever).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -42,7 +42,9 @@ describe.each(ENGINES.slice(0, 1))('Slack authorization on $name', (engine) => {
     );
 
   it('serves events again once auth.test succeeds, without a restart', async () => {
-    // Until Slack answers auth.test, no event is served.
+    // Until Slack answers auth.test, no event is served: whose workspace to serve is unknown.
+    const first = await slash('add "Acme before"');
+    expect(first.status).toBe(503);
     let answered = '';
     for (let i = 0; i < 3 && !answered.includes('Added account'); i++) answered = (await slash(`add "Acme ${i}"`)).text;
     expect(fake.of('auth.test').length).toBeGreaterThanOrEqual(3);

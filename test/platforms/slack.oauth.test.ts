@@ -87,4 +87,11 @@ describe.each(ENGINES)('Slack OAuth install on $name', (engine) => {
     const [ws] = await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T_NEVER')));
     expect(ws).toBeUndefined();
   });
+
+  it('answers 400, not 500, to a signed button press that names no workspace', async () => {
+    const payload = { type: 'block_actions', team: null, api_app_id: 'A1', trigger_id: 't', response_url: fake.responseUrl(), actions: [{ type: 'button', action_id: 'account.show', block_id: 'b', value: 'x', action_ts: '1' }] };
+    const res = await postSigned(new URL('/slack/events', tenure.url).toString(), form({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded', { secret: SECRET });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ error: expect.stringContaining('malformed Slack payload') });
+  });
 });

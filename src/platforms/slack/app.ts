@@ -12,8 +12,9 @@ import { DisplayNames } from './identity.js';
 import { SlackDelivery } from './delivery.js';
 import { databaseInstallationStore } from './installation-store.js';
 import { slackClientOptions } from './post.js';
-import { retryingSingleAuthorize } from './single-authorize.js';
+import { singleWorkspace } from './single-authorize.js';
 import { verifySlackRequests } from './verify.js';
+import { slackWorkspaceGate } from './workspace-gate.js';
 
 /** Least privilege: see the README's scope table for why each is needed. */
 // files:write: /export uploads its CSV with files.uploadV2. files:read, channels:history,
@@ -70,7 +71,8 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     const botToken = config.botToken ?? '';
     const client = new webApi.WebClient(botToken, { ...clientOptions, logger });
     const app = new App({
-      authorize: retryingSingleAuthorize(client, botToken),
+      // No HTTP gate in Socket Mode: authorize alone refuses other workspaces' requests.
+      authorize: singleWorkspace(client, botToken).authorize,
       signingSecret: config.signingSecret,
       appToken: config.appToken,
       socketMode: true,
@@ -93,12 +95,22 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   }
 
   const router = express.Router();
-  // Our checks guard every request to /slack/events (signature, timestamps stale or in the
-  // future, replays) and hand Bolt the raw body they verified; Bolt's own check of the same
-  // signature is switched off below, as it would only repeat ours (three HMACs and a
-  // random draw per command, ~3% of the server's CPU under the load benchmark).
-  router.post('/slack/events', verifySlackRequests({ signingSecret: config.signingSecret, logger: deps.logger }));
   const oauth = config.oauth;
+  // Single workspace: the bot token's identity is asked of Slack on the first request and
+  // kept only once Slack has answered (see single-authorize.ts); OAuth: per installation.
+  const botToken = oauth ? undefined : config.botToken;
+  const client = botToken ? new webApi.WebClient(botToken, { ...clientOptions, logger }) : undefined;
+  const single = client && botToken ? singleWorkspace(client, botToken) : undefined;
+  // Our checks guard every request to /slack/events (signature, timestamps stale or in the
+  // future, replays; then the workspace it is for) and hand Bolt the raw body they verified;
+  // Bolt's own check of the same signature is switched off below, as it would only repeat
+  // ours (three HMACs and a random draw per command, ~3% of the server's CPU under the load
+  // benchmark).
+  router.post(
+    '/slack/events',
+    verifySlackRequests({ signingSecret: config.signingSecret, logger: deps.logger }),
+    slackWorkspaceGate({ logger: deps.logger, ...(single ? { identity: single.identity } : {}) }),
+  );
   const installationStore = oauth ? databaseInstallationStore(deps.db, { timezone: deps.timezone, clock: deps.clock }) : undefined;
   const receiver = new ExpressReceiver({
     signingSecret: config.signingSecret,
@@ -123,11 +135,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
         }
       : {}),
   });
-  // Single workspace: the bot token's identity is asked of Slack on the first event and
-  // kept only once Slack has answered (see single-authorize.ts); OAuth: per installation.
-  const botToken = oauth ? undefined : config.botToken;
-  const client = botToken ? new webApi.WebClient(botToken, { ...clientOptions, logger }) : undefined;
-  const app = new App({ receiver, ...(client && botToken ? { authorize: retryingSingleAuthorize(client, botToken) } : {}), convoStore: false, clientOptions, logger });
+  const app = new App({ receiver, ...(single ? { authorize: single.authorize } : {}), convoStore: false, clientOptions, logger });
   registerSlackHandlers(app, { ...deps, names, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
   const delivery = new SlackDelivery(installationStore ? { installationStore, apiUrl: config.apiUrl, logger: deps.logger } : { client: client ?? app.client, logger: deps.logger });
   return { app, delivery, router, start: async () => undefined, stop: async () => undefined };

@@ -2,6 +2,9 @@
 // (App Home, uninstalls, CSV files shared in channels). Each one identifies the
 // caller from the signed payload, calls the registry (or, for a shared file, the
 // neutral preview), and delivers the answer the way Slack expects for that payload.
+// The workspace is Bolt's context.teamId: the one the request was authorized for
+// (the token's own in single-workspace mode), not a team id the payload carries
+// elsewhere — a Slack Connect user's, or a shared channel's other workspace.
 import type { App, BlockAction, ButtonAction, RespondArguments, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
@@ -20,6 +23,7 @@ import { slackSharedFiles } from './files.js';
 import { deactivateSlackWorkspace } from './installation-store.js';
 import { eventListener } from './event-listener.js';
 import { postOnce } from './post.js';
+import { ForeignWorkspaceError } from './single-authorize.js';
 
 export interface HandlerDeps {
   db: Db;
@@ -146,11 +150,11 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     await next();
   });
 
-  app.command(/^\/[\w-]+$/, async ({ command, ack, respond, client }) => {
+  app.command(/^\/[\w-]+$/, async ({ command, ack, respond, client, context }) => {
     const cmd = command as SlashCommand;
     const answer = (async (): Promise<Reply> => {
       const who = await identify(
-        { teamId: cmd.team_id, teamName: cmd.team_domain, userId: cmd.user_id, userName: cmd.user_name, channelId: cmd.channel_id, channelName: cmd.channel_name },
+        { teamId: context.teamId ?? cmd.team_id, teamName: cmd.team_domain, userId: cmd.user_id, userName: cmd.user_name, channelId: cmd.channel_id, channelName: cmd.channel_name },
         client,
       );
       if (!who.ctx) return who.failure;
@@ -201,7 +205,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     const b = body as BlockAction;
     const button = action as ButtonAction;
     const channelId = b.channel?.id ?? b.container?.channel_id;
-    const teamId = b.team?.id ?? b.user.team_id ?? '';
+    const teamId = context.teamId ?? b.team?.id ?? b.user.team_id ?? '';
     const who = await identify({ teamId, userId: b.user.id, userName: b.user.username ?? b.user.name, channelId, channelName: b.channel?.name }, client);
     const reply = who.ctx
       ? await registry.press({ ...who.ctx, ...filesOf(client, context.botToken, teamId) }, actionIdFromSlack(button.action_id), button.value ?? '')
@@ -220,7 +224,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     }
   });
 
-  app.view(/.*/, async ({ ack, body, view, client }) => {
+  app.view(/.*/, async ({ ack, body, view, client, context }) => {
     const submission = body as ViewSubmitAction;
     let meta: Record<string, string> = {};
     try {
@@ -232,7 +236,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     const { responseUrl = '', ...state } = meta;
     const channelId = state.channelId;
     const who = await identify(
-      { teamId: submission.team?.id ?? submission.user.team_id ?? '', userId: submission.user.id, userName: submission.user.name, channelId },
+      { teamId: context.teamId ?? submission.team?.id ?? submission.user.team_id ?? '', userId: submission.user.id, userName: submission.user.name, channelId },
       client,
     );
     const result = who.ctx
@@ -265,9 +269,9 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
   });
 
   const events = eventListener(app);
-  events.on('app_home_opened', async ({ event, body, client }) => {
+  events.on('app_home_opened', async ({ event, body, client, context }) => {
     if (event.tab && event.tab !== 'home') return;
-    const teamId = (body as { team_id?: string }).team_id ?? '';
+    const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? '';
     const who = await identify({ teamId, userId: event.user }, client);
     const home = who.ctx ? await portfolioHome(who.ctx) : who.failure.messages[0]!;
     const { blocks } = toSlackMessage(home);
@@ -281,7 +285,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     // Bots' files (our own /export uploads among them) are never offered back for import.
     if (!share.success || share.data.bot_id) return;
     const e = share.data;
-    const teamId = (body as { team_id?: string }).team_id ?? '';
+    const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? '';
     const csvs = e.files.filter((f) => looksLikeCsv(f));
     // Slack Connect: a partner organisation's files are not this workspace's to import.
     const ours = csvs.filter((f) => !f.user_team || f.user_team === teamId);
@@ -318,14 +322,21 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     await deactivateSlackWorkspace(deps.db, teamId, deps.clock());
     logger.info({ teamId, why }, 'Slack workspace deactivated; its data is kept');
   };
-  events.on('app_uninstalled', async ({ body }) => deactivate((body as { team_id: string }).team_id, 'app_uninstalled'));
-  events.on('tokens_revoked', async ({ event, body }) => {
+  const teamOf = (context: { teamId?: string }, body: unknown) => context.teamId ?? (body as { team_id: string }).team_id;
+  events.on('app_uninstalled', async ({ body, context }) => deactivate(teamOf(context, body), 'app_uninstalled'));
+  events.on('tokens_revoked', async ({ event, body, context }) => {
     // Only the bot token matters: revoking a user token leaves the app installed.
-    if ((event.tokens.bot ?? []).length > 0) await deactivate((body as { team_id: string }).team_id, 'tokens_revoked');
+    if ((event.tokens.bot ?? []).length > 0) await deactivate(teamOf(context, body), 'tokens_revoked');
   });
   events.register();
 
   app.error(async (error) => {
+    // Socket Mode's only refusal of another workspace's request (HTTP refuses it before Bolt).
+    const original = (error as { original?: unknown }).original;
+    if (original instanceof ForeignWorkspaceError) {
+      logger.warn({ ...original.request }, 'refused a Slack request for a workspace this server does not serve');
+      return;
+    }
     logger.error({ err: error }, 'Slack listener failed');
   });
 }
