@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LIFECYCLE_STAGES } from '../db/schema.js';
 import type { AccountFields } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
+import { checkAccountName } from '../src/core/names.js';
 import { ensureUser, findUserByName } from '../src/core/workspaces.js';
 import type { CommandContext } from './context.js';
 import { countSchema, enumSchema, isoDateSchema, mentionSchema, moneySchema, textSchema, type Mention } from './parse.js';
@@ -27,7 +28,13 @@ const CLEAR = new Set(['none', '-', 'null', 'clear']);
 const clearable = <T extends z.ZodTypeAny>(schema: T) =>
   z.union([z.string().refine((v) => CLEAR.has(v.trim().toLowerCase())).transform(() => null), schema]);
 
-export const accountNameSchema = textSchema('account name', 120);
+/** A typed account name, by the core's rule (names.ts); its issue is a whole sentence. */
+export const accountNameSchema = z.string().transform((v, ctx) => {
+  const checked = checkAccountName(v);
+  if (checked.ok) return checked.name;
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: checked.problem });
+  return z.NEVER;
+});
 
 const fieldSchema = z
   .object({
@@ -54,6 +61,8 @@ export async function parseAccountFields(ctx: CommandContext, options: Record<st
   if (!parsed.success) {
     const issue = parsed.error.issues.find((i) => i.code === 'custom') ?? parsed.error.issues[0]!;
     const key = String(issue.path[0] ?? '');
+    // The name's sentence says which field it is about, and name= may hold nothing readable to echo.
+    if (key === 'name') throw new UserError(issueMessage(issue));
     throw new UserError(`${key}=${options[key] ?? ''}: ${issueMessage(issue)}`);
   }
   const o = parsed.data;

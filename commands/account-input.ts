@@ -15,7 +15,8 @@ export const FORM_PICK_LIMIT = 100;
 /** A typed account name, validated; a UserError says what is wrong with it. */
 export function accountNameFrom(raw: string): string {
   const parsed = accountNameSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(`The account name ${parsed.error.issues[0]!.message}.`);
+  // The issue is already a sentence ("The account name is missing."); the registry adds the usage.
+  if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message);
   return parsed.data;
 }
 

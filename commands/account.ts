@@ -62,10 +62,8 @@ function cardSettings(ctx: CommandContext): CardSettings {
 }
 
 function nameFrom(words: Token[], usage: keyof typeof USAGE): string {
-  const raw = joinWords(words);
-  if (!raw) throw new UserError('Which account? The account name is missing.', { usage: USAGE[usage], example: EXAMPLE[usage] });
-  const parsed = accountNameSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(`The account name ${parsed.error.issues[0]!.message}.`, { usage: USAGE[usage], example: EXAMPLE[usage] });
+  const parsed = accountNameSchema.safeParse(joinWords(words));
+  if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message, { usage: USAGE[usage], example: EXAMPLE[usage] });
   return parsed.data;
 }
 

@@ -138,7 +138,11 @@ async function resolve(ctx: CommandContext, number: number, noteWords: Token[]):
   let note: string | null = null;
   if (noteWords.length > 0) {
     const parsed = noteSchema.safeParse(joinWords(noteWords));
-    if (!parsed.success) throw new UserError(`The note ${parsed.error.issues[0]!.message}.`, { usage: USAGE.resolve, example: EXAMPLE.resolve });
+    if (!parsed.success) {
+      // The issue names the note itself ("the note is missing"): only its first letter changes.
+      const issue = parsed.error.issues[0]!.message;
+      throw new UserError(`${issue.charAt(0).toUpperCase()}${issue.slice(1)}.`, { usage: USAGE.resolve, example: EXAMPLE.resolve });
+    }
     note = parsed.data;
   }
   const { ticket, respondedNow } = await withUsage('resolve', ctx.db.transaction((tx) => resolveTicket(tx, ctx.workspace.id, number, note, { userId: ctx.user.id, now: ctx.now })));

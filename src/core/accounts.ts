@@ -1,5 +1,6 @@
 // Accounts: the customers a partner manages. Names are unique per workspace
-// regardless of case; lookups by name answer unknown names with close matches.
+// regardless of case and follow one rule (names.ts) whoever writes them; lookups by
+// name answer unknown names with close matches.
 import { and, asc, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
@@ -7,7 +8,7 @@ import { preparedQuery } from '../../db/statements.js';
 import { accountChannels, accounts, checkins, surveyResponses, surveys, tickets, users } from '../../db/schema.js';
 import { changedFields, recordAudit } from './audit.js';
 import { UserError } from './errors.js';
-import { closeMatches } from './names.js';
+import { accountName, checkAccountName, cleanName, closeMatches } from './names.js';
 
 export type Account = typeof accounts.$inferSelect;
 export type LifecycleStage = Account['stage'];
@@ -58,7 +59,8 @@ const accountByName = preparedQuery('account-by-name', (db) =>
 );
 
 export async function findAccountByName(db: Db, workspaceId: string, name: string): Promise<Account | undefined> {
-  const [row] = await accountByName(db).execute({ workspaceId, name: name.trim() });
+  // Read the way names are stored, so "Acme\u200b" finds Acme rather than a look-alike.
+  const [row] = await accountByName(db).execute({ workspaceId, name: cleanName(name) });
   return row;
 }
 
@@ -80,7 +82,10 @@ export async function accountNames(db: Db, workspaceId: string): Promise<string[
 }
 
 /** The account with this name, or a UserError listing the closest names. */
-export async function resolveAccount(db: Db, workspaceId: string, name: string): Promise<Account> {
+export async function resolveAccount(db: Db, workspaceId: string, typed: string): Promise<Account> {
+  const checked = checkAccountName(typed);
+  if (!checked.ok) throw new UserError(checked.problem);
+  const name = checked.name;
   const found = await findAccountByName(db, workspaceId, name);
   if (found) return found;
   const names = await accountNames(db, workspaceId);
@@ -97,9 +102,11 @@ export async function resolveAccount(db: Db, workspaceId: string, name: string):
 export async function createAccount(
   db: Db,
   workspaceId: string,
-  fields: AccountFields & { name: string },
+  typedFields: AccountFields & { name: string },
   actor: Actor,
 ): Promise<Account> {
+  // Here, not only in the commands: the CSV import and the ingest API write through this too.
+  const fields = { ...typedFields, name: accountName(typedFields.name) };
   if (await findAccountByName(db, workspaceId, fields.name)) throw duplicateName(fields.name);
   let row: Account | undefined;
   try {
@@ -127,9 +134,10 @@ export async function updateAccount(
   db: Db,
   workspaceId: string,
   accountId: string,
-  patch: AccountFields,
+  typedPatch: AccountFields,
   actor: Actor,
 ): Promise<{ before: Account; after: Account; changed: string[] }> {
+  const patch = typedPatch.name === undefined ? typedPatch : { ...typedPatch, name: accountName(typedPatch.name) };
   const before = await getAccount(db, workspaceId, accountId);
   if (!before) throw new UserError('That account no longer exists.');
   if (patch.name !== undefined && patch.name.toLowerCase() !== before.name.toLowerCase()) {

@@ -1,5 +1,55 @@
-// Fuzzy name matching for "did you mean": an unknown account name is answered with
-// the closest existing names, by edit distance and shared prefixes/words.
+// Account names: the one rule for what a name may hold (every way a name comes in —
+// command, form, CSV import, ingest API — reaches it through core/accounts.ts), and
+// fuzzy matching for "did you mean": an unknown account name is answered with the
+// closest existing names, by edit distance and shared prefixes/words.
+import { UserError } from './errors.js';
+
+export const ACCOUNT_NAME_MAX = 120;
+
+// Line breaks and tabs separate words, so they become spaces rather than vanish.
+const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
+// Removed outright: the other C0/C1 controls (NUL included); every bidirectional
+// control (embeddings, overrides, isolates, LRM/RLM/ALM), since a name is shown
+// inside our sentences and an override in it would reverse them (and a name made of
+// one is invisible); and zero-width spacers that play no part in any script, which
+// would only make look-alike duplicates ("Ac\u200bme" beside "Acme"). The joiners
+// ZWJ/ZWNJ and variation selectors stay: scripts and emoji need them.
+const REMOVED = /[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/gu;
+// Something that draws a glyph: a letter, digit, punctuation mark or symbol, but not
+// the default-ignorable ones (fillers such as U+3164 are letters that show nothing)
+// nor the blank braille pattern, both used to fake an empty-looking name.
+const VISIBLE = /[[\p{L}\p{N}\p{P}\p{S}]--[\p{Default_Ignorable_Code_Point}\u2800]]/v;
+
+const MISSING = 'The account name is missing.';
+const INVISIBLE =
+  'The account name has nothing visible in it, only spaces or invisible characters: type it as people should read it, with letters or digits, e.g. "Acme Corp".';
+const TOO_LONG = `The account name is too long: at most ${ACCOUNT_NAME_MAX} characters.`;
+
+/** A name without controls, bidi controls or zero-width spacers, trimmed. Never fails. */
+export function cleanName(raw: string): string {
+  return raw.replace(BREAKS, ' ').replace(REMOVED, '').trim();
+}
+
+export function hasVisibleCharacter(value: string): boolean {
+  return VISIBLE.test(value);
+}
+
+/** The name as it is stored, or the one sentence that says why it cannot be a name. */
+export function checkAccountName(raw: string): { ok: true; name: string } | { ok: false; problem: string } {
+  const name = cleanName(raw);
+  // Typed nothing at all (`""`) is "missing"; typed only invisible things is told apart.
+  if (name === '' && raw.trim() === '') return { ok: false, problem: MISSING };
+  if (!hasVisibleCharacter(name)) return { ok: false, problem: INVISIBLE };
+  if (name.length > ACCOUNT_NAME_MAX) return { ok: false, problem: TOO_LONG };
+  return { ok: true, name };
+}
+
+/** As checkAccountName, throwing the problem as a UserError. */
+export function accountName(raw: string): string {
+  const checked = checkAccountName(raw);
+  if (!checked.ok) throw new UserError(checked.problem);
+  return checked.name;
+}
 
 /** Case-folded, accent-stripped, whitespace-collapsed form used for matching. */
 export function foldName(name: string): string {

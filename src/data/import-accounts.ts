@@ -8,6 +8,7 @@ import { accounts, CONTACT_ROLES, contacts, LIFECYCLE_STAGES, workspaces } from 
 import { parseCount, parseMoney } from '../../commands/parse.js';
 import { createAccount, updateAccount, type Account, type AccountFields, type Actor } from '../core/accounts.js';
 import { recordAudit } from '../core/audit.js';
+import { accountName } from '../core/names.js';
 import { isIsoDate } from '../core/time.js';
 import { ensureUser, findUserByName } from '../core/workspaces.js';
 import type { Cells } from './columns.js';
@@ -169,6 +170,8 @@ export async function applyAccountRow(
   note: (change: string) => void = () => undefined,
 ): Promise<RowOutcome> {
   if (!cells.name && !cells.externalId) throw new RowError('the account name is missing');
+  // Matched and stored by the one rule for names, as if typed in chat (a UserError is this row's error).
+  if (cells.name !== undefined) cells = { ...cells, name: accountName(cells.name) };
   const fields = await fieldsOf(db, workspaceId, cells, index.createsOwners);
   const contact = contactOf(cells);
   const existing = index.find(cells);

@@ -1,18 +1,22 @@
-// Small builders for the neutral model, so commands read as what they say.
+// Small builders for the neutral model, so commands read as what they say. Every
+// piece of text that is shown passes containBidi here, the one place between the
+// commands and jobs that quote user text and the three renderers that show it.
+import { containBidi } from './bidi.js';
 import type { Action, Block, Field, Form, Message, Reply, Visibility } from './message.js';
 
-export const header = (text: string): Block => ({ kind: 'header', text });
-export const text = (value: string): Block => ({ kind: 'text', text: value });
-export const context = (value: string): Block => ({ kind: 'context', text: value });
+export const header = (text: string): Block => ({ kind: 'header', text: containBidi(text) });
+export const text = (value: string): Block => ({ kind: 'text', text: containBidi(value) });
+export const context = (value: string): Block => ({ kind: 'context', text: containBidi(value) });
 export const divider = (): Block => ({ kind: 'divider' });
 export const fields = (list: Field[]): Block => ({ kind: 'fields', fields: list });
 export const actions = (list: Action[]): Block => ({ kind: 'actions', actions: list });
-export const field = (label: string, value: string): Field => ({ label, value });
+export const field = (label: string, value: string): Field => ({ label: containBidi(label), value: containBidi(value) });
+/** The value is not shown: it goes back to the action handler as it was given. */
 export const button = (id: string, label: string, value: string, style?: Action['style']): Action =>
-  style ? { id, label, value, style } : { id, label, value };
+  style ? { id, label: containBidi(label), value, style } : { id, label: containBidi(label), value };
 
 export function message(summary: string, blocks: Block[], options: { visibility?: Visibility; tone?: Message['tone'] } = {}): Message {
-  return { text: summary, blocks, visibility: options.visibility ?? 'ephemeral', ...(options.tone ? { tone: options.tone } : {}) };
+  return { text: containBidi(summary), blocks, visibility: options.visibility ?? 'ephemeral', ...(options.tone ? { tone: options.tone } : {}) };
 }
 
 /**
