@@ -440,18 +440,24 @@ export const auditLog = pgTable(
   (t) => [index('audit_entity_idx').on(t.workspaceId, t.entityType, t.entityId, t.at)],
 );
 
-/** Ingest API idempotency: the first response to a key is replayed for repeats. */
+/**
+ * Ingest API idempotency: the first response to a key is replayed for repeats by the
+ * same caller. Keys are the caller's own: two tokens of one workspace (two tools) may
+ * both use "sync-1" without one getting the other's answer.
+ */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
     workspaceId: workspaceRef(),
+    /** `operator` (TENURE_API_TOKEN) or `token:<api_tokens.id>`; '' on keys stored before keys were per caller, which no caller matches. */
+    caller: text('caller').notNull().default(''),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     statusCode: integer('status_code').notNull(),
     response: jsonb('response').$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
+  (t) => [primaryKey({ columns: [t.workspaceId, t.caller, t.key] })],
 );
 
 /**

@@ -56,6 +56,8 @@ export interface StartOptions {
   teamsRetry?: TeamsAdapterDeps['retry'];
   /** The ingest API's per-token request budget (tests make it small). */
   apiRateLimit?: RateLimit;
+  /** Ingest API: wrong tokens allowed per client address and window before it is answered 429. */
+  apiAuthFailureLimit?: RateLimit;
   /** Shutdown: how long work under way may take before connections are cut (default 6 s). */
   drainMs?: number;
 }
@@ -97,7 +99,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
   // Signed, short-lived export downloads (Teams cannot take an uploaded file).
   const exportLinks = ExportLinks.fromSecret(config.teams?.appPassword ?? config.slack?.signingSecret);
   const routers = [
-    apiRouter({ db: database.db, apiToken: config.apiToken, timezone: config.timezone, clock, logger, rateLimit: options.apiRateLimit }),
+    apiRouter({ db: database.db, apiToken: config.apiToken, timezone: config.timezone, clock, logger, rateLimit: options.apiRateLimit, authFailureLimit: options.apiAuthFailureLimit }),
     exportsRouter({ db: database.db, links: exportLinks, clock, logger }),
   ];
   // Where scheduled jobs post, per platform; and who can be reminded privately.

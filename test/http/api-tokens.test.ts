@@ -138,4 +138,43 @@ describe.each(ENGINES)('workspace API tokens on $name', (engine) => {
     const [tokenRow] = await tenure.database.db.select().from(apiTokens).where(and(eq(apiTokens.workspaceId, local.id), eq(apiTokens.label, 'burst')));
     expect(tokenRow!.revokedAt).toBeNull();
   });
+
+  it("keeps each token's Idempotency-Keys its own: two tools of one workspace may both use a key", async () => {
+    const admin = await ensureUser(tenure.database.db, other.id, { platformUserId: 'U1', displayName: 'li', role: 'admin' });
+    const secondTool = (await createApiToken(tenure.database.db, other.id, 'crm', { userId: admin.id, now })).token;
+    const fromPsa = await post('accounts', { rows: [{ name: 'Keyed By PSA' }] }, otherToken, { 'idempotency-key': 'nightly-1' });
+    expect(fromPsa.status).toBe(200);
+    // The same key from the other tool is a new request: written, not refused as a different body.
+    const fromCrm = await post('accounts', { rows: [{ name: 'Keyed By CRM' }] }, secondTool, { 'idempotency-key': 'nightly-1' });
+    expect(fromCrm.status).toBe(200);
+    expect(fromCrm.headers.get('idempotent-replayed')).toBeNull();
+    // The same body and key from the other tool is not handed the first tool's answer either.
+    expect((await post('accounts', { rows: [{ name: 'Keyed By PSA' }] }, secondTool, { 'idempotency-key': 'nightly-2' })).status).toBe(200);
+    const sameBody = await post('accounts', { rows: [{ name: 'Keyed By PSA' }] }, otherToken, { 'idempotency-key': 'nightly-2' });
+    expect(sameBody.status).toBe(200);
+    expect(sameBody.headers.get('idempotent-replayed')).toBeNull();
+    const operator = await post('accounts', { rows: [{ name: 'Keyed By Operator' }] }, OPERATOR, { 'idempotency-key': 'nightly-1', 'x-tenure-workspace': 'T-OTHER' });
+    expect(operator.status).toBe(200);
+    expect(operator.headers.get('idempotent-replayed')).toBeNull();
+    expect(await names(other)).toEqual(expect.arrayContaining(['Keyed By PSA', 'Keyed By CRM', 'Keyed By Operator']));
+    // Each still replays its own first answer.
+    const again = await post('accounts', { rows: [{ name: 'Keyed By CRM' }] }, secondTool, { 'idempotency-key': 'nightly-1' });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual({ rows: 1, created: 1, updated: 0, unchanged: 0 });
+    expect((await post('accounts', { rows: [{ name: 'Keyed By CRM' }] }, otherToken, { 'idempotency-key': 'nightly-1' })).status).toBe(422);
+  });
+
+  it("refuses the operator's writes to a deactivated workspace with 409, saying why", async () => {
+    await tenure.database.db.update(workspaces).set({ active: false }).where(eq(workspaces.id, other.id));
+    try {
+      const res = await post('accounts', { rows: [{ name: 'Operator Ghost' }] }, OPERATOR, { 'x-tenure-workspace': 'T-OTHER' });
+      expect(res.status).toBe(409);
+      expect(await res.json()).toEqual({ error: 'workspace Other team (T-OTHER) is deactivated: Tenure was uninstalled there. Reinstall it before writing to it.' });
+      expect((await post('usage', { workspace: other.id, rows: [{ account: 'Their Account', recordedAt: '2026-11-20', activeUsers: 1 }] }, OPERATOR)).status).toBe(409);
+      expect(await names(other)).not.toContain('Operator Ghost');
+    } finally {
+      await tenure.database.db.update(workspaces).set({ active: true }).where(eq(workspaces.id, other.id));
+    }
+    expect((await post('accounts', { rows: [{ name: 'Operator Back' }] }, OPERATOR, { 'x-tenure-workspace': 'T-OTHER' })).status).toBe(200);
+  });
 });
