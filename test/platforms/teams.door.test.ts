@@ -211,6 +211,13 @@ describe('Teams door with TEAMS_APP_ID set', () => {
     expect(await database.db.select().from(workspaces).where(inArray(workspaces.externalId, tenants))).toEqual([]);
   });
 
+  it('answers a body that is no activity with the same 401 as a bad token, not 400 (nothing is said before authentication)', async () => {
+    for (const body of [{ type: 'message' }, {}, { ...textMessage(connector.url, DM, 'help'), conversation: undefined }]) {
+      const res = await postActivity(endpoint, body);
+      expect(`${res.status} ${res.text}`).toBe('401 {"error":"unauthorized"}');
+    }
+  });
+
   it('does not check the serviceUrl against loopback (Teams sends its own), only the token', async () => {
     const res = await postActivity(endpoint, textMessage('https://smba.trafficmanager.net/amer/', DM, 'help'));
     expect(res.status).toBe(401);

@@ -114,7 +114,10 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
   router.post('/api/messages', express.json({ limit: '1mb' }), async (req, res, next) => {
     const activity = readActivity(req.body);
     if (!activity) {
-      res.status(400).json({ error: 'not a Bot Framework activity' });
+      // With an app id nothing is answered before authentication, and what cannot be
+      // read cannot be authenticated: the same generic 401 as a bad token.
+      if (config.appId) res.status(401).json({ error: 'unauthorized' });
+      else res.status(400).json({ error: 'not a Bot Framework activity' });
       return;
     }
     // Unauthenticated (local mode), the serviceUrl is whatever the caller says, and
