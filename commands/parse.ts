@@ -2,6 +2,7 @@
 // (straight or curly quotes), key=value options, Slack mentions, ISO dates and
 // money. Values are validated with zod schemas so each error says what to type.
 import { z } from 'zod';
+import { UserError } from '../src/core/errors.js';
 import { isIsoDate } from '../src/core/time.js';
 
 export interface Token {
@@ -99,6 +100,15 @@ export function tokenize(input: string): Token[] {
   return tokens;
 }
 
+/**
+ * The longest option value (`key=value`) a command reads. Option values are short
+ * (names up to 120 characters, amounts, dates, mentions); the limit is checked before
+ * any pattern reads a value, so a pasted paragraph costs nothing and is answered plainly.
+ */
+export const MAX_OPTION_LENGTH = 200;
+
+const withCommas = (n: number) => n.toLocaleString('en-US');
+
 export interface SplitTokens {
   /** Tokens that are not recognised options, in order. */
   words: Token[];
@@ -121,7 +131,11 @@ export function splitOptions(tokens: Token[], knownKeys: readonly string[], alia
     if (token.key !== undefined) {
       const key = aliases[token.key] ?? token.key;
       if (knownKeys.includes(key)) {
-        options[key] = token.value ?? '';
+        const value = token.value ?? '';
+        if (value.length > MAX_OPTION_LENGTH) {
+          throw new UserError(`The value of ${token.key}= is ${withCommas(value.length)} characters long; an option takes at most ${MAX_OPTION_LENGTH}.`);
+        }
+        options[key] = value;
         continue;
       }
       unknown.push(token);
@@ -171,7 +185,10 @@ export function parseMention(value: string): Mention | null {
 
 // ---------------------------------------------------------------- values
 
-const MONEY = /^([$€£¥])?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*([kKmM])?\s*(usd|eur|gbp|aud|cad|chf|jpy)?$/i;
+// The spaces after the unit are part of the unit's group, so the pattern stays linear:
+// two optional runs of spaces side by side (\s*[kKmM]?\s*) can split the same spaces
+// in every possible way, quadratic in their number.
+const MONEY = /^([$€£¥])?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(?:([kKmM])\s*)?(usd|eur|gbp|aud|cad|chf|jpy)?$/i;
 
 /** `$120k`, `1.2m`, `120,000`, `€5000.50` → integer cents; null when it is not money. */
 export function parseMoney(value: string): number | null {
@@ -206,7 +223,26 @@ export function parseShortId(value: string): number | null {
 
 // zod schemas for option values: each message tells the user what to type.
 
+/**
+ * The longest amount, count, date, choice or mention these schemas read: refused, with
+ * its length, before any pattern runs, wherever a schema is used (an option is already
+ * held to MAX_OPTION_LENGTH, which leaves room for names).
+ */
+export const MAX_VALUE_LENGTH = 100;
+
+/**
+ * True (and the issue added) when `v` is too long to be a `what`. Added inside each
+ * schema's own check, not as a step before it: a union (`arr=none` or an amount)
+ * shows the message of a branch that failed this way, not of one cut short.
+ */
+function tooLong(what: string, v: string, ctx: z.RefinementCtx): boolean {
+  if (v.length <= MAX_VALUE_LENGTH) return false;
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: `the ${what} is ${withCommas(v.length)} characters long; at most ${MAX_VALUE_LENGTH} are allowed` });
+  return true;
+}
+
 export const moneySchema = z.string().transform((v, ctx) => {
+  if (tooLong('amount', v, ctx)) return z.NEVER;
   const cents = parseMoney(v);
   if (cents === null) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${v}" is not an amount; write it like 120000, $120k or 1.2m` });
@@ -215,11 +251,13 @@ export const moneySchema = z.string().transform((v, ctx) => {
   return cents;
 });
 
-export const isoDateSchema = z.string().refine(isIsoDate, (v) => ({
-  message: `"${v}" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31`,
-}));
+export const isoDateSchema = z.string().superRefine((v, ctx) => {
+  if (tooLong('date', v, ctx) || isIsoDate(v)) return;
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${v}" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31` });
+});
 
 export const countSchema = z.string().transform((v, ctx) => {
+  if (tooLong('number', v, ctx)) return z.NEVER;
   const n = parseCount(v);
   if (n === null) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${v}" is not a whole number; write it like 100 or 1,200` });
@@ -230,6 +268,7 @@ export const countSchema = z.string().transform((v, ctx) => {
 
 export function enumSchema<T extends string>(values: readonly T[], what: string) {
   return z.string().transform((v, ctx) => {
+    if (tooLong(what, v, ctx)) return z.NEVER;
     const folded = v.trim().toLowerCase();
     const hit = values.find((x) => x === folded);
     if (!hit) {
@@ -241,6 +280,7 @@ export function enumSchema<T extends string>(values: readonly T[], what: string)
 }
 
 export const mentionSchema = z.string().transform((v, ctx) => {
+  if (tooLong('person', v, ctx)) return z.NEVER;
   const m = parseMention(v);
   if (!m || m.kind === 'channel') {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${v}" is not a person; mention them like @ana` });

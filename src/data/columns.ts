@@ -46,6 +46,51 @@ const ALIASES: Record<Column, string[]> = {
   forecast: ['forecast', 'budget', 'forecastspend', 'plannedspend'],
 };
 
+// A file is anyone's text: a cell is measured before anything parses it, so a
+// 30,000-character "amount" reaches no pattern and no error message. Text columns
+// leave room over their fields' own limits (an account name holds 120 characters,
+// and an exported cell may carry a spreadsheet's apostrophe): the field's own rule
+// then says exactly what is wrong.
+const VALUE_CELL = 100;
+const TEXT_CELL = 300;
+/** The longest cell each column may hold. */
+export const CELL_LIMITS: Record<Column, number> = {
+  name: TEXT_CELL,
+  externalId: TEXT_CELL,
+  arr: VALUE_CELL,
+  renewal: VALUE_CELL,
+  start: VALUE_CELL,
+  licensed: VALUE_CELL,
+  active: VALUE_CELL,
+  stage: TEXT_CELL,
+  tier: TEXT_CELL,
+  owner: TEXT_CELL,
+  kickoff: VALUE_CELL,
+  contactName: TEXT_CELL,
+  contactEmail: TEXT_CELL,
+  contactRole: TEXT_CELL,
+  recordedAt: VALUE_CELL,
+  spend: VALUE_CELL,
+  forecast: VALUE_CELL,
+};
+export const MAX_HEADER_LENGTH = 200;
+
+const withCommas = (n: number) => n.toLocaleString('en-US');
+
+/** Why a cell is too long for its column (named as in the file's header); undefined when it fits. */
+export function overlongCell(header: string, column: Column, value: string): string | undefined {
+  const limit = CELL_LIMITS[column];
+  if (value.length <= limit) return undefined;
+  return `the "${header}" cell is ${withCommas(value.length)} characters long; that column takes at most ${limit}`;
+}
+
+/** Why the header line cannot be column names (one far too long to be a name); undefined when it can. */
+export function overlongHeader(headers: string[]): string | undefined {
+  const i = headers.findIndex((h) => h.length > MAX_HEADER_LENGTH);
+  if (i < 0) return undefined;
+  return `The header of column ${i + 1} is ${withCommas(headers[i]!.length)} characters long; a column name takes at most ${MAX_HEADER_LENGTH}.`;
+}
+
 const BY_ALIAS = new Map<string, Column>();
 for (const [column, aliases] of Object.entries(ALIASES) as [Column, string[]][]) {
   for (const alias of aliases) BY_ALIAS.set(alias, column);

@@ -9,7 +9,7 @@ import type { Db } from '../../db/client.js';
 import type { Actor } from '../core/accounts.js';
 import { UserError } from '../core/errors.js';
 import { restoreCell } from './csv-cells.js';
-import { columnFor, columnsOf, guessKind, type Cells, type Column, type ImportKind } from './columns.js';
+import { columnFor, columnsOf, guessKind, overlongCell, overlongHeader, type Cells, type Column, type ImportKind } from './columns.js';
 import { AccountIndex, applyAccountRow, RowError } from './import-accounts.js';
 import { UsageWriter } from './import-usage.js';
 
@@ -48,6 +48,8 @@ export interface ImportOptions {
 export interface SourceRow {
   line: number;
   cells: Cells;
+  /** Why the row cannot be read at all (a cell too long for its column): its error. */
+  problem?: string;
 }
 
 const KEPT_ERRORS = 1_000;
@@ -81,6 +83,7 @@ export async function importRows(
       for await (const row of rows) {
         report.rows++;
         try {
+          if (row.problem !== undefined) throw new RowError(row.problem);
           const note = (change: string) => {
             if (report.changes.length < KEPT_ERRORS) report.changes.push({ line: row.line, message: change });
           };
@@ -133,6 +136,8 @@ export async function importCsv(db: Db, workspaceId: string, input: Readable | s
   const records = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: Record<string, string>; info: { lines: number } }>;
   const first = await records.next();
   if (headers.length === 0) throw new UserError('The file is empty: the first line must name the columns, e.g. name,arr,renewal.');
+  const badHeader = overlongHeader(headers);
+  if (badHeader) throw new UserError(`${badHeader} The first line of the file must name the columns, e.g. name,arr,renewal.`);
   const kind = options.kind ?? guessKind(headers);
   const allowed = new Set<Column>(columnsOf(kind));
   mapped = headers.map((h) => {
@@ -153,12 +158,16 @@ export async function importCsv(db: Db, workspaceId: string, input: Readable | s
     while (!next.done) {
       const { record, info } = next.value;
       const cells: Cells = {};
+      let problem: string | undefined;
       mapped.forEach((column, i) => {
         // An exported cell may carry the apostrophe that kept a spreadsheet from evaluating it.
         const value = record[`c${i}`];
-        if (column && value !== undefined && value !== '') cells[column] = restoreCell(value);
+        if (!column || value === undefined || value === '') return;
+        const tooLong = overlongCell(headers[i]!, column, value);
+        if (tooLong) problem ??= tooLong;
+        else cells[column] = restoreCell(value);
       });
-      yield { line: info.lines, cells };
+      yield { line: info.lines, cells, problem };
       next = await records.next();
     }
   }

@@ -2,6 +2,7 @@
 // by hand (cents, token texts), never computed with the code under test.
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { UserError } from '../../src/core/errors.js';
 import {
   countSchema,
   enumSchema,
@@ -200,6 +201,9 @@ describe('parseMoney → integer cents', () => {
     ['$ 120k', 12_000_000],
     ['5 k', 500_000],
     ['2.5m eur', 250_000_000],
+    ['5 k usd', 500_000],
+    ['5\tk\u00a0eur', 500_000],
+    ['$ 1,200 k', 120_000_000],
     ['0', 0],
     ['  42  ', 4_200],
     ['0.01', 1],
@@ -226,6 +230,10 @@ describe('parseMoney → integer cents', () => {
     '5.',
     'abc',
     '120 dollars',
+    '5 usd k', // the unit comes before the currency
+    '5 k k',
+    '1' + ' '.repeat(40_000) + 'x', // spaces without a unit or currency after them
+    '1' + ' '.repeat(40_000) + 'k' + ' '.repeat(40_000) + 'x',
     '5e3',
     '0x10',
     '１２０', // full-width digits
@@ -235,6 +243,35 @@ describe('parseMoney → integer cents', () => {
   ];
   it.each(rejected)('rejects %j', (input) => {
     expect(parseMoney(input)).toBeNull();
+  });
+});
+
+describe('values too long to read are refused before any pattern reads them', () => {
+  it('splitOptions names the option, its length and the limit', () => {
+    const long = '1' + ' '.repeat(30_000) + 'x';
+    expect(() => splitOptions(tokenize(`Acme arr="${long}"`), ['arr'])).toThrow(
+      new UserError('The value of arr= is 30,002 characters long; an option takes at most 200.'),
+    );
+    // The key as the person typed it, also through an alias.
+    expect(() => splitOptions(tokenize(`Acme mrr="${'9'.repeat(201)}"`), ['arr'], { mrr: 'arr' })).toThrow(
+      'The value of mrr= is 201 characters long; an option takes at most 200.',
+    );
+    expect(splitOptions(tokenize(`Acme arr=${'9'.repeat(200)}`), ['arr']).options.arr).toHaveLength(200);
+  });
+
+  it('an unknown key=value is part of the text, not an option, and is not limited here', () => {
+    const note = `note=${'x'.repeat(1_000)}`;
+    expect(splitOptions(tokenize(`Acme ${note}`), ['arr']).words.map((t) => t.text)).toEqual(['Acme', note]);
+  });
+
+  it('the value schemas (also used by forms) say how long the value was and the limit', () => {
+    const long = '1' + ' '.repeat(30_000) + 'x';
+    expect(errorOf(moneySchema, long)).toBe('the amount is 30,002 characters long; at most 100 are allowed');
+    expect(errorOf(countSchema, long)).toBe('the number is 30,002 characters long; at most 100 are allowed');
+    expect(errorOf(isoDateSchema, long)).toBe('the date is 30,002 characters long; at most 100 are allowed');
+    expect(errorOf(mentionSchema, '@' + 'a'.repeat(200))).toBe('the person is 201 characters long; at most 100 are allowed');
+    expect(errorOf(enumSchema(['low', 'high'] as const, 'level'), 'l'.repeat(101))).toBe('the level is 101 characters long; at most 100 are allowed');
+    expect(moneySchema.parse(' '.repeat(96) + '$12k')).toBe(1_200_000);
   });
 });
 

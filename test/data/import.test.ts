@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { accounts, auditLog, contacts, usageReadings } from '../../db/schema.js';
+import { UserError } from '../../src/core/errors.js';
 import { ensureWorkspace } from '../../src/core/workspaces.js';
 import { importCsv } from '../../src/data/import.js';
 import { ENGINES } from '../helpers/engines.js';
@@ -104,6 +105,34 @@ describe.each(ENGINES)('CSV import on $name', (engine) => {
     const stored = await database.db.select().from(usageReadings).where(eq(usageReadings.workspaceId, ws.id));
     expect(stored).toHaveLength(28);
     expect(stored.find((r) => r.activeUsers === 5)).toMatchObject({ spendCents: 150_000, forecastCents: 140_000, source: 'csv' });
+  });
+
+  it('answers a cell too long for its column with that row\'s error, naming the column, the length and the limit', async () => {
+    const ws = await workspace('long-cells');
+    // 30,002 characters each: spaces a money pattern once took seconds over, and an "email" of 15,000 labels.
+    const spaces = `1${' '.repeat(30_000)}x`;
+    const email = `a@${'b.'.repeat(15_000)}`;
+    const atLimit = `${'0'.repeat(96)}5000`;
+    const csv = `Company Name,Annual Value,Contact Email\nAcme,"${spaces}",\nBeta,5000,${email}\nGamma,${atLimit},\n`;
+    const report = await importCsv(database.db, ws.id, csv, { actor, dryRun: true });
+    expect(report).toMatchObject({ rows: 3, created: 1, errorCount: 2 });
+    expect(report.errors).toEqual([
+      { line: 2, message: 'the "Annual Value" cell is 30,002 characters long; that column takes at most 100' },
+      { line: 3, message: 'the "Contact Email" cell is 30,002 characters long; that column takes at most 300' },
+    ]);
+    // A cell at its column's limit is read as usual.
+    expect(report.changes).toEqual([{ line: 4, message: 'create "Gamma"' }]);
+
+    const usage = await importCsv(database.db, ws.id, `name,date,spend\nGamma,2026-02-01,"${spaces}"\n`, { actor, dryRun: true });
+    expect(usage.errors).toEqual([{ line: 2, message: 'the "spend" cell is 30,002 characters long; that column takes at most 100' }]);
+  });
+
+  it('refuses a header too long to be a column name, naming its position, the length and the limit', async () => {
+    const ws = await workspace('long-header');
+    await expect(importCsv(database.db, ws.id, `name,${'x'.repeat(5_000)}\nAcme,1\n`, { actor })).rejects.toThrow(
+      new UserError('The header of column 2 is 5,000 characters long; a column name takes at most 200. The first line of the file must name the columns, e.g. name,arr,renewal.'),
+    );
+    expect(await database.db.select().from(accounts).where(eq(accounts.workspaceId, ws.id))).toEqual([]);
   });
 
   it('rejects a file without an account column and a file that is not CSV, writing nothing', async () => {
