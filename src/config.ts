@@ -184,7 +184,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     teams,
     timezone: env.TENURE_TIMEZONE,
     apiToken: env.TENURE_API_TOKEN,
-    ...(env.TENURE_PUBLIC_URL ? { publicUrl: env.TENURE_PUBLIC_URL.replace(/\/+$/, '') } : {}),
+    // Trailing slashes off, matched from the first of them only (the look-behind keeps it linear).
+    ...(env.TENURE_PUBLIC_URL ? { publicUrl: env.TENURE_PUBLIC_URL.replace(/(?<!\/)\/+$/, '') } : {}),
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -49,12 +49,14 @@ export const REDACT_PATHS = [
 ];
 
 // Shapes that are secret wherever they appear: Slack bot/user/app/refresh tokens,
-// the credential after "Bearer", and the password part of user:password@ in a URL.
+// the credential after "Bearer", and the password part of user:password@ in a URL
+// (found from its "://", whatever the scheme: a scheme pattern in front would be
+// tried again from every letter of a long run of them).
 const SECRET_SHAPES: [RegExp, string][] = [
   [/\bxox[abeoprs]-[A-Za-z0-9-]+/g, CENSOR],
   [/\bxapp-[A-Za-z0-9-]+/g, CENSOR],
   [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${CENSOR}`],
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"\\]+:)[^\s@"\\/]+@/gi, `$1${CENSOR}@`],
+  [/(:\/\/[^\s:/@"\\]+:)[^\s@"\\/]+@/gi, `$1${CENSOR}@`],
 ];
 
 // The id of the HTTP request being served (src/serving.ts), on every line logged while serving it.

@@ -11,9 +11,26 @@ export function truncate(value: string, max: number): string {
   return value.slice(0, Math.max(cut, 0)) + ELLIPSIS;
 }
 
+/**
+ * Mention markup `@{id|name}`. The second branch takes the rest of an unfinished
+ * mention (`@{id` or `@{id|name` without its `}`) in one step and leaves it as it is:
+ * no mention can start inside it, and trying each `@{` of a long run of them again
+ * would be quadratic. Only the first branch sets the groups.
+ */
+const MENTION_MARKUP = /@\{(?:([^|}\n]+)\|([^}\n]*)\}|[^|}\n]+(?:\|[^}\n]*)?)/g;
+
 /** Mention markup `@{id|name}` → `@name`, for renderers that cannot notify a person. */
 export function mentionsAsNames(value: string): string {
-  return value.replace(/@\{([^|}\n]+)\|([^}\n]*)\}/g, '@$2');
+  return value.replace(MENTION_MARKUP, (whole, _id: string | undefined, name: string | undefined) => (name === undefined ? whole : `@${name}`));
+}
+
+/**
+ * Text on one line: each run of white space with a line break in it becomes one
+ * space. A run is matched from its first character only (the look-behind), so a
+ * long run without a line break is read once, not once per character.
+ */
+export function oneLine(value: string): string {
+  return value.replace(/(?<!\s)\s*\n\s*/g, ' ');
 }
 
 /** Drops the light markup (**bold**, `code`) for plain text. */

@@ -13,7 +13,7 @@ import type {
   SectionBlock,
 } from '@slack/types';
 import type { Action, Block, Message } from '../../messages/message.js';
-import { stripMarkup, truncate } from '../../messages/plain.js';
+import { mentionsAsNames, oneLine, stripMarkup, truncate } from '../../messages/plain.js';
 
 export type SlackBlock = HeaderBlock | SectionBlock | ContextBlock | ActionsBlock | DividerBlock;
 
@@ -60,6 +60,8 @@ export function escapeMrkdwn(value: string): string {
 
 /** Characters any of the rewrites below acts on; a line without them reads the same in mrkdwn. */
 const MRKDWN_SPECIAL = /[&<>`@*\u0000]|^>/;
+/** `@{U123|name}` of a Slack user; the second branch as in MENTION_MARKUP (messages/plain.ts). */
+const SLACK_MENTION = /@\{(?:([UW][A-Z0-9]{2,})\|[^}\n]*\}|[UW][A-Z0-9]{2,}\|[^}\n]*)/g;
 
 /** One line: escape, keep code spans literal, **bold** → *bold*; "> " leads a real quote. */
 function lineToMrkdwn(line: string): string {
@@ -71,10 +73,9 @@ function lineToMrkdwn(line: string): string {
   const spans: string[] = [];
   // NUL marks where code spans were held so bold never reaches inside them.
   const held = escaped.replace(/\u0000/g, '\uFFFD').replace(/`([^`]+)`/g, (_m, code: string) => `\u0000${spans.push(code) - 1}\u0000`);
-  const body = held
-    // A mention of a Slack user notifies them; anything else shows as @name.
-    .replace(/@\{([UW][A-Z0-9]{2,})\|[^}\n]*\}/g, '<@$1>')
-    .replace(/@\{([^|}\n]+)\|([^}\n]*)\}/g, '@$2')
+  // A mention of a Slack user notifies them; anything else shows as @name. An unfinished
+  // Slack mention is taken whole and kept (see MENTION_MARKUP in messages/plain.ts).
+  const body = mentionsAsNames(held.replace(SLACK_MENTION, (whole, id: string | undefined) => (id === undefined ? whole : `<@${id}>`)))
     .replace(/\*\*(.+?)\*\*/g, '*$1*')
     .replace(/\u0000(\d+)\u0000/g, (_m, i: string) => `\`${spans[Number(i)]}\``);
   return quoted ? `> ${body}` : body;
@@ -89,7 +90,7 @@ export const plain = (text: string): PlainTextElement => ({ type: 'plain_text', 
 
 /** A plain_text label: markup dropped (plain_text cannot show it), not escaped, cut to `max`. */
 export function plainLabel(value: string, max: number): string {
-  return truncate(stripMarkup(value).replace(/\s*\n\s*/g, ' ').trim(), max);
+  return truncate(oneLine(stripMarkup(value)).trim(), max);
 }
 
 /** Splits one over-long mrkdwn line at whitespace (or hard), never inside an entity; quotes stay quotes. */
@@ -164,7 +165,7 @@ function actionsBlocks(actions: Action[], nextBlockId: () => string): ActionsBlo
 }
 
 function fieldText(label: string, value: string): string {
-  const head = label.trim() === '' ? '' : `*${escapeMrkdwn(label.replace(/\s*\n\s*/g, ' '))}*`;
+  const head = label.trim() === '' ? '' : `*${escapeMrkdwn(oneLine(label))}*`;
   const body = toMrkdwn(value);
   return truncateMrkdwn([head, body].filter((p) => p !== '').join('\n'), SLACK_LIMITS.fieldText);
 }

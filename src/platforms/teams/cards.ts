@@ -5,7 +5,7 @@
 // most 6 actions per action set, so buttons come in rows of 6.
 
 import type { Action, Block, Message } from '../../messages/message.js';
-import { mentionsAsNames, stripMarkup, truncate } from '../../messages/plain.js';
+import { mentionsAsNames, oneLine, stripMarkup, truncate } from '../../messages/plain.js';
 
 export type CardElement = Record<string, unknown>;
 
@@ -48,8 +48,10 @@ const ELLIPSIS = '…';
 export function escapeMarkdown(value: string): string {
   return value
     .replace(/([\\`*_[\]])/g, '\\$1')
-    .replace(/^(\s*)([-+#>])/gm, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])/gm, '$1\\$2');
+    // Indentation within the line only ([^\S\n\r\u2028\u2029] is white space that ends no
+    // line): a \s* that crossed lines would rescan every following blank line from each.
+    .replace(/^([^\S\n\r\u2028\u2029]*)([-+#>])/gm, '$1\\$2')
+    .replace(/^([^\S\n\r\u2028\u2029]*\d+)([.)])/gm, '$1\\$2');
 }
 
 /** One line of neutral text → escaped card markdown; code spans become their plain content. */
@@ -78,7 +80,7 @@ export function toCardMarkdown(value: string): string {
 
 /** Plain text for titles (buttons, choices, fallback): markup dropped, one line. */
 export function plainTitle(value: string, max: number): string {
-  return truncate(stripMarkup(value).replace(/\s*\n\s*/g, ' ').trim(), max);
+  return truncate(oneLine(stripMarkup(value)).trim(), max);
 }
 
 const textBlock = (text: string, extra: CardElement = {}): CardElement => ({ type: 'TextBlock', text, wrap: true, ...extra });
