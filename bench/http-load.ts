@@ -271,6 +271,8 @@ async function main(): Promise<void> {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: path.resolve(import.meta.dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const fake = new FakeSlack();
+  // Single-workspace mode serves only the bot token's own workspace (auth.test).
+  fake.botTeam = { teamId: TEAM_ID };
   await fake.start();
   const rows: Row[] = [];
   const failures: string[] = [];
