@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { scriptNodeFlags } from '../test/helpers/processes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on every common kernel. */
@@ -34,7 +35,7 @@ export interface SpawnOptions {
 
 export async function startTarget(options: SpawnOptions): Promise<TargetProcess> {
   const loader = options.script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script], {
+  const child: ChildProcess = spawn(process.execPath, [...scriptNodeFlags(), ...(options.nodeArgs ?? []), ...loader, options.script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

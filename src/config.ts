@@ -65,6 +65,8 @@ const envSchema = z.object({
     (v) => (isBlank(v) ? 'info' : String(v).trim().toLowerCase()),
     z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }),
   ),
+  /** Node's own; read only to tell whether it carries the heap settings (src/heap-settings.ts). */
+  NODE_OPTIONS: optionalText,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -96,6 +98,8 @@ export interface Config {
   /** Public origin for links Tenure hands out (Teams export downloads); else the host a request came to. */
   publicUrl?: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** NODE_OPTIONS as node saw it (flags there count as command-line flags). */
+  nodeOptions: string;
 }
 
 export class ConfigError extends Error {
@@ -187,5 +191,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     // Trailing slashes off, matched from the first of them only (the look-behind keeps it linear).
     ...(env.TENURE_PUBLIC_URL ? { publicUrl: env.TENURE_PUBLIC_URL.replace(/(?<!\/)\/+$/, '') } : {}),
     logLevel: env.LOG_LEVEL,
+    nodeOptions: env.NODE_OPTIONS ?? '',
   };
 }

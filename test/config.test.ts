@@ -36,7 +36,9 @@ describe('loadConfig defaults', () => {
       teams: {},
       timezone: 'UTC',
       logLevel: 'info',
+      nodeOptions: '',
     });
+    expect(loadConfig({ NODE_OPTIONS: '--max-semi-space-size=16' }).nodeOptions).toBe('--max-semi-space-size=16');
     const config = loadConfig({});
     expect(config.slack).toBeUndefined();
     expect(config.apiToken).toBeUndefined();

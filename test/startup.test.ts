@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, TEST_DATABASE_URL } from './helpers/engines.js';
-import { freePort } from './helpers/processes.js';
+import { freePort, scriptNodeFlags } from './helpers/processes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -18,8 +18,9 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function launch(env: Record<string, string>, port: number): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** Starts src/main.ts as `npm start` does (its node flags from package.json), or with the flags given. */
+function launch(env: Record<string, string>, port: number, nodeFlags = scriptNodeFlags('start')): Running {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,6 +86,8 @@ describe('npm start in local mode (PGlite)', () => {
     expect(fresh.text).toContain('Acme Corp');
     // PGlite runs inside this process: V8 is set for a small heap and baseline WebAssembly (db/embedded-memory.ts).
     expect(first.stdout()).toContain('V8 set for the embedded database');
+    // npm start limits the young generation (src/heap-settings.ts): no warning about it.
+    expect(first.stdout()).not.toContain('started without --max-semi-space-size');
     const health = await fetch(`http://127.0.0.1:${first.port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', db: 'ok' });
@@ -123,10 +126,12 @@ describe('npm start in local mode (PGlite)', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     expect(existsSync(path.join(dataDir, 'tenure.lock'))).toBe(true);
-    const again = launch({ TENURE_DATA_DIR: dataDir }, await freePort());
+    // Started as a bare `node` would be, without npm start's flags: it works, and says what it lacks.
+    const again = launch({ TENURE_DATA_DIR: dataDir }, await freePort(), []);
     running.push(again);
     const answer = await untilAnswering(again, performance.now());
     expect(answer.text).toContain('Accounts (12)');
+    expect(again.stdout()).toContain('node was started without --max-semi-space-size=16');
     expect(await stop(again)).toBe(0);
   });
 });

@@ -3,6 +3,7 @@
 // with their answers. A PostgreSQL for such tests: throwaway-postgres.ts; a TCP
 // proxy between the process and its database: tcp-proxy.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { form, postSigned, type FakeSlack } from './fake-slack.js';
@@ -55,15 +56,26 @@ export interface RunningTenure {
 }
 
 /**
- * Starts `node --import tsx <script>` (the real entry point by default; a compiled
- * .js script runs without tsx) with only the given environment plus PATH and HOME,
+ * The node flags an npm script starts Tenure with (package.json: `serve` for production,
+ * `start` for local mode), so a process under test or benchmark runs as it would.
+ */
+export function scriptNodeFlags(script: 'serve' | 'start' = 'serve'): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = (scripts[script] ?? '').split(/\s+/);
+  // The flags between `node` and the script, without the tsx loader (added where needed).
+  return words.slice(1).filter((word, i, all) => word.startsWith('--') && word !== '--import' && all[i - 1] !== '--import');
+}
+
+/**
+ * Starts `node [the serve flags] --import tsx <script>` (the real entry point by
+ * default; a compiled .js script runs without tsx) with only the given environment plus PATH and HOME,
  * on a free port.
  */
-export async function launchTenure(env: Record<string, string>, options: { script?: string; args?: string[] } = {}): Promise<RunningTenure> {
+export async function launchTenure(env: Record<string, string>, options: { script?: string; args?: string[]; nodeFlags?: string[] } = {}): Promise<RunningTenure> {
   const port = await freePort();
   const script = options.script ?? 'src/main.ts';
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...loader, script, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? scriptNodeFlags()), ...loader, script, ...(options.args ?? [])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
