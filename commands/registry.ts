@@ -42,6 +42,13 @@ export interface CommandDefinition {
 
 const HELP_WORDS = new Set(['help', '--help', '-h', '?']);
 
+/**
+ * The longest command any door takes (Slack's own slash-command limit; the console's).
+ * Teams and the API have no such limit of their own, and some of what reads a command
+ * (close-name matching) costs more with its length: measured here, before anything else.
+ */
+export const COMMAND_MAX_CHARS = 4_000;
+
 /** The typed subcommand (`/account set …` → "set"), to pick the matching usage line. */
 function subcommandOf(command: CommandDefinition, input: unknown): string | undefined {
   if (typeof input !== 'string') return undefined;
@@ -106,6 +113,11 @@ export class Registry {
   async run(ctx: CommandContext, input: string): Promise<Reply> {
     let command: CommandDefinition | undefined;
     try {
+      if (input.length > COMMAND_MAX_CHARS) {
+        throw new UserError(`That command is ${input.length.toLocaleString('en-US')} characters long; a command takes at most ${COMMAND_MAX_CHARS.toLocaleString('en-US')}.`, {
+          hint: 'Shorten it: notes take up to 3,000 characters. For many rows at once, share a CSV file (see /tenure help).',
+        });
+      }
       const tokens = tokenize(input);
       let first = tokens[0]?.text.replace(/^\//, '').toLowerCase() ?? '';
       let rest = tokens.slice(1);

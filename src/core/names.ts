@@ -76,8 +76,12 @@ export function nameSimilarity(query: string, candidate: string): number {
   const c = foldName(candidate);
   if (!q || !c) return 0;
   if (q === c) return 1;
-  const distance = editDistance(q, c);
-  let score = 1 - distance / Math.max(q.length, c.length);
+  // The edit distance is at least the difference in length, so when one name is over
+  // 2.5 times the other the edit score stays under the 0.4 closeMatches asks for:
+  // skip the quadratic work (a pasted paragraph against every account name).
+  const shorter = Math.min(q.length, c.length);
+  const longer = Math.max(q.length, c.length);
+  let score = shorter / longer < 0.4 ? 0 : 1 - editDistance(q, c) / longer;
   if (c.startsWith(q) || q.startsWith(c)) score = Math.max(score, 0.75);
   else if (c.includes(q)) score = Math.max(score, 0.6);
   const qWords = new Set(q.split(' '));

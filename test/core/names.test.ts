@@ -1,7 +1,7 @@
 // The account-name normaliser: what is removed from a name, what counts as visible,
 // and the one sentence each refused name gets. Hand-written table of inputs.
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_NAME_MAX, accountName, checkAccountName, cleanName, hasVisibleCharacter } from '../../src/core/names.js';
+import { ACCOUNT_NAME_MAX, accountName, checkAccountName, cleanName, closeMatches, editDistance, hasVisibleCharacter, nameSimilarity } from '../../src/core/names.js';
 import { UserError } from '../../src/core/errors.js';
 
 const MISSING = 'The account name is missing.';
@@ -84,5 +84,17 @@ describe('checkAccountName', () => {
     expect(accountName(' Globex\u0000 ')).toBe('Globex');
     expect(() => accountName('\u0000\u202e')).toThrow(new UserError(INVISIBLE));
     expect(() => accountName('\u0000\u202e')).toThrow(UserError);
+  });
+});
+
+describe('close names for a very long query', () => {
+  it('skips the edit distance only where it could not reach the match threshold, and finds prefixes and shared words still', () => {
+    const long = `Acme ${'x'.repeat(3_000)}`;
+    // 'Acme' is a prefix of the query: found without the 3,000 × 4 edit distance mattering.
+    expect(closeMatches(long, ['Acme', 'Globex'])).toEqual(['Acme']);
+    expect(closeMatches('x'.repeat(3_000), ['Acme', 'Globex'])).toEqual([]);
+    // Where lengths are close, the edit score is what it always was.
+    expect(nameSimilarity('Initec', 'Initech')).toBeCloseTo(1 - editDistance('initec', 'initech') / 7, 10);
+    expect(closeMatches('Initec', ['Initech', 'Globex'])).toEqual(['Initech']);
   });
 });
