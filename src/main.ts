@@ -14,7 +14,7 @@ import { EMBEDDED_DATABASE_V8_FLAGS, tuneV8ForEmbeddedDatabase } from '../db/emb
 import { apiRouter, type RateLimit } from './http/api.js';
 import { ExportLinks, exportsRouter } from './http/exports.js';
 import { createHttpApp } from './http/server.js';
-import { hasYoungGenerationLimit, YOUNG_GENERATION_FLAG } from './heap-settings.js';
+import { missingHeapFlags } from './heap-settings.js';
 import { createLogger, secretsOf, type Logger } from './log.js';
 import { ConsoleFeed } from './platforms/console/feed.js';
 import { CONSOLE_WORKSPACE_ID, consoleRouter } from './platforms/console/routes.js';
@@ -251,11 +251,9 @@ export async function main(options: Omit<StartOptions, 'logger'> = {}): Promise<
     tuneV8ForEmbeddedDatabase();
     logger.info({ v8Flags: EMBEDDED_DATABASE_V8_FLAGS }, 'V8 set for the embedded database (db/embedded-memory.ts)');
   }
-  if (!hasYoungGenerationLimit(process.execArgv, config.nodeOptions)) {
-    logger.warn(
-      { flag: YOUNG_GENERATION_FLAG },
-      `node was started without ${YOUNG_GENERATION_FLAG}: expect ~100 MB more resident memory on Node 22+ (npm start and npm run serve pass it; see src/heap-settings.ts)`,
-    );
+  const missing = missingHeapFlags(process.execArgv, config.nodeOptions);
+  if (missing.length > 0) {
+    logger.warn({ missing }, `node was started without ${missing.join(' ')}: expect ~100 MB more resident memory on Node 22+ (npm start and npm run serve pass them; see src/heap-settings.ts)`);
   }
   let tenure: Tenure | undefined;
   superviseProcess(logger, () => tenure);

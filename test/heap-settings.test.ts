@@ -1,8 +1,8 @@
-// Whether a process carries the young-generation limit (src/heap-settings.ts), and that
-// the limit does what it says on the running Node: the new space stays at 3 × 16 MB.
+// Which heap settings a process lacks (src/heap-settings.ts), that the npm scripts pass
+// them, and that the young-generation limit does what it says on the running Node.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { hasYoungGenerationLimit, YOUNG_GENERATION_FLAG } from '../src/heap-settings.js';
+import { HEAP_FLAGS, missingHeapFlags } from '../src/heap-settings.js';
 import { scriptNodeFlags } from './helpers/processes.js';
 
 /** The new space's size after allocating 3 million small objects kept alive, in MB. */
@@ -12,19 +12,21 @@ function newSpaceAfterAllocating(flags: string[]): number {
 }
 
 describe('heap settings', () => {
-  it('tells a limited process from one without the limit, on the command line or in NODE_OPTIONS', () => {
-    expect(hasYoungGenerationLimit([YOUNG_GENERATION_FLAG])).toBe(true);
-    expect(hasYoungGenerationLimit(['--import', 'tsx'], '--max-semi-space-size=8 --trace-warnings')).toBe(true);
-    expect(hasYoungGenerationLimit(['--import', 'tsx'], '')).toBe(false);
-    expect(hasYoungGenerationLimit([])).toBe(false);
+  it('names the settings a process lacks, whether given on the command line or in NODE_OPTIONS', () => {
+    expect(missingHeapFlags([...HEAP_FLAGS])).toEqual([]);
+    expect(missingHeapFlags(['--import', 'tsx'], '--max-semi-space-size=8 --heap-growing-percent=10 --trace-warnings')).toEqual([]);
+    expect(missingHeapFlags(['--max-semi-space-size=16'])).toEqual(['--heap-growing-percent=20']);
+    expect(missingHeapFlags(['--import', 'tsx'], '')).toEqual([...HEAP_FLAGS]);
   });
 
-  it('npm start and npm run serve both pass the flag', () => {
-    expect(scriptNodeFlags('start')).toContain(YOUNG_GENERATION_FLAG);
-    expect(scriptNodeFlags('serve')).toContain(YOUNG_GENERATION_FLAG);
+  it('npm start and npm run serve both pass them', () => {
+    for (const flag of HEAP_FLAGS) {
+      expect(scriptNodeFlags('start')).toContain(flag);
+      expect(scriptNodeFlags('serve')).toContain(flag);
+    }
   });
 
-  it('with the flag, the young generation stays at 3 x 16 MB (48 MB) however much is allocated', { timeout: 60_000 }, () => {
-    expect(newSpaceAfterAllocating([YOUNG_GENERATION_FLAG])).toBeLessThanOrEqual(48);
+  it('node accepts them, and the young generation stays at 3 x 16 MB (48 MB) however much is allocated', { timeout: 60_000 }, () => {
+    expect(newSpaceAfterAllocating([...HEAP_FLAGS])).toBeLessThanOrEqual(48);
   });
 });

@@ -87,7 +87,7 @@ describe('npm start in local mode (PGlite)', () => {
     // PGlite runs inside this process: V8 is set for a small heap and baseline WebAssembly (db/embedded-memory.ts).
     expect(first.stdout()).toContain('V8 set for the embedded database');
     // npm start limits the young generation (src/heap-settings.ts): no warning about it.
-    expect(first.stdout()).not.toContain('started without --max-semi-space-size');
+    expect(first.stdout()).not.toContain('node was started without');
     const health = await fetch(`http://127.0.0.1:${first.port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', db: 'ok' });
@@ -131,7 +131,7 @@ describe('npm start in local mode (PGlite)', () => {
     running.push(again);
     const answer = await untilAnswering(again, performance.now());
     expect(answer.text).toContain('Accounts (12)');
-    expect(again.stdout()).toContain('node was started without --max-semi-space-size=16');
+    expect(again.stdout()).toContain('node was started without --max-semi-space-size=16 --heap-growing-percent=20');
     expect(await stop(again)).toBe(0);
   });
 });
