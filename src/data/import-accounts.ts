@@ -8,7 +8,7 @@ import { accounts, CONTACT_ROLES, contacts, LIFECYCLE_STAGES, workspaces } from 
 import { parseCount, parseMoney } from '../../commands/parse.js';
 import { createAccount, updateAccount, type Account, type AccountFields, type Actor } from '../core/accounts.js';
 import { recordAudit } from '../core/audit.js';
-import { accountName } from '../core/names.js';
+import { accountName, cleanName } from '../core/names.js';
 import { isIsoDate } from '../core/time.js';
 import { ensureUser, findUserByName } from '../core/workspaces.js';
 import type { Cells } from './columns.js';
@@ -80,7 +80,8 @@ export class AccountIndex {
       const hit = this.byExternal.get(cells.externalId);
       if (hit) return hit;
     }
-    return cells.name ? this.byName.get(cells.name.toLowerCase()) : undefined;
+    // Cleaned as every name lookup is (src/core/names.ts): invisible controls in a cell do not hide the account.
+    return cells.name ? this.byName.get(cleanName(cells.name).toLowerCase()) : undefined;
   }
 
   hasContact(key: string): boolean {

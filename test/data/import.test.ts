@@ -105,6 +105,9 @@ describe.each(ENGINES)('CSV import on $name', (engine) => {
     const stored = await database.db.select().from(usageReadings).where(eq(usageReadings.workspaceId, ws.id));
     expect(stored).toHaveLength(28);
     expect(stored.find((r) => r.activeUsers === 5)).toMatchObject({ spendCents: 150_000, forecastCents: 140_000, source: 'csv' });
+    // A name carrying invisible controls finds the account, as every other name lookup does.
+    const invisible = await importCsv(database.db, ws.id, 'Customer,Date,Active Users\n\u202eAcme\u200b,2026-03-02,7\n', { actor, source: 'csv' });
+    expect(invisible).toMatchObject({ created: 1, errorCount: 0 });
   });
 
   it('answers a cell too long for its column with that row\'s error, naming the column, the length and the limit', async () => {
