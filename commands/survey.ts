@@ -31,6 +31,7 @@ import { joinWords, parseShortId, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 import { surveySettingsCommand } from './survey-settings.js';
 import { listLine, resultsMessage, surveyMessage, thanksMessage } from './survey-messages.js';
+import { daysBefore } from '../src/core/time.js';
 
 const USAGE = {
   start: '/survey <nps|csat> <account> [anonymous=yes] [force=yes]',
@@ -77,7 +78,7 @@ async function start(ctx: CommandContext, kind: 'nps' | 'csat', args: Token[]): 
 
   // Don't bombard customers: the same people are not asked about the same account twice in the window.
   if (!parsed.data.force && settings.fatigueDays > 0) {
-    const asked = await recentlyAsked(ctx.db, ctx.workspace.id, account.id, new Date(ctx.now.getTime() - settings.fatigueDays * 86_400_000));
+    const asked = await recentlyAsked(ctx.db, ctx.workspace.id, account.id, daysBefore(ctx.now, settings.fatigueDays));
     const who = [...asked.names.map((n) => `@${n}`), ...(asked.anonymous > 0 ? [`${asked.anonymous} anonymous respondent${asked.anonymous === 1 ? '' : 's'}`] : [])];
     if (who.length > 0) {
       throw new UserError(`${who.join(', ')} already answered a survey about ${account.name} in the last ${settings.fatigueDays} days (survey #${asked.lastNumber}).`, {

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -185,10 +185,4 @@ export async function runMigrations(database: Database): Promise<void> {
   } finally {
     reserved.release();
   }
-}
-
-/** `now()` as the database sees it; handy for checking a connection end to end. */
-export async function databaseNow(db: Db): Promise<Date> {
-  const [row] = await queryRows<{ now: string | Date }>(db, sql`select now() as now`);
-  return new Date(row!.now);
 }

@@ -9,6 +9,7 @@ import { accountChannels, accounts, checkins, surveyResponses, surveys, tickets,
 import { changedFields, recordAudit } from './audit.js';
 import { UserError } from './errors.js';
 import { accountName, checkAccountName, cleanName, closeMatches } from './names.js';
+import { daysBefore } from './time.js';
 
 export type Account = typeof accounts.$inferSelect;
 export type LifecycleStage = Account['stage'];
@@ -295,7 +296,7 @@ export async function accountActivity(
     .groupBy(tickets.accountId, tickets.severity);
   for (const o of open) if (result.has(o.accountId)) result.get(o.accountId)!.openTickets[o.severity] = Number(o.count);
 
-  const since = new Date(options.now.getTime() - (options.npsWindowDays ?? 180) * 86_400_000);
+  const since = daysBefore(options.now, options.npsWindowDays ?? 180);
   const answers = await db
     .select({ accountId: surveys.accountId, score: surveyResponses.score })
     .from(surveyResponses)

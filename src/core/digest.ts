@@ -9,7 +9,7 @@ import { type HealthBand, type HealthConfig } from './health.js';
 import { portfolioHealth, type AccountHealth } from './health-inputs.js';
 import { snapshotsAsOf } from './health-snapshots.js';
 import { renewalRisk } from './renewals.js';
-import { addDays, daysBetween, localDate } from './time.js';
+import { addDays, daysBefore, daysBetween, localDate } from './time.js';
 
 export interface DigestData {
   today: string;
@@ -61,7 +61,7 @@ export async function digestData(db: Db, workspaceId: string, options: { now: Da
   }
   const overdueByOwner = [...overdue.entries()].map(([owner, accounts]) => ({ owner, accounts })).sort((x, y) => y.accounts.length - x.accounts.length || x.owner.localeCompare(y.owner));
 
-  const weekStart = new Date(options.now.getTime() - 7 * 86_400_000).toISOString();
+  const weekStart = daysBefore(options.now, 7).toISOString();
   const breaches = await queryRows<{ name: string; n: number }>(
     db,
     sql`select a.name, count(*)::int as n from tickets t join accounts a on a.id = t.account_id

@@ -8,9 +8,8 @@ import type { Db } from '../../db/client.js';
 import { preparedSql } from '../../db/statements.js';
 import { DEFAULT_HEALTH_CONFIG, healthScore, type HealthConfig, type HealthInputs, type HealthResult } from './health.js';
 import { snapshotView, type SnapshotView, type StoredSnapshot } from './health-snapshots.js';
-import { localDate } from './time.js';
+import { localDate, MS_PER_DAY } from './time.js';
 
-const MS_PER_DAY = 86_400_000;
 
 export interface AccountHealthRow {
   accountId: string;

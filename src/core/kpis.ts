@@ -18,8 +18,8 @@
 // - ARR per customer-success owner against the guideline of $1–2M per person.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
+import { MS_PER_DAY } from './time.js';
 
-const MS_PER_DAY = 86_400_000;
 export const DEFAULT_MARGIN = 0.3;
 export const LIFETIME_CAP_YEARS = 10;
 

@@ -10,6 +10,7 @@ import { csatSummary, type CsatSummary } from './csat.js';
 import { UserError } from './errors.js';
 import { npsBreakdown, type NpsBreakdown } from './nps.js';
 import { nextNumber, type Workspace } from './workspaces.js';
+import { daysAfter } from './time.js';
 
 export type Survey = typeof surveys.$inferSelect;
 export type SurveyKind = Survey['kind'];
@@ -84,7 +85,7 @@ export async function startSurvey(
       status: 'open',
       openedByUserId: input.openedByUserId,
       openedAt: input.now,
-      closesAt: new Date(input.now.getTime() + input.closeAfterDays * 86_400_000),
+      closesAt: daysAfter(input.now, input.closeAfterDays),
     })
     .returning();
   await recordAudit(db, workspaceId, {
@@ -283,26 +284,4 @@ export async function recentlyAsked(
   }
   const lastNumber = rows.reduce<number | null>((max, r) => (max === null || r.number > max ? r.number : max), null);
   return { names: [...named.values()].sort(), anonymous: anonymous.size, lastNumber, userIds: [...named.keys()] };
-}
-
-/** NPS and CSAT per survey for an account, oldest first: for the health score and the digest. */
-export async function accountSurveyScores(
-  db: Db,
-  workspaceId: string,
-  accountId: string,
-  options: { since?: Date; settings: SurveySettings },
-): Promise<{ number: number; kind: SurveyKind; openedAt: Date; respondents: number; score: number | null }[]> {
-  const list = await db
-    .select()
-    .from(surveys)
-    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.accountId, accountId), options.since ? gte(surveys.openedAt, options.since) : undefined))
-    .orderBy(surveys.openedAt);
-  const out = [];
-  for (const s of list) {
-    const r = await scoreOf(db, s);
-    const visible = !s.anonymous || r.respondents >= options.settings.anonymousMinimum;
-    const score = !visible ? null : s.kind === 'nps' ? (r.nps?.score ?? null) : (r.csat?.overall ?? null);
-    out.push({ number: s.number, kind: s.kind, openedAt: s.openedAt, respondents: r.respondents, score });
-  }
-  return out;
 }

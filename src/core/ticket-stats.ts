@@ -17,8 +17,8 @@ import { and, eq, gt, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accounts, TICKET_SEVERITIES, tickets } from '../../db/schema.js';
 import { businessMinutesBetween, type BusinessHours, type Severity } from './sla.js';
+import { MS_PER_DAY } from './time.js';
 
-const MS_PER_DAY = 86_400_000;
 
 export interface TicketStats {
   days: number;

@@ -1,7 +1,17 @@
 // Calendar arithmetic in a time zone, with Intl as the only source of zone rules.
 // Calendar dates are ISO strings ('2027-03-31'); instants are Date objects.
 
-const MS_PER_DAY = 86_400_000;
+export const MS_PER_DAY = 86_400_000;
+
+/** The instant `days` whole 24-hour days before `now` (windows such as "the last 180 days"). */
+export function daysBefore(now: Date, days: number): Date {
+  return new Date(now.getTime() - days * MS_PER_DAY);
+}
+
+/** The instant `days` whole 24-hour days after `now`. */
+export function daysAfter(now: Date, days: number): Date {
+  return new Date(now.getTime() + days * MS_PER_DAY);
+}
 
 /** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
 export function localDate(instant: Date, timeZone: string): string {

@@ -20,7 +20,7 @@ import {
   workspaces,
 } from '../../db/schema.js';
 import { DEFAULT_BUSINESS_HOURS, slaDueAt, type Severity } from '../core/sla.js';
-import { addDays, localDate, zonedInstant } from '../core/time.js';
+import { addDays, daysAfter, localDate, zonedInstant } from '../core/time.js';
 import { DEMO_ACCOUNTS, DEMO_USERS, NOTES, TICKET_TITLES, type DemoAccount } from './demo-data.js';
 import { prng } from './prng.js';
 
@@ -192,8 +192,8 @@ async function seed(db: Db, workspaceId: string, now: Date, timezone: string): P
           status: survey.daysAgo > 7 ? 'closed' : 'open',
           openedByUserId: userId(demo.owner),
           openedAt,
-          closesAt: new Date(openedAt.getTime() + 7 * 86_400_000),
-          closedAt: survey.daysAgo > 7 ? new Date(openedAt.getTime() + 7 * 86_400_000) : null,
+          closesAt: daysAfter(openedAt, 7),
+          closedAt: survey.daysAgo > 7 ? daysAfter(openedAt, 7) : null,
         })
         .returning();
       const responses = survey.scores.flatMap((score, i) => {

@@ -9,7 +9,7 @@ import { surveyMessage } from '../../commands/survey-messages.js';
 import type { Db } from '../../db/client.js';
 import { accountChannels, accounts, surveyResponses, surveys } from '../../db/schema.js';
 import { closeSurvey, respondentCount, respondentKeyFor, startSurvey, surveySettings, anonymityKey, type Survey } from '../core/surveys.js';
-import { addDays, localDate } from '../core/time.js';
+import { addDays, daysBefore, localDate } from '../core/time.js';
 import { activeWorkspaces, type Platform, type Workspace } from '../core/workspaces.js';
 import { context, message, text } from '../messages/builders.js';
 import { DeliveryNotSent, type ChannelAudience, type Deliveries } from './delivery.js';
@@ -119,7 +119,7 @@ async function autoNps(deps: SurveyJobDeps, workspace: Workspace, now: Date): Pr
     .select({ account: accounts, channelId: sql<string>`(select ac.channel_id from account_channels ac where ac.account_id = ${accounts.id} order by ac.linked_at limit 1)` })
     .from(accounts)
     .where(and(eq(accounts.workspaceId, workspace.id), ne(accounts.stage, 'churned'), gte(accounts.renewalDate, today), lte(accounts.renewalDate, horizon), sql`exists (select 1 from ${accountChannels} ac where ac.account_id = ${accounts.id})`));
-  const fatigueSince = new Date(now.getTime() - settings.fatigueDays * 86_400_000);
+  const fatigueSince = daysBefore(now, settings.fatigueDays);
   let started = 0;
   for (const { account, channelId } of due) {
     const [recent] = await deps.db
