@@ -40,6 +40,8 @@ export interface Database {
   renew?(): Promise<void>;
   /** PGlite only: the whole data directory as a tarball (to start other instances from). */
   dump?(): Promise<Blob>;
+  /** PGlite only: true when this open created the data directory (initdb, in a child process). */
+  createdDataDir?: boolean;
 }
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -124,6 +126,7 @@ function initdbInChildProcess(pgdata: string): Promise<void> {
 async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory'; from?: Blob }): Promise<Database> {
   let lock: DataDirLock | undefined;
   let client: PGlite;
+  let createdDataDir = false;
   if (target.kind === 'pglite') {
     const dataDir = path.resolve(target.dataDir);
     mkdirSync(dataDir, { recursive: true });
@@ -131,7 +134,10 @@ async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 
     lock = acquireDataDirLock(dataDir);
     try {
       const pgdata = path.join(dataDir, 'pgdata');
-      if (!existsSync(path.join(pgdata, 'PG_VERSION'))) await initdbInChildProcess(pgdata);
+      if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
+        await initdbInChildProcess(pgdata);
+        createdDataDir = true;
+      }
       client = await PGlite.create({ dataDir: pgdata, startParams: PGLITE_START_PARAMS });
     } catch (err) {
       lock.release();
@@ -145,6 +151,7 @@ async function openPglite(target: { kind: 'pglite'; dataDir: string } | { kind: 
   return {
     db,
     kind: 'pglite',
+    createdDataDir,
     async ping() {
       if (closed) throw new Error('database is closed');
       await client.query('select 1');

@@ -90,6 +90,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
   const began = performance.now();
 
   const database = options.database ?? (await openDatabase(config.database));
+  if (database.createdDataDir) logger.info({ dataDir: config.database.kind === 'pglite' ? config.database.dataDir : undefined }, 'created a new PGlite data directory (initdb in a child process)');
   logger.info(
     { engine: database.kind, ms: Math.round(performance.now() - began) },
     database.kind === 'pglite' ? 'PGlite database open and migrated' : 'PostgreSQL database open and migrated',

@@ -86,6 +86,8 @@ describe('npm start in local mode (PGlite)', () => {
     expect(fresh.text).toContain('Acme Corp');
     // PGlite runs inside this process: V8 is set for a small heap and baseline WebAssembly (db/embedded-memory.ts).
     expect(first.stdout()).toContain('V8 set for the embedded database');
+    // The new data directory was made by db/pglite-initdb.mjs in its own process, not in the server.
+    expect(first.stdout()).toContain('created a new PGlite data directory (initdb in a child process)');
     // npm start limits the young generation (src/heap-settings.ts): no warning about it.
     expect(first.stdout()).not.toContain('node was started without');
     const health = await fetch(`http://127.0.0.1:${first.port}/healthz`);
@@ -114,6 +116,7 @@ describe('npm start in local mode (PGlite)', () => {
     console.info(`restart answered /account list after ${restart.ms} ms`);
     expect(restart.text).toContain('Accounts (13)');
     expect(restart.text).toContain('Persisted Ltd');
+    expect(third.stdout()).not.toContain('created a new PGlite data directory');
     expect(await stop(third)).toBe(0);
   });
 
