@@ -23,7 +23,7 @@ import {
   type Survey,
 } from '../src/core/surveys.js';
 import { getUser } from '../src/core/workspaces.js';
-import { claimRun } from '../src/jobs/ledger.js';
+import { claimRun } from '../src/core/ledger.js';
 import { context, message, notice, text } from '../src/messages/builders.js';
 import type { Delivery, FormSubmission, Reply } from '../src/messages/message.js';
 import type { CommandContext } from './context.js';

@@ -22,7 +22,7 @@ import type { ChannelAudience, Deliveries } from './jobs/delivery.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { slaWatchJob } from './jobs/sla-watch.js';
 import { digestJob } from './jobs/digest.js';
-import { currentClaimer } from './jobs/ledger.js';
+import { currentClaimer } from './core/ledger.js';
 import { healthDailyJob } from './jobs/health-daily.js';
 import { surveyJob } from './jobs/survey-jobs.js';
 import { createSlackAdapter, type SlackAdapter } from './platforms/slack/app.js';

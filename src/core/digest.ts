@@ -11,6 +11,10 @@ import { snapshotsAsOf } from './health-snapshots.js';
 import { renewalRisk } from './renewals.js';
 import { addDays, daysBefore, daysBetween, localDate } from './time.js';
 
+/** A digest day as stored in channel_settings.digest_day, in getUTCDay() order. */
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
 export interface DigestData {
   today: string;
   accounts: number;

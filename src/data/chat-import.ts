@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { jobRuns } from '../../db/schema.js';
 import type { Actor } from '../core/accounts.js';
-import { claimRun, finishRun } from '../jobs/ledger.js';
+import { claimRun, finishRun } from '../core/ledger.js';
 import type { ImportKind } from './columns.js';
 import { importCsv, type ImportReport } from './import.js';
 

@@ -22,7 +22,7 @@ import { activeWorkspaces, type Platform, type Workspace } from '../core/workspa
 import { context, mention, message, text } from '../messages/builders.js';
 import type { Message } from '../messages/message.js';
 import { DeliveryNotSent, type Deliveries } from './delivery.js';
-import { claimedKeys, claimRun, finishRun, heldRun, releaseRun } from './ledger.js';
+import { claimedKeys, claimRun, finishRun, heldRun, releaseRun } from '../core/ledger.js';
 import type { ScheduledJob, SchedulerLog } from './scheduler.js';
 
 export const HEALTH_DAILY_JOB = 'health-daily';

@@ -15,7 +15,7 @@ import { activeWorkspaces, type Platform, type Workspace } from '../core/workspa
 import { actions, button, context, mention, message, text } from '../messages/builders.js';
 import type { Message } from '../messages/message.js';
 import { DeliveryNotSent, type Deliveries } from './delivery.js';
-import { claimedKeys, claimRun, finishRun, releaseRun } from './ledger.js';
+import { claimedKeys, claimRun, finishRun, releaseRun } from '../core/ledger.js';
 import type { ScheduledJob, SchedulerLog } from './scheduler.js';
 
 export type SlaAlertKind = 'warning' | 'breach';

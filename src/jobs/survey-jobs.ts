@@ -13,7 +13,7 @@ import { addDays, daysBefore, localDate } from '../core/time.js';
 import { activeWorkspaces, type Platform, type Workspace } from '../core/workspaces.js';
 import { context, message, text } from '../messages/builders.js';
 import { DeliveryNotSent, type ChannelAudience, type Deliveries } from './delivery.js';
-import { claimRun, finishRun, releaseRun } from './ledger.js';
+import { claimRun, finishRun, releaseRun } from '../core/ledger.js';
 import type { ScheduledJob, SchedulerLog } from './scheduler.js';
 
 export const SURVEY_JOB_SCHEDULE = '*/15 * * * *';

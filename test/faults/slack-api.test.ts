@@ -8,7 +8,7 @@ import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobRuns } from '../../db/schema.js';
 import { runDigests, DIGEST_JOB, type DigestDeps } from '../../src/jobs/digest.js';
-import { currentClaimer } from '../../src/jobs/ledger.js';
+import { currentClaimer } from '../../src/core/ledger.js';
 import { createLogger } from '../../src/log.js';
 import { slackClientOptions } from '../../src/platforms/slack/post.js';
 import { SlackDelivery } from '../../src/platforms/slack/delivery.js';

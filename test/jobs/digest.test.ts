@@ -8,7 +8,7 @@ import type { CommandContext } from '../../commands/context.js';
 import { channelSettings, checkins, healthSnapshots, jobRuns } from '../../db/schema.js';
 import type { ChannelDelivery } from '../../src/jobs/delivery.js';
 import { digestDueOn, runDigests, DIGEST_JOB, type DigestDeps } from '../../src/jobs/digest.js';
-import { claimRun, currentClaimer, type Claimer } from '../../src/jobs/ledger.js';
+import { claimRun, currentClaimer, type Claimer } from '../../src/core/ledger.js';
 import { runHealthDaily } from '../../src/jobs/health-daily.js';
 import type { Message, Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';

@@ -13,7 +13,7 @@ import type { SharedFiles } from '../../../commands/context.js';
 import type { Registry } from '../../../commands/registry.js';
 import { portfolioHome } from '../../../commands/home.js';
 import type { Db } from '../../../db/client.js';
-import { jobRuns } from '../../../db/schema.js';
+import { firstDelivery } from '../../core/ledger.js';
 import type { Logger } from '../../log.js';
 import type { Form, Message, Reply } from '../../messages/message.js';
 import { actionIdFromSlack, toSlackMessage } from './blocks.js';
@@ -137,12 +137,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     if (event?.type === 'message' && event.subtype !== 'file_share') return;
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string' && eventId) {
-      const claimed = await deps.db
-        .insert(jobRuns)
-        .values({ jobName: 'slack-event', periodKey: eventId, status: 'done', startedAt: deps.clock(), finishedAt: deps.clock() })
-        .onConflictDoNothing()
-        .returning({ id: jobRuns.id });
-      if (claimed.length === 0) {
+      if (!(await firstDelivery(deps.db, 'slack-event', eventId, deps.clock()))) {
         logger.info({ eventId }, 'Slack event already handled; ignoring the retry');
         return;
       }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { jobRuns } from '../../db/schema.js';
-import { claimedKeys, claimRun, finishRun, releaseRun } from '../../src/jobs/ledger.js';
+import { claimedKeys, claimRun, finishRun, releaseRun } from '../../src/core/ledger.js';
 import { ENGINES } from '../helpers/engines.js';
 import { eq } from 'drizzle-orm';
 

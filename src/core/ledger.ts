@@ -176,3 +176,17 @@ export async function claimedKeys(db: Db, jobName: string, periodKeys: string[])
     .where(and(eq(jobRuns.jobName, jobName), inArray(jobRuns.periodKey, periodKeys)));
   return new Set(rows.map((r) => r.periodKey));
 }
+
+/**
+ * Records that an inbound event (e.g. a Slack event_id) has been handled: true
+ * for the first delivery, false for every redelivery, across replicas, through
+ * the same unique (job, period) key as every other run.
+ */
+export async function firstDelivery(db: Db, source: string, eventId: string, now: Date): Promise<boolean> {
+  const claimed = await db
+    .insert(jobRuns)
+    .values({ jobName: source, periodKey: eventId, status: 'done', startedAt: now, finishedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: jobRuns.id });
+  return claimed.length > 0;
+}
