@@ -1,9 +1,6 @@
 // /digest now | schedule <mon..sun> <HH:MM> [time zone] | off: the weekly health
 // digest for the current channel. Anyone may post it now; only workspace admins
 // schedule it or turn it off.
-import { and, eq, sql } from 'drizzle-orm';
-import { channelSettings } from '../db/schema.js';
-import { changedFields, recordAudit } from '../src/core/audit.js';
 import { UserError } from '../src/core/errors.js';
 import { CLOCK_TIME } from '../src/core/settings.js';
 import { canonicalTimeZone } from '../src/core/time.js';
@@ -12,6 +9,7 @@ import type { Reply } from '../src/messages/message.js';
 import { WEEKDAYS, type Weekday } from '../src/core/digest.js';
 import { buildDigest } from './digest-view.js';
 import { channelTimezone } from '../src/core/channels.js';
+import { setDigestSchedule, type DigestScheduleChange } from '../src/core/digest-schedule.js';
 import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
 import type { Token } from './parse.js';
@@ -29,33 +27,9 @@ function weekday(raw: string | undefined): Weekday {
   return v as Weekday;
 }
 
-/** Saves the channel's schedule and records the change (who, before, after) in the audit log. */
-async function saveSchedule(ctx: CommandContext, values: { digestDay?: Weekday; digestTime?: string; timezone?: string; digestEnabled: boolean }) {
-  await ctx.db.transaction(async (tx) => {
-    const [before] = await tx
-      .select({ digestEnabled: channelSettings.digestEnabled, digestDay: channelSettings.digestDay, digestTime: channelSettings.digestTime, timezone: channelSettings.timezone })
-      .from(channelSettings)
-      .where(and(eq(channelSettings.workspaceId, ctx.workspace.id), eq(channelSettings.channelId, ctx.channel.id)))
-      .for('update');
-    await tx
-      .insert(channelSettings)
-      .values({ workspaceId: ctx.workspace.id, channelId: ctx.channel.id, ...values, updatedAt: ctx.now })
-      .onConflictDoUpdate({
-        target: [channelSettings.workspaceId, channelSettings.channelId],
-        set: { ...values, updatedAt: sql`excluded.updated_at` },
-      });
-    const previous = { digestEnabled: false, digestDay: null, digestTime: null, timezone: null, ...before };
-    const diff = changedFields(previous, { ...previous, ...values });
-    if (Object.keys(diff.after).length === 0) return;
-    await recordAudit(tx, ctx.workspace.id, {
-      actorUserId: ctx.user.id,
-      at: ctx.now,
-      entityType: 'channel',
-      entityId: ctx.channel.id,
-      action: 'digest-schedule',
-      ...diff,
-    });
-  });
+/** Saves the schedule as the person asking, in this channel. */
+function saveSchedule(ctx: CommandContext, change: DigestScheduleChange): Promise<void> {
+  return setDigestSchedule(ctx.db, ctx.workspace.id, ctx.channel.id, change, { userId: ctx.user.id, now: ctx.now });
 }
 
 export const digestCommand: CommandDefinition = {
