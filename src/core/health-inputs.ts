@@ -11,7 +11,8 @@ import { snapshotView, type SnapshotView, type StoredSnapshot } from './health-s
 import { localDate, MS_PER_DAY } from './time.js';
 
 
-export interface AccountHealthRow {
+/** An account's own fields, the inputs its score was computed from, and the score. */
+export interface AccountHealth {
   accountId: string;
   name: string;
   ownerUserId: string | null;
@@ -19,6 +20,7 @@ export interface AccountHealthRow {
   arrCents: number | null;
   stage: string;
   inputs: HealthInputs;
+  health: HealthResult;
 }
 
 interface AccountRaw extends Record<string, unknown> {
@@ -263,8 +265,9 @@ function inputsOf(a: AccountRaw, sources: Sources): HealthInputs {
   };
 }
 
-/** The account's own fields with its inputs. */
-function accountRow(a: AccountRaw, inputs: HealthInputs): AccountHealthRow {
+/** The account's own fields with its inputs, scored: each account's object is built once. */
+function accountHealth(a: AccountRaw, sources: Sources, config: HealthConfig): AccountHealth {
+  const inputs = inputsOf(a, sources);
   return {
     accountId: a.id,
     name: a.name,
@@ -273,26 +276,11 @@ function accountRow(a: AccountRaw, inputs: HealthInputs): AccountHealthRow {
     arrCents: a.arr_cents === null ? null : Number(a.arr_cents),
     stage: a.stage,
     inputs,
+    health: healthScore(inputs, config),
   };
 }
 
-/** Every account's health inputs, in the workspace's zone. */
-export async function gatherHealthInputs(
-  db: Db,
-  workspaceId: string,
-  options: { now: Date; timezone: string; accountId?: string },
-): Promise<AccountHealthRow[]> {
-  const sources = await readSources(db, workspaceId, options);
-  const rows = new Array<AccountHealthRow>(sources.accounts.length);
-  for (let i = 0; i < rows.length; i++) rows[i] = accountRow(sources.accounts[i]!, inputsOf(sources.accounts[i]!, sources));
-  return rows;
-}
-
-export interface AccountHealth extends AccountHealthRow {
-  health: HealthResult;
-}
-
-/** Every (non-churned) account's health now. */
+/** Every (non-churned) account's health now, or one account's with `accountId`. */
 export async function portfolioHealth(
   db: Db,
   workspaceId: string,
@@ -300,13 +288,8 @@ export async function portfolioHealth(
 ): Promise<AccountHealth[]> {
   const sources = await readSources(db, workspaceId, options);
   const config = options.config ?? DEFAULT_HEALTH_CONFIG;
-  // Each account's object built once, scored as it is built (no row-then-copy per account).
   const list = new Array<AccountHealth>(sources.accounts.length);
-  for (let i = 0; i < list.length; i++) {
-    const row = accountRow(sources.accounts[i]!, inputsOf(sources.accounts[i]!, sources)) as AccountHealth;
-    row.health = healthScore(row.inputs, config);
-    list[i] = row;
-  }
+  for (let i = 0; i < list.length; i++) list[i] = accountHealth(sources.accounts[i]!, sources, config);
   return list;
 }
 
@@ -331,8 +314,7 @@ export async function healthCardByAccountName(
   const [row] = await healthCardByName(db).execute({ ...windowOf(workspaceId, options), name: name.trim(), fromDay: options.fromDay, toDay: options.toDay });
   if (!row) return undefined;
   const sources: Sources = { accounts: [row], tickets: new Map([[row.id, row]]), answers: new Map([[row.id, row]]), today: localDate(options.now, options.timezone) };
-  const current = accountRow(row, inputsOf(row, sources)) as AccountHealth;
-  current.health = healthScore(current.inputs, options.config ?? DEFAULT_HEALTH_CONFIG);
+  const current = accountHealth(row, sources, options.config ?? DEFAULT_HEALTH_CONFIG);
   const history = (typeof row.history === 'string' ? JSON.parse(row.history) : row.history) as StoredSnapshot[];
   return { current, stored: history.map(snapshotView) };
 }

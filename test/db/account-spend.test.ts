@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.js';
 import { usageReadings } from '../../db/schema.js';
-import { gatherHealthInputs } from '../../src/core/health-inputs.js';
+import { portfolioHealth } from '../../src/core/health-inputs.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
 
@@ -31,7 +31,7 @@ describe.each(ENGINES)('spend roll-up on the account, on $name', (engine) => {
     const ctx = await newContext(db(), { now: NOW });
     await t.registry.run(ctx, '/account add Acme');
     await t.registry.run(ctx, '/account add Globex');
-    const [acme, globex] = (await gatherHealthInputs(db(), ctx.workspace.id, { now: NOW, timezone: 'UTC' })).map((a) => a.accountId);
+    const [acme, globex] = (await portfolioHealth(db(), ctx.workspace.id, { now: NOW, timezone: 'UTC' })).map((a) => a.accountId);
     const reading = (accountId: string, d: string, spendCents: number | null, forecastCents: number | null = null) => ({
       workspaceId: ctx.workspace.id,
       accountId,
@@ -128,14 +128,14 @@ describe.each(ENGINES)('spend roll-up on the account, on $name', (engine) => {
       .insert(usageReadings)
       .values([reading(acme, '2026-08-01', 10_000, 10_000), reading(acme, '2026-09-01', 9_000, 9_500), reading(acme, '2026-10-01', 8_000, 9_000), reading(acme, '2026-11-01', 7_000, 6_000)]);
     await check('four readings');
-    const inputsAt = async (d: Date) => (await gatherHealthInputs(db(), ctx.workspace.id, { now: d, timezone: 'UTC' })).find((a) => a.accountId === acme)!.inputs;
+    const inputsAt = async (d: Date) => (await portfolioHealth(db(), ctx.workspace.id, { now: d, timezone: 'UTC' })).find((a) => a.accountId === acme)!.inputs;
     expect(await inputsAt(NOW)).toMatchObject({ spendReadings: [9_000, 8_000, 7_000], latestForecast: 6_000 });
     // As of an earlier moment than the latest reading, the three before it.
     expect(await inputsAt(day('2026-10-15'))).toMatchObject({ spendReadings: [10_000, 9_000, 8_000], latestForecast: 9_000 });
     expect(await inputsAt(day('2026-08-15'))).toMatchObject({ spendReadings: [10_000], latestForecast: 10_000 });
     expect(await inputsAt(day('2026-07-15'))).toMatchObject({ spendReadings: [], latestForecast: null });
     // One account's card reads the same.
-    const [one] = await gatherHealthInputs(db(), ctx.workspace.id, { now: day('2026-10-15'), timezone: 'UTC', accountId: acme });
+    const [one] = await portfolioHealth(db(), ctx.workspace.id, { now: day('2026-10-15'), timezone: 'UTC', accountId: acme });
     expect(one!.inputs).toMatchObject({ spendReadings: [10_000, 9_000, 8_000], latestForecast: 9_000 });
   });
 

@@ -4,7 +4,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { accounts, checkins } from '../../db/schema.js';
-import { gatherHealthInputs } from '../../src/core/health-inputs.js';
+import { portfolioHealth } from '../../src/core/health-inputs.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
 
@@ -46,9 +46,9 @@ describe.each(ENGINES)('last touch on the account, on $name', (engine) => {
     expect(await lastTouch('Acme')).toBeNull();
 
     // The inputs as of 2026-11-01 see Globex's touch of 2026-10-05, not the later one.
-    const earlier = await gatherHealthInputs(db(), ctx.workspace.id, { now: day('2026-11-01'), timezone: 'UTC' });
+    const earlier = await portfolioHealth(db(), ctx.workspace.id, { now: day('2026-11-01'), timezone: 'UTC' });
     expect(earlier.find((a) => a.name === 'Globex')!.inputs.lastTouchDay).toBe('2026-10-05');
-    const current = await gatherHealthInputs(db(), ctx.workspace.id, { now: NOW, timezone: 'UTC' });
+    const current = await portfolioHealth(db(), ctx.workspace.id, { now: NOW, timezone: 'UTC' });
     expect(current.find((a) => a.name === 'Globex')!.inputs.lastTouchDay).toBe('2026-11-12');
     expect(current.find((a) => a.name === 'Acme')!.inputs.lastTouchDay).toBeNull();
   });

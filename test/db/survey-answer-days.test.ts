@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.js';
 import { surveys } from '../../db/schema.js';
-import { gatherHealthInputs } from '../../src/core/health-inputs.js';
+import { portfolioHealth } from '../../src/core/health-inputs.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
 
@@ -22,7 +22,7 @@ describe.each(ENGINES)('survey answer roll-up on $name', (engine) => {
     const ctx = await newContext(db(), { now: NOW });
     await t.registry.run(ctx, '/account add Acme');
     await t.registry.run(ctx, '/account add Globex');
-    const [acme, globex] = (await gatherHealthInputs(db(), ctx.workspace.id, { now: NOW, timezone: 'UTC' })).map((a) => a.accountId);
+    const [acme, globex] = (await portfolioHealth(db(), ctx.workspace.id, { now: NOW, timezone: 'UTC' })).map((a) => a.accountId);
     const made = await db()
       .insert(surveys)
       .values([
@@ -94,7 +94,7 @@ describe.each(ENGINES)('survey answer roll-up on $name', (engine) => {
           and (r.answered_at at time zone 'UTC')::date > (${new Date(NOW.getTime() - 180 * DAY).toISOString()}::timestamptz at time zone 'UTC')::date
           and (r.answered_at at time zone 'UTC')::date <= (${NOW.toISOString()}::timestamptz at time zone 'UTC')::date`,
     );
-    const inputs = (await gatherHealthInputs(db(), ctx.workspace.id, { now: NOW, timezone: 'UTC' })).find((a) => a.accountId === acme)!.inputs;
+    const inputs = (await portfolioHealth(db(), ctx.workspace.id, { now: NOW, timezone: 'UTC' })).find((a) => a.accountId === acme)!.inputs;
     expect(inputs.nps).toEqual({ promoters: direct!.promoters, detractors: direct!.detractors, total: direct!.total });
     expect(inputs.nps.total).toBeGreaterThan(10);
     expect(inputs.csat).toBe(direct!.csat === null ? null : Math.round(Number(direct!.csat) * 100) / 100);
