@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.js';
 import { preparedSql } from '../../db/statements.js';
 import { DEFAULT_HEALTH_CONFIG, healthScore, type HealthConfig, type HealthInputs, type HealthResult } from './health.js';
 import { snapshotView, type SnapshotView, type StoredSnapshot } from './health-snapshots.js';
-import { localDate, MS_PER_DAY } from './time.js';
+import { daysBefore, localDate } from './time.js';
 
 
 /** An account's own fields, the inputs its score was computed from, and the score. */
@@ -61,7 +61,7 @@ interface AnswerRaw extends Record<string, unknown> {
  * and built once (db/statements.ts): /health for one account runs on every view of a
  * card, and the portfolio's three statements on every digest and daily pass.
  */
-type Window = {
+type StatementValues = {
   workspaceId: string;
   nowIso: string;
   since90: string;
@@ -70,8 +70,8 @@ type Window = {
   accountId?: string;
 };
 
-/** The placeholders the statements are written with, one per Window field. */
-const W: Record<keyof Window, Placeholder> = {
+/** The placeholders the statements are written with, one per StatementValues field. */
+const param: Record<keyof StatementValues, Placeholder> = {
   workspaceId: sql.placeholder('workspaceId'),
   nowIso: sql.placeholder('nowIso'),
   since90: sql.placeholder('since90'),
@@ -80,64 +80,63 @@ const W: Record<keyof Window, Placeholder> = {
   accountId: sql.placeholder('accountId'),
 };
 
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+/** A count, or 0 where one account's outer join found no ticket or answer row (null). */
+const countOrZero = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
 /** An account named by its id (the placeholder) or by its name (a subselect); none for the portfolio. */
-type Only = SQL | undefined;
-const BY_ID: Only = sql`${W.accountId}`;
-const BY_NAME: Only = sql`(select n.id from accounts n where n.workspace_id = ${W.workspaceId} and lower(n.name) = lower(${sql.placeholder('name')}))`;
+type AccountFilter = SQL | undefined;
+const BY_ID: AccountFilter = sql`${param.accountId}`;
+const BY_NAME: AccountFilter = sql`(select n.id from accounts n where n.workspace_id = ${param.workspaceId} and lower(n.name) = lower(${sql.placeholder('name')}))`;
 
 /** For one account's statement: the condition naming it; the portfolio's has none. */
-const oneAccount = (only: Only, column: string) => (only ? sql`and ${sql.raw(column)} = ${only}` : sql``);
+const forAccount = (account: AccountFilter, column: string) => (account ? sql`and ${sql.raw(column)} = ${account}` : sql``);
 
 /**
  * The accounts (churned left out), each with its last touch (accounts.last_touch_at, kept
  * by a trigger on checkins) and its last three spend readings with the latest forecast
  * (accounts.recent_spend_cents and latest_forecast_cents, kept by triggers on usage_readings).
  */
-function accountsQuery(only: Only) {
-  const w = W;
+function accountsQuery(account: AccountFilter) {
   return sql`
     select a.id, a.name, a.owner_user_id, a.arr_cents, a.stage, a.licensed_users, a.active_users,
       a.kickoff_date::text as kickoff_date, a.renewal_date::text as renewal_text,
       -- Calendar days in the workspace's zone, computed by the database for every row at once.
-      (a.created_at at time zone ${w.timezone})::date::text as created_day,
+      (a.created_at at time zone ${param.timezone})::date::text as created_day,
       -- The latest touch as kept on the account by the checkins trigger; only for a score
       -- as of an earlier moment than that touch, one index probe for the last one before it.
-      ((case when a.last_touch_at is null or a.last_touch_at <= ${w.nowIso}::timestamptz then a.last_touch_at
+      ((case when a.last_touch_at is null or a.last_touch_at <= ${param.nowIso}::timestamptz then a.last_touch_at
         else (select max(c.occurred_at) from checkins c
-          where c.workspace_id = ${w.workspaceId} and c.account_id = a.id and c.occurred_at <= ${w.nowIso}::timestamptz) end)
-        at time zone ${w.timezone})::date::text as last_touch_day,
+          where c.workspace_id = ${param.workspaceId} and c.account_id = a.id and c.occurred_at <= ${param.nowIso}::timestamptz) end)
+        at time zone ${param.timezone})::date::text as last_touch_day,
       -- The spend roll-up likewise: as kept unless a reading is newer than the moment scored;
       -- then the last three before it, ordered as the roll-up orders them.
-      case when a.latest_spend_at is null or a.latest_spend_at <= ${w.nowIso}::timestamptz then array_to_string(a.recent_spend_cents, ',')
+      case when a.latest_spend_at is null or a.latest_spend_at <= ${param.nowIso}::timestamptz then array_to_string(a.recent_spend_cents, ',')
         else (select array_to_string(array_agg(r.spend_cents order by r.recorded_at, r.id), ',') from (
           select u.id, u.recorded_at, u.spend_cents from usage_readings u
-          where u.workspace_id = ${w.workspaceId} and u.account_id = a.id and u.spend_cents is not null and u.recorded_at <= ${w.nowIso}::timestamptz
+          where u.workspace_id = ${param.workspaceId} and u.account_id = a.id and u.spend_cents is not null and u.recorded_at <= ${param.nowIso}::timestamptz
           order by u.recorded_at desc, u.id desc limit 3) r) end as spend,
-      case when a.latest_spend_at is null or a.latest_spend_at <= ${w.nowIso}::timestamptz then a.latest_forecast_cents
+      case when a.latest_spend_at is null or a.latest_spend_at <= ${param.nowIso}::timestamptz then a.latest_forecast_cents
         else (select u.forecast_cents from usage_readings u
-          where u.workspace_id = ${w.workspaceId} and u.account_id = a.id and u.spend_cents is not null and u.recorded_at <= ${w.nowIso}::timestamptz
+          where u.workspace_id = ${param.workspaceId} and u.account_id = a.id and u.spend_cents is not null and u.recorded_at <= ${param.nowIso}::timestamptz
           order by u.recorded_at desc, u.id desc limit 1) end as forecast
     from accounts a
-    where a.workspace_id = ${w.workspaceId} and a.stage <> 'churned' ${oneAccount(only, 'a.id')}
+    where a.workspace_id = ${param.workspaceId} and a.stage <> 'churned' ${forAccount(account, 'a.id')}
     order by lower(a.name)`;
 }
 
 /** Open tickets by severity, and first responses that missed their SLA in the last 90 days. */
-function ticketsQuery(only: Only) {
-  const w = W;
+function ticketsQuery(account: AccountFilter) {
   return sql`
     select account_id,
       count(*) filter (where status <> 'resolved' and severity = 'critical')::int as crit,
       count(*) filter (where status <> 'resolved' and severity = 'major')::int as major,
       count(*) filter (where status <> 'resolved' and severity = 'minor')::int as minor,
       count(*) filter (where status <> 'resolved' and severity = 'cosmetic')::int as cosmetic,
-      count(*) filter (where sla_due_at > ${w.since90}::timestamptz and sla_due_at <= ${w.nowIso}::timestamptz
+      count(*) filter (where sla_due_at > ${param.since90}::timestamptz and sla_due_at <= ${param.nowIso}::timestamptz
         and (first_response_at is null or first_response_at > sla_due_at))::int as breaches
     from tickets
-    where workspace_id = ${w.workspaceId} and opened_at <= ${w.nowIso}::timestamptz
-      and (status <> 'resolved' or sla_due_at > ${w.since90}::timestamptz) ${oneAccount(only, 'account_id')}
+    where workspace_id = ${param.workspaceId} and opened_at <= ${param.nowIso}::timestamptz
+      and (status <> 'resolved' or sla_due_at > ${param.since90}::timestamptz) ${forAccount(account, 'account_id')}
     group by account_id`;
 }
 
@@ -147,8 +146,7 @@ function ticketsQuery(only: Only) {
  * (migration 0003): a few rows per survey instead of every answer. The window is by
  * UTC calendar day (the 180 days before today and today), not to the minute.
  */
-function answersQuery(only: Only) {
-  const w = W;
+function answersQuery(account: AccountFilter) {
   return sql`
     select s.account_id,
       coalesce(sum(d.promoters) filter (where s.kind = 'nps'), 0)::int as promoters,
@@ -157,8 +155,8 @@ function answersQuery(only: Only) {
       (sum(d.csat_sum) filter (where s.kind = 'csat'))::float8 / nullif(sum(d.csat_count) filter (where s.kind = 'csat'), 0) as csat
     from survey_answer_days d join surveys s on s.id = d.survey_id
     -- Both sides narrowed to the workspace, so one account's card reads its surveys by index.
-    where d.workspace_id = ${w.workspaceId} and s.workspace_id = ${w.workspaceId}
-      and d.day > (${w.since180}::timestamptz at time zone 'UTC')::date and d.day <= (${w.nowIso}::timestamptz at time zone 'UTC')::date ${oneAccount(only, 's.account_id')}
+    where d.workspace_id = ${param.workspaceId} and s.workspace_id = ${param.workspaceId}
+      and d.day > (${param.since180}::timestamptz at time zone 'UTC')::date and d.day <= (${param.nowIso}::timestamptz at time zone 'UTC')::date ${forAccount(account, 's.account_id')}
     group by s.account_id`;
 }
 
@@ -166,8 +164,8 @@ const portfolioAccounts = preparedSql<AccountRaw>('health-accounts', () => accou
 const portfolioTickets = preparedSql<TicketRaw>('health-tickets', () => ticketsQuery(undefined));
 const portfolioAnswers = preparedSql<AnswerRaw>('health-answers', () => answersQuery(undefined));
 /** One account's three joined into one statement, one round trip. */
-const oneAccountJoin = (only: Only, extra: SQL = sql``) =>
-  sql`with a as (${accountsQuery(only)}), t as (${ticketsQuery(only)}), s as (${answersQuery(only)})
+const oneAccountJoin = (account: AccountFilter, extra: SQL = sql``) =>
+  sql`with a as (${accountsQuery(account)}), t as (${ticketsQuery(account)}), s as (${answersQuery(account)})
     select a.*, t.crit, t.major, t.minor, t.cosmetic, t.breaches, s.promoters, s.detractors, s.nps_total, s.csat ${extra}
     from a left join t on t.account_id = a.id left join s on s.account_id = a.id`;
 const oneAccountInputs = preparedSql<AccountRaw & TicketRaw & AnswerRaw>('health-one-account', () => oneAccountJoin(BY_ID));
@@ -181,15 +179,15 @@ const healthCardByName = preparedSql<AccountRaw & TicketRaw & AnswerRaw & { hist
     BY_NAME,
     sql`, (select coalesce(json_agg(json_build_object('accountId', h.account_id, 'day', h.day, 'score', h.score, 'band', h.band,
           'components', h.components, 'drivers', h.drivers) order by h.day), '[]'::json)
-        from health_snapshots h where h.workspace_id = ${W.workspaceId} and h.account_id = a.id
+        from health_snapshots h where h.workspace_id = ${param.workspaceId} and h.account_id = a.id
           and h.day >= ${sql.placeholder('fromDay')}::date and h.day <= ${sql.placeholder('toDay')}::date) as history`,
   ),
 );
 
 /** '10000,9000,8000' (oldest first) → numbers. */
-function parseSpend(v: string | null): number[] {
-  if (v === null || v === '') return [];
-  const parts = v.split(',');
+function parseSpend(joined: string | null): number[] {
+  if (joined === null || joined === '') return [];
+  const parts = joined.split(',');
   const spend = new Array<number>(parts.length);
   for (let i = 0; i < parts.length; i++) spend[i] = Number(parts[i]);
   return spend;
@@ -197,7 +195,7 @@ function parseSpend(v: string | null): number[] {
 
 function byAccount<T extends { account_id: string }>(rows: T[]): Map<string, T> {
   const map = new Map<string, T>();
-  for (const r of rows) map.set(r.account_id, r);
+  for (const row of rows) map.set(row.account_id, row);
   return map;
 }
 
@@ -208,26 +206,26 @@ interface Sources {
   today: string;
 }
 
-/**
- * The accounts with their last touch and spend, their tickets and their survey
- * answers: for one account one joined statement, for the portfolio three.
- */
-function windowOf(workspaceId: string, options: { now: Date; timezone: string; accountId?: string }): Window {
+function statementValues(workspaceId: string, options: { now: Date; timezone: string; accountId?: string }): StatementValues {
   return {
     workspaceId,
     nowIso: options.now.toISOString(),
-    since90: new Date(options.now.getTime() - 90 * MS_PER_DAY).toISOString(),
-    since180: new Date(options.now.getTime() - 180 * MS_PER_DAY).toISOString(),
+    since90: daysBefore(options.now, 90).toISOString(),
+    since180: daysBefore(options.now, 180).toISOString(),
     timezone: options.timezone,
     ...(options.accountId ? { accountId: options.accountId } : {}),
   };
 }
 
+/**
+ * The accounts with their last touch and spend, their tickets and their survey
+ * answers: for one account one joined statement, for the portfolio three.
+ */
 async function readSources(db: Db, workspaceId: string, options: { now: Date; timezone: string; accountId?: string }): Promise<Sources> {
-  const w = windowOf(workspaceId, options);
+  const values = statementValues(workspaceId, options);
   const today = localDate(options.now, options.timezone);
-  if (w.accountId) {
-    const rows = await oneAccountInputs(db).execute(w);
+  if (values.accountId) {
+    const rows = await oneAccountInputs(db).execute(values);
     // Missing ticket or answer rows come back as nulls, which inputsOf reads as none.
     const byId = new Map(rows.map((r) => [r.id, r]));
     return { accounts: rows, tickets: byId, answers: byId, today };
@@ -235,9 +233,9 @@ async function readSources(db: Db, workspaceId: string, options: { now: Date; ti
   // For the portfolio they stay apart: on PostgreSQL they run at the same time on
   // separate pooled connections; on PGlite (one connection) one after the other.
   const [accounts, tickets, answers] = await Promise.all([
-    portfolioAccounts(db).execute(w),
-    portfolioTickets(db).execute(w).then(byAccount),
-    portfolioAnswers(db).execute(w).then(byAccount),
+    portfolioAccounts(db).execute(values),
+    portfolioTickets(db).execute(values).then(byAccount),
+    portfolioAnswers(db).execute(values).then(byAccount),
   ]);
   return { accounts, tickets, answers, today };
 }
@@ -246,35 +244,35 @@ const NO_TICKETS = { crit: 0, major: 0, minor: 0, cosmetic: 0, breaches: 0 };
 const NO_ANSWERS = { promoters: 0, detractors: 0, nps_total: 0, csat: null };
 
 /** One account's inputs from its rows (joined by account here). */
-function inputsOf(a: AccountRaw, sources: Sources): HealthInputs {
-  const tk = sources.tickets.get(a.id) ?? NO_TICKETS;
-  const ans = sources.answers.get(a.id) ?? NO_ANSWERS;
+function inputsOf(account: AccountRaw, sources: Sources): HealthInputs {
+  const tickets = sources.tickets.get(account.id) ?? NO_TICKETS;
+  const answers = sources.answers.get(account.id) ?? NO_ANSWERS;
   return {
     today: sources.today,
-    createdDay: a.created_day,
-    licensedUsers: a.licensed_users,
-    activeUsers: a.active_users,
-    kickoffDate: a.kickoff_date,
-    lastTouchDay: a.last_touch_day,
-    openTickets: { critical: num(tk.crit), major: num(tk.major), minor: num(tk.minor), cosmetic: num(tk.cosmetic) },
-    slaBreaches90d: num(tk.breaches),
-    nps: { promoters: num(ans.promoters), detractors: num(ans.detractors), total: num(ans.nps_total) },
-    csat: ans.csat === null ? null : Math.round(Number(ans.csat) * 100) / 100,
-    spendReadings: parseSpend(a.spend),
-    latestForecast: a.forecast === null ? null : Number(a.forecast),
+    createdDay: account.created_day,
+    licensedUsers: account.licensed_users,
+    activeUsers: account.active_users,
+    kickoffDate: account.kickoff_date,
+    lastTouchDay: account.last_touch_day,
+    openTickets: { critical: countOrZero(tickets.crit), major: countOrZero(tickets.major), minor: countOrZero(tickets.minor), cosmetic: countOrZero(tickets.cosmetic) },
+    slaBreaches90d: countOrZero(tickets.breaches),
+    nps: { promoters: countOrZero(answers.promoters), detractors: countOrZero(answers.detractors), total: countOrZero(answers.nps_total) },
+    csat: answers.csat === null ? null : Math.round(Number(answers.csat) * 100) / 100,
+    spendReadings: parseSpend(account.spend),
+    latestForecast: account.forecast === null ? null : Number(account.forecast),
   };
 }
 
 /** The account's own fields with its inputs, scored: each account's object is built once. */
-function accountHealth(a: AccountRaw, sources: Sources, config: HealthConfig): AccountHealth {
-  const inputs = inputsOf(a, sources);
+function accountHealth(account: AccountRaw, sources: Sources, config: HealthConfig): AccountHealth {
+  const inputs = inputsOf(account, sources);
   return {
-    accountId: a.id,
-    name: a.name,
-    ownerUserId: a.owner_user_id,
-    renewalDate: a.renewal_text,
-    arrCents: a.arr_cents === null ? null : Number(a.arr_cents),
-    stage: a.stage,
+    accountId: account.id,
+    name: account.name,
+    ownerUserId: account.owner_user_id,
+    renewalDate: account.renewal_text,
+    arrCents: account.arr_cents === null ? null : Number(account.arr_cents),
+    stage: account.stage,
     inputs,
     health: healthScore(inputs, config),
   };
@@ -311,7 +309,7 @@ export async function healthCardByAccountName(
   name: string,
   options: { now: Date; timezone: string; config?: HealthConfig; fromDay: string; toDay: string },
 ): Promise<HealthCardInputs | undefined> {
-  const [row] = await healthCardByName(db).execute({ ...windowOf(workspaceId, options), name: name.trim(), fromDay: options.fromDay, toDay: options.toDay });
+  const [row] = await healthCardByName(db).execute({ ...statementValues(workspaceId, options), name: name.trim(), fromDay: options.fromDay, toDay: options.toDay });
   if (!row) return undefined;
   const sources: Sources = { accounts: [row], tickets: new Map([[row.id, row]]), answers: new Map([[row.id, row]]), today: localDate(options.now, options.timezone) };
   const current = accountHealth(row, sources, options.config ?? DEFAULT_HEALTH_CONFIG);
