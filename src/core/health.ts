@@ -154,72 +154,73 @@ class ScoredHealth implements HealthResult {
 }
 
 // Which components have data (one bit each, in HEALTH_COMPONENTS order) decides the
-// effective weights: at most 32 sets per weighting, shared (frozen) by every account
-// scored with the same weights. Keyed by the weights' values, not the object.
-let sharedFor: HealthWeights = { adoption: NaN, engagement: NaN, support: NaN, sentiment: NaN, financial: NaN };
-let sharedWeights: (HealthResult['effectiveWeights'] | undefined)[] = [];
+// effective weights: at most 32 sets per weighting. They are kept per weights object,
+// so the accounts of a portfolio, scored with one config, share the same frozen sets,
+// and a config nobody holds any more takes its sets with it. Weights objects are not
+// changed once made (settings.ts builds a new one for every change).
+const effectiveWeightSets = new WeakMap<HealthWeights, (HealthResult['effectiveWeights'] | undefined)[]>();
 
 function effectiveWeightsFor(weights: HealthWeights, present: number): HealthResult['effectiveWeights'] {
-  if (
-    weights.adoption !== sharedFor.adoption ||
-    weights.engagement !== sharedFor.engagement ||
-    weights.support !== sharedFor.support ||
-    weights.sentiment !== sharedFor.sentiment ||
-    weights.financial !== sharedFor.financial
-  ) {
-    sharedFor = { ...weights };
-    sharedWeights = [];
+  let sets = effectiveWeightSets.get(weights);
+  if (!sets) {
+    sets = [];
+    effectiveWeightSets.set(weights, sets);
   }
-  return (sharedWeights[present] ??= renormalized(weights, present));
+  return (sets[present] ??= renormalized(weights, present));
 }
+
+const hasData = (present: number, index: number) => (present & (1 << index)) !== 0;
 
 function renormalized(weights: HealthWeights, present: number): HealthResult['effectiveWeights'] {
   let total = 0;
   HEALTH_COMPONENTS.forEach((c, i) => {
-    if (present & (1 << i) && weights[c] > 0) total += weights[c];
+    if (hasData(present, i) && weights[c] > 0) total += weights[c];
   });
-  const share = (c: HealthComponent, i: number) => (present & (1 << i) && total > 0 && weights[c] > 0 ? weights[c] / total : 0);
-  return Object.freeze({
-    adoption: share('adoption', 0),
-    engagement: share('engagement', 1),
-    support: share('support', 2),
-    sentiment: share('sentiment', 3),
-    financial: share('financial', 4),
+  const effective = {} as Record<HealthComponent, number>;
+  HEALTH_COMPONENTS.forEach((c, i) => {
+    effective[c] = hasData(present, i) && total > 0 && weights[c] > 0 ? weights[c] / total : 0;
   });
+  return Object.freeze(effective);
 }
+
+/** Each component's score from the inputs (null: no data); health-components.ts has the formulas. */
+const COMPONENT_VALUE: Record<HealthComponent, (inputs: HealthInputs, cadence: Cadence) => number | null> = {
+  adoption: (inputs) => adoptionValue(inputs.licensedUsers, inputs.activeUsers),
+  engagement: (inputs, cadence) => engagementValue(inputs.lastTouchDay, inputs.today, cadence.maxGapDays, inputs.createdDay),
+  support: (inputs) => supportValue(inputs.openTickets, inputs.slaBreaches90d),
+  sentiment: (inputs) => sentimentValue(inputs.nps, inputs.csat),
+  financial: (inputs) => financialValue(inputs.spendReadings, inputs.latestForecast),
+};
 
 /** The whole score for one account. */
 export function healthScore(inputs: HealthInputs, config: HealthConfig = DEFAULT_HEALTH_CONFIG): HealthResult {
   const cadence = cadenceFor(inputs.kickoffDate, inputs.today, config.cadenceMode);
-  // Straight-line code, no per-account records or closures: this runs for every account of a portfolio.
-  const adoption = adoptionValue(inputs.licensedUsers, inputs.activeUsers);
-  const engagement = engagementValue(inputs.lastTouchDay, inputs.today, cadence.maxGapDays, inputs.createdDay);
-  const support = supportValue(inputs.openTickets, inputs.slaBreaches90d);
-  const sentiment = sentimentValue(inputs.nps, inputs.csat);
-  const financial = financialValue(inputs.spendReadings, inputs.latestForecast);
-  const present = (adoption === null ? 0 : 1) | (engagement === null ? 0 : 2) | 4 | (sentiment === null ? 0 : 8) | (financial === null ? 0 : 16);
-  const w = effectiveWeightsFor(config.weights, present);
-  const bands = config.componentBands;
-  const contributions = {
-    adoption: adoption === null ? 0 : w.adoption * adoption,
-    engagement: engagement === null ? 0 : w.engagement * engagement,
-    support: w.support * support,
-    sentiment: sentiment === null ? 0 : w.sentiment * sentiment,
-    financial: financial === null ? 0 : w.financial * financial,
-  };
-  const components = {
-    adoption: adoption === null ? null : new ScoredComponent('adoption', adoption, bands.adoption, inputs, cadence),
-    engagement: engagement === null ? null : new ScoredComponent('engagement', engagement, bands.engagement, inputs, cadence),
-    support: new ScoredComponent('support', support, bands.support, inputs, cadence),
-    sentiment: sentiment === null ? null : new ScoredComponent('sentiment', sentiment, bands.sentiment, inputs, cadence),
-    financial: financial === null ? null : new ScoredComponent('financial', financial, bands.financial, inputs, cadence),
-  };
-  // Summed in component order, as the weights were: the same float result as ever.
-  const sum = contributions.adoption + contributions.engagement + contributions.support + contributions.sentiment + contributions.financial;
+  // Plain loops over the component list, no per-account closures: this runs for every
+  // account of a portfolio.
+  const values = new Array<number | null>(HEALTH_COMPONENTS.length);
+  let present = 0;
+  for (let i = 0; i < HEALTH_COMPONENTS.length; i++) {
+    values[i] = COMPONENT_VALUE[HEALTH_COMPONENTS[i]!](inputs, cadence);
+    if (values[i] !== null) present |= 1 << i;
+  }
+  const weights = effectiveWeightsFor(config.weights, present);
+  const contributions = {} as HealthResult['contributions'];
+  const components = {} as HealthResult['components'];
+  // Summed in HEALTH_COMPONENTS order from 0: floating-point addition depends on the
+  // order, and the same inputs must give the same score as the stored snapshots.
+  let sum = 0;
+  let weightTotal = 0;
+  for (let i = 0; i < HEALTH_COMPONENTS.length; i++) {
+    const component = HEALTH_COMPONENTS[i]!;
+    const value = values[i] as number | null;
+    contributions[component] = value === null ? 0 : weights[component] * value;
+    components[component] = value === null ? null : new ScoredComponent(component, value, config.componentBands[component], inputs, cadence);
+    sum += contributions[component];
+    weightTotal += weights[component];
+  }
   // Support always has data, so with any positive weight there is a score; all weights 0 reads as 0.
-  const anyWeight = w.adoption + w.engagement + w.support + w.sentiment + w.financial > 0;
-  const score = Math.round(anyWeight ? sum : 0);
-  return new ScoredHealth(score, bandFor(score, config.bands), components, w, contributions);
+  const score = Math.round(weightTotal > 0 ? sum : 0);
+  return new ScoredHealth(score, bandFor(score, config.bands), components, weights, contributions);
 }
 
 /**
