@@ -5,7 +5,7 @@
 // The workspace is Bolt's context.teamId: the one the request was authorized for
 // (the token's own in single-workspace mode), not a team id the payload carries
 // elsewhere — a Slack Connect user's, or a shared channel's other workspace.
-import type { App, BlockAction, ButtonAction, RespondArguments, SlashCommand, ViewSubmitAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, RespondArguments, SlashCommand, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { looksLikeCsv, previewSharedCsv } from '../../../commands/csv-import.js';
@@ -15,14 +15,14 @@ import { portfolioHome } from '../../../commands/home.js';
 import type { Db } from '../../../db/client.js';
 import { firstDelivery } from '../../core/ledger.js';
 import type { Logger } from '../../log.js';
-import type { Form, Message, Reply } from '../../messages/message.js';
+import type { Reply } from '../../messages/message.js';
 import { actionIdFromSlack, toSlackMessage } from './blocks.js';
-import { errorsForSlack, toModal, valuesFromView } from './modal.js';
+import { errorsForSlack, valuesFromView } from './modal.js';
 import { slackContext, type DisplayNames, type SlackIdentity } from './identity.js';
 import { slackSharedFiles } from './files.js';
 import { deactivateSlackWorkspace } from './installation-store.js';
 import { eventListener } from './event-listener.js';
-import { postOnce } from './post.js';
+import { slackReplyDelivery } from './reply.js';
 import { ForeignWorkspaceError } from './single-authorize.js';
 
 export interface HandlerDeps {
@@ -61,17 +61,6 @@ const fileShareEvent = z.object({
 /** A message with many CSVs gets a preview for the first few; the rest can be shared again. */
 const FILES_PER_MESSAGE = 3;
 
-/** What a form carries through Slack besides its own state: where to answer. */
-interface ModalMetadata extends Record<string, string> {
-  channelId: string;
-  responseUrl: string;
-}
-
-function responseFor(message: Message): RespondArguments {
-  const { text, blocks } = toSlackMessage(message);
-  return { response_type: message.visibility === 'channel' ? 'in_channel' : 'ephemeral', text, blocks: blocks as never } as RespondArguments;
-}
-
 /** Resolves with the value if `promise` settles within `ms`, else with undefined (it keeps running). */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   return new Promise((resolve, reject) => {
@@ -97,17 +86,7 @@ async function postToResponseUrl(url: string, body: RespondArguments): Promise<v
 export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
   const { registry, logger } = deps;
 
-  /** Messages for other places (an owner's DM, an alert channel): posted, never twice. */
-  const deliver = async (client: WebClient, reply: Reply) => {
-    for (const delivery of reply.deliveries ?? []) {
-      const { text, blocks } = toSlackMessage(delivery.message);
-      try {
-        await postOnce(() => client.chat.postMessage({ channel: delivery.channelId, text, blocks: blocks as never }), { logger });
-      } catch (err) {
-        logger.error({ err, channel: delivery.channelId }, 'could not deliver a message');
-      }
-    }
-  };
+  const deliverReply = slackReplyDelivery({ logger });
   const budget = deps.ackBudgetMs ?? 2_000;
 
   /** A command context, or an answer explaining why there is none (e.g. the database is down). */
@@ -123,10 +102,6 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
   /** Shared files of this workspace, read with its bot token (none without one). */
   const filesOf = (client: WebClient, token: string | undefined, teamId: string): { files?: SharedFiles } =>
     token ? { files: slackSharedFiles({ client, token, teamId, ...(deps.apiUrl ? { apiUrl: deps.apiUrl } : {}) }) } : {};
-
-  const openForm = async (client: WebClient, triggerId: string, form: Form, meta: ModalMetadata) => {
-    await client.views.open({ trigger_id: triggerId, view: toModal(form, { privateMetadata: JSON.stringify({ ...form.state, ...meta }) }) as never });
-  };
 
   // Events Slack retries (X-Slack-Retry-Num) arrive with a new signature: one run per event_id,
   // across replicas, through the job ledger's unique (job, period) key.
@@ -157,41 +132,16 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     })();
     // Quick answers go in the ack itself; slow ones are acked empty and follow through response_url.
     const quick = await within(answer, budget);
-    const reply = quick ?? (await ack(), await answer);
-    let acked = quick === undefined;
-    const send = async (body: RespondArguments) => {
-      if (!acked) {
-        acked = true;
-        await ack(body as never);
-      } else await respond(body);
-    };
-    if (reply.form) {
-      if (!acked) {
-        acked = true;
-        await ack();
-      }
-      try {
-        await openForm(client, cmd.trigger_id, reply.form, { channelId: cmd.channel_id, responseUrl: cmd.response_url });
-      } catch (err) {
-        logger.warn({ err }, 'could not open a modal');
-        await respond({ response_type: 'ephemeral', text: 'The form could not be opened in time. Please run the command again.' });
-      }
-    }
-    for (const message of reply.messages) await send(responseFor(message));
-    if (!acked) await ack();
-    await deliver(client, reply);
-    for (const file of reply.files ?? []) {
-      try {
-        await client.files.uploadV2({ channel_id: cmd.channel_id, filename: file.filename, title: file.title, content: file.content });
-      } catch (err) {
-        // Most often the bot is not in the channel (not_in_channel): say how to fix it.
-        logger.warn({ err, filename: file.filename }, 'could not upload a file to Slack');
-        await respond({
-          response_type: 'ephemeral',
-          text: `I could not upload ${file.filename} here. Invite me to this channel (/invite @Tenure) and try again, or run npm run export on the server.`,
-        });
-      }
-    }
+    if (quick === undefined) await ack();
+    await deliverReply(quick ?? (await answer), {
+      client,
+      userId: cmd.user_id,
+      channelId: cmd.channel_id,
+      ...(quick !== undefined ? { pending: { kind: 'command' as const, ack: (body?: RespondArguments) => ack(body as never) } } : {}),
+      respond,
+      triggerId: cmd.trigger_id,
+      formOrigin: { channelId: cmd.channel_id, responseUrl: cmd.response_url },
+    });
   });
 
   app.action(/.*/, async ({ ack, body, action, respond, client, context }) => {
@@ -205,18 +155,16 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     const reply = who.ctx
       ? await registry.press({ ...who.ctx, ...filesOf(client, context.botToken, teamId) }, actionIdFromSlack(button.action_id), button.value ?? '')
       : who.failure;
-    if (reply.form) await openForm(client, b.trigger_id, reply.form, { channelId: channelId ?? b.user.id, responseUrl: b.response_url ?? '' });
-    // The message the button was on changes in place (a survey's tally).
-    if (reply.update && b.response_url) await respond({ ...responseFor(reply.update), replace_original: true });
-    await deliver(client, reply);
-    for (const message of reply.messages) {
-      if (b.response_url) await respond({ ...responseFor(message), replace_original: false });
-      else {
-        // App Home has no channel: the answer goes to the app's messages tab with the user.
-        const { text, blocks } = toSlackMessage(message);
-        await postOnce(() => client.chat.postMessage({ channel: b.user.id, text, blocks: blocks as never }), { logger });
-      }
-    }
+    await deliverReply(reply, {
+      client,
+      userId: b.user.id,
+      // App Home has no channel (and no response_url): answers go to the app's messages tab with the user.
+      ...(channelId ? { channelId } : {}),
+      ...(b.response_url ? { respond } : {}),
+      fromMessage: true,
+      triggerId: b.trigger_id,
+      formOrigin: { channelId: channelId ?? b.user.id, responseUrl: b.response_url ?? '' },
+    });
   });
 
   app.view(/.*/, async ({ ack, body, view, client, context }) => {
@@ -241,26 +189,15 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
       await ack({ response_action: 'errors', errors: errorsForSlack(result.errors) });
       return;
     }
-    await ack();
-    await deliver(client, result.reply);
-    for (const message of result.reply.messages) {
-      const body = responseFor(message);
-      if (responseUrl) {
-        try {
-          await postToResponseUrl(responseUrl, body);
-          continue;
-        } catch (err) {
-          logger.warn({ err }, 'response_url refused the answer; posting instead');
-        }
-      }
-      const { text, blocks } = toSlackMessage(message);
-      const target = channelId ?? submission.user.id;
-      if (message.visibility === 'channel') {
-        await postOnce(() => client.chat.postMessage({ channel: target, text, blocks: blocks as never }), { logger });
-      } else {
-        await postOnce(() => client.chat.postEphemeral({ channel: target, user: submission.user.id, text, blocks: blocks as never }), { logger });
-      }
-    }
+    const target = channelId ?? submission.user.id;
+    await deliverReply(result.reply, {
+      client,
+      userId: submission.user.id,
+      channelId: target,
+      pending: { kind: 'view', ack: (body?: ViewResponseAction) => ack(body) },
+      ...(responseUrl ? { respond: (body: RespondArguments) => postToResponseUrl(responseUrl, body) } : {}),
+      formOrigin: { channelId: target, responseUrl },
+    });
   });
 
   const events = eventListener(app);
@@ -299,17 +236,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
           reply = { messages: [registry.explain(err, undefined, { ctx, fileId: f.id })] };
         }
       }
-      for (const message of reply.messages) {
-        const { text, blocks } = toSlackMessage(message);
-        if (message.visibility === 'channel') {
-          await postOnce(() => client.chat.postMessage({ channel: e.channel, thread_ts: e.thread_ts ?? e.ts, text, blocks: blocks as never }), { logger });
-        } else {
-          await postOnce(
-            () => client.chat.postEphemeral({ channel: e.channel, user: e.user, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}), text, blocks: blocks as never }),
-            { logger },
-          );
-        }
-      }
+      await deliverReply(reply, { client, userId: e.user, channelId: e.channel, thread: { ts: e.thread_ts ?? e.ts, joined: e.thread_ts !== undefined } });
     }
   });
 
