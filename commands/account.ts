@@ -15,6 +15,7 @@ import {
 } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
 import { portfolioHealth } from '../src/core/health-inputs.js';
+import { isUuid } from '../src/core/ids.js';
 import { formatMoney } from '../src/core/money.js';
 import { healthConfigFor, workspaceSettings } from '../src/core/settings.js';
 import { localDate } from '../src/core/time.js';
@@ -239,7 +240,7 @@ export const accountCommand: CommandDefinition = {
 };
 
 async function accountById(ctx: CommandContext, id: string): Promise<Account> {
-  const account = /^[0-9a-f-]{36}$/i.test(id) ? await getAccount(ctx.db, ctx.workspace.id, id) : undefined;
+  const account = isUuid(id) ? await getAccount(ctx.db, ctx.workspace.id, id) : undefined;
   if (!account) throw new UserError('That account no longer exists. See /account list.');
   return account;
 }

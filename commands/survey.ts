@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { alertChannel } from '../src/core/channels.js';
 import { getAccount, resolveAccount, type Account } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
+import { UUID_PATTERN } from '../src/core/ids.js';
 import { npsCategory } from '../src/core/nps.js';
 import {
   anonymityKey,
@@ -102,7 +103,8 @@ async function start(ctx: CommandContext, kind: 'nps' | 'csat', args: Token[]): 
   return { messages: [surveyMessage(survey, account, 0, { timezone: ctx.workspace.timezone, open: true })] };
 }
 
-const answerValue = z.string().regex(/^[0-9a-f-]{36}:(nps|q1|q2|q3):\d{1,2}$/i);
+/** An answer button's value, `<survey id>:<question>:<score>`, split at its colons. */
+const answerValue = z.tuple([z.string().regex(UUID_PATTERN), z.string().regex(/^(nps|q1|q2|q3)$/i), z.string().regex(/^\d{1,2}$/)]);
 
 /** Where a low score is reported: the owner privately, else the workspace's alert channel. */
 async function lowScoreAlert(ctx: CommandContext, survey: Survey, account: Account, respondentKey: string, score: number, reason: string | null): Promise<Delivery[]> {
@@ -123,8 +125,9 @@ async function lowScoreAlert(ctx: CommandContext, survey: Survey, account: Accou
 }
 
 async function answer(ctx: CommandContext, value: string): Promise<Reply> {
-  if (!answerValue.safeParse(value).success) throw new UserError('That answer button is not valid any more. Please use the survey message again.');
-  const [surveyId, question, scoreText] = value.split(':') as [string, string, string];
+  const parsed = answerValue.safeParse(value.split(':'));
+  if (!parsed.success) throw new UserError('That answer button is not valid any more. Please use the survey message again.');
+  const [surveyId, question, scoreText] = parsed.data;
   const score = Number(scoreText);
   const survey = await surveyById(ctx.db, ctx.workspace.id, surveyId);
   if (!survey) throw new UserError('That survey no longer exists.');

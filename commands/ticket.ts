@@ -6,6 +6,7 @@ import { TICKET_SEVERITIES } from '../db/schema.js';
 import { accountForChannel, resolveAccount, type Account } from '../src/core/accounts.js';
 import { channelTimezone } from '../src/core/channels.js';
 import { UserError } from '../src/core/errors.js';
+import { isUuid } from '../src/core/ids.js';
 import { businessHoursFor } from '../src/core/settings.js';
 import { businessMinutesBetween, FIRST_RESPONSE_HOURS, type Severity } from '../src/core/sla.js';
 import { ticketStats } from '../src/core/ticket-stats.js';
@@ -246,7 +247,7 @@ async function submitForm(ctx: CommandContext, values: Record<string, string>): 
 }
 
 async function ticketFromButton(ctx: CommandContext, value: string): Promise<TicketView> {
-  const ticket = /^[0-9a-f-]{36}$/i.test(value) ? await findTicketById(ctx.db, ctx.workspace.id, value) : undefined;
+  const ticket = isUuid(value) ? await findTicketById(ctx.db, ctx.workspace.id, value) : undefined;
   if (!ticket) throw new UserError('That ticket no longer exists. See /ticket list.');
   return ticket;
 }

@@ -5,15 +5,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { zipSync } from 'fflate';
+import { isUuid } from '../src/core/ids.js';
 import { PLACEHOLDER_APP_ID, teamsManifestErrors } from './teams-manifest.js';
 
 export const TEAMS_DIR = path.join(import.meta.dirname, '..', 'manifest', 'teams');
 export const PACKAGE_PATH = path.join(TEAMS_DIR, 'tenure.zip');
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The package's bytes; throws naming every schema error. */
 export async function buildTeamsPackage(appId?: string): Promise<Uint8Array> {
-  if (appId !== undefined && !GUID.test(appId)) throw new Error(`TEAMS_APP_ID must be the bot's Microsoft App ID, a GUID (got "${appId}")`);
+  // A Microsoft App ID is a GUID: the same 8-4-4-4-12 shape as our row ids.
+  if (appId !== undefined && !isUuid(appId)) throw new Error(`TEAMS_APP_ID must be the bot's Microsoft App ID, a GUID (got "${appId}")`);
   const manifest = JSON.parse(readFileSync(path.join(TEAMS_DIR, 'manifest.json'), 'utf8')) as Record<string, any>;
   if (appId) {
     manifest.id = appId;

@@ -8,6 +8,7 @@ import { surveyResponses, surveys, users, workspaces } from '../../db/schema.js'
 import { recordAudit } from './audit.js';
 import { csatSummary, type CsatSummary } from './csat.js';
 import { UserError } from './errors.js';
+import { isUuid } from './ids.js';
 import { npsBreakdown, type NpsBreakdown } from './nps.js';
 import { nextNumber, type Workspace } from './workspaces.js';
 import { daysAfter } from './time.js';
@@ -108,7 +109,7 @@ export async function surveyByNumber(db: Db, workspaceId: string, number: number
 }
 
 export async function surveyById(db: Db, workspaceId: string, id: string): Promise<Survey | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await db
     .select()
     .from(surveys)

@@ -5,16 +5,15 @@ import { asc, eq, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { workspaces } from '../../db/schema.js';
 import { UserError } from '../core/errors.js';
+import { isUuid } from '../core/ids.js';
 import { ensureWorkspace, type Workspace } from '../core/workspaces.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function pickWorkspace(db: Db, choice: string | undefined, timezone: string, now: Date): Promise<Workspace> {
   if (choice) {
     const rows = await db
       .select()
       .from(workspaces)
-      .where(UUID.test(choice) ? or(eq(workspaces.id, choice), eq(workspaces.externalId, choice)) : eq(workspaces.externalId, choice));
+      .where(isUuid(choice) ? or(eq(workspaces.id, choice), eq(workspaces.externalId, choice)) : eq(workspaces.externalId, choice));
     if (rows.length === 1) return rows[0]!;
     if (rows.length > 1) throw new UserError(`Several workspaces have the id ${choice}; give the workspace's own id:\n${await listing(db)}`);
     throw new UserError(`No workspace ${choice}. Workspaces:\n${await listing(db)}`);
