@@ -9,14 +9,14 @@ import { formatDay } from '../src/core/time.js';
 import type { Workspace } from '../src/core/workspaces.js';
 import { context, header, message, text } from '../src/messages/builders.js';
 import type { Message } from '../src/messages/message.js';
+import { formatChange } from './format.js';
 
 const LIST_MAX = 8;
-const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0');
 const more = (n: number) => (n > 0 ? ` …and ${n} more` : '');
 
 export function digestMessage(d: DigestData, currency: string): Message {
   const bandLine = (['green', 'yellow', 'red'] as const)
-    .map((b) => `${BAND_ICON[b]} ${d.bands[b].now} ${b}${d.bands[b].weekAgo === null ? '' : ` (${signed(d.bands[b].now - d.bands[b].weekAgo)})`}`)
+    .map((b) => `${BAND_ICON[b]} ${d.bands[b].now} ${b}${d.bands[b].weekAgo === null ? '' : ` (${formatChange(d.bands[b].now - d.bands[b].weekAgo)})`}`)
     .join(' · ');
   const blocks = [header(`Weekly health digest — ${formatDay(d.today)}`), text(`**${d.accounts} accounts:** ${bandLine}${d.bands.green.weekAgo === null ? ' (no snapshot from last week yet)' : ' vs last week'}`)];
   if (d.bandChanges.length > 0) {

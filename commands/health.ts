@@ -11,6 +11,7 @@ import { addDays, localDate } from '../src/core/time.js';
 import { context, field, fields, header, message, text } from '../src/messages/builders.js';
 import type { Message, Reply } from '../src/messages/message.js';
 import { accountNameFrom } from './account-input.js';
+import { formatChange } from './format.js';
 import { HEALTH_SETTINGS_EXAMPLE, HEALTH_SETTINGS_USAGE, healthSettingsCommand } from './health-settings.js';
 import type { CommandContext } from './context.js';
 import { joinWords, subcommand, type Token } from './parse.js';
@@ -26,8 +27,6 @@ export const COMPONENT_LABEL: Record<HealthComponent, string> = {
   sentiment: 'Sentiment',
   financial: 'Financial',
 };
-
-const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0');
 
 /** One point per week for 12 weeks, oldest first: the latest snapshot in each 7-day bucket. */
 export function weeklyPoints(history: SnapshotView[], today: string, weeks = 12): (number | null)[] {
@@ -46,8 +45,8 @@ export function changeLines(current: AccountHealth, before: SnapshotView | undef
   if (!before) return ['No snapshot from a week ago yet: the trend starts today.'];
   const change = scoreChange(current.health, before);
   if (change.delta === 0 && change.moves.length === 0) return [`±0 since ${before.day}.`];
-  const lines = [`**${signed(change.delta)}** since ${before.day} (${before.score} → ${current.health.score})`];
-  for (const m of change.moves.slice(0, 3)) lines.push(`${signed(m.points)}: ${COMPONENT_LABEL[m.component].toLowerCase()} — ${m.detail}`);
+  const lines = [`**${formatChange(change.delta)}** since ${before.day} (${before.score} → ${current.health.score})`];
+  for (const m of change.moves.slice(0, 3)) lines.push(`${formatChange(m.points)}: ${COMPONENT_LABEL[m.component].toLowerCase()} — ${m.detail}`);
   return lines;
 }
 
@@ -94,7 +93,7 @@ export function portfolioMessage(list: AccountHealth[], weekAgo: Map<string, Sna
     text(
       movers.length === 0
         ? '**Biggest movers this week**\nNo changes since last week’s snapshots.'
-        : ['**Biggest movers this week**', ...movers.map((m) => `• ${m.a.name} ${signed(m.delta)} → ${m.a.health.score} (${m.a.health.band})`)].join('\n'),
+        : ['**Biggest movers this week**', ...movers.map((m) => `• ${m.a.name} ${formatChange(m.delta)} → ${m.a.health.score} (${m.a.health.band})`)].join('\n'),
     ),
     context('Details for one account: /health "Acme Corp"'),
   );

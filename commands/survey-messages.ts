@@ -60,7 +60,12 @@ function pct(part: number, total: number): string {
   return `${Math.round((part / total) * 100)}%`;
 }
 
-function signed(n: number): string {
+/**
+ * A survey figure as NPS is written on the account card and in /kpis (+20, 0, -5), and
+ * its change since the last survey likewise: not formatChange (−5, ±0), which is for
+ * changes of a health score or a count.
+ */
+function withPlusSign(n: number): string {
   return n > 0 ? `+${n}` : String(n);
 }
 
@@ -80,10 +85,10 @@ export function resultsMessage(results: SurveyResults, account: Account, minimum
   let headline = '';
   if (results.nps && results.nps.score !== null) {
     const n = results.nps;
-    headline = `NPS ${signed(n.score!)}`;
+    headline = `NPS ${withPlusSign(n.score!)}`;
     blocks.push(
       fields([
-        field('NPS', signed(n.score!)),
+        field('NPS', withPlusSign(n.score!)),
         field('Promoters (9–10)', `${n.promoters} (${pct(n.promoters, n.total)})`),
         field('Passives (7–8)', `${n.passives} (${pct(n.passives, n.total)})`),
         field('Detractors (0–6)', `${n.detractors} (${pct(n.detractors, n.total)})`),
@@ -108,8 +113,8 @@ export function resultsMessage(results: SurveyResults, account: Account, minimum
     const p = results.previous;
     const now = results.nps?.score ?? results.csat?.overall ?? null;
     if (p.score !== null && now !== null) {
-      const delta = survey.kind === 'nps' ? signed(now - p.score) : signed(Math.round((now - p.score) * 100) / 100);
-      blocks.push(context(`Change since survey #${p.number}: ${delta} (was ${survey.kind === 'nps' ? signed(p.score) : p.score.toFixed(2)})`));
+      const delta = survey.kind === 'nps' ? withPlusSign(now - p.score) : withPlusSign(Math.round((now - p.score) * 100) / 100);
+      blocks.push(context(`Change since survey #${p.number}: ${delta} (was ${survey.kind === 'nps' ? withPlusSign(p.score) : p.score.toFixed(2)})`));
     } else blocks.push(context(`Survey #${p.number} before it has no score to compare with.`));
   } else blocks.push(context('The first survey of this kind for the account.'));
   if (results.reasons.length > 0) {
