@@ -1,11 +1,10 @@
 // /usage: record a usage and spend reading for an account (the adoption and
 // financial inputs of the health score). Active/licensed also update the account.
 import { z } from 'zod';
-import { usageReadings } from '../db/schema.js';
-import { accountForChannel, resolveAccount, updateAccount } from '../src/core/accounts.js';
-import { recordAudit } from '../src/core/audit.js';
+import { accountForChannel, resolveAccount } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
 import { formatMoney } from '../src/core/money.js';
+import { recordCurrentUsage } from '../src/core/usage.js';
 import { context, message, text } from '../src/messages/builders.js';
 import { accountNameFrom } from './account-input.js';
 import type { CommandContext } from './context.js';
@@ -48,35 +47,13 @@ export const usageCommand: CommandDefinition = {
       : await accountForChannel(ctx.db, ctx.workspace.id, ctx.channel.id);
     if (!account) throw new UserError('Which account? Name it, or run /usage in a channel linked to the account.');
 
-    await ctx.db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(usageReadings)
-        .values({
-          workspaceId: ctx.workspace.id,
-          accountId: account.id,
-          recordedAt: ctx.now,
-          activeUsers: reading.active ?? null,
-          licensedUsers: reading.licensed ?? null,
-          spendCents: reading.spend ?? null,
-          forecastCents: reading.forecast ?? null,
-          source: 'chat',
-        })
-        .returning({ id: usageReadings.id });
-      await recordAudit(tx, ctx.workspace.id, {
-        actorUserId: ctx.user.id,
-        at: ctx.now,
-        entityType: 'usage',
-        entityId: row!.id,
-        action: 'create',
-        after: { accountId: account.id, ...reading },
-      });
-      // The account keeps the latest seat counts, which cards and the health score read.
-      const seats = {
-        ...(reading.active !== undefined ? { activeUsers: reading.active } : {}),
-        ...(reading.licensed !== undefined ? { licensedUsers: reading.licensed } : {}),
-      };
-      if (Object.keys(seats).length > 0) await updateAccount(tx, ctx.workspace.id, account.id, seats, { userId: ctx.user.id, now: ctx.now });
-    });
+    await recordCurrentUsage(
+      ctx.db,
+      ctx.workspace.id,
+      { accountId: account.id, activeUsers: reading.active ?? null, licensedUsers: reading.licensed ?? null, spendCents: reading.spend ?? null, forecastCents: reading.forecast ?? null },
+      { userId: ctx.user.id, now: ctx.now },
+      'chat',
+    );
 
     const licensed = reading.licensed ?? account.licensedUsers;
     const parts: string[] = [];

@@ -1,7 +1,7 @@
 // /usage records a reading, keeps the account's seat counts current, and refuses bad input.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { accounts, usageReadings } from '../../db/schema.js';
+import { accounts, auditLog, usageReadings } from '../../db/schema.js';
 import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
@@ -21,6 +21,13 @@ describe.each(ENGINES)('/usage on $name', (engine) => {
     expect(reading).toMatchObject({ activeUsers: 72, licensedUsers: null, spendCents: 1_050_000, forecastCents: 1_000_000, source: 'chat' });
     const [account] = await t.database.db.select().from(accounts).where(eq(accounts.workspaceId, ctx.workspace.id));
     expect(account).toMatchObject({ activeUsers: 72, licensedUsers: 100 });
+    // Audited as every recording of usage is: once per account, on the account (src/core/usage.ts).
+    const audit = await t.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ctx.workspace.id), eq(auditLog.entityId, account!.id)));
+    const usageEntries = audit.filter((a) => a.action !== 'create').map((a) => [a.entityType, a.action, a.actorUserId, a.after]);
+    expect(usageEntries.sort()).toEqual([
+      ['account', 'import-usage', ctx.user.id, { readings: 1, source: 'chat' }],
+      ['account', 'update', ctx.user.id, { activeUsers: 72 }],
+    ]);
     await t.registry.run(ctx, '/account link "Acme Corp"');
     expect(plain(await t.registry.run(ctx, '/usage licensed=120'))).toContain('Recorded usage for Acme Corp: 120 licensed users.');
   });
