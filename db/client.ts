@@ -16,6 +16,7 @@ import { EMBEDDED_DATABASE_V8_FLAGS } from './embedded-memory.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 import { postgresPool } from './postgres-pool.js';
 import * as schema from './schema.js';
+import { forgetStatements } from './statements.js';
 
 /** The database or an open transaction: data functions take either. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -85,7 +86,12 @@ async function openPostgres(url: string, options: OpenOptions & { poolSize?: num
     db: pool.db,
     kind: 'postgres',
     client: pool.client,
-    renew: pool.renew,
+    // The pool's `db` stays the same object across a renewal; statements built on it
+    // run on the pool they were built on, so they are dropped first (db/statements.ts).
+    renew() {
+      forgetStatements(pool.db);
+      return pool.renew();
+    },
     async ping() {
       await pool.client()`select 1`;
     },
@@ -98,8 +104,7 @@ async function openPostgres(url: string, options: OpenOptions & { poolSize?: num
  * 128 MB. PGlite touches all of its shared buffers when it starts, inside the Node
  * process: 128 MB is resident from the first second whatever the data. The data
  * directory's pages are files that the operating system caches anyway, so fewer
- * buffers cost nothing measurable (load benchmark on 10,000 accounts: 222 req/s with
- * 128 MB, 231 with 32 MB; peak RSS 582 -> 455 MB).
+ * buffers cost no throughput on the load benchmark and leave the memory to the process.
  */
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
 

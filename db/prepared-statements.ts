@@ -4,12 +4,18 @@
 // Execute): two round trips and a fresh parse and plan every time. Our statements
 // are a fixed set of shapes, so we let postgres.js prepare them by name once per
 // connection (it keys them by text and parameter types) and run them in one round
-// trip from then on. Seen in the load benchmark as about half the database work of
-// a command.
+// trip from then on.
 //
 // Left unprepared: statements with many parameters (bulk inserts of N rows are a
 // new text for every N, and are rare) — each prepared statement is kept for the
 // life of its connection, which postgres.js recycles after 30-60 minutes.
+//
+// Drizzle offers no setting for this, so it rests on how drizzle-orm 0.45.4's
+// postgres-js driver talks to postgres.js: every query through `client.unsafe(text,
+// params, { prepare })`, transactions through `client.begin` and nested ones through
+// `savepoint`, each handing its callback the transaction's own client. If an upgrade
+// changes that, queries still run but unprepared: test/db/prepared-statements.test.ts
+// reads the server's pg_prepared_statements and fails.
 import type postgres from 'postgres';
 
 /** Bulk writes above this many parameters are sent unprepared (see above). */

@@ -1,31 +1,38 @@
 // Statements built once and run many times: the commands' hot path (who is asking,
 // the account by name, the check-in write, one account's health inputs) runs a few
 // fixed shapes, and Drizzle spends more time building a query's SQL text from its
-// builder than postgres.js spends sending it (a third of the server's CPU under the
-// load benchmark, most of it Drizzle's `is()` entity checks). A statement here is
-// written with `sql.placeholder(…)` for its values, built on first use, and kept per
-// Drizzle session, so:
-// - the database and each open transaction get their own (a transaction's session
-//   runs on its own connection; the cache for it goes with it, held weakly);
-// - a renewed PostgreSQL pool (db/postgres-pool.ts) has a new session, so nothing
-//   keeps running on the pool that was closed.
+// builder than the driver spends sending it (most of it Drizzle's `is()` entity
+// checks). A statement here is written with `sql.placeholder(…)` for its values,
+// built on first use, and kept per `Db` object, because a built statement is bound to
+// the database or transaction it was built on:
+// - each open transaction is a `Db` of its own and gets its own statements (they run
+//   on its connection); they go with it, held weakly;
+// - the PostgreSQL `Db` stays one object while its pool is replaced
+//   (db/postgres-pool.ts): client.ts calls forgetStatements before a renewal, so
+//   nothing keeps running on the pool that was closed.
 // On PostgreSQL each statement is also prepared by the server once per connection
 // (db/prepared-statements.ts); on PGlite it is the same Drizzle object without that.
+//
+// preparedQuery uses only Drizzle's public `.prepare(name)`. preparedSql cannot:
+// drizzle-orm 0.45.4 has no prepared form of hand-written SQL (`db.execute()` builds
+// the text on every call and takes no placeholder values), so it calls what Drizzle
+// does not document: `db._.session`, the session's `prepareQuery(query, fields, name,
+// isResponseInArrayMode)` and `PgDialect.sqlToQuery`. An upgrade may rename or
+// reshape any of them (Drizzle's main branch moves pg sessions under pg-core/async):
+// test/db/drizzle-internals.test.ts checks each on both engines and fails naming the
+// one that changed.
 import { getTableColumns, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 
-type Session = Db['_']['session'];
-
-/** A session's statements by name. */
-const built = new WeakMap<Session, Map<string, unknown>>();
+/** Each database's (or transaction's) statements by name. */
+const built = new WeakMap<Db, Map<string, unknown>>();
 
 function cached<T>(db: Db, name: string, build: () => T): T {
-  const session = db._.session;
-  let statements = built.get(session);
+  let statements = built.get(db);
   if (!statements) {
     statements = new Map();
-    built.set(session, statements);
+    built.set(db, statements);
   }
   let statement = statements.get(name) as T | undefined;
   if (statement === undefined) {
@@ -36,8 +43,16 @@ function cached<T>(db: Db, name: string, build: () => T): T {
 }
 
 /**
- * A Drizzle query built once per session: `build` returns the query with
- * placeholders, ended by `.prepare(name)`; the result runs it with `execute({…})`.
+ * Drops the statements built on `db`, so the next use builds them again on whatever
+ * `db` runs on then (the PostgreSQL pool after a renewal).
+ */
+export function forgetStatements(db: Db): void {
+  built.delete(db);
+}
+
+/**
+ * A Drizzle query built once per database or transaction: `build` returns the query
+ * with placeholders, ended by `.prepare(name)`; the result runs it with `execute({…})`.
  *
  *   const accountByName = preparedQuery('account-by-name', (db) =>
  *     db.select().from(accounts).where(eq(accounts.name, sql.placeholder('name'))).prepare('account-by-name'));
@@ -56,8 +71,8 @@ export interface PreparedRows<Row> {
 
 /**
  * Hand-written SQL (`sql\`…\`` with `sql.placeholder(…)` for its values) built once per
- * session, the way `preparedQuery` builds a query builder's: `db.execute()` has no
- * `.prepare()` of its own.
+ * database or transaction, the way `preparedQuery` builds a query builder's. Through
+ * Drizzle's internals: see the top of this file.
  */
 export function preparedSql<Row extends Record<string, unknown>>(name: string, build: () => SQL): (db: Db) => PreparedRows<Row> {
   return (db) =>

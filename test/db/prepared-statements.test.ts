@@ -1,7 +1,9 @@
 // Drizzle's queries reach PostgreSQL as named prepared statements (db/prepared-statements.ts):
 // parsed once per connection and then run in one round trip, inside transactions too;
 // bulk writes with many parameters stay unprepared. Checked on the server's own view
-// of the session (pg_prepared_statements), read on the transaction's connection.
+// of the session (pg_prepared_statements), read on the transaction's connection: this
+// is also what fails when a Drizzle upgrade stops calling postgres.js the way
+// db/prepared-statements.ts expects (queries would still run, unprepared).
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, type Database } from '../../db/client.js';
@@ -30,13 +32,17 @@ describe.skipIf(NO_POSTGRES_REASON !== null)(`prepared statements on PostgreSQL 
   const preparedOnThisConnection = (db: Database['db']) =>
     queryRows<{ statement: string }>(db, sql`select statement from pg_prepared_statements`).then((rows) => rows.map((r) => r.statement));
 
-  it('prepares parameterized statements once per connection, in transactions as well, and leaves bulk writes unprepared', async () => {
+  it('prepares parameterized statements once per connection, in transactions and savepoints as well, and leaves bulk writes unprepared', async () => {
     const names = Array.from({ length: MAX_PREPARED_PARAMETERS }, (_, i) => `Bulk ${i}`);
     const seen = await database.db.transaction(async (tx) => {
       for (let i = 0; i < 3; i++) {
         const rows = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.workspaceId, workspaceId));
         expect(rows).toHaveLength(0);
       }
+      // A nested transaction (a savepoint) gets a client of its own from postgres.js.
+      await tx.transaction(async (savepoint) => {
+        expect(await savepoint.select({ name: accounts.name }).from(accounts).where(eq(accounts.workspaceId, workspaceId))).toHaveLength(0);
+      });
       // Far more parameters than the limit: one row per name, several columns each.
       await tx.insert(accounts).values(names.map((name) => ({ workspaceId, name })));
       const counted = await queryRows<{ count: number }>(tx, sql`select count(*)::int as count from accounts where workspace_id = ${workspaceId}`);
@@ -45,6 +51,7 @@ describe.skipIf(NO_POSTGRES_REASON !== null)(`prepared statements on PostgreSQL 
     });
     const selects = seen.filter((s) => s.startsWith('select "id" from "accounts"'));
     expect(selects).toHaveLength(1);
+    expect(seen.some((s) => s.startsWith('select "name" from "accounts"'))).toBe(true);
     expect(seen.some((s) => s.startsWith('select count(*)::int as count from accounts'))).toBe(true);
     expect(seen.some((s) => s.startsWith('insert into "accounts"'))).toBe(false);
   });
