@@ -1,5 +1,6 @@
-// Channel-level settings: a channel's own time zone and the workspace's alert
-// channel (where alerts go for accounts that have no channel of their own).
+// Channel-level settings: a channel's own time zone, the workspace's alert
+// channel (where alerts go for accounts that have no channel of their own), and
+// the channels that take the weekly digest.
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accountChannels, channelSettings } from '../../db/schema.js';
@@ -67,4 +68,12 @@ export async function alertDestination(db: Db, workspaceId: string, accountId: s
   if (linked) return { channelId: linked.channelId, via: 'account' };
   const fallback = await alertChannel(db, workspaceId);
   return fallback ? { channelId: fallback, via: 'alert-channel' } : undefined;
+}
+
+/** The channels of a workspace that asked for the weekly digest, with their day, time and zone. */
+export async function digestChannels(db: Db, workspaceId: string): Promise<(typeof channelSettings.$inferSelect)[]> {
+  return db
+    .select()
+    .from(channelSettings)
+    .where(and(eq(channelSettings.workspaceId, workspaceId), eq(channelSettings.digestEnabled, true)));
 }

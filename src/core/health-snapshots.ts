@@ -1,11 +1,12 @@
 // Daily health snapshots (one per account per day, in the workspace's zone): the
 // trend line, the week-over-week change and what moved it.
-import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { preparedQuery } from '../../db/statements.js';
 import { healthSnapshots } from '../../db/schema.js';
 import { HEALTH_COMPONENTS, type HealthBand, type HealthComponent, type HealthResult } from './health.js';
 import type { AccountHealth } from './health-inputs.js';
+import { addDays } from './time.js';
 
 export interface SnapshotView {
   accountId: string;
@@ -131,4 +132,17 @@ export async function snapshotsAsOf(db: Db, workspaceId: string, day: string, no
     )
     .orderBy(healthSnapshots.accountId, sql`${healthSnapshots.day} desc`);
   return new Map(rows.map((r) => [r.accountId, snapshotView(r)]));
+}
+
+/**
+ * Each account's highest score in the `days` days before `day` (the earliest such
+ * day on a tie): what a health drop is measured from.
+ */
+export async function recentPeaks(db: Db, workspaceId: string, options: { day: string; days: number }): Promise<{ accountId: string; day: string; score: number }[]> {
+  const rows = await db
+    .selectDistinctOn([healthSnapshots.accountId], { accountId: healthSnapshots.accountId, day: healthSnapshots.day, score: healthSnapshots.score })
+    .from(healthSnapshots)
+    .where(and(eq(healthSnapshots.workspaceId, workspaceId), gte(healthSnapshots.day, addDays(options.day, -options.days)), lt(healthSnapshots.day, options.day)))
+    .orderBy(healthSnapshots.accountId, desc(healthSnapshots.score), asc(healthSnapshots.day));
+  return rows.map((r) => ({ accountId: r.accountId, day: String(r.day).slice(0, 10), score: r.score }));
 }

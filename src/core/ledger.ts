@@ -3,76 +3,23 @@
 // across processes and replicas, that inserted it first; everyone else gets null.
 // The ledger, not a cron tick, decides whether something has happened.
 //
-// A claim records who made it (Claimer): host:pid for the operator, plus what a
-// later run needs to tell that the claimer is certainly gone — a random id for
-// this start of the process, its pid, and the scope in which that pid names one
-// process (the kernel boot and the PID namespace). A restart on the same machine
-// can then take over a dead process's claim at once instead of waiting out a lease.
-import { randomBytes } from 'node:crypto';
-import { readFileSync, readlinkSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+// A claim records who made it (see claimer.ts). A claim left 'running' by a
+// claimer that did not finish is taken over (claimWithLease): at once when the
+// claimer is certainly gone (a restart on the same machine), else once its lease
+// has passed (a claimer elsewhere, dead or hung). So work that was claimed and not
+// done is still done, and by one claimer at a time.
+import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { jobRuns } from '../../db/schema.js';
+import { claimerGone, storedClaimer, type Claimer, type StoredClaimer } from './claimer.js';
+
+// Claimers are part of the ledger's vocabulary: its callers name them from here.
+export { claimerGone, currentClaimer, type Claimer, type StoredClaimer } from './claimer.js';
 
 export interface Claim {
   id: string;
   jobName: string;
   periodKey: string;
-}
-
-/** Who holds a claim. */
-export interface Claimer {
-  /** host:pid, for the operator reading job_runs.owner. */
-  label: string;
-  pid: number;
-  /** This start of the process: random, new on every start (a restarted container may get the same pid). */
-  instance: string;
-  /** Where `pid` names exactly one process: kernel boot id and PID namespace; null where unknown (not Linux). */
-  scope: string | null;
-}
-
-/** What a claim row keeps of its claimer (in detail.claimer). */
-export type StoredClaimer = Pick<Claimer, 'pid' | 'instance' | 'scope'>;
-
-function processScope(): string | null {
-  try {
-    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    const pidNamespace = readlinkSync('/proc/self/ns/pid');
-    return boot && pidNamespace ? `${boot}/${pidNamespace}` : null;
-  } catch {
-    return null;
-  }
-}
-
-let self: Claimer | undefined;
-
-/** This process as a claimer (the same object for the life of the process). */
-export function currentClaimer(): Claimer {
-  return (self ??= { label: `${hostname()}:${process.pid}`, pid: process.pid, instance: randomBytes(8).toString('hex'), scope: processScope() });
-}
-
-function pidRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * True only when the claimer's process is certainly gone: it ran where pids mean
- * the same as here (same boot, same PID namespace), it was not this very start,
- * and its pid is free now or is ours (then it was an earlier start of this pid).
- * Another machine or container, an unknown scope, or a live pid (possibly reused
- * by an unrelated process) is not known to be gone: the caller's lease decides.
- */
-export function claimerGone(held: StoredClaimer | null | undefined, me: Claimer, isRunning: (pid: number) => boolean = pidRunning): boolean {
-  if (!held || !me.scope || held.scope !== me.scope || held.instance === me.instance) return false;
-  if (!Number.isInteger(held.pid) || held.pid <= 0) return false;
-  return held.pid === me.pid || !isRunning(held.pid);
 }
 
 export interface ClaimInput {
@@ -87,8 +34,6 @@ export interface ClaimInput {
   detail?: Record<string, unknown>;
 }
 
-const stored = (c: Claimer): StoredClaimer => ({ pid: c.pid, instance: c.instance, scope: c.scope });
-
 /** Claims (job, period) exactly once: the claim for the first caller, null for every later one. */
 export async function claimRun(db: Db, input: ClaimInput): Promise<Claim | null> {
   const [row] = await db
@@ -100,7 +45,7 @@ export async function claimRun(db: Db, input: ClaimInput): Promise<Claim | null>
       owner: input.owner ?? input.claimer?.label ?? null,
       status: 'running',
       startedAt: input.now,
-      detail: input.claimer ? { ...input.detail, claimer: stored(input.claimer) } : (input.detail ?? null),
+      detail: input.claimer ? { ...input.detail, claimer: storedClaimer(input.claimer) } : (input.detail ?? null),
     })
     .onConflictDoNothing({ target: [jobRuns.jobName, jobRuns.periodKey] })
     .returning({ id: jobRuns.id, jobName: jobRuns.jobName, periodKey: jobRuns.periodKey });
@@ -114,6 +59,8 @@ export interface HeldRun {
   owner: string | null;
   startedAt: Date;
   claimer: StoredClaimer | null;
+  /** What the claim row holds (the claimer, and whatever its claimer noted). */
+  detail: Record<string, unknown>;
 }
 
 export async function heldRun(db: Db, jobName: string, periodKey: string): Promise<HeldRun | null> {
@@ -122,8 +69,9 @@ export async function heldRun(db: Db, jobName: string, periodKey: string): Promi
     .from(jobRuns)
     .where(and(eq(jobRuns.jobName, jobName), eq(jobRuns.periodKey, periodKey)));
   if (!row) return null;
-  const c = (row.detail as { claimer?: StoredClaimer } | null)?.claimer;
-  return { id: row.id, status: row.status, owner: row.owner, startedAt: row.startedAt, claimer: c && typeof c === 'object' ? c : null };
+  const detail = row.detail ?? {};
+  const c = (detail as { claimer?: StoredClaimer }).claimer;
+  return { id: row.id, status: row.status, owner: row.owner, startedAt: row.startedAt, claimer: c && typeof c === 'object' ? c : null, detail };
 }
 
 /**
@@ -131,8 +79,12 @@ export async function heldRun(db: Db, jobName: string, periodKey: string): Promi
  * takeover writes its own claimer, so of two runs taking over at once only the
  * first matches; the other (and one that finds the run finished) gets null.
  */
-export async function takeOverRun(db: Db, held: HeldRun, input: { jobName: string; periodKey: string; claimer: Claimer; now: Date; why: string }): Promise<Claim | null> {
-  const note = { takenOver: { from: held.owner, why: input.why }, claimer: stored(input.claimer) };
+export async function takeOverRun(
+  db: Db,
+  held: HeldRun,
+  input: { jobName: string; periodKey: string; claimer: Claimer; now: Date; why: string; detail?: Record<string, unknown> },
+): Promise<Claim | null> {
+  const note = { ...input.detail, takenOver: { from: held.owner, why: input.why }, claimer: storedClaimer(input.claimer) };
   const [row] = await db
     .update(jobRuns)
     .set({ owner: input.claimer.label, startedAt: input.now, detail: sql`coalesce(${jobRuns.detail}, '{}'::jsonb) || ${JSON.stringify(note)}::jsonb` })
@@ -145,6 +97,64 @@ export async function takeOverRun(db: Db, held: HeldRun, input: { jobName: strin
     )
     .returning({ id: jobRuns.id, jobName: jobRuns.jobName, periodKey: jobRuns.periodKey });
   return row ?? null;
+}
+
+export type TakeoverReason = 'claimer process is gone' | 'lease expired';
+
+/**
+ * Why a claim may be taken over now, or null to leave it: only a 'running' one,
+ * when its claimer is certainly gone (a restart on the same machine) or its lease
+ * has run out (a claimer elsewhere, dead or hung; or this process's own attempt
+ * that failed before finishing and could not give the run back).
+ */
+export function takeoverReason(held: HeldRun, me: Claimer, now: Date, leaseMs: number): TakeoverReason | null {
+  if (held.status !== 'running') return null;
+  if (claimerGone(held.claimer, me)) return 'claimer process is gone';
+  if (held.startedAt.getTime() < now.getTime() - leaseMs) return 'lease expired';
+  return null;
+}
+
+export interface LeaseInput {
+  jobName: string;
+  periodKey: string;
+  workspaceId?: string | null;
+  claimer: Claimer;
+  now: Date;
+  /**
+   * How long a 'running' claim stays its claimer's: longer than the work between
+   * claim and finish can take, or a slow but live claimer is taken over.
+   */
+  leaseMs: number;
+  detail?: Record<string, unknown>;
+}
+
+/** A claim; when taken over, from whom, why, and what the earlier claimer had noted on it. */
+export interface LeasedClaim extends Claim {
+  takenOver?: { from: string | null; why: TakeoverReason; detail: Record<string, unknown> };
+}
+
+/**
+ * Claims (job, period) for one caller at a time: a fresh claim; or a 'running'
+ * claim whose claimer did not finish (see takeoverReason), taken over; null when
+ * the run is done or failed, or held by a claimer inside its lease.
+ */
+export async function claimWithLease(db: Db, input: LeaseInput): Promise<LeasedClaim | null> {
+  const claim = await claimRun(db, input);
+  if (claim) return claim;
+  const held = await heldRun(db, input.jobName, input.periodKey);
+  const why = held && takeoverReason(held, input.claimer, input.now, input.leaseMs);
+  // No row any more: it was given back just now, and the next run claims it afresh.
+  if (!held || !why) return null;
+  const taken = await takeOverRun(db, held, { ...input, why });
+  return taken && { ...taken, takenOver: { from: held.owner, why, detail: held.detail } };
+}
+
+/** Adds to what a claim notes (e.g. what was prepared for the post), so a claimer taking it over finds it. */
+export async function noteRun(db: Db, claim: Claim, detail: Record<string, unknown>): Promise<void> {
+  await db
+    .update(jobRuns)
+    .set({ detail: sql`coalesce(${jobRuns.detail}, '{}'::jsonb) || ${JSON.stringify(detail)}::jsonb` })
+    .where(eq(jobRuns.id, claim.id));
 }
 
 /** Marks a claimed run done or failed, with what happened (added to what the claim noted, e.g. a takeover). */
@@ -167,14 +177,37 @@ export async function releaseRun(db: Db, claim: Claim): Promise<void> {
   await db.delete(jobRuns).where(eq(jobRuns.id, claim.id));
 }
 
-/** Which of these period keys of a job are already claimed (to skip them without trying). */
-export async function claimedKeys(db: Db, jobName: string, periodKeys: string[]): Promise<Set<string>> {
+/**
+ * Which of these period keys of a job are finished, done or failed (to skip them
+ * without trying). A key still 'running' is left out: its claimer may not finish.
+ */
+export async function finishedKeys(db: Db, jobName: string, periodKeys: string[]): Promise<Set<string>> {
   if (periodKeys.length === 0) return new Set();
   const rows = await db
     .select({ periodKey: jobRuns.periodKey })
     .from(jobRuns)
-    .where(and(eq(jobRuns.jobName, jobName), inArray(jobRuns.periodKey, periodKeys)));
+    .where(and(eq(jobRuns.jobName, jobName), inArray(jobRuns.periodKey, periodKeys), ne(jobRuns.status, 'running')));
   return new Set(rows.map((r) => r.periodKey));
+}
+
+/**
+ * A condition for another table's query: the run of `jobName` whose period key
+ * is `periodKey` (an expression of that query, e.g. sql`${tickets.id}::text`) is
+ * 'running', or finished (done or failed). Written with its own alias, so the
+ * expression binds to the outer query's table, never to job_runs.
+ */
+export function runIs(jobName: string, periodKey: SQL, state: 'running' | 'finished'): SQL {
+  const status = state === 'running' ? sql`ledger_run.status = 'running'` : sql`ledger_run.status <> 'running'`;
+  return sql`exists (select 1 from ${jobRuns} ledger_run where ledger_run.job_name = ${jobName} and ledger_run.period_key = ${periodKey} and ${status})`;
+}
+
+/** What a run's row holds (e.g. the decision taken), or undefined when the run was never claimed. */
+export async function runDetail(db: Db, jobName: string, periodKey: string): Promise<Record<string, unknown> | undefined> {
+  const [row] = await db
+    .select({ detail: jobRuns.detail })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.jobName, jobName), eq(jobRuns.periodKey, periodKey)));
+  return row ? (row.detail ?? {}) : undefined;
 }
 
 /**

@@ -1,11 +1,12 @@
 // Tickets: open, first-respond (acknowledge), resolve, list and show one with its
 // history. The first-response deadline is fixed when the ticket opens, in the
 // workspace's business hours; every change is a ticket event and an audit entry.
-import { and, asc, desc, eq, isNull, lte, ne, notExists, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lte, ne, not, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { accounts, jobRuns, ticketEvents, tickets, users } from '../../db/schema.js';
+import { accounts, ticketEvents, tickets, users } from '../../db/schema.js';
 import { recordAudit } from './audit.js';
+import { runIs } from './ledger.js';
 import { UserError } from './errors.js';
 import { businessMinutesBetween, slaDueAt, type BusinessHours, type Severity } from './sla.js';
 import { nextNumber } from './workspaces.js';
@@ -278,14 +279,13 @@ export async function ticketHistory(db: Db, workspaceId: string, ticketId: strin
 
 /**
  * Tickets still waiting for a first response (the SLA watcher's work list), oldest
- * deadline first. `skipClaimedBy`: leave out tickets whose id the job ledger already
- * holds for that job (those fully dealt with), so the list stays short however
- * many old, unanswered tickets a workspace keeps.
+ * deadline first. `skipFinishedBy`: leave out tickets whose run of that job the
+ * ledger holds as finished (those fully dealt with), so the list stays short however
+ * many old, unanswered tickets a workspace keeps; a run still 'running' stays in,
+ * since its claimer may never finish it.
  */
-export async function unansweredTickets(db: Db, workspaceId: string, options: { now: Date; limit?: number; skipClaimedBy?: string }): Promise<TicketView[]> {
-  const skip = options.skipClaimedBy
-    ? notExists(db.select({ one: sql`1` }).from(jobRuns).where(and(eq(jobRuns.jobName, options.skipClaimedBy), eq(jobRuns.periodKey, sql`${tickets.id}::text`))))
-    : undefined;
+export async function unansweredTickets(db: Db, workspaceId: string, options: { now: Date; limit?: number; skipFinishedBy?: string }): Promise<TicketView[]> {
+  const skip = options.skipFinishedBy ? not(runIs(options.skipFinishedBy, sql`${tickets.id}::text`, 'finished')) : undefined;
   const rows = await viewQuery(db)
     .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.status, 'open'), isNull(tickets.firstResponseAt), lte(tickets.openedAt, options.now), skip))
     .orderBy(asc(tickets.slaDueAt))

@@ -4,11 +4,9 @@
 // another replica finds the claim and gets the first decision back; an import that
 // fails rolls its claim back with it, so it can be tried again.
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { jobRuns } from '../../db/schema.js';
 import type { Actor } from '../core/accounts.js';
-import { claimRun, finishRun } from '../core/ledger.js';
+import { claimRun, finishRun, runDetail } from '../core/ledger.js';
 import type { ImportKind } from './columns.js';
 import { importCsv, type ImportReport } from './import.js';
 
@@ -55,11 +53,7 @@ export function previewImport(db: Db, workspaceId: string, content: string, acto
 
 /** The decision already taken for this file version, if any. */
 export async function priorDecision(db: Db, workspaceId: string, file: ChatImportFile): Promise<ChatImportDecision | undefined> {
-  const [row] = await db
-    .select({ detail: jobRuns.detail })
-    .from(jobRuns)
-    .where(and(eq(jobRuns.jobName, JOB), eq(jobRuns.periodKey, keyOf(workspaceId, file))));
-  return row ? (row.detail as unknown as ChatImportDecision) : undefined;
+  return (await runDetail(db, JOB, keyOf(workspaceId, file))) as ChatImportDecision | undefined;
 }
 
 export type DecisionOutcome =

@@ -1,40 +1,46 @@
 // The daily health pass, per workspace once per local day (ledger 'health-daily'):
 // today's snapshot of every account, then alerts, each claimed in the ledger so it
-// is posted once across replicas and runs:
+// is posted once across replicas and runs (run-once.ts):
 // - a health drop of 15 points or more within 7 days → the account's channel, once
 //   per account and peak ('health-drop', account:peak day);
 // - renewals 120/90/60/30 days out → the account's channel, naming its owner, once
 //   per account, renewal date and threshold ('renewal-alert');
 // - overdue check-ins → one direct message per owner listing their overdue accounts,
 //   each account once per due date ('cadence-reminder', account:due date).
-import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+// A pass or an alert whose claimer died before finishing it is taken over: the
+// pass is run again (snapshots are rewritten, alerts already done are not), and
+// the alert is posted.
 import { alertDestination } from '../core/channels.js';
 import { cadenceFor, touchStatus } from '../core/cadence.js';
 import { BAND_ICON } from '../core/health.js';
 import { portfolioHealth, type AccountHealth } from '../core/health-inputs.js';
-import { saveSnapshots } from '../core/health-snapshots.js';
+import { recentPeaks, saveSnapshots } from '../core/health-snapshots.js';
+import { finishedKeys, heldRun, takeoverReason } from '../core/ledger.js';
 import { formatMoneyShort } from '../core/money.js';
 import { renewalAlertThreshold, renewalRisk } from '../core/renewals.js';
 import { healthConfigFor } from '../core/settings.js';
 import { addDays, daysBetween, formatDay, localDate } from '../core/time.js';
+import { chatPeopleById } from '../core/workspace-users.js';
 import { activeWorkspaces, type Platform, type Workspace } from '../core/workspaces.js';
 import { context, mention, message, text } from '../messages/builders.js';
 import type { Message } from '../messages/message.js';
-import { DeliveryNotSent, type Deliveries } from './delivery.js';
-import { claimedKeys, claimRun, finishRun, heldRun, releaseRun } from '../core/ledger.js';
-import type { ScheduledJob, SchedulerLog } from './scheduler.js';
+import { claimOnce, onceDeps, postClaimed, recordOutcome, recordUnrecorded, withMemory, type JobDeps, type OnceDeps } from './run-once.js';
+import type { ScheduledJob } from './scheduler.js';
 
 export const HEALTH_DAILY_JOB = 'health-daily';
 export const HEALTH_DAILY_SCHEDULE = '7 * * * *';
 export const DROP_POINTS = 15;
+export const CADENCE_REMINDER_JOB = 'cadence-reminder';
+/**
+ * How long the day's pass stays its claimer's: it saves every account's snapshot
+ * and posts every alert of a workspace, which for a large portfolio takes minutes.
+ * Taking over a live pass costs a second pass, never a second alert.
+ */
+export const HEALTH_DAILY_LEASE_MS = 30 * 60_000;
+/** How long an alert's or a reminder's claim stays its claimer's: claiming to posting takes seconds. */
+export const HEALTH_ALERT_LEASE_MS = 5 * 60_000;
 
-export interface HealthDailyDeps {
-  db: Db;
-  deliveries: Deliveries;
-  logger: SchedulerLog;
-  owner?: string;
-}
+export type HealthDailyDeps = JobDeps;
 
 export interface HealthDailyResult {
   workspaces: number;
@@ -46,11 +52,13 @@ export interface HealthDailyResult {
 }
 
 export async function runHealthDaily(deps: HealthDailyDeps, now: Date): Promise<HealthDailyResult> {
+  const once = onceDeps(deps);
   const result: HealthDailyResult = { workspaces: 0, snapshots: 0, dropAlerts: 0, renewalAlerts: 0, reminders: 0, skipped: 0 };
+  await recordUnrecorded(once);
   const platforms = (Object.keys(deps.deliveries) as Platform[]).filter((p) => deps.deliveries[p] !== undefined);
   for (const workspace of await activeWorkspaces(deps.db, platforms)) {
     try {
-      await dailyForWorkspace(deps, workspace, now, result);
+      await dailyForWorkspace(once, workspace, now, result);
     } catch (err) {
       deps.logger.error({ err, workspaceId: workspace.id }, 'daily health pass failed for a workspace');
     }
@@ -58,91 +66,71 @@ export async function runHealthDaily(deps: HealthDailyDeps, now: Date): Promise<
   return result;
 }
 
-async function dailyForWorkspace(deps: HealthDailyDeps, workspace: Workspace, now: Date, result: HealthDailyResult): Promise<void> {
+async function dailyForWorkspace(deps: OnceDeps, workspace: Workspace, now: Date, result: HealthDailyResult): Promise<void> {
   const { db } = deps;
   const today = localDate(now, workspace.timezone);
   const config = healthConfigFor(workspace);
   const periodKey = `${workspace.id}:${today}`;
-  // The job runs hourly on every replica; once today's run is claimed, the others stop
-  // here instead of scoring the whole portfolio for nothing. The claim itself comes only
-  // after scoring, so a pass that fails before it (the database away) is tried again
-  // next hour rather than lost for the day.
-  if (await heldRun(db, HEALTH_DAILY_JOB, periodKey)) return;
+  // The job runs hourly on every replica; once today's run is claimed (by a claimer
+  // that may still finish it), the others stop here instead of scoring the whole
+  // portfolio for nothing. The claim itself comes only after scoring, so a pass that
+  // fails before it (the database away) is tried again next hour rather than lost.
+  const held = await heldRun(db, HEALTH_DAILY_JOB, periodKey);
+  if (held && !takeoverReason(held, deps.claimer, now, HEALTH_DAILY_LEASE_MS)) return;
   const list = await portfolioHealth(db, workspace.id, { now, timezone: workspace.timezone, config });
-  const claim = await claimRun(db, { jobName: HEALTH_DAILY_JOB, periodKey, workspaceId: workspace.id, owner: deps.owner, now });
+  const claim = await claimOnce(deps, { jobName: HEALTH_DAILY_JOB, periodKey, workspaceId: workspace.id, now, leaseMs: HEALTH_DAILY_LEASE_MS, what: 'a daily health pass' });
   if (!claim) return;
   result.workspaces++;
   result.snapshots += await saveSnapshots(db, workspace.id, list, { day: today, now });
   await dropAlerts(deps, workspace, list, today, now, result);
   await renewalAlerts(deps, workspace, list, today, now, result);
   await cadenceReminders(deps, workspace, list, today, now, config.cadenceMode, result);
-  await finishRun(db, claim, { status: 'done', now, detail: { accounts: list.length } });
+  await recordOutcome(deps, [claim], { status: 'done', now, detail: { accounts: list.length } });
 }
 
 /** Claims `key` of `job`, posts, marks done; gives the claim back when nothing was posted. */
-async function claimAndPost(deps: HealthDailyDeps, workspace: Workspace, job: string, key: string, channelId: string, msg: Message, now: Date): Promise<boolean> {
-  const claim = await claimRun(deps.db, { jobName: job, periodKey: key, workspaceId: workspace.id, owner: deps.owner, now });
+async function claimAndPost(deps: OnceDeps, workspace: Workspace, alert: { job: string; what: string; key: string }, channelId: string, msg: Message, now: Date): Promise<boolean> {
+  const { job, what, key } = alert;
+  const claim = await claimOnce(deps, { jobName: job, periodKey: key, workspaceId: workspace.id, now, leaseMs: HEALTH_ALERT_LEASE_MS, what });
   if (!claim) return false;
-  try {
-    await deps.deliveries[workspace.platform]!.post(workspace, channelId, msg);
-  } catch (err) {
-    if (err instanceof DeliveryNotSent) {
-      await releaseRun(deps.db, claim);
-      return false;
-    }
-    await finishRun(deps.db, claim, { status: 'failed', now, detail: { channelId, error: String(err) } });
-    deps.logger.error({ err, workspaceId: workspace.id, job, key }, 'alert delivery failed; not retried, it may have been posted');
-    return false;
-  }
-  await finishRun(deps.db, claim, { status: 'done', now, detail: { channelId, sent: msg.text } });
-  return true;
+  const posted = await postClaimed(deps, [claim], { workspace, channelId, message: msg, now });
+  if (posted.outcome === 'failed') deps.logger.error({ err: posted.error, workspaceId: workspace.id, job, key }, 'alert delivery failed; not retried, it may have been posted');
+  return posted.outcome === 'posted';
 }
 
-async function dropAlerts(deps: HealthDailyDeps, workspace: Workspace, list: AccountHealth[], today: string, now: Date, result: HealthDailyResult) {
-  // Each account's highest score of the 7 days before today (the earliest day of it).
-  const peaks = await queryRows<{ account_id: string; day: string | Date; score: number }>(
-    deps.db,
-    sql`select distinct on (account_id) account_id, day, score from health_snapshots
-        where workspace_id = ${workspace.id} and day >= ${addDays(today, -7)} and day < ${today}
-        order by account_id, score desc, day asc`,
-  );
+async function dropAlerts(deps: OnceDeps, workspace: Workspace, list: AccountHealth[], today: string, now: Date, result: HealthDailyResult) {
+  const peaks = await recentPeaks(deps.db, workspace.id, { day: today, days: 7 });
   const byAccount = new Map(list.map((a) => [a.accountId, a]));
   for (const p of peaks) {
-    const a = byAccount.get(p.account_id);
+    const a = byAccount.get(p.accountId);
     if (!a || p.score - a.health.score < DROP_POINTS) continue;
-    const peakDay = p.day instanceof Date ? p.day.toISOString().slice(0, 10) : String(p.day).slice(0, 10);
     const destination = await alertDestination(deps.db, workspace.id, a.accountId);
     if (!destination) {
       result.skipped++;
       continue;
     }
     const msg = message(
-      `Health drop: ${a.name} fell from ${p.score} to ${a.health.score} since ${peakDay}.`,
+      `Health drop: ${a.name} fell from ${p.score} to ${a.health.score} since ${p.day}.`,
       [
-        text(`📉 **Health drop** — **${a.name}** fell **${p.score} → ${a.health.score}** (${BAND_ICON[a.health.band]} ${a.health.band}) since ${formatDay(peakDay)}.`),
+        text(`📉 **Health drop** — **${a.name}** fell **${p.score} → ${a.health.score}** (${BAND_ICON[a.health.band]} ${a.health.band}) since ${formatDay(p.day)}.`),
         text(['Top drivers:', ...a.health.drivers.map((d) => `• ${d}`)].join('\n')),
         context(`Details: /health "${a.name}"`),
       ],
       { visibility: 'channel', tone: 'error' },
     );
-    if (await claimAndPost(deps, workspace, 'health-drop', `${a.accountId}:${peakDay}`, destination.channelId, msg, now)) result.dropAlerts++;
+    if (await claimAndPost(deps, workspace, { job: 'health-drop', what: 'a health drop alert', key: `${a.accountId}:${p.day}` }, destination.channelId, msg, now)) result.dropAlerts++;
   }
 }
 
-async function ownersById(db: Db, workspaceId: string): Promise<Map<string, { platformUserId: string; name: string }>> {
-  const rows = await queryRows<{ id: string; platform_user_id: string; display_name: string }>(db, sql`select id, platform_user_id, display_name from users where workspace_id = ${workspaceId}`);
-  return new Map(rows.map((r) => [r.id, { platformUserId: r.platform_user_id, name: r.display_name }]));
-}
-
-async function renewalAlerts(deps: HealthDailyDeps, workspace: Workspace, list: AccountHealth[], today: string, now: Date, result: HealthDailyResult) {
+async function renewalAlerts(deps: OnceDeps, workspace: Workspace, list: AccountHealth[], today: string, now: Date, result: HealthDailyResult) {
   const due = list
     .filter((a) => a.renewalDate)
     .map((a) => ({ a, daysLeft: daysBetween(today, a.renewalDate!), threshold: renewalAlertThreshold(daysBetween(today, a.renewalDate!)) }))
     .filter((d) => d.threshold !== null);
   if (due.length === 0) return;
   const keyOf = (d: (typeof due)[number]) => `${d.a.accountId}:${d.a.renewalDate}:${d.threshold}`;
-  const done = await claimedKeys(deps.db, 'renewal-alert', due.map(keyOf));
-  const owners = await ownersById(deps.db, workspace.id);
+  const done = await finishedKeys(deps.db, 'renewal-alert', due.map(keyOf));
+  const owners = await chatPeopleById(deps.db, workspace.id);
   for (const d of due) {
     if (done.has(keyOf(d))) continue;
     const destination = await alertDestination(deps.db, workspace.id, d.a.accountId);
@@ -162,12 +150,12 @@ async function renewalAlerts(deps: HealthDailyDeps, workspace: Workspace, list: 
       ],
       { visibility: 'channel', tone: risk.risk === 'high' ? 'error' : 'info' },
     );
-    if (await claimAndPost(deps, workspace, 'renewal-alert', keyOf(d), destination.channelId, msg, now)) result.renewalAlerts++;
+    if (await claimAndPost(deps, workspace, { job: 'renewal-alert', what: 'a renewal alert', key: keyOf(d) }, destination.channelId, msg, now)) result.renewalAlerts++;
   }
 }
 
-async function cadenceReminders(deps: HealthDailyDeps, workspace: Workspace, list: AccountHealth[], today: string, now: Date, mode: 'standard' | 'twice-monthly', result: HealthDailyResult) {
-  const owners = await ownersById(deps.db, workspace.id);
+async function cadenceReminders(deps: OnceDeps, workspace: Workspace, list: AccountHealth[], today: string, now: Date, mode: 'standard' | 'twice-monthly', result: HealthDailyResult) {
+  const owners = await chatPeopleById(deps.db, workspace.id);
   const byOwner = new Map<string, { a: AccountHealth; key: string; daysSince: number | null }[]>();
   for (const a of list) {
     if (!a.ownerUserId || !owners.has(a.ownerUserId)) continue;
@@ -181,13 +169,16 @@ async function cadenceReminders(deps: HealthDailyDeps, workspace: Workspace, lis
     byOwner.set(a.ownerUserId, entries);
   }
   for (const [ownerId, entries] of byOwner) {
-    const done = await claimedKeys(deps.db, 'cadence-reminder', entries.map((e) => e.key));
+    const done = await finishedKeys(deps.db, CADENCE_REMINDER_JOB, entries.map((e) => e.key));
     const fresh: typeof entries = [];
+    const claims = [];
     for (const e of entries) {
       if (done.has(e.key)) continue;
       // Each account claimed once per due date; the owner's one message lists the claimed ones.
-      const claim = await claimRun(deps.db, { jobName: 'cadence-reminder', periodKey: e.key, workspaceId: workspace.id, owner: deps.owner, now });
-      if (claim) fresh.push(e);
+      const claim = await claimOnce(deps, { jobName: CADENCE_REMINDER_JOB, periodKey: e.key, workspaceId: workspace.id, now, leaseMs: HEALTH_ALERT_LEASE_MS, what: 'a check-in reminder' });
+      if (!claim) continue;
+      fresh.push(e);
+      claims.push(claim);
     }
     if (fresh.length === 0) continue;
     const owner = owners.get(ownerId)!;
@@ -196,21 +187,14 @@ async function cadenceReminders(deps: HealthDailyDeps, workspace: Workspace, lis
       text(`⏰ **Check-ins overdue** for ${fresh.length} of your account${fresh.length === 1 ? '' : 's'}:\n${lines.join('\n')}`),
       context('Log a touch with /checkin "Acme Corp" call Quarterly review went well'),
     ]);
-    try {
-      // A direct message: the owner's platform user id as the channel (Slack opens the DM).
-      await deps.deliveries[workspace.platform]!.post(workspace, owner.platformUserId, msg);
-      result.reminders++;
-    } catch (err) {
-      if (err instanceof DeliveryNotSent) {
-        for (const e of fresh) await deps.db.execute(sql`delete from job_runs where job_name = 'cadence-reminder' and period_key = ${e.key}`);
-        continue;
-      }
-      deps.logger.error({ err, workspaceId: workspace.id, ownerId }, 'cadence reminder failed; not retried, it may have been posted');
-    }
-    for (const e of fresh) await deps.db.execute(sql`update job_runs set status = 'done', finished_at = ${now.toISOString()}::timestamptz where job_name = 'cadence-reminder' and period_key = ${e.key}`);
+    // A direct message: the owner's platform user id as the channel (Slack opens the DM).
+    const posted = await postClaimed(deps, claims, { workspace, channelId: owner.platformUserId, message: msg, now });
+    if (posted.outcome === 'posted') result.reminders++;
+    if (posted.outcome === 'failed') deps.logger.error({ err: posted.error, workspaceId: workspace.id, ownerId }, 'cadence reminder failed; not retried, it may have been posted');
   }
 }
 
 export function healthDailyJob(deps: HealthDailyDeps, timezone: string): ScheduledJob {
-  return { name: HEALTH_DAILY_JOB, schedule: HEALTH_DAILY_SCHEDULE, timezone, run: (now) => runHealthDaily(deps, now) };
+  const kept = withMemory(deps);
+  return { name: HEALTH_DAILY_JOB, schedule: HEALTH_DAILY_SCHEDULE, timezone, run: (now) => runHealthDaily(kept, now) };
 }

@@ -1,12 +1,14 @@
 // The SLA watcher (every five minutes): for each ticket still waiting for its
 // first response, a warning once 80% of the business-hours window has gone, and
 // a breach alert naming the account's owner once the deadline has passed. Each
-// kind is posted at most once per ticket, whichever replica or run gets there
-// first: the ledger row (job 'sla-warning' / 'sla-breach', period = ticket id) is
-// claimed before posting. Alerts go to the account's linked channel, else the
-// workspace's alert channel; with neither, the alert is skipped and logged once.
-import type { Db } from '../../db/client.js';
+// kind is posted once per ticket, whichever replica or run gets there first: the
+// ledger row (job 'sla-warning' / 'sla-breach', period = ticket id) is claimed
+// before posting and marked done with what was sent (run-once.ts); a claim whose
+// claimer died before posting is taken over, so the alert still goes out. Alerts
+// go to the account's linked channel, else the workspace's alert channel; with
+// neither, the alert is skipped and logged once.
 import { alertDestination, channelTimezone } from '../core/channels.js';
+import { finishedKeys } from '../core/ledger.js';
 import { businessHoursFor } from '../core/settings.js';
 import { businessMinutesBetween, slaWarningAt, type BusinessHours } from '../core/sla.js';
 import { recordTicketEvent, unansweredTickets, type TicketView } from '../core/tickets.js';
@@ -14,21 +16,16 @@ import { formatDateTimeInZone, formatMinutes } from '../core/time.js';
 import { activeWorkspaces, type Platform, type Workspace } from '../core/workspaces.js';
 import { actions, button, context, mention, message, text } from '../messages/builders.js';
 import type { Message } from '../messages/message.js';
-import { DeliveryNotSent, type Deliveries } from './delivery.js';
-import { claimedKeys, claimRun, finishRun, releaseRun } from '../core/ledger.js';
-import type { ScheduledJob, SchedulerLog } from './scheduler.js';
+import { claimOnce, onceDeps, postClaimed, recordOutcome, recordUnrecorded, withMemory, type JobDeps, type OnceDeps } from './run-once.js';
+import type { ScheduledJob } from './scheduler.js';
 
 export type SlaAlertKind = 'warning' | 'breach';
 export const SLA_ALERT_JOBS: Record<SlaAlertKind, string> = { warning: 'sla-warning', breach: 'sla-breach' };
 export const SLA_WATCH_SCHEDULE = '*/5 * * * *';
+/** How long an alert's claim stays its claimer's: claiming to posting takes seconds. */
+export const SLA_ALERT_LEASE_MS = 5 * 60_000;
 
-export interface SlaWatchDeps {
-  db: Db;
-  deliveries: Deliveries;
-  logger: SchedulerLog;
-  /** Written into the ledger row: which process posted (host:pid). */
-  owner?: string;
-}
+export type SlaWatchDeps = JobDeps;
 
 export interface SlaWatchResult {
   workspaces: number;
@@ -52,12 +49,14 @@ export function dueAlert(ticket: Pick<TicketView, 'openedAt' | 'severity' | 'sla
 
 /** One pass over every workspace that has a delivery. `now` is the watcher's clock. */
 export async function runSlaWatch(deps: SlaWatchDeps, now: Date): Promise<SlaWatchResult> {
+  const once = onceDeps(deps);
   const result: SlaWatchResult = { workspaces: 0, checked: 0, warnings: 0, breaches: 0, skipped: 0, failed: 0 };
+  await recordUnrecorded(once);
   const platforms = (Object.keys(deps.deliveries) as Platform[]).filter((p) => deps.deliveries[p] !== undefined);
   for (const workspace of await activeWorkspaces(deps.db, platforms)) {
     result.workspaces++;
     try {
-      await watchWorkspace(deps, workspace, now, result);
+      await watchWorkspace(once, workspace, now, result);
     } catch (err) {
       // One tenant's trouble must not stop the others' alerts.
       deps.logger.error({ err, workspaceId: workspace.id }, 'SLA watch failed for a workspace');
@@ -66,17 +65,17 @@ export async function runSlaWatch(deps: SlaWatchDeps, now: Date): Promise<SlaWat
   return result;
 }
 
-async function watchWorkspace(deps: SlaWatchDeps, workspace: Workspace, now: Date, result: SlaWatchResult): Promise<void> {
+async function watchWorkspace(deps: OnceDeps, workspace: Workspace, now: Date, result: SlaWatchResult): Promise<void> {
   const hours = businessHoursFor(workspace);
-  // A ticket with its breach alert claimed needs nothing more.
-  const waiting = await unansweredTickets(deps.db, workspace.id, { now, skipClaimedBy: SLA_ALERT_JOBS.breach });
+  // A ticket whose breach alert is finished needs nothing more.
+  const waiting = await unansweredTickets(deps.db, workspace.id, { now, skipFinishedBy: SLA_ALERT_JOBS.breach });
   result.checked += waiting.length;
   const due = waiting.map((ticket) => ({ ticket, kind: dueAlert(ticket, hours, now) })).filter((d): d is { ticket: TicketView; kind: SlaAlertKind } => d.kind !== null);
   if (due.length === 0) return;
   // Most are already alerted on every later pass: skip those without an insert each.
   const done = {
-    warning: await claimedKeys(deps.db, SLA_ALERT_JOBS.warning, due.filter((d) => d.kind === 'warning').map((d) => d.ticket.id)),
-    breach: await claimedKeys(deps.db, SLA_ALERT_JOBS.breach, due.filter((d) => d.kind === 'breach').map((d) => d.ticket.id)),
+    warning: await finishedKeys(deps.db, SLA_ALERT_JOBS.warning, due.filter((d) => d.kind === 'warning').map((d) => d.ticket.id)),
+    breach: await finishedKeys(deps.db, SLA_ALERT_JOBS.breach, due.filter((d) => d.kind === 'breach').map((d) => d.ticket.id)),
   };
   for (const { ticket, kind } of due) {
     if (done[kind].has(ticket.id)) continue;
@@ -87,29 +86,27 @@ async function watchWorkspace(deps: SlaWatchDeps, workspace: Workspace, now: Dat
   }
 }
 
-async function alert(deps: SlaWatchDeps, workspace: Workspace, ticket: TicketView, kind: SlaAlertKind, hours: BusinessHours, now: Date): Promise<AlertOutcome> {
+async function alert(deps: OnceDeps, workspace: Workspace, ticket: TicketView, kind: SlaAlertKind, hours: BusinessHours, now: Date): Promise<AlertOutcome> {
   const { db, logger } = deps;
-  const claim = await claimRun(db, { jobName: SLA_ALERT_JOBS[kind], periodKey: ticket.id, workspaceId: workspace.id, owner: deps.owner, now });
+  const what = kind === 'warning' ? 'an SLA warning' : 'an SLA breach alert';
+  const claim = await claimOnce(deps, { jobName: SLA_ALERT_JOBS[kind], periodKey: ticket.id, workspaceId: workspace.id, now, leaseMs: SLA_ALERT_LEASE_MS, what });
   if (!claim) return 'taken';
   const where = { workspaceId: workspace.id, ticket: ticket.number, kind };
   const destination = await alertDestination(db, workspace.id, ticket.accountId);
   if (!destination) {
     logger.warn(where, `SLA ${kind} for #${ticket.number} (${ticket.accountName}) skipped: no channel is linked to the account and the workspace has no alert channel`);
-    await finishRun(db, claim, { status: 'done', now, detail: { skipped: 'no channel' } });
+    await recordOutcome(deps, [claim], { status: 'done', now, detail: { skipped: 'no channel' } });
     return 'skipped';
   }
   const timezone = await channelTimezone(db, workspace.id, destination.channelId, workspace.timezone);
   const alertMessage = kind === 'warning' ? warningMessage(ticket, hours, timezone, now) : breachMessage(ticket, timezone);
-  try {
-    await deps.deliveries[workspace.platform]!.post(workspace, destination.channelId, alertMessage);
-  } catch (err) {
-    if (err instanceof DeliveryNotSent) {
-      await releaseRun(db, claim);
-      logger.warn({ ...where, err }, 'SLA alert not delivered; the next run tries again');
-      return 'retry';
-    }
-    await finishRun(db, claim, { status: 'failed', now, detail: { channelId: destination.channelId, error: String(err) } });
-    logger.error({ ...where, err }, 'SLA alert delivery failed; not retried, it may have been posted');
+  const posted = await postClaimed(deps, [claim], { workspace, channelId: destination.channelId, message: alertMessage, now, detail: { via: destination.via } });
+  if (posted.outcome === 'not-sent') {
+    logger.warn({ ...where, err: posted.error }, 'SLA alert not delivered; the next run tries again');
+    return 'retry';
+  }
+  if (posted.outcome === 'failed') {
+    logger.error({ ...where, err: posted.error }, 'SLA alert delivery failed; not retried, it may have been posted');
     return 'failed';
   }
   await recordTicketEvent(db, workspace.id, {
@@ -119,8 +116,7 @@ async function alert(deps: SlaWatchDeps, workspace: Workspace, ticket: TicketVie
     userId: null,
     note: `alert posted to #${destination.channelId}`,
   });
-  await finishRun(db, claim, { status: 'done', now, detail: { channelId: destination.channelId, via: destination.via } });
-  logger.info({ ...where, channelId: destination.channelId }, `SLA ${kind} posted`);
+  logger.info({ ...where, channelId: destination.channelId, ref: posted.ref }, `SLA ${kind} posted`);
   return 'posted';
 }
 
@@ -167,5 +163,6 @@ export function breachMessage(ticket: TicketView, timezone: string): Message {
 
 /** The watcher as a scheduled job. */
 export function slaWatchJob(deps: SlaWatchDeps, timezone: string): ScheduledJob {
-  return { name: 'sla-watch', schedule: SLA_WATCH_SCHEDULE, timezone, run: (now) => runSlaWatch(deps, now) };
+  const kept = withMemory(deps);
+  return { name: 'sla-watch', schedule: SLA_WATCH_SCHEDULE, timezone, run: (now) => runSlaWatch(kept, now) };
 }

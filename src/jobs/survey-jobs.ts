@@ -2,28 +2,46 @@
 // say so in their channel; one mid-point reminder, privately, to the channel
 // members who have not answered (where the platform can tell who they are);
 // and the automatic NPS survey before renewal for workspaces that turned it on.
-// Each happens once across replicas: closing is a conditional update, the
-// reminder and the automatic survey are claimed in the job ledger first.
-import { and, eq, gte, isNull, lte, ne, sql } from 'drizzle-orm';
+// Each happens once across replicas: the closing note, the reminder and the
+// automatic survey are claimed in the job ledger first (run-once.ts), and a claim
+// whose claimer died before finishing is taken over, so the work is still done.
 import { surveyMessage } from '../../commands/survey-messages.js';
-import type { Db } from '../../db/client.js';
-import { accountChannels, accounts, surveyResponses, surveys } from '../../db/schema.js';
-import { closeSurvey, respondentCount, respondentKeyFor, startSurvey, surveySettings, anonymityKey, type Survey } from '../core/surveys.js';
+import { getAccount } from '../core/accounts.js';
+import { heldRun, releaseRun, noteRun } from '../core/ledger.js';
+import {
+  accountsRenewingWithChannel,
+  discardSurvey,
+  markReminderSent,
+  membersWhoAnswered,
+  surveyedSince,
+  surveysAwaitingReminder,
+  surveysToClose,
+} from '../core/survey-schedule.js';
+import { closeSurvey, respondentCount, startSurvey, surveyById, surveySettings, type Survey } from '../core/surveys.js';
 import { addDays, daysBefore, localDate } from '../core/time.js';
 import { activeWorkspaces, type Platform, type Workspace } from '../core/workspaces.js';
 import { context, message, text } from '../messages/builders.js';
-import { DeliveryNotSent, type ChannelAudience, type Deliveries } from './delivery.js';
-import { claimRun, finishRun, releaseRun } from '../core/ledger.js';
-import type { ScheduledJob, SchedulerLog } from './scheduler.js';
+import type { ChannelAudience } from './delivery.js';
+import { claimOnce, onceDeps, postClaimed, recordOutcome, recordUnrecorded, withMemory, type JobDeps, type OnceDeps } from './run-once.js';
+import type { ScheduledJob } from './scheduler.js';
 
 export const SURVEY_JOB_SCHEDULE = '*/15 * * * *';
+export const SURVEY_CLOSE_JOB = 'survey-close';
+export const SURVEY_REMINDER_JOB = 'survey-reminder';
+export const AUTO_NPS_JOB = 'auto-nps';
+/** How long a closing note's or an automatic survey's claim stays its claimer's: claiming to posting takes seconds. */
+export const SURVEY_POST_LEASE_MS = 5 * 60_000;
+/**
+ * How long a reminder's claim stays its claimer's: it sends one private message
+ * per member, which in a large channel under the platform's rate limits takes minutes.
+ */
+export const SURVEY_REMINDER_LEASE_MS = 30 * 60_000;
 
-export interface SurveyJobDeps {
-  db: Db;
-  deliveries: Deliveries;
+export interface SurveyJobDeps extends JobDeps {
   audiences: Partial<Record<Platform, ChannelAudience>>;
-  logger: SchedulerLog;
 }
+
+type SurveyOnceDeps = SurveyJobDeps & OnceDeps;
 
 export interface SurveyJobResult {
   closed: number;
@@ -31,65 +49,48 @@ export interface SurveyJobResult {
   autoStarted: number;
 }
 
-async function accountName(db: Db, accountId: string): Promise<string> {
-  const [row] = await db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, accountId));
-  return row?.name ?? 'an account';
-}
-
-async function closeDue(deps: SurveyJobDeps, workspace: Workspace, now: Date): Promise<number> {
-  const due = await deps.db
-    .select()
-    .from(surveys)
-    .where(and(eq(surveys.workspaceId, workspace.id), eq(surveys.status, 'open'), lte(surveys.closesAt, now)));
+async function closeDue(deps: SurveyOnceDeps, workspace: Workspace, now: Date): Promise<number> {
   let closed = 0;
-  for (const survey of due) {
-    if (!(await closeSurvey(deps.db, workspace.id, survey, { userId: null, now }))) continue; // another replica did
-    closed++;
-    const delivery = deps.deliveries[workspace.platform];
-    if (!delivery || !survey.channelId) continue;
-    const responses = await respondentCount(deps.db, survey.id);
-    const name = await accountName(deps.db, survey.accountId);
-    const note = `Survey #${survey.number} about ${name} has closed with ${responses} response${responses === 1 ? '' : 's'}.`;
-    try {
-      await delivery.post(workspace, survey.channelId, message(note, [text(`🗳️ ${note} Thank you to everyone who answered.`), context(`Results: /survey results ${survey.number}`)], { visibility: 'channel' }));
-    } catch (err) {
-      deps.logger.warn({ err, survey: survey.number, workspaceId: workspace.id }, 'could not announce a closed survey');
+  for (const survey of await surveysToClose(deps.db, workspace.id, { now, closeNoteJob: SURVEY_CLOSE_JOB })) {
+    const claim = await claimOnce(deps, { jobName: SURVEY_CLOSE_JOB, periodKey: survey.id, workspaceId: workspace.id, now, leaseMs: SURVEY_POST_LEASE_MS, what: 'a survey closing note' });
+    if (!claim) continue; // another replica or run has it
+    // Closed already when taken over from a claimer that closed it and died before announcing.
+    if (survey.status === 'open' && !(await closeSurvey(deps.db, workspace.id, survey, { userId: null, now }))) {
+      await recordOutcome(deps, [claim], { status: 'done', now, detail: { skipped: 'closed by someone else' } });
+      continue;
     }
+    if (survey.status === 'open') closed++;
+    if (!survey.channelId) {
+      await recordOutcome(deps, [claim], { status: 'done', now, detail: { skipped: 'no channel' } });
+      continue;
+    }
+    const responses = await respondentCount(deps.db, survey.id);
+    const name = (await getAccount(deps.db, workspace.id, survey.accountId))?.name ?? 'an account';
+    const note = `Survey #${survey.number} about ${name} has closed with ${responses} response${responses === 1 ? '' : 's'}.`;
+    const announcement = message(note, [text(`🗳️ ${note} Thank you to everyone who answered.`), context(`Results: /survey results ${survey.number}`)], { visibility: 'channel' });
+    // Not retried when refused either: the survey is closed, and its results say the same.
+    const posted = await postClaimed(deps, [claim], { workspace, channelId: survey.channelId, message: announcement, now, detail: { survey: survey.number } });
+    if (posted.outcome !== 'posted') deps.logger.warn({ err: posted.error, survey: survey.number, workspaceId: workspace.id }, 'could not announce a closed survey');
   }
   return closed;
 }
 
-/** Platform user ids that have answered, including anonymous answers matched by their keyed hash. */
-async function answered(db: Db, workspace: Workspace, survey: Survey, members: string[]): Promise<Set<string>> {
-  const rows = await db
-    .selectDistinct({ key: surveyResponses.respondentKey })
-    .from(surveyResponses)
-    .where(and(eq(surveyResponses.surveyId, survey.id), sql`${surveyResponses.score} is not null`));
-  const keys = new Set(rows.map((r) => r.key));
-  const secret = survey.anonymous ? await anonymityKey(db, workspace.id) : null;
-  return new Set(members.filter((m) => keys.has(respondentKeyFor(survey, `${workspace.platform}:${m}`, secret))));
-}
-
-async function remindAtMidpoint(deps: SurveyJobDeps, workspace: Workspace, now: Date): Promise<number> {
+async function remindAtMidpoint(deps: SurveyOnceDeps, workspace: Workspace, now: Date): Promise<number> {
   const audience = deps.audiences[workspace.platform];
   if (!audience) return 0; // nobody to ask: the platform cannot tell who is in the channel
-  const open = await deps.db
-    .select()
-    .from(surveys)
-    .where(and(eq(surveys.workspaceId, workspace.id), eq(surveys.status, 'open'), isNull(surveys.reminderSentAt), gte(surveys.closesAt, now)));
   let reminded = 0;
-  for (const survey of open) {
+  for (const survey of await surveysAwaitingReminder(deps.db, workspace.id, now)) {
     const midpoint = new Date((survey.openedAt.getTime() + survey.closesAt.getTime()) / 2);
     if (now < midpoint || !survey.channelId) continue;
-    const claim = await claimRun(deps.db, { jobName: 'survey-reminder', periodKey: survey.id, workspaceId: workspace.id, now });
+    const claim = await claimOnce(deps, { jobName: SURVEY_REMINDER_JOB, periodKey: survey.id, workspaceId: workspace.id, now, leaseMs: SURVEY_REMINDER_LEASE_MS, what: 'a survey reminder' });
     if (!claim) continue; // never more than one reminder
     const members = await audience.members(workspace, survey.channelId);
     if (members === null) {
       await releaseRun(deps.db, claim); // unknown right now: a later run may learn it
       continue;
     }
-    const done = await answered(deps.db, workspace, survey, members);
-    const account = (await deps.db.select().from(accounts).where(eq(accounts.id, survey.accountId)))[0]!;
+    const done = await membersWhoAnswered(deps.db, workspace, survey, members);
+    const account = (await getAccount(deps.db, workspace.id, survey.accountId))!;
     const reminder = surveyMessage(survey, account, await respondentCount(deps.db, survey.id), { timezone: workspace.timezone, open: true });
     reminder.visibility = 'ephemeral';
     reminder.blocks.unshift(text(`⏰ A friendly reminder: survey #${survey.number} about **${account.name}** closes soon and we'd value your answer.`));
@@ -102,61 +103,63 @@ async function remindAtMidpoint(deps: SurveyJobDeps, workspace: Workspace, now: 
         deps.logger.warn({ err, member, survey: survey.number }, 'could not remind a member');
       }
     }
-    await deps.db.update(surveys).set({ reminderSentAt: now }).where(eq(surveys.id, survey.id));
-    await finishRun(deps.db, claim, { status: 'done', now, detail: { reminded: sent } });
+    await markReminderSent(deps.db, workspace.id, survey.id, now);
+    await recordOutcome(deps, [claim], { status: 'done', now, detail: { reminded: sent } });
     reminded += sent;
   }
   return reminded;
 }
 
-async function autoNps(deps: SurveyJobDeps, workspace: Workspace, now: Date): Promise<number> {
+async function autoNps(deps: SurveyOnceDeps, workspace: Workspace, now: Date): Promise<number> {
   const settings = surveySettings(workspace);
-  const delivery = deps.deliveries[workspace.platform];
-  if (!settings.autoNps.enabled || !delivery) return 0;
+  if (!settings.autoNps.enabled || !deps.deliveries[workspace.platform]) return 0;
   const today = localDate(now, workspace.timezone);
-  const horizon = addDays(today, settings.autoNps.leadDays);
-  const due = await deps.db
-    .select({ account: accounts, channelId: sql<string>`(select ac.channel_id from account_channels ac where ac.account_id = ${accounts.id} order by ac.linked_at limit 1)` })
-    .from(accounts)
-    .where(and(eq(accounts.workspaceId, workspace.id), ne(accounts.stage, 'churned'), gte(accounts.renewalDate, today), lte(accounts.renewalDate, horizon), sql`exists (select 1 from ${accountChannels} ac where ac.account_id = ${accounts.id})`));
+  const due = await accountsRenewingWithChannel(deps.db, workspace.id, { from: today, to: addDays(today, settings.autoNps.leadDays) });
   const fatigueSince = daysBefore(now, settings.fatigueDays);
   let started = 0;
   for (const { account, channelId } of due) {
-    const [recent] = await deps.db
-      .select({ id: surveys.id })
-      .from(surveys)
-      .where(and(eq(surveys.workspaceId, workspace.id), eq(surveys.accountId, account.id), gte(surveys.openedAt, fatigueSince)))
-      .limit(1);
-    if (recent) continue; // respects the fatigue limit
-    const claim = await claimRun(deps.db, { jobName: 'auto-nps', periodKey: `${account.id}:${account.renewalDate}`, workspaceId: workspace.id, now });
+    const periodKey = `${account.id}:${account.renewalDate}`;
+    const held = await heldRun(deps.db, AUTO_NPS_JOB, periodKey);
+    if (held && held.status !== 'running') continue; // posted (or tried) for this renewal
+    // Fatigue counts only for a survey not yet begun: one left by a claimer that died is this survey.
+    if (!held && (await surveyedSince(deps.db, workspace.id, account.id, fatigueSince))) continue;
+    const claim = await claimOnce(deps, { jobName: AUTO_NPS_JOB, periodKey, workspaceId: workspace.id, now, leaseMs: SURVEY_POST_LEASE_MS, what: 'an automatic NPS survey' });
     if (!claim) continue;
-    const survey = await deps.db.transaction((tx) =>
-      startSurvey(tx, workspace.id, { accountId: account.id, kind: 'nps', channelId, anonymous: false, openedByUserId: null, now, closeAfterDays: settings.closeAfterDays }),
-    );
-    try {
-      await delivery.post(workspace, channelId, surveyMessage(survey, account, 0, { timezone: workspace.timezone, open: true }));
-      await finishRun(deps.db, claim, { status: 'done', now, detail: { survey: survey.number } });
-      started++;
-    } catch (err) {
-      if (err instanceof DeliveryNotSent) {
-        // Nothing reached the channel: undo, so the next run tries again.
-        await deps.db.delete(surveys).where(eq(surveys.id, survey.id));
-        await releaseRun(deps.db, claim);
-      } else await finishRun(deps.db, claim, { status: 'failed', now, detail: { survey: survey.number } });
-      deps.logger.warn({ err, account: account.name }, 'could not post the automatic NPS survey');
+    // A claimer that died after starting the survey left it open and unposted: that one is posted.
+    const earlier = claim.takenOver?.detail.surveyId;
+    let survey: Survey | undefined = typeof earlier === 'string' ? await surveyById(deps.db, workspace.id, earlier) : undefined;
+    if (survey?.status !== 'open') {
+      survey = await deps.db.transaction(async (tx) => {
+        const begun = await startSurvey(tx, workspace.id, { accountId: account.id, kind: 'nps', channelId, anonymous: false, openedByUserId: null, now, closeAfterDays: settings.closeAfterDays });
+        await noteRun(tx, claim, { surveyId: begun.id });
+        return begun;
+      });
     }
+    const posted = await postClaimed(deps, [claim], {
+      workspace,
+      channelId,
+      message: surveyMessage(survey, account, 0, { timezone: workspace.timezone, open: true }),
+      now,
+      detail: { survey: survey.number },
+      // Nothing reached the channel: the survey goes too, so the next run starts it afresh.
+      undo: () => discardSurvey(deps.db, workspace.id, survey.id),
+    });
+    if (posted.outcome === 'posted') started++;
+    else deps.logger.warn({ err: posted.error, account: account.name }, 'could not post the automatic NPS survey');
   }
   return started;
 }
 
 export async function runSurveyJobs(deps: SurveyJobDeps, now: Date): Promise<SurveyJobResult> {
+  const once = onceDeps(deps);
   const result: SurveyJobResult = { closed: 0, reminded: 0, autoStarted: 0 };
+  await recordUnrecorded(once);
   const platforms = (Object.keys(deps.deliveries) as Platform[]).filter((p) => deps.deliveries[p] !== undefined);
   for (const workspace of await activeWorkspaces(deps.db, platforms)) {
     try {
-      result.closed += await closeDue(deps, workspace, now);
-      result.reminded += await remindAtMidpoint(deps, workspace, now);
-      result.autoStarted += await autoNps(deps, workspace, now);
+      result.closed += await closeDue(once, workspace, now);
+      result.reminded += await remindAtMidpoint(once, workspace, now);
+      result.autoStarted += await autoNps(once, workspace, now);
     } catch (err) {
       deps.logger.error({ err, workspaceId: workspace.id }, 'survey jobs failed for a workspace');
     }
@@ -165,5 +168,6 @@ export async function runSurveyJobs(deps: SurveyJobDeps, now: Date): Promise<Sur
 }
 
 export function surveyJob(deps: SurveyJobDeps, timezone: string): ScheduledJob {
-  return { name: 'surveys', schedule: SURVEY_JOB_SCHEDULE, timezone, run: (now) => runSurveyJobs(deps, now) };
+  const kept = withMemory(deps);
+  return { name: 'surveys', schedule: SURVEY_JOB_SCHEDULE, timezone, run: (now) => runSurveyJobs(kept, now) };
 }

@@ -5,11 +5,11 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
-import { channelSettings, checkins, healthSnapshots, jobRuns } from '../../db/schema.js';
+import { accounts, channelSettings, checkins, healthSnapshots, jobRuns } from '../../db/schema.js';
 import type { ChannelDelivery } from '../../src/jobs/delivery.js';
 import { digestDueOn, runDigests, DIGEST_JOB, type DigestDeps } from '../../src/jobs/digest.js';
 import { claimRun, currentClaimer, type Claimer } from '../../src/core/ledger.js';
-import { runHealthDaily } from '../../src/jobs/health-daily.js';
+import { HEALTH_DAILY_JOB, runHealthDaily } from '../../src/jobs/health-daily.js';
 import type { Message, Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
@@ -202,5 +202,43 @@ describe.each(ENGINES)('digest and daily health jobs on $name', (engine) => {
     expect(renderPlain(drops[0]!.message)).toContain('Open tickets: 3 critical');
     // The reminder is not repeated for the same due date.
     expect(mine().filter((p) => p.channelId === 'ana')).toHaveLength(1);
+  });
+
+  it.runIf(currentClaimer().scope !== null)('the daily pass and a check-in reminder claimed by a process that died are completed once by the next pass, at once (Linux)', async () => {
+    const ctx = await newContext(t.database.db, { now: new Date('2026-08-01T10:00:00Z'), channel: 'acme' });
+    await t.registry.run(ctx, '/account add "Acme Corp" arr=120k renewal=2027-02-15 licensed=100 active=90 owner=@ana');
+    await t.registry.run(ctx, '/account add "Globex" owner=@ana');
+    await t.registry.run(ctx, '/account link "Acme Corp"');
+    const byName = new Map((await db().select().from(accounts).where(eq(accounts.workspaceId, ctx.workspace.id))).map((a) => [a.name, a.id]));
+    const delivery = recorder();
+    const mine = () => delivery.posts.filter((p) => p.workspaceId === ctx.workspace.id);
+    const logged: string[] = [];
+    const deps = { db: db(), deliveries: { console: delivery }, logger: { ...quietLog(), warn: (_d: Record<string, unknown>, m: string) => logged.push(m) } };
+    // A process on this machine that is gone now claimed today's pass and Acme's overdue
+    // reminder (never touched: due since the day it was added) a second before, then died.
+    const gone: Claimer = { label: 'gone', pid: 2 ** 22 + 17, instance: 'gone-start', scope: currentClaimer().scope };
+    const claimedAt = new Date('2026-11-17T10:00:00Z');
+    await claimRun(db(), { jobName: HEALTH_DAILY_JOB, periodKey: `${ctx.workspace.id}:2026-11-17`, workspaceId: ctx.workspace.id, claimer: gone, now: claimedAt });
+    await claimRun(db(), { jobName: 'cadence-reminder', periodKey: `${byName.get('Acme Corp')}:2026-08-01`, workspaceId: ctx.workspace.id, claimer: gone, now: claimedAt });
+    await runHealthDaily(deps, new Date('2026-11-17T10:00:01Z'));
+    await runHealthDaily(deps, new Date('2026-11-17T11:00:00Z'));
+    const texts = mine().map((p) => `${p.channelId}: ${renderPlain(p.message)}`);
+    expect(texts.filter((x) => x.includes('Renewal in 90 days'))).toHaveLength(1);
+    const reminders = texts.filter((x) => x.startsWith('ana: ') && x.includes('Check-ins overdue'));
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]).toContain('Acme Corp');
+    expect(reminders[0]).toContain('Globex');
+    expect((await db().select().from(healthSnapshots).where(eq(healthSnapshots.workspaceId, ctx.workspace.id))).length).toBe(2);
+    const runs = await db().select().from(jobRuns).where(eq(jobRuns.workspaceId, ctx.workspace.id));
+    const pass = runs.find((r) => r.jobName === HEALTH_DAILY_JOB)!;
+    expect(pass).toMatchObject({ status: 'done', detail: { takenOver: { from: 'gone', why: 'claimer process is gone' } } });
+    const reminderRuns = runs.filter((r) => r.jobName === 'cadence-reminder');
+    expect(reminderRuns.map((r) => r.status)).toEqual(['done', 'done']);
+    expect(reminderRuns.find((r) => r.periodKey.startsWith(byName.get('Acme Corp')!))!.detail).toMatchObject({
+      channelId: 'ana',
+      sent: expect.stringContaining('Check-ins overdue'),
+      takenOver: { from: 'gone', why: 'claimer process is gone' },
+    });
+    expect(logged).toEqual(['took over a daily health pass its claimer did not finish', 'took over a check-in reminder its claimer did not finish']);
   });
 });

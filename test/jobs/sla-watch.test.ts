@@ -11,6 +11,7 @@ import { jobRuns, ticketEvents, tickets } from '../../db/schema.js';
 import { DeliveryNotSent, type ChannelDelivery } from '../../src/jobs/delivery.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { runSlaWatch, slaWatchJob, type SlaWatchDeps } from '../../src/jobs/sla-watch.js';
+import { claimRun, currentClaimer, type Claimer } from '../../src/core/ledger.js';
 import type { Message, Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { createScratchDatabase, ENGINES, TEST_DATABASE_URL } from '../helpers/engines.js';
@@ -43,6 +44,9 @@ function jobLog() {
   const add = (level: 'info' | 'warn' | 'error') => (details: Record<string, unknown>, message: string) => entries.push({ level, details, message });
   return { entries, info: add('info'), warn: add('warn'), error: add('error') };
 }
+
+/** A claimer on some other machine: only its lease can free its claims. */
+const elsewhere = (label: string): Claimer => ({ label, pid: 1, instance: label, scope: null });
 
 /** Runs `fn` `times` times in a row. */
 async function repeat(times: number, fn: () => Promise<unknown>): Promise<void> {
@@ -121,9 +125,11 @@ describe.each(ENGINES)('SLA watcher on $name', (engine) => {
       ['sla-breach', '2026-11-23T11:00:00.000Z', 'alert posted to #acme'],
     ]);
     const ledger = await database.db.select().from(jobRuns).where(eq(jobRuns.periodKey, ticket.id)).orderBy(jobRuns.jobName);
-    expect(ledger.map((r) => [r.jobName, r.status, r.workspaceId, r.detail])).toEqual([
-      ['sla-breach', 'done', ctx.workspace.id, { channelId: 'acme', via: 'account' }],
-      ['sla-warning', 'done', ctx.workspace.id, { channelId: 'acme', via: 'account' }],
+    // Each with what was sent and who claimed it (this process).
+    const claimer = { pid: process.pid, instance: currentClaimer().instance, scope: currentClaimer().scope };
+    expect(ledger.map((r) => [r.jobName, r.status, r.workspaceId, r.owner, r.detail])).toEqual([
+      ['sla-breach', 'done', ctx.workspace.id, currentClaimer().label, { channelId: 'acme', via: 'account', sent: postsOf(delivery, ctx)[1]!.message.text, claimer }],
+      ['sla-warning', 'done', ctx.workspace.id, currentClaimer().label, { channelId: 'acme', via: 'account', sent: postsOf(delivery, ctx)[0]!.message.text, claimer }],
     ]);
     const card = plain(await command(ctx, '2026-11-23T16:00:00Z', '/ticket 1'));
     expect(card).toContain('• Mon 23 Nov 2026 10:48 — SLA warning (alert posted to #acme)');
@@ -207,6 +213,51 @@ describe.each(ENGINES)('SLA watcher on $name', (engine) => {
     expect(failed.map((e) => e.message)).toEqual(['SLA alert delivery failed; not retried, it may have been posted']);
     const ticket = await firstTicket(other);
     expect((await database.db.select().from(jobRuns).where(eq(jobRuns.periodKey, ticket.id)))[0]).toMatchObject({ jobName: 'sla-warning', status: 'failed' });
+  });
+
+  it.runIf(currentClaimer().scope !== null)('a breach alert claimed by a process that died before posting is posted once by the next pass, at once (Linux)', async () => {
+    const ctx = await workspace();
+    await command(ctx, MON_10, '/ticket "Acme Corp" critical Killed mid-alert'); // due 11:00
+    const ticket = await firstTicket(ctx);
+    // What a process killed between claim and post leaves behind: its claim, from this
+    // machine, by a pid above Linux's pid_max (never a live process), a second ago.
+    const gone: Claimer = { label: 'gone', pid: 2 ** 22 + 17, instance: 'gone-start', scope: currentClaimer().scope };
+    await claimRun(database.db, { jobName: 'sla-breach', periodKey: ticket.id, workspaceId: ctx.workspace.id, claimer: gone, now: new Date('2026-11-23T11:00:00Z') });
+    const delivery = recorder();
+    const { watch, log } = watcher(delivery);
+    await repeat(3, () => watch('2026-11-23T11:00:01Z'));
+    expect(postsOf(delivery, ctx).map((p) => [p.channelId, p.message.text])).toEqual([['acme', expect.stringMatching(/^SLA breached: ticket #1 /)]]);
+    const [run] = await database.db.select().from(jobRuns).where(and(eq(jobRuns.jobName, 'sla-breach'), eq(jobRuns.periodKey, ticket.id)));
+    expect(run).toMatchObject({ status: 'done', owner: currentClaimer().label });
+    expect(run!.detail).toMatchObject({ channelId: 'acme', sent: expect.stringMatching(/^SLA breached/), takenOver: { from: 'gone', why: 'claimer process is gone' } });
+    expect(log.entries.filter((e) => e.details.workspaceId === ctx.workspace.id && e.level === 'warn').map((e) => [e.message, e.details.why])).toEqual([
+      ['took over an SLA breach alert its claimer did not finish', 'claimer process is gone'],
+    ]);
+  });
+
+  it('leaves a claim inside its lease alone, from a live process here or a claimer elsewhere; takes it over once the lease has passed', async () => {
+    const ctx = await workspace();
+    await command(ctx, MON_10, '/ticket "Acme Corp" critical Claimed elsewhere'); // #1, due 11:00
+    await command(ctx, MON_10, '/ticket "Acme Corp" critical Claimed by a live process'); // #2
+    const [one, two] = await database.db.select().from(tickets).where(eq(tickets.workspaceId, ctx.workspace.id)).orderBy(tickets.number);
+    const claimedAt = new Date('2026-11-23T11:00:00Z');
+    await claimRun(database.db, { jobName: 'sla-breach', periodKey: one!.id, workspaceId: ctx.workspace.id, claimer: elsewhere('remote'), now: claimedAt });
+    // A live process on this machine (the test runner's parent); without a known scope, one elsewhere.
+    const live: Claimer = { label: 'live', pid: process.ppid, instance: 'live-start', scope: currentClaimer().scope };
+    await claimRun(database.db, { jobName: 'sla-breach', periodKey: two!.id, workspaceId: ctx.workspace.id, claimer: live, now: claimedAt });
+    const delivery = recorder();
+    const { watch } = watcher(delivery);
+    await repeat(3, () => watch('2026-11-23T11:01:00Z'));
+    await watch('2026-11-23T11:04:59Z');
+    expect(postsOf(delivery, ctx)).toEqual([]);
+    await Promise.all([watch('2026-11-23T11:05:01Z'), watch('2026-11-23T11:05:01Z')]);
+    await watch('2026-11-23T12:00:00Z');
+    expect(postsOf(delivery, ctx).map((p) => p.message.text.slice(0, 26)).sort()).toEqual(['SLA breached: ticket #1 (c', 'SLA breached: ticket #2 (c']);
+    const runs = await database.db.select().from(jobRuns).where(and(eq(jobRuns.jobName, 'sla-breach'), eq(jobRuns.workspaceId, ctx.workspace.id)));
+    expect(runs.map((r) => [r.status, (r.detail as { takenOver?: { why: string } }).takenOver?.why])).toEqual([
+      ['done', 'lease expired'],
+      ['done', 'lease expired'],
+    ]);
   });
 
   it('the alert’s button acknowledges the ticket, and no breach follows', async () => {

@@ -3,9 +3,12 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
-import { surveys } from '../../db/schema.js';
+import { jobRuns, surveys } from '../../db/schema.js';
+import { claimRun, currentClaimer, noteRun, type Claimer } from '../../src/core/ledger.js';
+import { closeSurvey, startSurvey } from '../../src/core/surveys.js';
 import type { Workspace } from '../../src/core/workspaces.js';
 import { ensureUser } from '../../src/core/workspaces.js';
+import { accounts } from '../../db/schema.js';
 import type { ChannelAudience, ChannelDelivery } from '../../src/jobs/delivery.js';
 import { runSurveyJobs } from '../../src/jobs/survey-jobs.js';
 import type { Message } from '../../src/messages/message.js';
@@ -77,6 +80,57 @@ describe.each(ENGINES)('survey jobs on $name', (engine) => {
       expect(recorder.privately.map((p) => p.userId).sort()).toEqual(['u2', 'u3']);
       expect(recorder.privately[0]!.text).toContain('A friendly reminder: survey #1 about Acme Corp closes soon');
     }
+  });
+
+  it.runIf(currentClaimer().scope !== null)('a reminder claimed by a process that died before sending it is sent by the next run, once (Linux)', async () => {
+    const { ctx, value } = await workspaceWithSurvey();
+    await t.registry.press(await as(ctx, 'u1'), 'survey.answer', value('8'));
+    const [survey] = await t.database.db.select().from(surveys).where(and(eq(surveys.workspaceId, ctx.workspace.id), eq(surveys.number, 1)));
+    const midpoint = new Date(NOW.getTime() + 3.5 * DAY + 60_000);
+    const gone: Claimer = { label: 'gone', pid: 2 ** 22 + 17, instance: 'gone-start', scope: currentClaimer().scope };
+    await claimRun(t.database.db, { jobName: 'survey-reminder', periodKey: survey!.id, workspaceId: ctx.workspace.id, claimer: gone, now: midpoint });
+    const recorder = new Recorder({ acme: ['u1', 'u2'] });
+    const deps = { db: t.database.db, deliveries: { console: recorder }, audiences: { console: recorder }, logger: silent };
+    await runSurveyJobs(deps, new Date(midpoint.getTime() + 1000));
+    await runSurveyJobs(deps, new Date(NOW.getTime() + 5 * DAY));
+    expect(recorder.privately.map((p) => p.userId)).toEqual(['u2']);
+    const [run] = await t.database.db.select().from(jobRuns).where(and(eq(jobRuns.jobName, 'survey-reminder'), eq(jobRuns.periodKey, survey!.id)));
+    expect(run).toMatchObject({ status: 'done', detail: { reminded: 1, takenOver: { from: 'gone', why: 'claimer process is gone' } } });
+  });
+
+  it.runIf(currentClaimer().scope !== null)('a closing note and an automatic survey left half-done by a process that died are finished by the next run, once (Linux)', async () => {
+    const gone: Claimer = { label: 'gone', pid: 2 ** 22 + 17, instance: 'gone-start', scope: currentClaimer().scope };
+    // The dead process had closed survey #1 and not announced it yet…
+    const { ctx } = await workspaceWithSurvey();
+    const closedAt = new Date(NOW.getTime() + 7 * DAY + 60_000);
+    const [survey] = await t.database.db.select().from(surveys).where(and(eq(surveys.workspaceId, ctx.workspace.id), eq(surveys.number, 1)));
+    await claimRun(t.database.db, { jobName: 'survey-close', periodKey: survey!.id, workspaceId: ctx.workspace.id, claimer: gone, now: closedAt });
+    expect(await closeSurvey(t.database.db, ctx.workspace.id, survey!, { userId: null, now: closedAt })).toBe(true);
+    // …and had started Globex's automatic survey without posting it.
+    await t.registry.run(ctx, '/survey settings auto=on lead=120');
+    await t.registry.run({ ...ctx, channel: { id: 'globex' } }, '/account add Globex renewal=2027-03-01');
+    await t.registry.run({ ...ctx, channel: { id: 'globex' } }, '/account link Globex');
+    const [globex] = await t.database.db.select().from(accounts).where(and(eq(accounts.workspaceId, ctx.workspace.id), eq(accounts.name, 'Globex')));
+    const claim = await claimRun(t.database.db, { jobName: 'auto-nps', periodKey: `${globex!.id}:2027-03-01`, workspaceId: ctx.workspace.id, claimer: gone, now: closedAt });
+    const started = await startSurvey(t.database.db, ctx.workspace.id, { accountId: globex!.id, kind: 'nps', channelId: 'globex', anonymous: false, openedByUserId: null, now: closedAt, closeAfterDays: 7 });
+    await noteRun(t.database.db, claim!, { surveyId: started.id });
+
+    const recorder = new Recorder();
+    const deps = { db: t.database.db, deliveries: { console: recorder }, audiences: {}, logger: silent };
+    await runSurveyJobs(deps, new Date(closedAt.getTime() + 1000));
+    await runSurveyJobs(deps, new Date(closedAt.getTime() + DAY));
+    expect(mine(recorder, ctx).map((p) => [p.channelId, p.text.split('\n')[0]])).toEqual([
+      ['acme', expect.stringContaining('Survey #1 about Acme Corp has closed with 0 responses.')],
+      ['globex', expect.stringContaining('Globex')],
+    ]);
+    // The survey the dead process started is the one posted: no second one.
+    const npsSurveys = await t.database.db.select().from(surveys).where(and(eq(surveys.workspaceId, ctx.workspace.id), eq(surveys.accountId, globex!.id)));
+    expect(npsSurveys.map((x) => x.id)).toEqual([started.id]);
+    const runs = await t.database.db.select().from(jobRuns).where(eq(jobRuns.workspaceId, ctx.workspace.id));
+    expect(runs.map((r) => [r.jobName, r.status, (r.detail as { takenOver?: { why: string } }).takenOver?.why]).sort()).toEqual([
+      ['auto-nps', 'done', 'claimer process is gone'],
+      ['survey-close', 'done', 'claimer process is gone'],
+    ]);
   });
 
   it('sends no reminder where the audience is unknown', async () => {
