@@ -1,6 +1,7 @@
 // /kpis: the portfolio's business KPIs on one card, with the assumptions stated.
 import { DEFAULT_MARGIN, LIFETIME_CAP_YEARS, portfolioKpis, type Kpis } from '../src/core/kpis.js';
 import { formatMoney, formatMoneyShort } from '../src/core/money.js';
+import { formatDay } from '../src/core/time.js';
 import { workspaceSettings } from '../src/core/settings.js';
 import { context, field, fields, header, message, text } from '../src/messages/builders.js';
 import type { Message, Reply } from '../src/messages/message.js';
@@ -29,8 +30,9 @@ export function kpisMessage(k: Kpis, currency: string): Message {
       field('MRR', money(k.mrrCents)),
       field('Customers', String(k.customers)),
       field('ARPU', k.arpuCents === null ? 'no data' : `${money(k.arpuCents)} a year (${money(Math.round(k.arpuCents / 12))} a month)`),
-      field('Gross churn (T12M)', t.grossChurnPct === null ? 'no data (no customers a year ago)' : `${pct(t.grossChurnPct)} — ${t.churnedCustomers} of ${t.customersAtStart} customers${t.grossChurnPct < 2 ? ' (great: < 2%)' : ''}`),
+      field('Gross churn (T12M)', t.grossChurnPct === null ? `no data (no contracts started by ${formatDay(t.since)})` : `${pct(t.grossChurnPct)} — ${t.churnedCustomers} of ${t.customersAtStart} customers${t.grossChurnPct < 2 ? ' (great: < 2%)' : ''}`),
       field('Net revenue retention (T12M)', t.nrrPct === null ? 'no data (no ARR a year ago)' : pct(t.nrrPct)),
+      field('Gross revenue retention (T12M)', t.grrPct === null ? 'no data (no ARR a year ago)' : pct(t.grrPct)),
       field('CLV (estimate)', k.clv.cents === null ? 'no data' : money(k.clv.cents)),
       field('NPS (12 months)', k.nps.score === null ? 'no answers' : `${k.nps.score > 0 ? '+' : ''}${k.nps.score} from ${k.nps.answers} answers`),
       field('CSAT (12 months)', k.csat.average === null ? 'no answers' : `${k.csat.average.toFixed(2)} of 5`),
@@ -47,7 +49,7 @@ export function kpisMessage(k: Kpis, currency: string): Message {
   const lifetime = k.clv.lifetimeYears === null ? '' : ` Lifetime used: ${k.clv.lifetimeYears.toFixed(1)} years${k.clv.capped ? ` (capped at ${LIFETIME_CAP_YEARS})` : ''}.`;
   blocks.push(
     context(
-      `Assumptions: CLV = ARPU × ${Math.round(k.clv.margin * 100)}% gross margin ÷ annual customer churn rate.${lifetime} T12M figures come from renewal outcomes of the last 12 months for customers who were on the books a year ago (expansion ${money(t.expansionCents)}, contraction ${money(t.contractionCents)}, churned ${money(t.churnedArrCents)} of ${money(t.startingArrCents)} starting ARR). Churned accounts are left out of ARR and customers.`,
+      `Assumptions: CLV = ARPU × ${Math.round(k.clv.margin * 100)}% gross margin ÷ annual customer churn rate.${lifetime} T12M figures follow the ${t.customersAtStart} customers whose contracts had started by ${formatDay(t.since)} and who had not churned by then, from their ARR on that day to today (starting ARR ${money(t.startingArrCents)}; churned ${money(t.churnedArrCents)}, contraction ${money(t.contractionCents)}, expansion ${money(t.expansionCents)}); customers who joined since are not counted. Churned accounts are left out of ARR and customers.`,
     ),
   );
   return message(`Portfolio KPIs: ARR ${money(k.arrCents)}, ${k.customers} customers, NRR ${pct(t.nrrPct)}`, blocks);
@@ -62,7 +64,7 @@ export const kpisCommand: CommandDefinition = {
     if (args.length > 0) throw new UserError('/kpis takes no arguments.');
     const raw = workspaceSettings(ctx.workspace).kpiMargin;
     const margin = typeof raw === 'number' && raw > 0 && raw <= 1 ? raw : DEFAULT_MARGIN;
-    const k = await portfolioKpis(ctx.db, ctx.workspace.id, { now: ctx.now, margin });
+    const k = await portfolioKpis(ctx.db, ctx.workspace.id, { now: ctx.now, timezone: ctx.workspace.timezone, margin });
     return { messages: [kpisMessage(k, ctx.workspace.currency)] };
   },
 };

@@ -132,6 +132,8 @@ export const accounts = pgTable(
     activeUsers: integer('active_users'),
     ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
     kickoffDate: date('kickoff_date'),
+    // The day the customer left; the account keeps the ARR it had, so the ARR lost is known.
+    churnedOn: date('churned_on'),
     // The latest check-in's time, kept by a trigger on checkins (migration 0002), so the
     // health score of a whole portfolio reads it instead of probing checkins per account.
     lastTouchAt: timestamp('last_touch_at', { withTimezone: true }),
@@ -379,11 +381,35 @@ export const renewalOutcomes = pgTable(
     arrBeforeCents: cents('arr_before_cents'),
     arrAfterCents: cents('arr_after_cents'),
     npsAtRenewal: integer('nps_at_renewal'),
-    csatAtRenewal: integer('csat_at_renewal_x100'),
+    // CSAT (1–5) × 100, as an integer: 4.25 is stored as 425.
+    csatAtRenewalX100: integer('csat_at_renewal_x100'),
     recordedByUserId: uuid('recorded_by_user_id').references(() => users.id, { onDelete: 'set null' }),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('renewal_outcomes_account_idx').on(t.workspaceId, t.accountId, t.recordedAt)],
+);
+
+export const ARR_CHANGE_SOURCES = ['created', 'changed', 'renewal', 'backfill'] as const;
+
+/**
+ * Every ARR an account has had, with the day it took effect: the portfolio KPIs
+ * read a cohort's ARR at the start of their window here, so an imported history
+ * counts from its contract dates and a churn does not erase the ARR it lost.
+ */
+export const arrHistory = pgTable(
+  'arr_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    effectiveOn: date('effective_on').notNull(),
+    arrCents: cents('arr_cents').notNull(),
+    source: text('source', { enum: ARR_CHANGE_SOURCES }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('arr_history_account_idx').on(t.workspaceId, t.accountId, t.effectiveOn)],
 );
 
 /** Per-channel settings: the weekly digest's schedule and the channel's time zone. */

@@ -6,6 +6,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { preparedQuery } from '../../db/statements.js';
 import { accountChannels, accounts, checkins, surveyResponses, surveys, tickets, users } from '../../db/schema.js';
+import { recordArrChange, type ArrChangeSource } from './arr-history.js';
 import { changedFields, recordAudit } from './audit.js';
 import { UserError } from './errors.js';
 import { accountName, checkAccountName, cleanName, closeMatches } from './names.js';
@@ -28,6 +29,14 @@ export interface AccountFields {
   activeUsers?: number | null;
   ownerUserId?: string | null;
   kickoffDate?: string | null;
+  /** The day the customer left; set with stage=churned (today when not given), cleared when the stage changes back. */
+  churnedOn?: string | null;
+}
+
+/** How an ARR change is dated in the ARR history (default: today, as a plain change). */
+export interface ArrDating {
+  effectiveOn?: string;
+  source?: ArrChangeSource;
 }
 
 export interface Actor {
@@ -35,6 +44,18 @@ export interface Actor {
   now: Date;
   /** Who acted when it is not a person: "CSV import", "ingest API". */
   label?: string;
+}
+
+/** The actor's calendar day, for changes that take effect "today" (UTC: the actor carries no zone). */
+const actorDay = (actor: Actor) => actor.now.toISOString().slice(0, 10);
+
+/** A churned stage carries the day it happened; leaving it clears the day. */
+function withChurnDay<T extends AccountFields>(fields: T, was: { stage: LifecycleStage; churnedOn: string | null } | null, actor: Actor): T {
+  if (fields.stage === 'churned' && (was?.stage !== 'churned' || fields.churnedOn !== undefined)) {
+    return { ...fields, churnedOn: fields.churnedOn ?? was?.churnedOn ?? actorDay(actor) };
+  }
+  if (fields.stage !== undefined && fields.stage !== 'churned' && was?.stage === 'churned') return { ...fields, churnedOn: null };
+  return fields;
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -107,7 +128,7 @@ export async function createAccount(
   actor: Actor,
 ): Promise<Account> {
   // Here, not only in the commands: the CSV import and the ingest API write through this too.
-  const fields = { ...typedFields, name: accountName(typedFields.name) };
+  const fields = withChurnDay({ ...typedFields, name: accountName(typedFields.name) }, null, actor);
   if (await findAccountByName(db, workspaceId, fields.name)) throw duplicateName(fields.name);
   let row: Account | undefined;
   try {
@@ -119,6 +140,7 @@ export async function createAccount(
     if (isUniqueViolation(err)) throw duplicateName(fields.name);
     throw err;
   }
+  await recordArrChange(db, { workspaceId, accountId: row!.id, arrCents: row!.arrCents, effectiveOn: row!.contractStart ?? actorDay(actor), source: 'created', now: actor.now });
   await recordAudit(db, workspaceId, {
     actorUserId: actor.userId,
     actorLabel: actor.label,
@@ -137,10 +159,11 @@ export async function updateAccount(
   accountId: string,
   typedPatch: AccountFields,
   actor: Actor,
+  arrDating: ArrDating = {},
 ): Promise<{ before: Account; after: Account; changed: string[] }> {
-  const patch = typedPatch.name === undefined ? typedPatch : { ...typedPatch, name: accountName(typedPatch.name) };
   const before = await getAccount(db, workspaceId, accountId);
   if (!before) throw new UserError('That account no longer exists.');
+  const patch = withChurnDay(typedPatch.name === undefined ? typedPatch : { ...typedPatch, name: accountName(typedPatch.name) }, before, actor);
   if (patch.name !== undefined && patch.name.toLowerCase() !== before.name.toLowerCase()) {
     if (await findAccountByName(db, workspaceId, patch.name)) throw duplicateName(patch.name);
   }
@@ -154,6 +177,9 @@ export async function updateAccount(
   } catch (err) {
     if (isUniqueViolation(err) && patch.name) throw duplicateName(patch.name);
     throw err;
+  }
+  if (after!.arrCents !== before.arrCents) {
+    await recordArrChange(db, { workspaceId, accountId, arrCents: after!.arrCents, effectiveOn: arrDating.effectiveOn ?? actorDay(actor), source: arrDating.source ?? 'changed', now: actor.now });
   }
   const diff = changedFields(auditable(before), auditable(after!));
   if (Object.keys(diff.after).length > 0) {

@@ -1,24 +1,29 @@
 // Portfolio KPIs, each from a few grouped queries. Definitions, as implemented:
 // - ARR: the sum of the ARR of accounts not churned; MRR = ARR ÷ 12.
 // - Customers: accounts not churned.
-// - Trailing 12 months (T12M) from renewal outcomes recorded in the window, for the
-//   cohort of accounts that existed at its start:
-//     churned ARR = ARR before of churned outcomes; contraction = the drop of
-//     downgrades; expansion = the growth of expansions (and renewals at a higher ARR);
-//     starting ARR = the cohort's ARR now − expansion + contraction + churned ARR;
-//     NRR = (starting − churned − contraction + expansion) ÷ starting;
-//     gross churn % = customers churned ÷ customers at the start of the window.
+// - Trailing 12 months (T12M), over a cohort: the accounts whose contract started
+//   on or before the window's first day (contract_start, else the day the account
+//   was added) and that had not churned by then. For each, the starting ARR is its
+//   ARR on that day from the ARR history (arr_history; the first ARR known when the
+//   history starts later, e.g. a contract start set after the ARR), and the ending
+//   ARR is 0 when it has churned since, else its ARR today. Then
+//     churned ARR = the starting ARR of the cohort's churned accounts;
+//     contraction / expansion = the drop / growth of the others;
+//     gross churn % = churned accounts ÷ cohort accounts (logo churn);
+//     GRR = (starting − churned − contraction) ÷ starting;
+//     NRR = (starting − churned − contraction + expansion) ÷ starting.
+//   Accounts that joined during the window are not in it: new business is not retention.
 // - ARPU: ARR ÷ customers (per year and per month).
-// - CLV (estimate): ARPU × gross margin ÷ annual customer churn rate; the margin is a
-//   stated assumption (30% unless the workspace sets kpiMargin); with no churn in
-//   the window the lifetime is capped at 10 years.
+// - CLV (estimate): ARPU × gross margin ÷ annual logo churn; the margin is a stated
+//   assumption (30% unless the workspace sets kpiMargin); with no churn in the
+//   window the lifetime is capped at 10 years.
 // - NPS: the true NPS of every NPS answer of the last 12 months; CSAT: the mean of
 //   Q1–Q3 answers of the last 12 months.
 // - Touches per account per month: check-ins of the last 90 days ÷ customers ÷ 3.
 // - ARR per customer-success owner against the guideline of $1–2M per person.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
-import { MS_PER_DAY } from './time.js';
+import { daysBefore, localDate } from './time.js';
 
 export const DEFAULT_MARGIN = 0.3;
 export const LIFETIME_CAP_YEARS = 10;
@@ -32,10 +37,13 @@ export interface Kpis {
     customersAtStart: number;
     churnedCustomers: number;
     grossChurnPct: number | null;
+    /** The window's first day (the cohort's contracts started on or before it). */
+    since: string;
     startingArrCents: number;
     churnedArrCents: number;
     contractionCents: number;
     expansionCents: number;
+    grrPct: number | null;
     nrrPct: number | null;
   };
   clv: { cents: number | null; margin: number; lifetimeYears: number | null; capped: boolean };
@@ -47,29 +55,49 @@ export interface Kpis {
 
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
-export async function portfolioKpis(db: Db, workspaceId: string, options: { now: Date; margin?: number }): Promise<Kpis> {
+/** The same calendar day a year earlier (29 February → 28 February). */
+export function yearBefore(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return `${y - 1}-${String(m).padStart(2, '0')}-${String(m === 2 && d === 29 ? 28 : d).padStart(2, '0')}`;
+}
+
+export async function portfolioKpis(db: Db, workspaceId: string, options: { now: Date; timezone: string; margin?: number }): Promise<Kpis> {
   const nowIso = options.now.toISOString();
-  const yearAgo = new Date(options.now.getTime() - 365 * MS_PER_DAY).toISOString();
-  const since90 = new Date(options.now.getTime() - 90 * MS_PER_DAY).toISOString();
+  const yearAgo = daysBefore(options.now, 365).toISOString();
+  const since90 = daysBefore(options.now, 90).toISOString();
+  const today = localDate(options.now, options.timezone);
+  const since = yearBefore(today);
   const margin = options.margin ?? DEFAULT_MARGIN;
 
-  const [base] = await queryRows<{ arr: string; customers: number; cohort_arr: string; at_start: number }>(
+  const [base] = await queryRows<{ arr: string; customers: number }>(
     db,
     sql`select coalesce(sum(arr_cents) filter (where stage <> 'churned'), 0) as arr,
-          count(*) filter (where stage <> 'churned')::int as customers,
-          coalesce(sum(arr_cents) filter (where stage <> 'churned' and created_at <= ${yearAgo}::timestamptz), 0) as cohort_arr,
-          count(*) filter (where created_at <= ${yearAgo}::timestamptz)::int as at_start
+          count(*) filter (where stage <> 'churned')::int as customers
         from accounts where workspace_id = ${workspaceId}`,
   );
-  const [moves] = await queryRows<{ churned: number; churned_arr: string; contraction: string; expansion: string }>(
+  const [cohort] = await queryRows<{ at_start: number; churned: number; starting: string; churned_arr: string; contraction: string; expansion: string }>(
     db,
-    sql`select count(*) filter (where o.outcome = 'churned')::int as churned,
-          coalesce(sum(o.arr_before_cents) filter (where o.outcome = 'churned'), 0) as churned_arr,
-          coalesce(sum(greatest(o.arr_before_cents - o.arr_after_cents, 0)) filter (where o.outcome <> 'churned'), 0) as contraction,
-          coalesce(sum(greatest(o.arr_after_cents - o.arr_before_cents, 0)) filter (where o.outcome <> 'churned'), 0) as expansion
-        from renewal_outcomes o join accounts a on a.id = o.account_id
-        where o.workspace_id = ${workspaceId} and o.recorded_at > ${yearAgo}::timestamptz and o.recorded_at <= ${nowIso}::timestamptz
-          and a.created_at <= ${yearAgo}::timestamptz`,
+    sql`with cohort as (
+          select (a.churned_on is not null and a.churned_on <= ${today}::date) as churned,
+            coalesce(
+              (select h.arr_cents from arr_history h where h.workspace_id = a.workspace_id and h.account_id = a.id and h.effective_on <= ${since}::date
+                order by h.effective_on desc, h.recorded_at desc limit 1),
+              (select h.arr_cents from arr_history h where h.workspace_id = a.workspace_id and h.account_id = a.id
+                order by h.effective_on, h.recorded_at limit 1),
+              0) as start_arr,
+            coalesce(a.arr_cents, 0) as arr_now
+          from accounts a
+          where a.workspace_id = ${workspaceId}
+            and coalesce(a.contract_start, a.created_at::date) <= ${since}::date
+            and (a.churned_on is null or a.churned_on > ${since}::date)
+        )
+        select count(*)::int as at_start,
+          count(*) filter (where churned)::int as churned,
+          coalesce(sum(start_arr), 0) as starting,
+          coalesce(sum(start_arr) filter (where churned), 0) as churned_arr,
+          coalesce(sum(greatest(start_arr - arr_now, 0)) filter (where not churned), 0) as contraction,
+          coalesce(sum(greatest(arr_now - start_arr, 0)) filter (where not churned), 0) as expansion
+        from cohort`,
   );
   const [survey] = await queryRows<{ promoters: number; detractors: number; nps_total: number; csat: string | null; csat_n: number }>(
     db,
@@ -96,12 +124,12 @@ export async function portfolioKpis(db: Db, workspaceId: string, options: { now:
 
   const arr = n(base?.arr);
   const customers = n(base?.customers);
-  const churnedArr = n(moves?.churned_arr);
-  const contraction = n(moves?.contraction);
-  const expansion = n(moves?.expansion);
-  const starting = n(base?.cohort_arr) - expansion + contraction + churnedArr;
-  const atStart = n(base?.at_start);
-  const churned = n(moves?.churned);
+  const churnedArr = n(cohort?.churned_arr);
+  const contraction = n(cohort?.contraction);
+  const expansion = n(cohort?.expansion);
+  const starting = n(cohort?.starting);
+  const atStart = n(cohort?.at_start);
+  const churned = n(cohort?.churned);
   const grossChurn = atStart === 0 ? null : churned / atStart;
   const arpu = customers === 0 ? null : arr / customers;
   let clv: Kpis['clv'] = { cents: null, margin, lifetimeYears: null, capped: false };
@@ -119,10 +147,12 @@ export async function portfolioKpis(db: Db, workspaceId: string, options: { now:
       customersAtStart: atStart,
       churnedCustomers: churned,
       grossChurnPct: grossChurn === null ? null : grossChurn * 100,
+      since,
       startingArrCents: starting,
       churnedArrCents: churnedArr,
       contractionCents: contraction,
       expansionCents: expansion,
+      grrPct: starting > 0 ? ((starting - churnedArr - contraction) / starting) * 100 : null,
       nrrPct: starting > 0 ? ((starting - churnedArr - contraction + expansion) / starting) * 100 : null,
     },
     clv,

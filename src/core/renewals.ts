@@ -97,7 +97,8 @@ export interface RecordedOutcome {
 /**
  * Records an outcome. Renewed/expanded/downgraded roll the renewal date a year
  * forward (from the current renewal date, or today without one) and set the new
- * ARR when given; churned marks the account churned and its ARR after as 0.
+ * ARR when given; churned marks the account churned from the renewal date (today
+ * when recorded before it), with an ARR after of 0 on the outcome.
  * Expanded must not lower the ARR and downgraded must lower it.
  */
 export async function recordRenewalOutcome(
@@ -123,25 +124,32 @@ export async function recordRenewalOutcome(
   const npsAtRenewal = health ? trueNps(health.inputs.nps) : null;
   const today = localDate(actor.now, input.timezone);
   const nextRenewalDate = input.outcome === 'churned' ? null : addYear(account.renewalDate ?? today);
-  await db.insert(renewalOutcomes).values({
-    workspaceId,
-    accountId: account.id,
-    renewalDate: account.renewalDate,
-    outcome: input.outcome,
-    reasonCode: input.reason,
-    arrBeforeCents: before,
-    arrAfterCents: after,
-    npsAtRenewal,
-    recordedByUserId: actor.userId,
-    recordedAt: actor.now,
+  // The outcome takes effect at the renewal date, or today when it is recorded early.
+  const effectiveOn = account.renewalDate !== null && account.renewalDate < today ? account.renewalDate : today;
+  await db.transaction(async (tx) => {
+    await tx.insert(renewalOutcomes).values({
+      workspaceId,
+      accountId: account.id,
+      renewalDate: account.renewalDate,
+      outcome: input.outcome,
+      reasonCode: input.reason,
+      arrBeforeCents: before,
+      arrAfterCents: after,
+      npsAtRenewal,
+      recordedByUserId: actor.userId,
+      recordedAt: actor.now,
+    });
+    // A churned account keeps the ARR it had: that is the ARR lost, which churn and
+    // retention figures need; it no longer counts in ARR because of its stage.
+    await updateAccount(
+      tx,
+      workspaceId,
+      account.id,
+      input.outcome === 'churned' ? { stage: 'churned', churnedOn: effectiveOn } : { renewalDate: nextRenewalDate, ...(after !== before ? { arrCents: after } : {}) },
+      actor,
+      { effectiveOn, source: 'renewal' },
+    );
   });
-  await updateAccount(
-    db,
-    workspaceId,
-    account.id,
-    input.outcome === 'churned' ? { stage: 'churned', arrCents: 0 } : { renewalDate: nextRenewalDate, ...(after !== before ? { arrCents: after } : {}) },
-    actor,
-  );
   return { outcome: input.outcome, renewalDate: account.renewalDate, nextRenewalDate, arrBeforeCents: before, arrAfterCents: after, npsAtRenewal };
 }
 

@@ -107,6 +107,11 @@ async function fieldsOf(db: Db, workspaceId: string, cells: Cells, createsOwners
   if (cells.arr !== undefined) f.arrCents = parseMoneyCell('arr', cells.arr);
   if (cells.renewal !== undefined) f.renewalDate = parseDateCell('renewal date', cells.renewal);
   if (cells.start !== undefined) f.contractStart = parseDateCell('contract start', cells.start);
+  if (cells.churned !== undefined) {
+    // A churn date makes the row a churned account (whatever its stage column says):
+    // the KPIs count its ARR as lost from that day.
+    f.churnedOn = parseDateCell('churn date', cells.churned);
+  }
   if (cells.kickoff !== undefined) f.kickoffDate = parseDateCell('kickoff date', cells.kickoff);
   if (cells.licensed !== undefined) f.licensedUsers = parseCountCell('licensed users', cells.licensed);
   if (cells.active !== undefined) f.activeUsers = parseCountCell('active users', cells.active);
@@ -115,6 +120,11 @@ async function fieldsOf(db: Db, workspaceId: string, cells: Cells, createsOwners
     const stage = LIFECYCLE_STAGES.find((s) => s === cells.stage!.toLowerCase());
     if (!stage) throw new RowError(`stage "${cells.stage}" is not a lifecycle stage; use one of ${LIFECYCLE_STAGES.join(', ')}`);
     f.stage = stage;
+  }
+  if (f.churnedOn !== undefined) {
+    if (f.stage !== undefined && f.stage !== 'churned') throw new RowError(`the row has a churn date (${cells.churned}) but stage "${cells.stage}"; leave the stage empty or write churned`);
+    f.stage = 'churned';
+    if (f.contractStart && f.churnedOn! < f.contractStart) throw new RowError(`the churn date ${f.churnedOn} is before the contract start ${f.contractStart}`);
   }
   if (cells.owner !== undefined) {
     const name = cells.owner.replace(/^@/, '');
@@ -149,6 +159,7 @@ const FIELD_NAMES: Record<string, string> = {
   arrCents: 'arr',
   renewalDate: 'renewal',
   contractStart: 'start',
+  churnedOn: 'churned',
   kickoffDate: 'kickoff',
   licensedUsers: 'licensed',
   activeUsers: 'active',

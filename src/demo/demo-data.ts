@@ -36,7 +36,11 @@ export interface DemoAccount {
   contacts: [string, string, string];
   channel?: string;
   surveys: { kind: 'nps' | 'csat'; daysAgo: number; scores: number[]; reasons?: (string | null)[] }[];
-  outcome?: { outcome: 'renewed' | 'expanded' | 'downgraded' | 'churned'; reason?: string; arrFactor?: number };
+  /**
+   * The last renewal's outcome. Renewed, expanded or downgraded: at the contract's first
+   * anniversary, from `arrBefore` to `arr`. Churned: at the renewal date, losing `arr`.
+   */
+  outcome?: { outcome: 'renewed' | 'expanded' | 'downgraded' | 'churned'; reason?: string; arrBefore?: number };
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
@@ -58,7 +62,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       { kind: 'nps', daysAgo: 120, scores: [9, 9, 8] },
       { kind: 'csat', daysAgo: 60, scores: [5, 5, 4], reasons: ['The team anticipates our needs'] },
     ],
-    outcome: { outcome: 'expanded', reason: 'added-services', arrFactor: 1.3 },
+    outcome: { outcome: 'expanded', reason: 'added-services', arrBefore: 260_000 },
   },
   {
     name: 'Initech', externalId: 'CRM-1003', domain: 'initech.example', stage: 'renew', tier: 'silver', owner: 'ana',
@@ -88,6 +92,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     activeTrend: 0.5, spendRatio: 1, spendTrend: 0, touchEveryDays: 30, lastTouchDaysAgo: 20, positiveShare: 0.7,
     resolvedTickets: 3, slaMetShare: 0.9, openTickets: ['cosmetic'], contacts: ['Lucius Fox', 'Selina Kyle', 'Alfred Pennyworth'],
     surveys: [{ kind: 'nps', daysAgo: 95, scores: [10, 9] }],
+    outcome: { outcome: 'downgraded', reason: 'budget', arrBefore: 75_000 },
   },
   {
     name: 'Hooli Cloud', externalId: 'CRM-1007', domain: 'hooli.example', stage: 'renew', tier: 'platinum', owner: 'ben',

@@ -19,6 +19,7 @@ import {
   users,
   workspaces,
 } from '../../db/schema.js';
+import { recordArrChange } from '../core/arr-history.js';
 import { DEFAULT_BUSINESS_HOURS, slaDueAt, type Severity } from '../core/sla.js';
 import { addDays, daysAfter, localDate, zonedInstant } from '../core/time.js';
 import { DEMO_ACCOUNTS, DEMO_USERS, NOTES, TICKET_TITLES, type DemoAccount } from './demo-data.js';
@@ -81,6 +82,7 @@ async function seed(db: Db, workspaceId: string, now: Date, timezone: string): P
         activeUsers: demo.active,
         ownerUserId: userId(demo.owner),
         kickoffDate: addDays(today, -demo.kickoffDaysAgo),
+        churnedOn: demo.stage === 'churned' ? addDays(today, demo.renewalInDays) : null,
         createdAt: at(Math.min(demo.contractStartDaysAgo, 200)),
         updatedAt: now,
       })
@@ -218,17 +220,25 @@ async function seed(db: Db, workspaceId: string, now: Date, timezone: string): P
       counts.surveys++;
     }
 
+    // The ARR history: the contract's first ARR from its start, and the last renewal's.
+    const contractStart = addDays(today, -demo.contractStartDaysAgo);
+    const arrDay = (day: string, arr: number) => ({ workspaceId, accountId, arrCents: arr * 100, effectiveOn: day, source: 'created' as const, now });
+    await recordArrChange(db, arrDay(contractStart, demo.outcome?.arrBefore ?? demo.arr));
     if (demo.outcome) {
+      const churned = demo.outcome.outcome === 'churned';
+      const renewalDate = churned ? addDays(today, demo.renewalInDays) : addDays(contractStart, 365);
+      const arrBefore = demo.outcome.arrBefore ?? demo.arr;
+      if (!churned) await recordArrChange(db, { ...arrDay(renewalDate, demo.arr), source: 'renewal' });
       await db.insert(renewalOutcomes).values({
         workspaceId,
         accountId,
-        renewalDate: addDays(today, demo.renewalInDays),
+        renewalDate,
         outcome: demo.outcome.outcome,
         reasonCode: demo.outcome.reason ?? null,
-        arrBeforeCents: demo.arr * 100,
-        arrAfterCents: demo.outcome.outcome === 'churned' ? 0 : Math.round(demo.arr * 100 * (demo.outcome.arrFactor ?? 1)),
+        arrBeforeCents: arrBefore * 100,
+        arrAfterCents: churned ? 0 : demo.arr * 100,
         recordedByUserId: userId(demo.owner),
-        recordedAt: at(Math.max(0, -demo.renewalInDays)),
+        recordedAt: zonedInstant(renewalDate, '11:00', timezone),
       });
     }
   }

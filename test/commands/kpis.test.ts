@@ -1,6 +1,7 @@
 // /kpis on every engine, with hand-computed figures.
 import { describe, expect, it } from 'vitest';
 import { portfolioKpis } from '../../src/core/kpis.js';
+import { seedDemoWorkspace } from '../../src/demo/seed.js';
 import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
@@ -23,7 +24,7 @@ describe.each(ENGINES)('/kpis on $name', (engine) => {
     await t.registry.run(now, '/renewal "Acme Corp" expanded arr=150k');
     await t.registry.run(now, '/renewal Globex churned reason=budget');
     await t.registry.run(now, '/renewal Initech downgraded arr=20k reason=budget');
-    const k = await portfolioKpis(t.database.db, now.workspace.id, { now: NOW });
+    const k = await portfolioKpis(t.database.db, now.workspace.id, { now: NOW, timezone: 'UTC' });
     // ARR 150k + 20k + 100k; the cohort of a year ago started at 120k + 50k + 30k = 200k.
     expect([k.arrCents, k.mrrCents, k.customers, k.arpuCents]).toEqual([27_000_000, 2_250_000, 3, 9_000_000]);
     expect(k.t12m).toMatchObject({ customersAtStart: 3, churnedCustomers: 1, startingArrCents: 20_000_000, churnedArrCents: 5_000_000, contractionCents: 1_000_000, expansionCents: 3_000_000 });
@@ -39,5 +40,22 @@ describe.each(ENGINES)('/kpis on $name', (engine) => {
     expect(text).toContain('• @ana — $170k over 2 accounts: under $1M: room for more');
     expect(text).toContain('• no owner — $100k over 1 account: assign an owner');
     expect(text).toContain('Assumptions: CLV = ARPU × 30% gross margin');
+  });
+
+  it('the demo portfolio shows every T12M figure, from its contract history', async () => {
+    const ctx = await newContext(t.database.db, { now: NOW });
+    await seedDemoWorkspace(t.database.db, ctx.workspace.id, NOW);
+    const k = await portfolioKpis(t.database.db, ctx.workspace.id, { now: NOW, timezone: 'UTC' });
+    // Contracts started over a year ago: Globex (260k, expanded to 340k at its first
+    // anniversary), Wayne Retail (75k, downgraded to 60k), Soylent Foods 45k, Cyberdyne
+    // 210k, and Wonka Confections (30k, churned 35 days ago). Starting ARR 620k.
+    expect(k.t12m).toMatchObject({ customersAtStart: 5, churnedCustomers: 1, startingArrCents: 62_000_000, churnedArrCents: 3_000_000, contractionCents: 1_500_000, expansionCents: 8_000_000 });
+    expect(k.t12m.nrrPct).toBeCloseTo((655 / 620) * 100, 10);
+    expect(k.t12m.grrPct).toBeCloseTo((575 / 620) * 100, 10);
+    const text = plain(await t.registry.run(ctx, '/kpis'));
+    expect(text).toContain('Gross churn (T12M): 20% — 1 of 5 customers');
+    expect(text).toContain('Net revenue retention (T12M): 105.6%');
+    expect(text).toMatch(/CLV \(estimate\): \$[\d,]+/);
+    expect(text).not.toContain('no data');
   });
 });

@@ -9,7 +9,7 @@ import { ensureWorkspace, nextNumber } from '../../src/core/workspaces.js';
 import { ENGINES } from '../helpers/engines.js';
 
 const TABLES = [
-  'account_channels', 'accounts', 'api_tokens', 'audit_log', 'channel_settings', 'checkins', 'contacts', 'conversation_refs', 'health_snapshots',
+  'account_channels', 'accounts', 'api_tokens', 'arr_history', 'audit_log', 'channel_settings', 'checkins', 'contacts', 'conversation_refs', 'health_snapshots',
   'idempotency_keys', 'installations', 'job_runs', 'renewal_outcomes', 'sequences', 'survey_answer_days', 'survey_responses', 'surveys', 'ticket_events',
   'tickets', 'usage_readings', 'users', 'workspaces',
 ];
