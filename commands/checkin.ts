@@ -2,12 +2,13 @@
 import { z } from 'zod';
 import { CHECKIN_TYPES, SENTIMENTS } from '../db/schema.js';
 import { accountForChannel, getAccount, type Account } from '../src/core/accounts.js';
-import { logCheckin, logCheckinByAccountName, type Checkin, type CheckinInput, type CheckinType, type Sentiment } from '../src/core/checkins.js';
+import { logCheckin, logCheckinByReading, type Checkin, type CheckinReading, type CheckinType, type Sentiment, type TouchDetails } from '../src/core/checkins.js';
 import { UserError } from '../src/core/errors.js';
+import { checkAccountName } from '../src/core/names.js';
 import { daysBetween, formatDay, isIsoDate, localDate, zonedInstant } from '../src/core/time.js';
 import { context, message, text } from '../src/messages/builders.js';
 import type { Form, FormSubmission, Reply } from '../src/messages/message.js';
-import { accountField, accountFromForm, plainAccountName, splitAccountAndKeyword } from './account-input.js';
+import { accountField, accountFromForm, splitAccountAndKeyword } from './account-input.js';
 import type { CommandContext } from './context.js';
 import { enumSchema, isoDateSchema, joinWords, splitOptions, textSchema, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -52,28 +53,26 @@ function missingType(): UserError {
   });
 }
 
-/** The moment of a touch: now for today, otherwise midday of that date in the workspace's zone. */
-function touchInstant(ctx: CommandContext, date: string | undefined): Date {
+/** What is wrong with a touch's dates, if anything: a touch in the future, or a next step before the touch. */
+function touchDateProblem(ctx: CommandContext, date: string | undefined, next: string | null): UserError | undefined {
   const today = localDate(ctx.now, ctx.workspace.timezone);
-  if (!date || date === today) return ctx.now;
-  if (daysBetween(today, date) > 0) throw new UserError(`date=${date} is in the future: log a touch once it has happened.`);
-  return zonedInstant(date, '12:00', ctx.workspace.timezone);
+  if (date && daysBetween(today, date) > 0) return new UserError(`date=${date} is in the future: log a touch once it has happened.`);
+  const touchDay = date ?? today;
+  if (next && daysBetween(touchDay, next) < 0) return new UserError(`next=${next} is before the touch itself; the next step must come after ${touchDay}.`);
+  return undefined;
 }
 
-/** The touch as written, with its moment; a UserError for a touch in the future or a next step before it. */
-function touchOf(ctx: CommandContext, request: TouchRequest): { input: Omit<CheckinInput, 'accountId'>; when: string } {
+/**
+ * The details of a touch whose dates are fine (its moment: now for today, otherwise
+ * midday of that date in the workspace's zone) and how the answer says when.
+ */
+function touchOf(ctx: CommandContext, request: Omit<TouchRequest, 'type' | 'notes'>): { details: TouchDetails; when: string } {
   const today = localDate(ctx.now, ctx.workspace.timezone);
-  const occurredAt = touchInstant(ctx, request.date);
-  const touchDay = localDate(occurredAt, ctx.workspace.timezone);
-  if (request.next && daysBetween(touchDay, request.next) < 0) {
-    throw new UserError(`next=${request.next} is before the touch itself; the next step must come after ${touchDay}.`);
-  }
+  const touchDay = request.date ?? today;
   return {
-    input: {
+    details: {
       userId: ctx.user.id,
-      type: request.type,
-      occurredAt,
-      notes: request.notes,
+      occurredAt: touchDay === today ? ctx.now : zonedInstant(touchDay, '12:00', ctx.workspace.timezone),
       sentiment: request.sentiment,
       nextStepDate: request.next,
       channelId: ctx.channel.id,
@@ -83,31 +82,54 @@ function touchOf(ctx: CommandContext, request: TouchRequest): { input: Omit<Chec
 }
 
 async function record(ctx: CommandContext, request: CheckinRequest): Promise<Reply> {
-  const { input, when } = touchOf(ctx, request);
-  const { checkin, previous } = await logCheckin(ctx.db, ctx.workspace.id, { ...input, accountId: request.account.id }, ctx.now);
+  const problem = touchDateProblem(ctx, request.date, request.next);
+  if (problem) throw problem;
+  const { details, when } = touchOf(ctx, request);
+  const { checkin, previous } = await logCheckin(ctx.db, ctx.workspace.id, { ...details, accountId: request.account.id, type: request.type, notes: request.notes }, ctx.now);
   return { messages: [confirmation(ctx, request.account, checkin, previous, when)] };
 }
 
 /**
- * The common case in one statement: the account named plainly (see plainAccountName)
- * is found as the touch is written. Undefined, with nothing written, when that name
- * is no account's or anything else is wrong: the full reading then finds the account
- * another way or says what to fix, exactly as without this shortcut.
+ * The ways the words may name the account, in the order splitAccountAndKeyword
+ * (account-input.ts) tries them, each with the touch type and note it leaves: the
+ * channel's linked account when the type comes first, a quoted name, or the words
+ * before each touch type. The write takes the first that names an account, so the
+ * lookup and the write are one statement however the name was typed.
  */
-async function recordByName(ctx: CommandContext, words: Token[], options: z.infer<typeof optionsSchema>): Promise<Reply | undefined> {
-  const plain = plainAccountName(words, isType);
-  if (!plain) return undefined;
-  const notes = notesSchema.safeParse(joinWords(words.slice(plain.keywordIndex + 1)));
-  if (!notes.success) return undefined;
-  let touch: ReturnType<typeof touchOf>;
-  try {
-    touch = touchOf(ctx, { type: words[plain.keywordIndex]!.text.toLowerCase() as CheckinType, notes: notes.data, sentiment: options.sentiment ?? 'neutral', date: options.date, next: options.next ?? null });
-  } catch (err) {
-    if (err instanceof UserError) return undefined;
-    throw err;
+function readingsOf(ctx: CommandContext, words: Token[]): CheckinReading[] {
+  const reading = (account: CheckinReading['account'], typeIndex: number): CheckinReading => {
+    const notes = notesSchema.safeParse(joinWords(words.slice(typeIndex + 1)));
+    return { account, type: words[typeIndex]!.text.toLowerCase() as CheckinType, notes: notes.success ? notes.data : null };
+  };
+  const first = words[0];
+  if (!first) return [];
+  if (first.quoted) {
+    const name = checkAccountName(first.text);
+    return name.ok && words[1] && isType(words[1]) ? [reading({ name: name.name }, 1)] : [];
   }
-  const logged = await logCheckinByAccountName(ctx.db, ctx.workspace.id, plain.name, touch.input, ctx.now);
-  return logged && { messages: [confirmation(ctx, logged.account, logged.checkin, logged.previous, touch.when)] };
+  const readings = isType(first) ? [reading({ linkedTo: ctx.channel.id, unlessNamed: first.text }, 0)] : [];
+  words.forEach((word, i) => {
+    if (i > 0 && isType(word)) readings.push(reading({ name: joinWords(words.slice(0, i)) }, i));
+  });
+  return readings;
+}
+
+/**
+ * Why nothing was logged, in the order a reader checks: the account (with close
+ * names when it is unknown), the touch type, the note, the dates. Reads only.
+ */
+async function whyNotLogged(ctx: CommandContext, words: Token[], dateProblem: UserError | undefined): Promise<UserError> {
+  const { account, typeIndex } = await splitAccountAndType(ctx, words);
+  const type = words[typeIndex]!.text.toLowerCase();
+  const notes = notesSchema.safeParse(joinWords(words.slice(typeIndex + 1)));
+  if (!notes.success) {
+    return new UserError(`Add a note about the ${type}: ${notes.error.issues[0]!.message}.`, {
+      hint: `What was discussed? e.g. /checkin "${account.name}" ${type} Reviewed backup coverage`,
+    });
+  }
+  if (dateProblem) return dateProblem;
+  // The write found no account where these reads do: it was added or linked in between.
+  return new UserError(`${account.name} was added or linked to this channel just now: send the check-in again.`);
 }
 
 /** "a call", "an email", "a QBR": how a touch reads in a sentence. */
@@ -159,24 +181,16 @@ async function fromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
     const issue = parsedOptions.error.issues[0]!;
     throw new UserError(`${String(issue.path[0])}=${options[String(issue.path[0])] ?? ''}: ${issue.message}`);
   }
-  const quick = await recordByName(ctx, words, parsedOptions.data);
-  if (quick) return quick;
-  const { account, typeIndex } = await splitAccountAndType(ctx, words);
-  const type = words[typeIndex]!.text.toLowerCase() as CheckinType;
-  const notes = notesSchema.safeParse(joinWords(words.slice(typeIndex + 1)));
-  if (!notes.success) {
-    throw new UserError(`Add a note about the ${type}: ${notes.error.issues[0]!.message}.`, {
-      hint: `What was discussed? e.g. /checkin "${account.name}" ${type} Reviewed backup coverage`,
-    });
+  const { sentiment = 'neutral', date, next = null } = parsedOptions.data;
+  const readings = readingsOf(ctx, words);
+  const dateProblem = touchDateProblem(ctx, date, next);
+  // One statement finds the account and writes the touch; only when it writes nothing are the reasons looked up.
+  if (!dateProblem && readings.some((r) => r.notes !== null)) {
+    const touch = touchOf(ctx, { sentiment, date, next });
+    const logged = await logCheckinByReading(ctx.db, ctx.workspace.id, readings, touch.details, ctx.now);
+    if (logged) return { messages: [confirmation(ctx, logged.account, logged.checkin, logged.previous, touch.when)] };
   }
-  return record(ctx, {
-    account,
-    type,
-    notes: notes.data,
-    sentiment: parsedOptions.data.sentiment ?? 'neutral',
-    date: parsedOptions.data.date,
-    next: parsedOptions.data.next ?? null,
-  });
+  throw await whyNotLogged(ctx, words, dateProblem);
 }
 
 /** The check-in form; `account` preselects the account (from an account card's button). */

@@ -5,6 +5,7 @@ import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { preparedSql, rowFromJson } from '../../db/statements.js';
 import { checkins } from '../../db/schema.js';
+import { cleanName } from './names.js';
 
 export type Checkin = typeof checkins.$inferSelect;
 export type CheckinType = Checkin['type'];
@@ -21,11 +22,43 @@ export interface CheckinInput {
   channelId: string | null;
 }
 
-const value = (name: string) => sql.placeholder(name);
+/** Who logged the touch, when it happened, how it went, what comes next and where it was logged. */
+export type TouchDetails = Omit<CheckinInput, 'accountId' | 'type' | 'notes'>;
 
-/** The account the touch is for: by its id, or by its name (case-insensitively, as findAccountByName). */
-const BY_ID = sql`id = ${value('accountId')}::uuid`;
-const BY_NAME = sql`lower(name) = lower(${value('accountName')})`;
+/**
+ * One way a /checkin's text may name its account, with the touch's type and note
+ * as that reading of the text has them.
+ */
+export interface CheckinReading {
+  /**
+   * An account by name (found as findAccountByName finds it), or the account linked
+   * to a channel unless some account is named `unlessNamed` (the word that would
+   * otherwise be the touch type).
+   */
+  account: { name: string } | { linkedTo: string; unlessNamed: string };
+  type: CheckinType;
+  /** Null when this reading has no usable note: if its account is the one found, nothing is written. */
+  notes: string | null;
+}
+
+const value = (name: string) => sql.placeholder(name);
+const workspace = sql`${value('workspaceId')}::uuid`;
+
+/** The account the touch is for, with the touch's type and notes: by the account's id. */
+const BY_ID = sql`select id, name, ${value('type')}::text as type, ${value('notes')}::text as notes
+  from accounts where workspace_id = ${workspace} and id = ${value('accountId')}::uuid`;
+
+/** The same for the first reading (by its place in the list) that names an account. */
+const readings = sql`jsonb_to_recordset(${value('readings')}::text::jsonb) as r(ord int, name text, linked_to text, unless_named text, type text, notes text)`;
+const BY_READING = sql`select id, name, type, notes from (
+    select r.ord, a.id, a.name, r.type, r.notes from ${readings}
+    join accounts a on a.workspace_id = ${workspace} and lower(a.name) = lower(r.name)
+    union all
+    select r.ord, a.id, a.name, r.type, r.notes from ${readings}
+    join account_channels l on l.workspace_id = ${workspace} and l.channel_id = r.linked_to
+    join accounts a on a.workspace_id = ${workspace} and a.id = l.account_id
+    where not exists (select 1 from accounts n where n.workspace_id = ${workspace} and lower(n.name) = lower(r.unless_named))
+  ) found order by ord limit 1`;
 
 /**
  * Writes a touch and its audit row and reads the touch before it, all in one
@@ -33,32 +66,31 @@ const BY_NAME = sql`lower(name) = lower(${value('accountName')})`;
  * transaction around it): one round trip for the busiest command instead of five
  * with BEGIN and COMMIT, and no moment where the touch is written but the answer
  * about it could fail. Finding the account in the same statement saves /checkin
- * another round trip when the name is typed plainly; no such account, no rows, and
- * nothing is written. The previous touch is the latest strictly before this one; the
- * statement's reads do not see its own insert either way. Built once per session
+ * the round trips of looking it up first; no such account (or no note), no rows,
+ * and nothing is written. The previous touch is the latest strictly before this
+ * one; the statement's reads do not see its own insert either way. Built once
  * (db/statements.ts): /checkin is the command people type most.
  */
 function checkinStatement(name: string, account: SQL) {
   return preparedSql<{ account_name: string; inserted: unknown; previous: unknown }>(
     name,
-    () => sql`with account as (
-        select id, name from accounts where workspace_id = ${value('workspaceId')}::uuid and ${account}
+    () => sql`with account as (${account}
       ), previous as (
         select c.* from checkins c
-        where c.workspace_id = ${value('workspaceId')}::uuid and c.account_id = (select id from account)
+        where c.workspace_id = ${workspace} and c.account_id = (select id from account)
           and c.occurred_at < ${value('occurredAt')}::timestamptz
         order by c.occurred_at desc limit 1
       ), inserted as (
         insert into checkins (id, workspace_id, account_id, user_id, type, occurred_at, notes, sentiment, next_step_date, channel_id, created_at)
-        select ${value('id')}::uuid, ${value('workspaceId')}::uuid, account.id, ${value('userId')}::uuid, ${value('type')}, ${value('occurredAt')}::timestamptz,
-          ${value('notes')}, ${value('sentiment')}, ${value('nextStepDate')}::date, ${value('channelId')}, ${value('now')}::timestamptz
-        from account
+        select ${value('id')}::uuid, ${workspace}, account.id, ${value('userId')}::uuid, account.type, ${value('occurredAt')}::timestamptz,
+          account.notes, ${value('sentiment')}, ${value('nextStepDate')}::date, ${value('channelId')}, ${value('now')}::timestamptz
+        from account where account.notes is not null
         returning *
       ), audited as (
         insert into audit_log (workspace_id, actor_user_id, at, entity_type, entity_id, action, after)
-        select ${value('workspaceId')}::uuid, ${value('userId')}::uuid, ${value('now')}::timestamptz, 'checkin', ${value('id')}, 'create',
-          jsonb_build_object('accountId', account.id, 'type', ${value('type')}::text, 'occurredAt', ${value('occurredAt')}::text, 'sentiment', ${value('sentiment')}::text)
-        from account
+        select ${workspace}, ${value('userId')}::uuid, ${value('now')}::timestamptz, 'checkin', ${value('id')}, 'create',
+          jsonb_build_object('accountId', inserted.account_id, 'type', inserted.type, 'occurredAt', ${value('occurredAt')}::text, 'sentiment', ${value('sentiment')}::text)
+        from inserted
         returning id
       )
       select account.name as account_name, to_jsonb(inserted) as inserted, to_jsonb(previous) as previous
@@ -66,7 +98,7 @@ function checkinStatement(name: string, account: SQL) {
   );
 }
 const checkinForAccountId = checkinStatement('log-checkin', BY_ID);
-const checkinForAccountName = checkinStatement('log-checkin-by-name', BY_NAME);
+const checkinForReading = checkinStatement('log-checkin-by-reading', BY_READING);
 
 export interface LoggedCheckin {
   checkin: Checkin;
@@ -78,8 +110,8 @@ async function writeCheckin(
   db: Db,
   statement: typeof checkinForAccountId,
   workspaceId: string,
-  account: { accountId: string } | { accountName: string },
-  input: Omit<CheckinInput, 'accountId'>,
+  account: { accountId: string; type: CheckinType; notes: string } | { readings: string },
+  touch: TouchDetails,
   now: Date,
 ): Promise<LoggedCheckin | undefined> {
   // The id is made here so that the audit row can name it within the same statement.
@@ -88,13 +120,11 @@ async function writeCheckin(
     ...account,
     id,
     workspaceId,
-    userId: input.userId,
-    type: input.type,
-    occurredAt: input.occurredAt.toISOString(),
-    notes: input.notes,
-    sentiment: input.sentiment,
-    nextStepDate: input.nextStepDate,
-    channelId: input.channelId,
+    userId: touch.userId,
+    occurredAt: touch.occurredAt.toISOString(),
+    sentiment: touch.sentiment,
+    nextStepDate: touch.nextStepDate,
+    channelId: touch.channelId,
     now: now.toISOString(),
   });
   if (!row) return undefined;
@@ -103,15 +133,27 @@ async function writeCheckin(
 }
 
 export async function logCheckin(db: Db, workspaceId: string, input: CheckinInput, now: Date): Promise<{ checkin: Checkin; previous: Checkin | undefined }> {
-  const logged = await writeCheckin(db, checkinForAccountId, workspaceId, { accountId: input.accountId }, input, now);
+  const { accountId, type, notes, ...touch } = input;
+  const logged = await writeCheckin(db, checkinForAccountId, workspaceId, { accountId, type, notes }, touch, now);
   // Only an account that was deleted meanwhile gets here: the caller had just read it.
   if (!logged) throw new Error(`account ${input.accountId} not found in workspace ${workspaceId}`);
   return logged;
 }
 
-/** The same for an account named in the command: undefined (and nothing written) when no account has that name. */
-export function logCheckinByAccountName(db: Db, workspaceId: string, accountName: string, input: Omit<CheckinInput, 'accountId'>, now: Date): Promise<LoggedCheckin | undefined> {
-  return writeCheckin(db, checkinForAccountName, workspaceId, { accountName: accountName.trim() }, input, now);
+/**
+ * Logs the touch for the first reading that names an account, found in the same
+ * statement that writes it. Undefined, and nothing written, when no reading names
+ * an account or the first that does has no note: the caller says which.
+ */
+export function logCheckinByReading(db: Db, workspaceId: string, readings: CheckinReading[], touch: TouchDetails, now: Date): Promise<LoggedCheckin | undefined> {
+  const rows = readings.map((r, ord) => ({
+    ord,
+    // Cleaned as findAccountByName cleans a typed name, so both find the same account.
+    ...('name' in r.account ? { name: cleanName(r.account.name) } : { linked_to: r.account.linkedTo, unless_named: cleanName(r.account.unlessNamed) }),
+    type: r.type,
+    notes: r.notes,
+  }));
+  return writeCheckin(db, checkinForReading, workspaceId, { readings: JSON.stringify(rows) }, touch, now);
 }
 
 export async function recentCheckins(db: Db, workspaceId: string, accountId: string, limit = 5): Promise<Checkin[]> {

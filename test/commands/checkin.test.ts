@@ -71,6 +71,16 @@ describe.each(ENGINES)('/checkin on $name', (engine) => {
     expect(plain(await t.registry.run(ctx, '/checkin qbr Renewal looks safe'))).toContain('Logged a QBR with Hooli');
   });
 
+  it('reads a leading touch word as an account’s name when one has it, not as the channel’s account', async () => {
+    const ctx = await workspaceWith(['Hooli', 'Review'], { channel: 'hooli' });
+    await t.registry.run(ctx, '/account link Hooli');
+    expect(plain(await t.registry.run(ctx, '/checkin review call Went through the plan'))).toContain('Logged a call with Review');
+    expect(plain(await t.registry.run(ctx, '/checkin review Went through the plan'))).toMatch(/Say what kind of touch it was/);
+    expect(plain(await t.registry.run(ctx, '/checkin call'))).toMatch(/Add a note about the call[\s\S]*\/checkin "Hooli" call/);
+    const saved = await rows(ctx);
+    expect(saved.map((r) => r.type)).toEqual(['call']);
+  });
+
   it('backdates with date= and refuses the future', async () => {
     const ctx = await workspaceWith(['Wayne Retail'], { timezone: 'America/New_York' });
     const reply = plain(await t.registry.run(ctx, '/checkin "Wayne Retail" meeting Onsite workshop date=2026-11-20'));

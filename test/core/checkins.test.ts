@@ -4,8 +4,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
-import { accounts, auditLog, checkins } from '../../db/schema.js';
-import { logCheckin, logCheckinByAccountName, type CheckinInput } from '../../src/core/checkins.js';
+import { accountChannels, accounts, auditLog, checkins } from '../../db/schema.js';
+import { logCheckin, logCheckinByReading, type CheckinInput, type CheckinReading } from '../../src/core/checkins.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext } from '../helpers/context.js';
 
@@ -58,26 +58,47 @@ describe.each(ENGINES)('logCheckin on $name', (engine) => {
     expect(after!.lastTouchAt).toEqual(new Date(NOW.getTime() + DAY));
   });
 
-  it('by name: finds the account in the same statement, in any case; no such account writes nothing', async () => {
+  it('by reading: finds the account in the same statement, in any case; no such account writes nothing', async () => {
     const { ctx, account, input, count } = await setUp();
-    const { accountId: _, ...touch } = input(NOW);
+    const { accountId: _, type, notes, ...touch } = input(NOW);
+    const named = (name: string, n: string | null = notes): CheckinReading => ({ account: { name }, type, notes: n });
     const other = await newContext(database.db, { now: NOW });
     await database.db.insert(accounts).values({ workspaceId: other.workspace.id, name: 'Globex' });
-    expect(await logCheckinByAccountName(database.db, ctx.workspace.id, 'Globex', touch, NOW)).toBeUndefined();
-    expect(await logCheckinByAccountName(database.db, ctx.workspace.id, 'Acme Corporation', touch, NOW)).toBeUndefined();
+    expect(await logCheckinByReading(database.db, ctx.workspace.id, [named('Globex')], touch, NOW)).toBeUndefined();
+    expect(await logCheckinByReading(database.db, ctx.workspace.id, [named('Acme Corporation'), named('Acme')], touch, NOW)).toBeUndefined();
     expect([await count(checkins), await count(auditLog)]).toEqual([0, 0]);
-    const first = await logCheckinByAccountName(database.db, ctx.workspace.id, ' acme CORP ', { ...touch, occurredAt: new Date(NOW.getTime() - DAY), nextStepDate: '2026-12-01' }, NOW);
+    const first = await logCheckinByReading(database.db, ctx.workspace.id, [named('\u200b acme CORP ')], { ...touch, occurredAt: new Date(NOW.getTime() - DAY), nextStepDate: '2026-12-01' }, NOW);
     expect(first).toMatchObject({ account: { id: account.id, name: 'Acme Corp' }, previous: undefined });
     expect(first!.checkin).toMatchObject({ accountId: account.id, userId: ctx.user.id, type: 'call', notes: 'Walked through the runbook', nextStepDate: '2026-12-01', channelId: 'general' });
-    const second = await logCheckinByAccountName(database.db, ctx.workspace.id, 'Acme Corp', touch, NOW);
+    const second = await logCheckinByReading(database.db, ctx.workspace.id, [named('Acme'), { ...named('Acme Corp'), type: 'qbr', notes: 'QBR' }], touch, NOW);
     // The rows read back as a Drizzle select reads them.
     const [stored] = await database.db.select().from(checkins).where(eq(checkins.id, second!.checkin.id));
     expect(second!.checkin).toEqual(stored);
+    expect(second!.checkin).toMatchObject({ type: 'qbr', notes: 'QBR' });
     expect(second!.previous).toEqual(first!.checkin);
     expect(second!.checkin.occurredAt).toEqual(NOW);
     const audit = await database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ctx.workspace.id), eq(auditLog.entityId, second!.checkin.id)));
-    expect(audit).toMatchObject([{ actorUserId: ctx.user.id, at: NOW, entityType: 'checkin', action: 'create', before: null, after: { accountId: account.id, type: 'call', occurredAt: NOW.toISOString(), sentiment: 'positive' } }]);
+    expect(audit).toMatchObject([{ actorUserId: ctx.user.id, at: NOW, entityType: 'checkin', action: 'create', before: null, after: { accountId: account.id, type: 'qbr', occurredAt: NOW.toISOString(), sentiment: 'positive' } }]);
     expect([await count(checkins), await count(auditLog)]).toEqual([2, 2]);
+  });
+
+  it('by reading: the first reading that names an account decides, and one without a note writes nothing', async () => {
+    const { ctx, account, input, count } = await setUp();
+    const { accountId: _, type, notes, ...touch } = input(NOW);
+    await database.db.insert(accounts).values({ workspaceId: ctx.workspace.id, name: 'Acme Corp call' });
+    // "Acme Corp" comes first and has no note: the later reading naming another account is not written either.
+    const noNote: CheckinReading[] = [{ account: { name: 'Acme Corp' }, type, notes: null }, { account: { name: 'Acme Corp call' }, type, notes }];
+    expect(await logCheckinByReading(database.db, ctx.workspace.id, noNote, touch, NOW)).toBeUndefined();
+    expect([await count(checkins), await count(auditLog)]).toEqual([0, 0]);
+
+    // The channel's linked account, unless an account has the name the type word would be.
+    await database.db.insert(accountChannels).values({ workspaceId: ctx.workspace.id, channelId: 'acme', accountId: account.id, linkedAt: NOW });
+    const linked = (unlessNamed: string): CheckinReading[] => [{ account: { linkedTo: 'acme', unlessNamed }, type, notes }];
+    expect(await logCheckinByReading(database.db, ctx.workspace.id, [{ account: { linkedTo: 'elsewhere', unlessNamed: 'call' }, type, notes }], touch, NOW)).toBeUndefined();
+    expect(await logCheckinByReading(database.db, ctx.workspace.id, linked('Acme Corp call'), touch, NOW)).toBeUndefined();
+    const viaChannel = await logCheckinByReading(database.db, ctx.workspace.id, linked('call'), touch, NOW);
+    expect(viaChannel).toMatchObject({ account: { id: account.id, name: 'Acme Corp' }, checkin: { accountId: account.id, notes } });
+    expect([await count(checkins), await count(auditLog)]).toEqual([1, 1]);
   });
 
   it('writes neither the touch nor its audit row when the audit row cannot be written', async () => {
