@@ -3,6 +3,12 @@
 // scanner (static, type-only, re-exports, dynamic import(), require()), each relative
 // import is resolved to a repository path, and the outward ones are reported by file,
 // line and import. process.env may only be read in src/config.ts.
+//
+// Core is the only door to the database: commands, platforms and jobs may not
+// query it themselves (no drizzle-orm, no tables from db/schema, nothing but types
+// from db/), so every write has one path and one audit entry, and the job ledger
+// cannot be bypassed. They may still import db/schema's enum constants (the
+// values a command offers, e.g. LIFECYCLE_STAGES) and types such as Db.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +39,85 @@ const RULES: Rule[] = [
   { from: 'db/', why: 'db is the innermost layer', areas: ['src', 'commands'] },
   { from: 'src/messages/', why: 'the neutral message model must not know platforms or commands', areas: ['src/platforms', 'commands'] },
 ];
+
+/** Folders whose files reach the database only through src/core/. */
+const NO_DATABASE = ['commands/', 'src/platforms/', 'src/jobs/'];
+
+/**
+ * Named exceptions to the rule above, each with its reason. They are the platform
+ * SDKs' own storage seams: the reason is that the SDK calls them, not a use case.
+ */
+const DATABASE_EXCEPTIONS: Record<string, string> = {
+  'src/platforms/slack/installation-store.ts':
+    "Bolt's InstallationStore: Bolt calls it with Slack's installation objects during OAuth and on every request's authorize; it is the platform's credential storage, not a use case",
+  'src/platforms/teams/references.ts':
+    "Teams conversation references: the Bot Framework's serialised address of a conversation, stored and read only by the Teams adapter to post proactively; no use case reads them",
+};
+
+/** db/schema's enum constants (LIFECYCLE_STAGES …): values a command offers, not tables. */
+const isEnumConstant = (name: string) => /^[A-Z][A-Z0-9_]*$/.test(name);
+
+/**
+ * Database access by one file: an import of drizzle-orm, of a table (any runtime
+ * value but an enum constant) from db/schema, or of any runtime value from another
+ * db/ module. Type-only imports are not access. Dynamic import() and require() of
+ * a db/ module count as access (they load runtime values).
+ */
+function databaseAccessIn(file: string, source: string): string[] {
+  if (!NO_DATABASE.some((dir) => file.startsWith(dir)) || file in DATABASE_EXCEPTIONS) return [];
+  const found: string[] = [];
+  const report = (pos: number, what: string) =>
+    found.push(`${file}:${lineOf(source, pos)} ${what}: only src/core/ may reach the database (commands, platforms and jobs call core)`);
+  const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
+  const check = (specifier: string, pos: number, names: { name: string; typeOnly: boolean }[] | 'all') => {
+    const { kind, target } = resolveImport(file, specifier);
+    if (kind === 'package') {
+      const runtime = names === 'all' || names.some((n) => !n.typeOnly);
+      if (/^drizzle-orm(\/|$)/.test(target) && runtime) report(pos, `imports '${specifier}'`);
+      return;
+    }
+    if (!inArea(target, 'db')) return;
+    const runtime = names === 'all' ? [{ name: '*', typeOnly: false }] : names.filter((n) => !n.typeOnly);
+    const forbidden = target === 'db/schema' ? runtime.filter((n) => !isEnumConstant(n.name)) : runtime;
+    if (forbidden.length > 0) report(pos, `imports ${forbidden.map((n) => n.name).join(', ')} from '${specifier}'`);
+  };
+  const visit = (node: ts.Node) => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      const specifier = node.moduleSpecifier.text;
+      const pos = node.getStart(sourceFile);
+      if (ts.isImportDeclaration(node)) {
+        const clause = node.importClause;
+        if (!clause) check(specifier, pos, 'all'); // import 'x' runs the module
+        else {
+          const whole = clause.isTypeOnly;
+          const names: { name: string; typeOnly: boolean }[] = [];
+          if (clause.name) names.push({ name: clause.name.text, typeOnly: whole });
+          const bindings = clause.namedBindings;
+          if (bindings && ts.isNamespaceImport(bindings)) names.push({ name: `* as ${bindings.name.text}`, typeOnly: whole });
+          if (bindings && ts.isNamedImports(bindings)) {
+            for (const el of bindings.elements) names.push({ name: (el.propertyName ?? el.name).text, typeOnly: whole || el.isTypeOnly });
+          }
+          check(specifier, pos, names);
+        }
+      } else {
+        const whole = node.isTypeOnly;
+        const clause = node.exportClause;
+        if (!clause || !ts.isNamedExports(clause)) check(specifier, pos, whole ? [] : 'all');
+        else check(specifier, pos, clause.elements.map((el) => ({ name: (el.propertyName ?? el.name).text, typeOnly: whole || el.isTypeOnly })));
+      }
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require')) &&
+      node.arguments[0] &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
+      check(node.arguments[0].text, node.getStart(sourceFile), 'all');
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
 
 const ENV_READ = [
   /\bprocess\s*(?:\?\.|\.)\s*env\b/,
@@ -70,6 +155,7 @@ function violationsIn(file: string, source: string): string[] {
       }
     }
   }
+  found.push(...databaseAccessIn(file, source));
   if (file !== 'src/config.ts') {
     for (const pattern of ENV_READ) {
       for (const match of source.matchAll(new RegExp(pattern.source, 'g'))) {
@@ -120,7 +206,24 @@ describe('the scanner itself (so the real check cannot pass vacuously)', () => {
     ['process.env destructured over lines', 'db/client.ts', 'const {\n  argv,\n  env,\n} = process;', 1],
     ['env imported from node:process', 'src/log.ts', "import { env } from 'node:process';", 1],
     ['two violations in one file', 'src/core/h.ts', "import '../../commands/a.js';\nimport '../platforms/b.js';", 2],
+    ['a command importing drizzle-orm', 'commands/digest.ts', "import { and, eq } from 'drizzle-orm';", 1],
+    ['a command importing a drizzle-orm subpath', 'commands/x.ts', "import { pgTable } from 'drizzle-orm/pg-core';", 1],
+    ['a command importing a table', 'commands/usage.ts', "import { usageReadings } from '../db/schema.js';", 1],
+    ['a table next to an enum constant', 'commands/usage.ts', "import { LIFECYCLE_STAGES, accounts } from '../db/schema.js';", 1],
+    ['a renamed table import', 'commands/usage.ts', "import { accounts as a } from '../db/schema.js';", 1],
+    ['the whole schema as a namespace', 'commands/usage.ts', "import * as schema from '../db/schema.js';", 1],
+    ['a platform importing a table', 'src/platforms/slack/handlers.ts', "import { jobRuns } from '../../../db/schema.js';", 1],
+    ['a job importing queryRows', 'src/jobs/health-daily.ts', "import { queryRows, type Db } from '../../db/client.js';", 1],
+    ['a job importing the statement cache', 'src/jobs/x.ts', "import { cached } from '../../db/statements.js';", 1],
+    ['a job loading db/ dynamically', 'src/jobs/x.ts', "const m = await import('../../db/client.js');", 1],
+    ['a job re-exporting a table', 'src/jobs/x.ts', "export { accounts } from '../../db/schema.js';", 1],
+    ['a platform importing a module of db/ for its effect', 'src/platforms/x/y.ts', "import '../../../db/client.js';", 1],
     // Allowed edges: nothing reported.
+    ['a command importing enum constants', 'commands/checkin.ts', "import { CHECKIN_TYPES, SENTIMENTS } from '../db/schema.js';", 0],
+    ['a command importing the Db type', 'commands/context.ts', "import type { Db } from '../db/client.js';", 0],
+    ['a job importing a type inline', 'src/jobs/x.ts', "import { type Db } from '../../db/client.js';\nimport type { SQL } from 'drizzle-orm';", 0],
+    ['a named exception', 'src/platforms/slack/installation-store.ts', "import { and } from 'drizzle-orm';\nimport { installations } from '../../../db/schema.js';", 0],
+    ['the data layer is not covered', 'src/data/export.ts', "import { accounts } from '../../db/schema.js';\nimport { eq } from 'drizzle-orm';", 0],
     ['core importing db', 'src/core/accounts.ts', "import type { Db } from '../../db/client.js';\nimport { sql } from 'drizzle-orm';", 0],
     ['commands importing core and messages', 'commands/ticket.ts', "import { slaDueAt } from '../src/core/sla.js';\nimport { message } from '../src/messages/builders.js';", 0],
     ['a platform importing commands and express', 'src/platforms/slack/app.ts', "import express from 'express';\nimport { createRegistry } from '../../../commands/registry.js';", 0],
@@ -160,6 +263,15 @@ describe('the repository', () => {
   it('has no import pointing outward and reads process.env only in src/config.ts', () => {
     const violations = files.flatMap(({ file, source }) => violationsIn(file, source));
     expect(violations, `\n${violations.join('\n')}\n`).toEqual([]);
+  });
+
+  it('names only database exceptions that exist and still need to be exceptions', () => {
+    for (const file of Object.keys(DATABASE_EXCEPTIONS)) {
+      const found = files.find((f) => f.file === file);
+      expect(found, `${file} is a named exception but does not exist`).toBeDefined();
+      const without = databaseAccessIn(file.replace(/^src\/platforms\//, 'src/platforms/_not-excepted_/'), found!.source);
+      expect(without.length, `${file} no longer reaches the database: remove it from DATABASE_EXCEPTIONS`).toBeGreaterThan(0);
+    }
   });
 
   it('src/config.ts is where the environment is read', () => {
