@@ -16,8 +16,8 @@ import { ExportLinks, exportsRouter } from './http/exports.js';
 import { createHttpApp } from './http/server.js';
 import { missingHeapFlags } from './heap-settings.js';
 import { createLogger, secretsOf, type Logger } from './log.js';
-import { ConsoleFeed } from './platforms/console/feed.js';
-import { CONSOLE_WORKSPACE_ID, consoleRouter } from './platforms/console/routes.js';
+import { createConsoleAdapter } from './platforms/console/adapter.js';
+import { CONSOLE_WORKSPACE_ID } from './platforms/console/routes.js';
 import type { ChannelAudience, Deliveries } from './jobs/delivery.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { slaWatchJob } from './jobs/sla-watch.js';
@@ -25,10 +25,12 @@ import { digestJob } from './jobs/digest.js';
 import { currentClaimer } from './core/ledger.js';
 import { healthDailyJob } from './jobs/health-daily.js';
 import { surveyJob } from './jobs/survey-jobs.js';
-import { createSlackAdapter, type SlackAdapter } from './platforms/slack/app.js';
+import type { PlatformAdapter } from './platforms/platform.js';
+import { createSlackAdapter } from './platforms/slack/app.js';
 import type { TeamsAdapterDeps } from './platforms/teams/app.js';
-import { teamsDoor, type TeamsDoor } from './platforms/teams/loader.js';
-import { InFlight, listen, type Listener } from './serving.js';
+import { createTeamsAdapter, type TeamsAdapter } from './platforms/teams/loader.js';
+import { listen, type Listener } from './serving.js';
+import { settlesWithin } from './settles.js';
 
 export interface Tenure {
   config: Config;
@@ -39,8 +41,10 @@ export interface Tenure {
   logger: Logger;
   /** Scheduled jobs (SLA watch), when some platform can receive their posts. */
   scheduler?: Scheduler;
-  /** The Teams bot, when config.teams is set: its delivery posts proactively. */
-  teams?: TeamsDoor;
+  /** The platforms this process serves, as main.ts wired them. */
+  platforms: PlatformAdapter[];
+  /** The Teams adapter, when config.teams is set: its delivery posts proactively. */
+  teams?: TeamsAdapter;
   /** Shuts down (see startTenure); `clean` is false when work under way had to be abandoned at the deadline. */
   close(): Promise<{ clean: boolean }>;
 }
@@ -72,18 +76,6 @@ const DRAIN_MS = 6_000;
 const CLOSE_AFTER_DRAIN_MS = 2_500;
 const EXIT_DEADLINE_MS = 9_500;
 
-/** True when `work` settles within `ms` (it keeps running otherwise). */
-function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = Number.isFinite(ms) ? setTimeout(() => resolve(false), ms) : undefined;
-    const done = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    work.then(done, done);
-  });
-}
-
 export async function startTenure(config: Config, options: StartOptions = {}): Promise<Tenure> {
   const logger = options.logger ?? createLogger(config.logLevel, undefined, secretsOf(config));
   const clock = options.clock ?? (() => new Date());
@@ -104,9 +96,6 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     apiRouter({ db: database.db, apiToken: config.apiToken, timezone: config.timezone, clock, logger, rateLimit: options.apiRateLimit, authFailureLimit: options.apiAuthFailureLimit }),
     exportsRouter({ db: database.db, links: exportLinks, clock, logger }),
   ];
-  // Where scheduled jobs post, per platform; and who can be reminded privately.
-  const deliveries: Deliveries = {};
-  const audiences: Partial<Record<Platform, ChannelAudience>> = {};
   if (config.mode === 'local') {
     const workspace = await ensureWorkspace(database.db, {
       platform: 'console',
@@ -116,52 +105,37 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     });
     const seeded = await seedDemoWorkspace(database.db, workspace.id, clock());
     if (seeded) logger.info({ accounts: seeded.accounts }, 'seeded the demo workspace');
-    const feed = new ConsoleFeed(clock);
-    deliveries.console = feed;
-    routers.push(consoleRouter({ db: database.db, registry, timezone: config.timezone, clock, feed }));
   }
 
-  let slack: SlackAdapter | undefined;
-  if (config.slack) {
-    slack = createSlackAdapter({
-      config: config.slack,
-      db: database.db,
-      registry,
-      logger,
-      timezone: config.timezone,
-      clock,
-      ...(options.slackAckBudgetMs !== undefined ? { ackBudgetMs: options.slackAckBudgetMs } : {}),
-    });
-    if (slack.router) routers.push(slack.router);
-    await slack.start();
-    deliveries.slack = slack.delivery;
-    audiences.slack = slack.delivery;
-  }
+  // The platforms this process serves: one line each (src/platforms/platform.ts).
+  const common = { db: database.db, registry, timezone: config.timezone, clock };
+  const platforms: PlatformAdapter[] = [
+    config.mode === 'local' ? createConsoleAdapter(common) : undefined,
+    config.slack
+      ? createSlackAdapter({ ...common, config: config.slack, logger, ...(options.slackAckBudgetMs !== undefined ? { ackBudgetMs: options.slackAckBudgetMs } : {}) })
+      : undefined,
+    config.teams
+      ? createTeamsAdapter({
+          ...common,
+          config: config.teams,
+          logger,
+          ...(options.teamsRetry ? { retry: options.teamsRetry } : {}),
+          downloads: { links: exportLinks, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
+          // A Teams deployment loads the SDK now; local mode on the emulator's first message.
+          loadAtStart: config.mode === 'platform',
+        })
+      : undefined,
+  ].filter((p) => p !== undefined);
 
-  let teams: TeamsDoor | undefined;
-  if (config.teams) {
-    teams = teamsDoor({
-      config: config.teams,
-      db: database.db,
-      registry,
-      logger,
-      timezone: config.timezone,
-      clock,
-      ...(options.teamsRetry ? { retry: options.teamsRetry } : {}),
-      downloads: { links: exportLinks, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
-    });
-    // A Teams deployment loads the SDK now; local mode on the emulator's first message.
-    if (config.mode === 'platform') await teams.ready();
-    routers.push(teams.router);
-    deliveries.teams = teams.delivery;
+  // Where scheduled jobs post, per platform; and who can be reminded privately.
+  const deliveries: Deliveries = {};
+  const audiences: Partial<Record<Platform, ChannelAudience>> = {};
+  for (const platform of platforms) {
+    await platform.start?.();
+    routers.push(...platform.routers);
+    deliveries[platform.platform] = platform.delivery;
+    if (platform.audience) audiences[platform.platform] = platform.audience;
   }
-
-  // Slack listeners keep working after their ack (a slow command answers through
-  // response_url): shutdown waits for them as for requests still being answered.
-  const slackWork = new InFlight();
-  slack?.app.use(async ({ next }) => {
-    await slackWork.track(next());
-  });
 
   const app = createHttpApp({ database, logger, routers, loopbackOnly: config.mode === 'local' });
   let listener: Listener;
@@ -207,18 +181,19 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
       const began = performance.now();
       const ms = () => Math.round(performance.now() - began);
       const drained = listener.drain();
-      await slack?.stop(); // Socket Mode: no more events
+      for (const platform of platforms) await platform.stop?.(); // Socket Mode: no more events
       logger.info('stopped accepting requests');
-      const underWay = Promise.all([drained, slackWork.idle(), scheduler?.stop()]);
+      const underWay = Promise.all([drained, ...platforms.map((p) => p.work?.idle()), scheduler?.stop()]);
       const drainMs = options.drainMs ?? DRAIN_MS;
       const clean = await settlesWithin(underWay, drainMs);
       if (clean) logger.info({ ms: ms() }, 'work under way finished');
       else {
-        logger.warn({ ms: ms(), slackListeners: slackWork.size }, 'work still under way at the shutdown deadline; closing anyway');
+        const listeners = Object.fromEntries(platforms.filter((p) => p.work?.size).map((p) => [p.platform, p.work!.size]));
+        logger.warn({ ms: ms(), listeners }, 'work still under way at the shutdown deadline; closing anyway');
         listener.cut();
       }
-      // Teams posts still under way (from the jobs above) finish; later ones are refused.
-      await teams?.stop();
+      // Posts still under way (Teams', from the jobs above) finish; later ones are refused.
+      for (const platform of platforms) await platform.close?.();
       // Queries left behind by abandoned work would hold the pool's close: it gets what is left of the budget.
       if (await settlesWithin(database.close(), clean ? Infinity : Math.max(500, drainMs + CLOSE_AFTER_DRAIN_MS - ms()))) {
         logger.info({ ms: ms() }, 'database closed');
@@ -226,7 +201,8 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
       return { clean };
     })());
 
-  return { config, database, registry, server, url, logger, scheduler, teams, close };
+  const teams = platforms.find((p): p is TeamsAdapter => p.platform === 'teams');
+  return { config, database, registry, server, url, logger, scheduler, platforms, ...(teams ? { teams } : {}), close };
 }
 
 /**

@@ -10,8 +10,7 @@ import { createLogger } from '../../src/log.js';
 import { startTenure, type Tenure } from '../../src/main.js';
 import { actions, button, context, divider, field, fields, header, message, text } from '../../src/messages/builders.js';
 import type { Message } from '../../src/messages/message.js';
-import { escapeHtml, markupToHtml, renderHtml } from '../../src/platforms/console/render.js';
-import { toConsoleMessage } from '../../src/platforms/console/routes.js';
+import { escapeHtml, markupToHtml, renderHtml, toConsoleMessage } from '../../src/platforms/console/render.js';
 
 /** Every character that means something in HTML text or a quoted attribute. */
 const HOSTILE = `<img src=x onerror="alert('x')"> & co`;

@@ -61,7 +61,7 @@ describe.each(ENGINES)('Slack replies on $name', (engine) => {
     const config = loadConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'silent' });
     const slack = createSlackAdapter({ config: config.slack!, db: opened.database.db, registry: new Registry([probe], logger), logger, timezone: 'UTC', clock: () => new Date() });
     const app = express();
-    app.use(slack.router!);
+    for (const router of slack.routers) app.use(router);
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });

@@ -1,7 +1,8 @@
-// The console's renderer: neutral Message → HTML. Pure; every piece of user text
-// is escaped before the light markup (**bold**, `code`, > quote) is applied.
-import type { Block, Message } from '../../messages/message.js';
-import { mentionsAsNames } from '../../messages/plain.js';
+// The console's renderer: neutral Message → HTML, and the message as the page's
+// JSON carries it. Pure; every piece of user text is escaped before the light
+// markup (**bold**, `code`, > quote) is applied.
+import type { Action, Block, Message } from '../../messages/message.js';
+import { mentionsAsNames, renderPlain } from '../../messages/plain.js';
 
 export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -63,4 +64,23 @@ function blockHtml(block: Block): string {
 export function renderHtml(message: Message): string {
   const tone = message.tone ? ` tone-${message.tone}` : '';
   return `<div class="m-body visibility-${message.visibility}${tone}">${message.blocks.map(blockHtml).join('')}</div>`;
+}
+
+export interface ConsoleMessage {
+  text: string;
+  html: string;
+  visibility: Message['visibility'];
+  tone?: Message['tone'];
+  actions: Action[];
+}
+
+export function toConsoleMessage(message: Message): ConsoleMessage {
+  const actions = message.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : []));
+  return {
+    text: renderPlain(message),
+    html: renderHtml(message),
+    visibility: message.visibility,
+    ...(message.tone ? { tone: message.tone } : {}),
+    actions,
+  };
 }

@@ -1,16 +1,16 @@
-// The local console: a chat page at / and a small JSON API that the page (and
-// scripts) use to type commands, press buttons and submit forms. Local mode only.
-import { randomBytes } from 'node:crypto';
+// The local console's HTTP door: a chat page at / and a small JSON API that the
+// page (and scripts) use to type commands, press buttons and submit forms. Local
+// mode only. Who is asking and how a reply is answered are the adapter's
+// (adapter.ts); this file parses requests.
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { contextFor, type CommandContext } from '../../../commands/context.js';
+import type { CommandContext } from '../../../commands/context.js';
 import type { Registry } from '../../../commands/registry.js';
-import type { Db } from '../../../db/client.js';
-import type { Action, Form, Message, Reply, ReplyFile } from '../../messages/message.js';
-import { renderPlain } from '../../messages/plain.js';
+import { submitForm } from '../requests.js';
 import type { ConsoleFeed } from './feed.js';
 import { PAGE, PAGE_HEADERS } from './page.js';
-import { renderHtml } from './render.js';
+import { toConsoleMessage } from './render.js';
+import type { ConsoleFiles, ConsoleReplyDelivery } from './reply.js';
 
 export const CONSOLE_WORKSPACE_ID = 'local';
 export const DEFAULT_CONSOLE_USER = 'ana';
@@ -37,64 +37,21 @@ const formBody = z.object({
   channel: channelSchema,
 });
 
-export interface ConsoleMessage {
-  text: string;
-  html: string;
-  visibility: Message['visibility'];
-  tone?: Message['tone'];
-  actions: Action[];
-}
-
-export function toConsoleMessage(message: Message): ConsoleMessage {
-  const actions = message.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : []));
-  return {
-    text: renderPlain(message),
-    html: renderHtml(message),
-    visibility: message.visibility,
-    ...(message.tone ? { tone: message.tone } : {}),
-    actions,
-  };
-}
-
-/** Files a reply offered (CSV exports), served once asked for; the oldest go first. */
-class ConsoleFiles {
-  private files = new Map<string, ReplyFile>();
-  constructor(private readonly keep = 20) {}
-  add(file: ReplyFile): string {
-    const id = randomBytes(12).toString('hex');
-    this.files.set(id, file);
-    if (this.files.size > this.keep) this.files.delete(this.files.keys().next().value!);
-    return id;
-  }
-  get(id: string): ReplyFile | undefined {
-    return this.files.get(id);
-  }
-}
-
-type ConsoleFile = { filename: string; title: string; url: string };
-
-function toJson(
-  reply: Reply,
-  files?: ConsoleFiles,
-): { messages: ConsoleMessage[]; form?: Form; update?: ConsoleMessage; deliveries?: { channelId: string; message: ConsoleMessage }[]; files?: ConsoleFile[] } {
-  return {
-    ...(reply.files?.length && files
-      ? { files: reply.files.map((f) => ({ filename: f.filename, title: f.title, url: `/console/files/${files.add(f)}/${encodeURIComponent(f.filename)}` })) }
-      : {}),
-    messages: reply.messages.map(toConsoleMessage),
-    ...(reply.form ? { form: reply.form } : {}),
-    ...(reply.update ? { update: toConsoleMessage(reply.update) } : {}),
-    ...(reply.deliveries?.length ? { deliveries: reply.deliveries.map((d) => ({ channelId: d.channelId, message: toConsoleMessage(d.message) })) } : {}),
-  };
+/** A console user in a console channel, as a request names them. */
+export interface ConsolePerson {
+  user: string;
+  channel: string;
 }
 
 export interface ConsoleDeps {
-  db: Db;
   registry: Registry;
-  timezone: string;
   clock: () => Date;
   /** What jobs posted into console channels (SLA alerts); served at GET /console/feed. */
-  feed?: ConsoleFeed;
+  feed: ConsoleFeed;
+  /** Files replies offered, served at GET /console/files. */
+  files: ConsoleFiles;
+  resolvePerson: (person: ConsolePerson, now: Date) => Promise<CommandContext>;
+  deliverReply: ConsoleReplyDelivery;
 }
 
 export function consoleRouter(deps: ConsoleDeps): Router {
@@ -112,21 +69,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   };
   router.use('/console', guard, express.json({ limit: '64kb' }));
 
-  const context = (user: string, channel: string): Promise<CommandContext> =>
-    contextFor(
-      deps.db,
-      {
-        platform: 'console',
-        workspaceExternalId: CONSOLE_WORKSPACE_ID,
-        workspaceName: 'Demo workspace',
-        defaultTimezone: deps.timezone,
-        userId: user.toLowerCase(),
-        userName: user,
-        channelId: channel,
-        channelName: channel,
-      },
-      deps.clock(),
-    );
+  const context = (user: string, channel: string) => deps.resolvePerson({ user, channel }, deps.clock());
+  const answerWith = (res: Response) => (answer: object) => void res.json(answer);
 
   const bad = (res: Response, error: z.ZodError) => {
     const issue = error.issues[0]!;
@@ -141,13 +85,12 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   router.get('/console/feed', (req: Request, res: Response) => {
     const query = feedQuery.safeParse(req.query);
     if (!query.success) return bad(res, query.error);
-    const { entries, last } = deps.feed?.since(query.data.channel, query.data.after) ?? { entries: [], last: query.data.after };
+    const { entries, last } = deps.feed.since(query.data.channel, query.data.after);
     res.set('Cache-Control', 'no-store').json({ messages: entries.map((e) => ({ seq: e.seq, at: e.at.toISOString(), ...toConsoleMessage(e.message) })), last });
   });
 
-  const files = new ConsoleFiles();
   router.get('/console/files/:id/:name', (req: Request, res: Response) => {
-    const file = files.get(String(req.params.id));
+    const file = deps.files.get(String(req.params.id));
     if (!file) {
       res.status(404).json({ error: 'that file is gone: run the export again' });
       return;
@@ -159,22 +102,23 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     const body = commandBody.safeParse(req.body ?? {});
     if (!body.success) return bad(res, body.error);
     const ctx = await context(body.data.user, body.data.channel);
-    res.json(toJson(await deps.registry.run(ctx, body.data.text), files));
+    await deps.deliverReply(await deps.registry.run(ctx, body.data.text), answerWith(res));
   });
 
   router.post('/console/action', async (req: Request, res: Response) => {
     const body = actionBody.safeParse(req.body ?? {});
     if (!body.success) return bad(res, body.error);
     const ctx = await context(body.data.user, body.data.channel);
-    res.json(toJson(await deps.registry.press(ctx, body.data.id, body.data.value)));
+    await deps.deliverReply(await deps.registry.press(ctx, body.data.id, body.data.value), answerWith(res));
   });
 
   router.post('/console/form', async (req: Request, res: Response) => {
     const body = formBody.safeParse(req.body ?? {});
     if (!body.success) return bad(res, body.error);
     const ctx = await context(body.data.user, body.data.channel);
-    const result = await deps.registry.submit(ctx, body.data.id, body.data.values, body.data.state);
-    res.json(result.ok ? { ok: true, ...toJson(result.reply) } : { ok: false, errors: result.errors });
+    const result = await submitForm(deps.registry, { ctx }, { formId: body.data.id, values: body.data.values, state: body.data.state });
+    if (result.ok) await deps.deliverReply(result.reply, (answer) => res.json({ ok: true, ...answer }));
+    else res.json({ ok: false, errors: result.errors });
   });
 
   return router;

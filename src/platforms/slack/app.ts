@@ -1,15 +1,20 @@
 // The Slack adapter: a real Bolt App on the shared Express server (HTTP mode,
 // single workspace or OAuth multi-workspace) or over Socket Mode. It translates
-// only: Slack payload → registry call → neutral Message → Block Kit.
+// only: Slack payload → registry call → neutral Message → Block Kit. It is Slack's
+// PlatformAdapter (../platform.ts).
 import { App, ExpressReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import express, { type Router } from 'express';
 import type { Registry } from '../../../commands/registry.js';
 import type { Db } from '../../../db/client.js';
 import type { SlackConfig } from '../../config.js';
 import type { Logger } from '../../log.js';
+import { InFlight } from '../../serving.js';
+import type { PlatformAdapter } from '../platform.js';
+import { toSlackMessage } from './blocks.js';
 import { registerSlackHandlers } from './handlers.js';
-import { DisplayNames } from './identity.js';
+import { DisplayNames, slackContext, type SlackPerson } from './identity.js';
 import { SlackDelivery } from './delivery.js';
+import { slackReplyDelivery, type SlackReplyTarget } from './reply.js';
 import { databaseInstallationStore } from './installation-store.js';
 import { slackClientOptions } from './post.js';
 import { singleWorkspace } from './single-authorize.js';
@@ -34,14 +39,14 @@ export interface SlackAdapterDeps {
   ackBudgetMs?: number;
 }
 
-export interface SlackAdapter {
-  app: App;
+export interface SlackAdapter extends PlatformAdapter<SlackPerson, SlackReplyTarget, ReturnType<typeof toSlackMessage>> {
+  readonly platform: 'slack';
+  readonly app: App;
   /** Scheduled posts and private reminders into this adapter's workspaces. */
-  delivery: SlackDelivery;
-  /** HTTP mode: the routes to mount on the shared server. Socket Mode: none. */
-  router?: Router;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  readonly delivery: SlackDelivery;
+  readonly audience: SlackDelivery;
+  /** Listeners keep working after their ack (a slow command answers through response_url). */
+  readonly work: InFlight;
 }
 
 function boltLogger(logger: Logger): BoltLogger {
@@ -65,6 +70,28 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   const clientOptions = slackClientOptions(config.apiUrl);
   const logger = boltLogger(deps.logger);
   const names = new DisplayNames();
+  const resolvePerson = (person: SlackPerson, now: Date) =>
+    slackContext(deps.db, person.identity, { ...(person.client ? { client: person.client } : {}), names, timezone: deps.timezone, now });
+  const deliverReply = slackReplyDelivery({ logger: deps.logger });
+  const work = new InFlight();
+  /** The listeners, then the tracking of their work for shutdown. */
+  const listen = (app: App) => {
+    registerSlackHandlers(app, {
+      db: deps.db,
+      registry: deps.registry,
+      logger: deps.logger,
+      clock: deps.clock,
+      resolvePerson,
+      deliverReply,
+      ...(deps.ackBudgetMs !== undefined ? { ackBudgetMs: deps.ackBudgetMs } : {}),
+      ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
+    });
+    app.use(async ({ next }) => {
+      await work.track(next());
+    });
+  };
+  const adapter = (app: App, delivery: SlackDelivery, routers: Router[]) =>
+    ({ platform: 'slack', app, render: toSlackMessage, resolvePerson, deliverReply, delivery, audience: delivery, routers, work }) as const;
 
   if (config.appToken) {
     // Socket Mode: Slack pushes over a WebSocket; no public URL, no HTTP routes.
@@ -81,10 +108,9 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
       clientOptions,
       logger,
     });
-    registerSlackHandlers(app, { ...deps, names, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
+    listen(app);
     return {
-      app,
-      delivery: new SlackDelivery({ client, logger: deps.logger }),
+      ...adapter(app, new SlackDelivery({ client, logger: deps.logger }), []),
       start: async () => {
         await app.start();
       },
@@ -136,7 +162,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
       : {}),
   });
   const app = new App({ receiver, ...(single ? { authorize: single.authorize } : {}), convoStore: false, clientOptions, logger });
-  registerSlackHandlers(app, { ...deps, names, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
+  listen(app);
   const delivery = new SlackDelivery(installationStore ? { installationStore, apiUrl: config.apiUrl, logger: deps.logger } : { client: client ?? app.client, logger: deps.logger });
-  return { app, delivery, router, start: async () => undefined, stop: async () => undefined };
+  return adapter(app, delivery, [router]);
 }

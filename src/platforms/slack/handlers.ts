@@ -9,29 +9,32 @@ import type { App, BlockAction, ButtonAction, RespondArguments, SlashCommand, Vi
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { looksLikeCsv, previewSharedCsv } from '../../../commands/csv-import.js';
-import type { SharedFiles } from '../../../commands/context.js';
+import type { CommandContext, SharedFiles } from '../../../commands/context.js';
 import type { Registry } from '../../../commands/registry.js';
 import { portfolioHome } from '../../../commands/home.js';
 import type { Db } from '../../../db/client.js';
 import { firstDelivery } from '../../core/ledger.js';
 import type { Logger } from '../../log.js';
 import type { Reply } from '../../messages/message.js';
+import { within } from '../../settles.js';
+import { identify as identifyPerson, submitForm } from '../requests.js';
 import { actionIdFromSlack, toSlackMessage } from './blocks.js';
 import { errorsForSlack, valuesFromView } from './modal.js';
-import { slackContext, type DisplayNames, type SlackIdentity } from './identity.js';
+import type { SlackIdentity, SlackPerson } from './identity.js';
 import { slackSharedFiles } from './files.js';
 import { deactivateSlackWorkspace } from './installation-store.js';
 import { eventListener } from './event-listener.js';
-import { slackReplyDelivery } from './reply.js';
+import type { SlackReplyDelivery } from './reply.js';
 import { ForeignWorkspaceError } from './single-authorize.js';
 
 export interface HandlerDeps {
   db: Db;
   registry: Registry;
   logger: Logger;
-  timezone: string;
   clock: () => Date;
-  names: DisplayNames;
+  /** The adapter's own (app.ts): who is asking, and every part of a reply. */
+  resolvePerson: (person: SlackPerson, now: Date) => Promise<CommandContext>;
+  deliverReply: SlackReplyDelivery;
   ackBudgetMs?: number;
   /** SLACK_API_URL, whose host may serve shared files (tests). */
   apiUrl?: string;
@@ -61,43 +64,17 @@ const fileShareEvent = z.object({
 /** A message with many CSVs gets a preview for the first few; the rest can be shared again. */
 const FILES_PER_MESSAGE = 3;
 
-/** Resolves with the value if `promise` settles within `ms`, else with undefined (it keeps running). */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
-
 async function postToResponseUrl(url: string, body: RespondArguments): Promise<void> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`response_url answered ${res.status}`);
 }
 
 export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
-  const { registry, logger } = deps;
-
-  const deliverReply = slackReplyDelivery({ logger });
+  const { registry, logger, deliverReply } = deps;
   const budget = deps.ackBudgetMs ?? 2_000;
 
-  /** A command context, or an answer explaining why there is none (e.g. the database is down). */
-  const identify = async (who: SlackIdentity, client: WebClient) => {
-    try {
-      return { ctx: await slackContext(deps.db, who, { client, names: deps.names, timezone: deps.timezone, now: deps.clock() }) };
-    } catch (err) {
-      const failure: Reply = { messages: [registry.explain(err, undefined, { teamId: who.teamId, userId: who.userId })] };
-      return { failure };
-    }
-  };
+  const identify = (identity: SlackIdentity, client: WebClient) =>
+    identifyPerson(registry, () => deps.resolvePerson({ identity, client }, deps.clock()), { teamId: identity.teamId, userId: identity.userId });
 
   /** Shared files of this workspace, read with its bot token (none without one). */
   const filesOf = (client: WebClient, token: string | undefined, teamId: string): { files?: SharedFiles } =>
@@ -182,9 +159,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
       { teamId: context.teamId ?? submission.team?.id ?? submission.user.team_id ?? '', userId: submission.user.id, userName: submission.user.name, channelId },
       client,
     );
-    const result = who.ctx
-      ? await registry.submit(who.ctx, view.callback_id, valuesFromView(undefined, view.state as never), state)
-      : ({ ok: true, reply: who.failure } as const);
+    const result = await submitForm(registry, who, { formId: view.callback_id, values: valuesFromView(undefined, view.state as never), state });
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: errorsForSlack(result.errors) });
       return;

@@ -17,6 +17,12 @@ export interface SlackIdentity {
   channelName?: string;
 }
 
+/** A person as a Slack request names them, and the client that may look up their display name. */
+export interface SlackPerson {
+  identity: SlackIdentity;
+  client?: WebClient;
+}
+
 export class DisplayNames {
   private readonly cache = new Map<string, { name: string; expires: number }>();
 

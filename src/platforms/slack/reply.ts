@@ -52,13 +52,13 @@ export interface SlackReplyTarget {
 
 export type SlackReplyDelivery = (reply: Reply, target: SlackReplyTarget) => Promise<void>;
 
-export function responseFor(message: Message): RespondArguments {
+function responseFor(message: Message): RespondArguments {
   const { text, blocks } = toSlackMessage(message);
   return { response_type: message.visibility === 'channel' ? 'in_channel' : 'ephemeral', text, blocks: blocks as never } as RespondArguments;
 }
 
 /** A modal for `form`, carrying its state and where its answer goes. */
-export function modalFor(form: Form, origin: ModalOrigin | undefined) {
+function modalFor(form: Form, origin: ModalOrigin | undefined) {
   return toModal(form, { privateMetadata: JSON.stringify({ ...form.state, ...origin }) });
 }
 

@@ -4,10 +4,12 @@
 // config without an app id otherwise) the endpoint takes Bot Framework Emulator
 // traffic unauthenticated, and then only from a loopback serviceUrl. Only
 // translation lives here and in its siblings; Teams AI stays behind this folder so
-// its successor can replace it.
-import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+// its successor can replace it. loader.ts is the PlatformAdapter; this is the bot
+// it loads on demand.
+import { Application, TeamsAdapter as TeamsAiAdapter } from '@microsoft/teams-ai';
 import type { Activity, ConfigurationBotFrameworkAuthentication, ConfigurationBotFrameworkAuthenticationOptions, TurnContext } from 'botbuilder';
 import express, { type Router } from 'express';
+import type { CommandContext } from '../../../commands/context.js';
 import type { Registry } from '../../../commands/registry.js';
 import type { Db } from '../../../db/client.js';
 import type { TeamsConfig } from '../../config.js';
@@ -18,9 +20,10 @@ import { messageActivity, SUBMIT_VERB_KEY } from './cards.js';
 import { rememberOrigin, type TeamsDownloads } from './downloads.js';
 import { ProactiveDelivery, type TeamsDeliveryDeps } from './delivery.js';
 import { registerTeamsHandlers } from './handlers.js';
-import { EMULATOR_TENANT } from './identity.js';
+import { EMULATOR_TENANT, type TeamsIdentity } from './identity.js';
 import { readActivity } from './inbound.js';
 import { ConversationReferences } from './references.js';
+import { teamsReplyDelivery, type TeamsReplyDelivery } from './reply.js';
 
 export interface TeamsAdapterDeps {
   config: TeamsConfig;
@@ -33,6 +36,8 @@ export interface TeamsAdapterDeps {
   retry?: TeamsDeliveryDeps['retry'];
   /** Signed download links for exports (Teams bots cannot upload files into channels). */
   downloads?: TeamsDownloads;
+  /** Load the SDK at start (a Teams deployment) rather than on the first activity (local mode). */
+  loadAtStart?: boolean;
 }
 
 type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
@@ -43,7 +48,7 @@ type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAut
  * login.botframework.com came out as a 500 carrying it), so the door authenticates
  * first and answers failures itself.
  */
-class DoorAdapter extends TeamsAdapter {
+class DoorAdapter extends TeamsAiAdapter {
   /** The Authorization header checked as botbuilder checks it; throws when it does not hold. */
   authenticate(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     return this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
@@ -57,15 +62,17 @@ class DoorAdapter extends TeamsAdapter {
 
 export interface TeamsBot {
   app: Application;
-  adapter: TeamsAdapter;
+  adapter: TeamsAiAdapter;
   router: Router;
   /** Proactive posts and in-place card updates; also the jobs' ChannelDelivery for Teams. */
   delivery: ProactiveDelivery;
+  /** What the handlers answer with (loader.ts's deliverReply is this one). */
+  deliverReply: TeamsReplyDelivery;
   references: ConversationReferences;
   stop(): Promise<void>;
 }
 
-export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
+export function createTeamsBot(deps: TeamsAdapterDeps & { resolvePerson: (person: TeamsIdentity, now: Date) => Promise<CommandContext> }): TeamsBot {
   const { config, logger } = deps;
   const log = logger.child({ component: 'teams' });
   const auth: ConfigurationBotFrameworkAuthenticationOptions = config.appId
@@ -97,16 +104,15 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
   });
   const references = new ConversationReferences(deps.db);
   const delivery = new ProactiveDelivery({ adapter, botAppId: config.appId ?? '', references, logger: log, ...(deps.retry ? { retry: deps.retry } : {}) });
+  const deliverReply = teamsReplyDelivery({ delivery, logger: log, ...(deps.downloads ? { downloads: deps.downloads } : {}) });
   registerTeamsHandlers(app, {
-    db: deps.db,
     registry: deps.registry,
     logger: log,
-    timezone: deps.timezone,
     clock: deps.clock,
     references,
-    delivery,
+    resolvePerson: deps.resolvePerson,
+    deliverReply,
     fallbackTenant: config.tenantId ?? EMULATOR_TENANT,
-    ...(deps.downloads ? { downloads: deps.downloads } : {}),
     ...(config.appId && config.tenantId ? { onlyTenant: config.tenantId } : {}),
   });
 
@@ -150,5 +156,5 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
     }
   });
 
-  return { app, adapter, router, delivery, references, stop: () => delivery.stop() };
+  return { app, adapter, router, delivery, deliverReply, references, stop: () => delivery.stop() };
 }

@@ -7,81 +7,49 @@ import type { Application } from '@microsoft/teams-ai';
 import type { CommandContext } from '../../../commands/context.js';
 import { portfolioHome } from '../../../commands/home.js';
 import type { Registry } from '../../../commands/registry.js';
-import type { Db } from '../../../db/client.js';
 import type { Logger } from '../../log.js';
 import { context as contextBlock, message, notice, text } from '../../messages/builders.js';
 import type { Message, Reply } from '../../messages/message.js';
+import { identify as identifyPerson, submitForm, type Identified } from '../requests.js';
 import { cardActivity, messageActivity, PRESS_VERB, SUBMIT_VERB } from './cards.js';
-import type { TeamsDelivery } from './delivery.js';
-import { downloadsActivity, type TeamsDownloads } from './downloads.js';
 import { readSubmission, toFormCard } from './form-card.js';
-import { channelDataOf, commandText, identityOf, teamsContext, tenantOf } from './identity.js';
+import { channelDataOf, commandText, identityOf, tenantOf, type TeamsIdentity } from './identity.js';
 import { scopeOf, type ConversationReferences } from './references.js';
+import { replaceCard as replaceCardOf, type TeamsReplyDelivery } from './reply.js';
 
 export interface TeamsHandlerDeps {
-  db: Db;
   registry: Registry;
   logger: Logger;
-  timezone: string;
   clock: () => Date;
   references: ConversationReferences;
-  delivery: TeamsDelivery;
+  /** The adapter's own: who is asking, and every part of a reply. */
+  resolvePerson: (person: TeamsIdentity, now: Date) => Promise<CommandContext>;
+  deliverReply: TeamsReplyDelivery;
   /** The workspace for activities that carry no tenant (the emulator). */
   fallbackTenant: string;
   /** A single-tenant bot answers only its own tenant. */
   onlyTenant?: string;
-  /** Exports arrive as signed download links. */
-  downloads?: TeamsDownloads;
 }
-
-type Turn = { ctx: CommandContext; failure?: undefined } | { ctx?: undefined; failure: Reply };
 
 export function registerTeamsHandlers(app: Application, deps: TeamsHandlerDeps): void {
   const { registry, logger } = deps;
 
   /** A command context (and the conversation remembered for later posts), or an answer saying why not. */
-  const identify = async (turn: TurnContext, options: { remember?: boolean } = {}): Promise<Turn> => {
+  const identify = (turn: TurnContext, options: { remember?: boolean } = {}): Promise<Identified> => {
     const who = identityOf(turn.activity, deps.fallbackTenant);
-    try {
-      const ctx = await teamsContext(deps.db, who, { timezone: deps.timezone, now: deps.clock() });
-      if (options.remember !== false) await deps.references.remember(ctx.workspace.id, turn.activity);
-      return { ctx };
-    } catch (err) {
-      return { failure: { messages: [registry.explain(err, undefined, { tenantId: who.tenantId, userId: who.userId })] } };
-    }
+    return identifyPerson(
+      registry,
+      async () => {
+        const ctx = await deps.resolvePerson(who, deps.clock());
+        if (options.remember !== false) await deps.references.remember(ctx.workspace.id, turn.activity);
+        return ctx;
+      },
+      { tenantId: who.tenantId, userId: who.userId },
+    );
   };
 
-  /** Replaces the card a button or submit came from; where Teams cannot (or there is none), posts it instead. */
-  const replaceCard = async (turn: TurnContext, activity: ReturnType<typeof cardActivity>) => {
-    const id = turn.activity.replyToId;
-    if (id) {
-      try {
-        await turn.updateActivity({ ...activity, id });
-        return;
-      } catch (err) {
-        logger.warn({ err }, 'could not update the card in place; sending it again');
-      }
-    }
-    await turn.sendActivity(activity);
-  };
-
-  const answer = async (turn: TurnContext, reply: Reply, ctx?: CommandContext) => {
-    if (reply.update) await replaceCard(turn, messageActivity(reply.update));
-    if (reply.form) await turn.sendActivity(cardActivity(toFormCard(reply.form), reply.form.title));
-    for (const m of reply.messages) await turn.sendActivity(messageActivity(m));
-    if (!ctx) return;
-    if (reply.files?.length && deps.downloads) {
-      const card = downloadsActivity(turn, deps.downloads, ctx.workspace.id, reply.files, ctx.now);
-      if (card) await turn.sendActivity(card);
-    }
-    for (const delivery of reply.deliveries ?? []) {
-      try {
-        await deps.delivery.postToConversation(ctx.workspace, delivery.channelId, delivery.message);
-      } catch (err) {
-        logger.error({ err, workspaceId: ctx.workspace.id, channelId: delivery.channelId }, 'could not deliver a message to Teams');
-      }
-    }
-  };
+  const replaceCard = (turn: TurnContext, activity: ReturnType<typeof cardActivity>) => replaceCardOf(turn, activity, logger);
+  const answer = (turn: TurnContext, reply: Reply, ctx?: CommandContext) => deps.deliverReply(reply, { turn, ...(ctx ? { ctx } : {}) });
 
   // A single-tenant bot ignores other tenants' traffic before anything is written.
   app.turn('beforeTurn', async (turn) => {
@@ -105,30 +73,26 @@ export function registerTeamsHandlers(app: Application, deps: TeamsHandlerDeps):
   // Form cards: errors re-render the same card in place; success turns it into a receipt.
   app.adaptiveCards.actionSubmit(SUBMIT_VERB, async (turn, _state, data: Record<string, unknown>) => {
     const who = await identify(turn);
-    if (!who.ctx) return answer(turn, who.failure);
-    const submission = readSubmission(data);
-    if (!submission) {
-      await answer(turn, { messages: [notice('⚠️ That form is no longer available. Run the command again.', { tone: 'error' })] });
-      return;
-    }
-    const { form, values, state, renderable } = submission;
-    const result = await registry.submit(who.ctx, form.id, values, state);
-    if (!result.ok && renderable) {
-      await replaceCard(turn, cardActivity(toFormCard(form, { errors: result.errors, values }), form.title));
-      return;
-    }
+    const submission = who.ctx ? readSubmission(data) : undefined;
+    const result = await submitForm(registry, who, submission ? { formId: submission.form.id, values: submission.values, state: submission.state } : undefined);
     if (!result.ok) {
+      const { form, values, renderable } = submission!;
+      if (renderable) {
+        await replaceCard(turn, cardActivity(toFormCard(form, { errors: result.errors, values }), form.title));
+        return;
+      }
       // The card keeps what was typed; the errors come as a message under it.
       const labels = new Map(form.fields.map((f) => [f.id, f.label]));
       const lines = Object.entries(result.errors).map(([id, m]) => `• ${labels.has(id) ? `**${labels.get(id)}**: ` : ''}${m}`);
       await answer(turn, { messages: [message('Please fix the form', [text('⚠️ Nothing was saved yet. Please fix these and send the form again:'), text(lines.join('\n'))], { tone: 'error' })] });
       return;
     }
-    if (turn.activity.replyToId) {
-      const receipt = message(`${form.title}: done`, [contextBlock(`✓ ${form.title} — sent by ${who.ctx.user.displayName}`)]);
+    if (submission && result.ctx && turn.activity.replyToId) {
+      const { form } = submission;
+      const receipt = message(`${form.title}: done`, [contextBlock(`✓ ${form.title} — sent by ${result.ctx.user.displayName}`)]);
       await replaceCard(turn, messageActivity(receipt)).catch((err: unknown) => logger.warn({ err }, 'could not mark the form as sent'));
     }
-    await answer(turn, result.reply, who.ctx);
+    await answer(turn, result.reply, result.ctx);
   });
 
   app.activity(ActivityTypes.ConversationUpdate, async (turn) => {
