@@ -3,14 +3,14 @@
 // (checked by its own zod schema, which knows nothing of bidi controls) get the same
 // rule as the chat commands. On every engine.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { accounts, auditLog } from '../../db/schema.js';
 import { createAccount, findAccountByName, resolveAccount, updateAccount } from '../../src/core/accounts.js';
 import { UserError } from '../../src/core/errors.js';
 import { importRows } from '../../src/data/import.js';
 import { parseRows } from '../../src/http/api-rows.js';
-import { ENGINES } from '../helpers/engines.js';
+import { ENGINES, onDatabase } from '../helpers/engines.js';
 import { newContext } from '../helpers/context.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -19,11 +19,7 @@ const INVISIBLE =
 
 describe.each(ENGINES)('account names in the core on $name', (engine) => {
   let database: Database;
-  let release: () => Promise<void>;
-  beforeAll(async () => {
-    ({ database, release } = await engine.open());
-  });
-  afterAll(() => release());
+  onDatabase(engine, (opened) => (database = opened));
 
   const namesIn = async (workspaceId: string) =>
     (await database.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.workspaceId, workspaceId))).map((r) => r.name).sort();

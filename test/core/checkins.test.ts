@@ -2,11 +2,11 @@
 // neither), the previous touch is the latest strictly before this one, and the
 // account's last touch (kept by the checkins trigger) follows.
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { accountChannels, accounts, auditLog, checkins } from '../../db/schema.js';
 import { logCheckin, logCheckinByReading, type CheckinInput, type CheckinReading } from '../../src/core/checkins.js';
-import { ENGINES } from '../helpers/engines.js';
+import { ENGINES, onDatabase } from '../helpers/engines.js';
 import { newContext } from '../helpers/context.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -14,11 +14,7 @@ const DAY = 86_400_000;
 
 describe.each(ENGINES)('logCheckin on $name', (engine) => {
   let database: Database;
-  let release: () => Promise<void>;
-  beforeAll(async () => {
-    ({ database, release } = await engine.open());
-  });
-  afterAll(() => release());
+  onDatabase(engine, (opened) => (database = opened));
 
   async function setUp() {
     const ctx = await newContext(database.db, { now: NOW });

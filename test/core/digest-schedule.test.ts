@@ -1,22 +1,18 @@
 // setDigestSchedule on every engine: the row is created or changed in place, and
 // the audit entry carries only what changed (none when nothing did).
 import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { auditLog, channelSettings } from '../../db/schema.js';
 import { setDigestSchedule } from '../../src/core/digest-schedule.js';
-import { ENGINES } from '../helpers/engines.js';
+import { ENGINES, onDatabase } from '../helpers/engines.js';
 import { newContext } from '../helpers/context.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 
 describe.each(ENGINES)('setDigestSchedule on $name', (engine) => {
   let database: Database;
-  let release: () => Promise<void>;
-  beforeAll(async () => {
-    ({ database, release } = await engine.open());
-  });
-  afterAll(() => release());
+  onDatabase(engine, (opened) => (database = opened));
 
   it('saves the schedule, keeps day and time when turned off, and audits only the fields that changed', async () => {
     const ctx = await newContext(database.db, { now: NOW });

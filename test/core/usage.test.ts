@@ -2,11 +2,11 @@
 // per account per recording; dated readings are skipped when sent again; a reading
 // taken now is always stored and its seat counts become the account's.
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { accounts, auditLog, usageReadings } from '../../db/schema.js';
 import { recordCurrentUsage, recordUsage, type UsageReading } from '../../src/core/usage.js';
-import { ENGINES } from '../helpers/engines.js';
+import { ENGINES, onDatabase } from '../helpers/engines.js';
 import { newContext } from '../helpers/context.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -17,11 +17,7 @@ const unordered = (rows: unknown[]) => rows.map(canonical).sort();
 
 describe.each(ENGINES)('recordUsage on $name', (engine) => {
   let database: Database;
-  let release: () => Promise<void>;
-  beforeAll(async () => {
-    ({ database, release } = await engine.open());
-  });
-  afterAll(() => release());
+  onDatabase(engine, (opened) => (database = opened));
 
   async function setUp(names: string[]) {
     const ctx = await newContext(database.db, { now: NOW });

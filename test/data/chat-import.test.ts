@@ -2,22 +2,18 @@
 // decisions at the same moment take one, the import and its claim commit or roll
 // back together, and a changed file is a new version with a decision of its own.
 import { and, count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { accounts, jobRuns } from '../../db/schema.js';
 import { ensureUser, ensureWorkspace } from '../../src/core/workspaces.js';
 import { decideImport, fileDigest, priorDecision } from '../../src/data/chat-import.js';
-import { ENGINES } from '../helpers/engines.js';
+import { ENGINES, onDatabase } from '../helpers/engines.js';
 
 const now = new Date('2026-11-23T10:00:00Z');
 
 describe.each(ENGINES)('CSV import decisions on $name', (engine) => {
   let database: Database;
-  let release: () => Promise<void>;
-  beforeAll(async () => {
-    ({ database, release } = await engine.open());
-  });
-  afterAll(() => release());
+  onDatabase(engine, (opened) => (database = opened));
 
   const setup = async (name: string) => {
     const ws = await ensureWorkspace(database.db, { platform: 'slack', externalId: name, name, timezone: 'UTC' });

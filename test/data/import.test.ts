@@ -2,13 +2,13 @@
 // (BOM, CRLF, quoted commas, blank lines, duplicates, bad cells, unicode) puts the
 // good rows in, reports the bad ones by line, and a second run changes nothing.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { accounts, auditLog, contacts, usageReadings } from '../../db/schema.js';
 import { UserError } from '../../src/core/errors.js';
 import { ensureWorkspace } from '../../src/core/workspaces.js';
 import { importCsv } from '../../src/data/import.js';
-import { ENGINES } from '../helpers/engines.js';
+import { ENGINES, onDatabase } from '../helpers/engines.js';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const actor = { userId: null, now, label: 'CSV import (test)' };
@@ -27,11 +27,7 @@ const MESSY =
 
 describe.each(ENGINES)('CSV import on $name', (engine) => {
   let database: Database;
-  let release: () => Promise<void>;
-  beforeAll(async () => {
-    ({ database, release } = await engine.open());
-  });
-  afterAll(() => release());
+  onDatabase(engine, (opened) => (database = opened));
 
   const workspace = (id: string) => ensureWorkspace(database.db, { platform: 'console', externalId: id, name: id, timezone: 'UTC' });
 

@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, type Database } from '../../db/client.js';
 import { accounts, arrHistory, renewalOutcomes } from '../../db/schema.js';
 import { ensureWorkspace } from '../../src/core/workspaces.js';
-import { ENGINES } from '../helpers/engines.js';
+import { ENGINES, onDatabase } from '../helpers/engines.js';
 
 /** The statements after the table and column are created: the backfill. */
 const BACKFILL = readFileSync(join(MIGRATIONS_DIR, '0008_arr_history.sql'), 'utf8')
@@ -18,11 +18,7 @@ const BACKFILL = readFileSync(join(MIGRATIONS_DIR, '0008_arr_history.sql'), 'utf
 
 describe.each(ENGINES)('the ARR history backfill on $name', (engine) => {
   let database: Database;
-  let release: () => Promise<void>;
-  beforeAll(async () => {
-    ({ database, release } = await engine.open());
-  });
-  afterAll(async () => release());
+  onDatabase(engine, (opened) => (database = opened));
 
   it('restores a churned account’s ARR and writes the history the outcomes imply', async () => {
     expect(BACKFILL).toHaveLength(3);

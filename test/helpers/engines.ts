@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import postgres from 'postgres';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.js';
 
 export interface Engine {
@@ -69,3 +69,17 @@ export const ENGINES: Engine[] = [
       ]
     : []),
 ];
+
+/**
+ * A fresh database for the tests of the enclosing describe block: opened before
+ * them and handed to `use`, closed (and dropped on PostgreSQL) after them.
+ */
+export function onDatabase(engine: Engine, use: (database: Database) => void): void {
+  let release: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const opened = await engine.open();
+    release = opened.release;
+    use(opened.database);
+  });
+  afterAll(() => release());
+}
