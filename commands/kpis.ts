@@ -1,4 +1,5 @@
 // /kpis: the portfolio's business KPIs on one card, with the assumptions stated.
+import { formatCsat } from '../src/core/csat.js';
 import { DEFAULT_MARGIN, LIFETIME_CAP_YEARS, portfolioKpis, type Kpis } from '../src/core/kpis.js';
 import { formatMoney, formatMoneyShort } from '../src/core/money.js';
 import { formatDay } from '../src/core/time.js';
@@ -20,6 +21,12 @@ export function ownerLoad(arrCents: number): string {
   return 'within $1–2M';
 }
 
+/** The CSAT as /survey results shows it: the average of Q1–Q3, truncated, with the threshold it reached. */
+function csatFigure({ score, answers }: Kpis['csat']): string {
+  if (score === null) return 'no answers';
+  return `${formatCsat(score)} of 5 from ${answers} answer${answers === 1 ? '' : 's'}${score.threshold === null ? '' : ` (${score.threshold} reached)`}`;
+}
+
 export function kpisMessage(k: Kpis, currency: string): Message {
   const money = (c: number | null) => (c === null ? 'no data' : formatMoney(c, currency));
   const t = k.t12m;
@@ -35,7 +42,7 @@ export function kpisMessage(k: Kpis, currency: string): Message {
       field('Gross revenue retention (T12M)', t.grrPct === null ? 'no data (no ARR a year ago)' : pct(t.grrPct)),
       field('CLV (estimate)', k.clv.cents === null ? 'no data' : money(k.clv.cents)),
       field('NPS (12 months)', k.nps.score === null ? 'no answers' : `${k.nps.score > 0 ? '+' : ''}${k.nps.score} from ${k.nps.answers} answers`),
-      field('CSAT (12 months)', k.csat.average === null ? 'no answers' : `${k.csat.average.toFixed(2)} of 5`),
+      field('CSAT (12 months)', csatFigure(k.csat)),
       field('Touches per account per month', k.touchesPerAccountMonth === null ? 'no data' : k.touchesPerAccountMonth.toFixed(1)),
     ]),
   ];

@@ -1,16 +1,18 @@
 // How surveys look as neutral messages: the question posted in the channel (with
-// its tally, never individual scores), the private thanks, and the results.
+// its tally, never individual scores), the private thanks (for CSAT one card with
+// the person's answers, replaced as they answer), and the results.
 import type { Account } from '../src/core/accounts.js';
-import { CSAT_OPEN_QUESTION, CSAT_QUESTIONS, type CsatQuestion } from '../src/core/csat.js';
+import { CSAT_OPEN_QUESTION, CSAT_QUESTIONS, formatCsat, type CsatMean, type CsatQuestion } from '../src/core/csat.js';
 import { npsCategory } from '../src/core/nps.js';
-import type { Survey, SurveyResults } from '../src/core/surveys.js';
+import type { AnswerOutcome, Survey, SurveyResults } from '../src/core/surveys.js';
 import { formatDay, localDate } from '../src/core/time.js';
 import { actions, button, context, field, fields, header, message, text } from '../src/messages/builders.js';
 import type { Message } from '../src/messages/message.js';
 
 export const NPS_QUESTION = 'How likely is it that you would recommend us to a friend or colleague?';
 
-const answerValue = (survey: Survey, question: string, score: number) => `${survey.id}:${question}:${score}`;
+/** An answer button's value; `cardOf` marks a button on that respondent's own private card (respondentTag). */
+const answerValue = (survey: Survey, question: string, score: number, cardOf?: string) => `${survey.id}:${question}:${score}${cardOf ? `:${cardOf}` : ''}`;
 
 function tally(survey: Survey, respondents: number, timezone: string, open: boolean): string {
   const parts = [`Survey #${survey.number}`];
@@ -42,18 +44,48 @@ export function surveyMessage(survey: Survey, account: Account, respondents: num
   return message(`Survey #${survey.number} about ${account.name}`, blocks, { visibility: 'channel' });
 }
 
-export function thanksMessage(survey: Survey, question: string, score: number, changed: boolean): Message {
-  const what =
-    survey.kind === 'nps'
-      ? `${score} (${npsCategory(score)})`
-      : `${score} for ${question.toUpperCase()}`;
-  const lead = changed ? `Changed your answer to ${what}.` : `Thank you! You answered ${what}.`;
-  const prompt = survey.kind === 'nps' ? 'Would you tell us why? It helps us act on it.' : CSAT_OPEN_QUESTION;
-  return message(lead, [
-    text(`🙏 ${lead}${survey.anonymous ? ' Your answer is anonymous.' : ''}`),
-    context(prompt),
-    actions([button('survey.reason', survey.kind === 'nps' ? 'Add a reason' : 'Add a comment', survey.id, 'primary')]),
+function lead(outcome: AnswerOutcome, what: string): string {
+  if (outcome === 'unchanged') return `You already answered ${what}; nothing changed.`;
+  return outcome === 'changed' ? `Changed your answer to ${what}.` : `Thank you! You answered ${what}.`;
+}
+
+/** The private thanks for an NPS answer, with the way to say why. */
+export function thanksMessage(survey: Survey, score: number, outcome: AnswerOutcome): Message {
+  const said = lead(outcome, `${score} (${npsCategory(score)})`);
+  return message(said, [
+    text(`🙏 ${said}${survey.anonymous ? ' Your answer is anonymous.' : ''}`),
+    context('Would you tell us why? It helps us act on it.'),
+    actions([button('survey.reason', 'Add a reason', survey.id, 'primary')]),
   ]);
+}
+
+/**
+ * A CSAT respondent's one private card: what they just did, their answers to Q1–Q3
+ * so far, each question's buttons (their score marked) and the comment button. A
+ * press on it replaces it (the Reply's update), so answering all three questions
+ * leaves one card, not three messages. `cardOf` (respondentTag) is in its buttons'
+ * values: where others can see and press the card (a Teams channel), their press
+ * answers for them and leaves this card alone.
+ */
+export function csatAnswersMessage(
+  survey: Survey,
+  answers: ReadonlyMap<string, number>,
+  last: { question: CsatQuestion; score: number; outcome: AnswerOutcome },
+  cardOf: string,
+): Message {
+  const questions = Object.entries(CSAT_QUESTIONS) as [CsatQuestion, string][];
+  const said = lead(last.outcome, `${last.score} for ${last.question.toUpperCase()}`);
+  const mine = questions.map(([q]) => `${q.toUpperCase()} ${answers.get(q) ?? '—'}`).join(' · ');
+  const open = questions.filter(([q]) => !answers.has(q)).map(([q]) => q.toUpperCase());
+  const status = open.length === 0 ? 'All three answered: thank you!' : `Still open: ${open.join(', ')}. You can answer here.`;
+  const blocks = [text(`🙏 ${said}${survey.anonymous ? ' Your answers are anonymous.' : ''}`), context(`Your answers for survey #${survey.number}: ${mine}. ${status}`)];
+  for (const [q, wording] of questions) {
+    blocks.push(text(`**${q.toUpperCase()}.** ${wording}`));
+    blocks.push(actions([1, 2, 3, 4, 5].map((n) => button('survey.answer', String(n), answerValue(survey, q, n, cardOf), answers.get(q) === n ? 'primary' : undefined))));
+  }
+  blocks.push(context(CSAT_OPEN_QUESTION));
+  blocks.push(actions([button('survey.reason', 'Add a comment', survey.id)]));
+  return message(`${said} Your answers: ${mine}`, blocks);
 }
 
 function pct(part: number, total: number): string {
@@ -95,23 +127,25 @@ export function resultsMessage(results: SurveyResults, account: Account, minimum
       ]),
     );
   }
-  if (results.csat && results.csat.overall !== null) {
+  const overall = results.csat?.overall;
+  if (results.csat && overall) {
     const c = results.csat;
-    headline = `CSAT ${c.overall!.toFixed(2)}`;
-    const q = (v: number | null) => (v === null ? 'no answers' : v.toFixed(2));
+    headline = `CSAT ${formatCsat(overall)}`;
+    const q = (v: CsatMean | null) => (v === null ? 'no answers' : formatCsat(v));
     blocks.push(
       fields([
-        field('CSAT (average of Q1–Q3)', c.overall!.toFixed(2)),
+        field('CSAT (average of Q1–Q3)', formatCsat(overall)),
         field('Q1 overall satisfaction', q(c.perQuestion.q1)),
         field('Q2 value for resources', q(c.perQuestion.q2)),
         field('Q3 team performance', q(c.perQuestion.q3)),
-        field('Recognition threshold', c.threshold === null ? 'below 4.2' : `${c.threshold} reached`),
+        field('Recognition threshold', overall.threshold === null ? 'below 4.2' : `${overall.threshold} reached`),
       ]),
     );
   }
   if (results.previous) {
     const p = results.previous;
-    const now = results.nps?.score ?? results.csat?.overall ?? null;
+    // CSAT compared as shown (hundredths, truncated): the change is the difference of the two figures shown.
+    const now = results.nps?.score ?? (results.csat?.overall ? results.csat.overall.hundredths / 100 : null);
     if (p.score !== null && now !== null) {
       const delta = survey.kind === 'nps' ? withPlusSign(now - p.score) : withPlusSign(Math.round((now - p.score) * 100) / 100);
       blocks.push(context(`Change since survey #${p.number}: ${delta} (was ${survey.kind === 'nps' ? withPlusSign(p.score) : p.score.toFixed(2)})`));

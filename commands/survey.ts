@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { alertChannel } from '../src/core/channels.js';
 import { getAccount, resolveAccount, type Account } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
+import { isCsatQuestion } from '../src/core/csat.js';
 import { UUID_PATTERN } from '../src/core/ids.js';
 import { npsCategory } from '../src/core/nps.js';
 import {
+  answersOf,
   anonymityKey,
   closeSurvey,
   isOpen,
@@ -16,6 +18,8 @@ import {
   recordReason,
   respondentCount,
   respondentKeyFor,
+  respondentTag,
+  notAnsweredError,
   startSurvey,
   surveyById,
   surveyByNumber,
@@ -31,7 +35,7 @@ import type { CommandContext } from './context.js';
 import { joinWords, parseShortId, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 import { surveySettingsCommand } from './survey-settings.js';
-import { listLine, resultsMessage, surveyMessage, thanksMessage } from './survey-messages.js';
+import { csatAnswersMessage, listLine, resultsMessage, surveyMessage, thanksMessage } from './survey-messages.js';
 import { daysBefore } from '../src/core/time.js';
 
 const USAGE = {
@@ -103,8 +107,12 @@ async function start(ctx: CommandContext, kind: 'nps' | 'csat', args: Token[]): 
   return { messages: [surveyMessage(survey, account, 0, { timezone: ctx.workspace.timezone, open: true })] };
 }
 
-/** An answer button's value, `<survey id>:<question>:<score>`, split at its colons. */
-const answerValue = z.tuple([z.string().regex(UUID_PATTERN), z.string().regex(/^(nps|q1|q2|q3)$/i), z.string().regex(/^\d{1,2}$/)]);
+/**
+ * An answer button's value, `<survey id>:<question>:<score>`, split at its colons; a
+ * button on a respondent's private CSAT card adds `:<respondent tag>`.
+ */
+const answerParts = [z.string().regex(UUID_PATTERN), z.string().regex(/^(nps|q1|q2|q3)$/i).transform((q) => q.toLowerCase()), z.string().regex(/^\d{1,2}$/)] as const;
+const answerValue = z.union([z.tuple([...answerParts]), z.tuple([...answerParts, z.string().regex(/^[0-9a-f]{16}$/)])]);
 
 /** Where a low score is reported: the owner privately, else the workspace's alert channel. */
 async function lowScoreAlert(ctx: CommandContext, survey: Survey, account: Account, respondentKey: string, score: number, reason: string | null): Promise<Delivery[]> {
@@ -127,7 +135,7 @@ async function lowScoreAlert(ctx: CommandContext, survey: Survey, account: Accou
 async function answer(ctx: CommandContext, value: string): Promise<Reply> {
   const parsed = answerValue.safeParse(value.split(':'));
   if (!parsed.success) throw new UserError('That answer button is not valid any more. Please use the survey message again.');
-  const [surveyId, question, scoreText] = parsed.data;
+  const [surveyId, question, scoreText, cardOf] = parsed.data;
   const score = Number(scoreText);
   const survey = await surveyById(ctx.db, ctx.workspace.id, surveyId);
   if (!survey) throw new UserError('That survey no longer exists.');
@@ -135,26 +143,34 @@ async function answer(ctx: CommandContext, value: string): Promise<Reply> {
   if ((survey.kind === 'nps') !== (question === 'nps') || score < range[0]! || score > range[1]!) throw new UserError('That answer does not fit this survey.');
   const account = (await getAccount(ctx.db, ctx.workspace.id, survey.accountId))!;
   const key = await respondentKey(ctx, survey);
-  const { changed } = await recordAnswer(ctx.db, ctx.workspace.id, survey, {
+  const { outcome } = await recordAnswer(ctx.db, ctx.workspace.id, survey, {
     respondentKey: key,
     respondentUserId: survey.anonymous ? null : ctx.user.id,
     question,
     score,
     now: ctx.now,
   });
-  const respondents = await respondentCount(ctx.db, survey.id);
   const low = survey.kind === 'nps' ? score <= 6 : score <= 2;
-  return {
-    messages: [thanksMessage(survey, question, score, changed)],
-    update: surveyMessage(survey, account, respondents, { timezone: ctx.workspace.timezone, open: true }),
-    ...(low ? { deliveries: await lowScoreAlert(ctx, survey, account, key, score, null) } : {}),
-  };
+  const alerts = low ? { deliveries: await lowScoreAlert(ctx, survey, account, key, score, null) } : {};
+  const tally = async () => surveyMessage(survey, account, await respondentCount(ctx.db, survey.id), { timezone: ctx.workspace.timezone, open: true });
+  if (!isCsatQuestion(question)) return { messages: [thanksMessage(survey, score, outcome)], update: await tally(), ...alerts };
+
+  // CSAT: one private card per respondent. A press on it replaces it; a press on the
+  // channel's survey brings it (again: a platform may not let us change a private
+  // message from a press elsewhere) and updates the tally. A press on someone else's
+  // card (visible to others in a Teams channel) answers for the presser and leaves
+  // that card as it was.
+  const mine = respondentTag(key);
+  const card = csatAnswersMessage(survey, await answersOf(ctx.db, survey.id, key), { question, score, outcome }, mine);
+  if (cardOf === mine) return { messages: [], update: card, ...alerts };
+  return { messages: [card], ...(cardOf === undefined ? { update: await tally() } : {}), ...alerts };
 }
 
 async function reasonForm(ctx: CommandContext, surveyId: string): Promise<Reply> {
   const survey = await surveyById(ctx.db, ctx.workspace.id, surveyId);
   if (!survey) throw new UserError('That survey no longer exists.');
   if (!isOpen(survey, ctx.now)) throw new UserError(`Survey #${survey.number} is closed, so comments can no longer be added.`);
+  if ((await answersOf(ctx.db, survey.id, await respondentKey(ctx, survey))).size === 0) throw notAnsweredError(survey);
   return {
     messages: [],
     form: {
@@ -183,10 +199,7 @@ async function submitReason(ctx: CommandContext, values: Record<string, string>,
   const key = await respondentKey(ctx, survey);
   await recordReason(ctx.db, ctx.workspace.id, survey, { respondentKey: key, respondentUserId: survey.anonymous ? null : ctx.user.id, reason, now: ctx.now });
   const account = (await getAccount(ctx.db, ctx.workspace.id, survey.accountId))!;
-  const mine = await ctx.db.query.surveyResponses.findFirst({
-    where: (r, { and: all, eq: is }) => all(is(r.surveyId, survey.id), is(r.respondentKey, key), is(r.question, survey.kind === 'nps' ? 'nps' : 'q1')),
-  });
-  const score = mine?.score ?? null;
+  const score = (await answersOf(ctx.db, survey.id, key)).get(survey.kind === 'nps' ? 'nps' : 'q1') ?? null;
   const low = score !== null && (survey.kind === 'nps' ? score <= 6 : score <= 2);
   return {
     ok: true,

@@ -311,7 +311,9 @@ export const surveyResponses = pgTable(
  * Scored answers rolled up per survey and UTC day, kept by statement-level triggers on
  * survey_responses (migration 0003), so the health score of a whole portfolio sums a
  * few rows per survey instead of aggregating every answer. Counts follow the answers'
- * inserts, changes and deletions; deleting a survey removes its rows.
+ * inserts, changes and deletions; deleting a survey removes its rows. CSAT is kept per
+ * question (migration 0009): the CSAT score is the mean of the question means
+ * (src/core/csat.ts), which one sum over all answers cannot give.
  */
 export const surveyAnswerDays = pgTable(
   'survey_answer_days',
@@ -324,8 +326,12 @@ export const surveyAnswerDays = pgTable(
     promoters: integer('promoters').notNull().default(0),
     detractors: integer('detractors').notNull().default(0),
     npsTotal: integer('nps_total').notNull().default(0),
-    csatSum: integer('csat_sum').notNull().default(0),
-    csatCount: integer('csat_count').notNull().default(0),
+    q1Sum: integer('q1_sum').notNull().default(0),
+    q1Count: integer('q1_count').notNull().default(0),
+    q2Sum: integer('q2_sum').notNull().default(0),
+    q2Count: integer('q2_count').notNull().default(0),
+    q3Sum: integer('q3_sum').notNull().default(0),
+    q3Count: integer('q3_count').notNull().default(0),
   },
   (t) => [uniqueIndex('survey_answer_days_uq').on(t.surveyId, t.day), index('survey_answer_days_workspace_idx').on(t.workspaceId, t.day)],
 );

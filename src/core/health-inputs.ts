@@ -1,11 +1,12 @@
 // Gathers the health score's inputs for every account of a workspace (or one) with
 // three set-based statements: the accounts with their last touch and last three spend
 // readings (both kept on the account by triggers), open tickets by severity and SLA
-// breaches of the last 90 days, NPS counts and CSAT of the last 180 days. No
+// breaches of the last 90 days, NPS counts and CSAT totals of the last 180 days. No
 // per-account query loop, whatever the portfolio size.
 import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { preparedSql } from '../../db/statements.js';
+import { csatScore, csatTotalsFromRow, type CsatScore } from './csat.js';
 import { DEFAULT_HEALTH_CONFIG, healthScore, type HealthConfig, type HealthInputs, type HealthResult } from './health.js';
 import { snapshotView, type SnapshotView, type StoredSnapshot } from './health-snapshots.js';
 import { daysBefore, localDate } from './time.js';
@@ -20,6 +21,8 @@ export interface AccountHealth {
   arrCents: number | null;
   stage: string;
   inputs: HealthInputs;
+  /** The CSAT of the last 180 days (inputs.csat is its value); null without answers. */
+  csat: CsatScore | null;
   health: HealthResult;
 }
 
@@ -53,7 +56,13 @@ interface AnswerRaw extends Record<string, unknown> {
   promoters: number;
   detractors: number;
   nps_total: number;
-  csat: string | number | null;
+  /** CSAT per question, summed over the window (csatTotalsFromRow reads them). */
+  q1_sum: string | number | null;
+  q1_count: string | number | null;
+  q2_sum: string | number | null;
+  q2_count: string | number | null;
+  q3_sum: string | number | null;
+  q3_count: string | number | null;
 }
 
 /**
@@ -141,10 +150,11 @@ function ticketsQuery(account: AccountFilter) {
 }
 
 /**
- * NPS answer counts (the true NPS is computed from them) and the CSAT average of the
- * last 180 days, from the per-survey, per-day roll-up the survey_responses triggers keep
- * (migration 0003): a few rows per survey instead of every answer. The window is by
- * UTC calendar day (the 180 days before today and today), not to the minute.
+ * NPS answer counts (the true NPS is computed from them) and the CSAT totals per
+ * question (the CSAT score is computed from them: csat.ts) of the last 180 days, from
+ * the per-survey, per-day roll-up the survey_responses triggers keep (migrations 0003
+ * and 0009): a few rows per survey instead of every answer. The window is by UTC
+ * calendar day (the 180 days before today and today), not to the minute.
  */
 function answersQuery(account: AccountFilter) {
   return sql`
@@ -152,7 +162,9 @@ function answersQuery(account: AccountFilter) {
       coalesce(sum(d.promoters) filter (where s.kind = 'nps'), 0)::int as promoters,
       coalesce(sum(d.detractors) filter (where s.kind = 'nps'), 0)::int as detractors,
       coalesce(sum(d.nps_total) filter (where s.kind = 'nps'), 0)::int as nps_total,
-      (sum(d.csat_sum) filter (where s.kind = 'csat'))::float8 / nullif(sum(d.csat_count) filter (where s.kind = 'csat'), 0) as csat
+      sum(d.q1_sum) filter (where s.kind = 'csat') as q1_sum, sum(d.q1_count) filter (where s.kind = 'csat') as q1_count,
+      sum(d.q2_sum) filter (where s.kind = 'csat') as q2_sum, sum(d.q2_count) filter (where s.kind = 'csat') as q2_count,
+      sum(d.q3_sum) filter (where s.kind = 'csat') as q3_sum, sum(d.q3_count) filter (where s.kind = 'csat') as q3_count
     from survey_answer_days d join surveys s on s.id = d.survey_id
     -- Both sides narrowed to the workspace, so one account's card reads its surveys by index.
     where d.workspace_id = ${param.workspaceId} and s.workspace_id = ${param.workspaceId}
@@ -166,7 +178,8 @@ const portfolioAnswers = preparedSql<AnswerRaw>('health-answers', () => answersQ
 /** One account's three joined into one statement, one round trip. */
 const oneAccountJoin = (account: AccountFilter, extra: SQL = sql``) =>
   sql`with a as (${accountsQuery(account)}), t as (${ticketsQuery(account)}), s as (${answersQuery(account)})
-    select a.*, t.crit, t.major, t.minor, t.cosmetic, t.breaches, s.promoters, s.detractors, s.nps_total, s.csat ${extra}
+    select a.*, t.crit, t.major, t.minor, t.cosmetic, t.breaches, s.promoters, s.detractors, s.nps_total,
+      s.q1_sum, s.q1_count, s.q2_sum, s.q2_count, s.q3_sum, s.q3_count ${extra}
     from a left join t on t.account_id = a.id left join s on s.account_id = a.id`;
 const oneAccountInputs = preparedSql<AccountRaw & TicketRaw & AnswerRaw>('health-one-account', () => oneAccountJoin(BY_ID));
 /**
@@ -241,10 +254,15 @@ async function readSources(db: Db, workspaceId: string, options: { now: Date; ti
 }
 
 const NO_TICKETS = { crit: 0, major: 0, minor: 0, cosmetic: 0, breaches: 0 };
-const NO_ANSWERS = { promoters: 0, detractors: 0, nps_total: 0, csat: null };
+const NO_ANSWERS = { promoters: 0, detractors: 0, nps_total: 0 };
+
+/** One account's CSAT from its answer row (none without one: csatTotalsFromRow reads missing totals as 0). */
+function csatOf(account: AccountRaw, sources: Sources): CsatScore | null {
+  return csatScore(csatTotalsFromRow(sources.answers.get(account.id) ?? {}));
+}
 
 /** One account's inputs from its rows (joined by account here). */
-function inputsOf(account: AccountRaw, sources: Sources): HealthInputs {
+function inputsOf(account: AccountRaw, sources: Sources, csat: CsatScore | null): HealthInputs {
   const tickets = sources.tickets.get(account.id) ?? NO_TICKETS;
   const answers = sources.answers.get(account.id) ?? NO_ANSWERS;
   return {
@@ -257,7 +275,8 @@ function inputsOf(account: AccountRaw, sources: Sources): HealthInputs {
     openTickets: { critical: countOrZero(tickets.crit), major: countOrZero(tickets.major), minor: countOrZero(tickets.minor), cosmetic: countOrZero(tickets.cosmetic) },
     slaBreaches90d: countOrZero(tickets.breaches),
     nps: { promoters: countOrZero(answers.promoters), detractors: countOrZero(answers.detractors), total: countOrZero(answers.nps_total) },
-    csat: answers.csat === null ? null : Math.round(Number(answers.csat) * 100) / 100,
+    // Unrounded: the health score maps the exact CSAT; figures shown round it themselves.
+    csat: csat === null ? null : csat.value,
     spendReadings: parseSpend(account.spend),
     latestForecast: account.forecast === null ? null : Number(account.forecast),
   };
@@ -265,7 +284,8 @@ function inputsOf(account: AccountRaw, sources: Sources): HealthInputs {
 
 /** The account's own fields with its inputs, scored: each account's object is built once. */
 function accountHealth(account: AccountRaw, sources: Sources, config: HealthConfig): AccountHealth {
-  const inputs = inputsOf(account, sources);
+  const csat = csatOf(account, sources);
+  const inputs = inputsOf(account, sources, csat);
   return {
     accountId: account.id,
     name: account.name,
@@ -274,6 +294,7 @@ function accountHealth(account: AccountRaw, sources: Sources, config: HealthConf
     arrCents: account.arr_cents === null ? null : Number(account.arr_cents),
     stage: account.stage,
     inputs,
+    csat,
     health: healthScore(inputs, config),
   };
 }

@@ -17,12 +17,14 @@
 // - CLV (estimate): ARPU × gross margin ÷ annual logo churn; the margin is a stated
 //   assumption (30% unless the workspace sets kpiMargin); with no churn in the
 //   window the lifetime is capped at 10 years.
-// - NPS: the true NPS of every NPS answer of the last 12 months; CSAT: the mean of
-//   Q1–Q3 answers of the last 12 months.
+// - NPS: the true NPS of every NPS answer of the last 12 months; CSAT: the CSAT
+//   score (csat.ts: per question the mean of its answers, then the mean of the
+//   question means) over every CSAT answer of the last 12 months.
 // - Touches per account per month: check-ins of the last 90 days ÷ customers ÷ 3.
 // - ARR per customer-success owner against the guideline of $1–2M per person.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
+import { answerCount, csatScore, csatTotalsFromRow, type CsatScore } from './csat.js';
 import { daysBefore, localDate } from './time.js';
 
 export const DEFAULT_MARGIN = 0.3;
@@ -48,7 +50,8 @@ export interface Kpis {
   };
   clv: { cents: number | null; margin: number; lifetimeYears: number | null; capped: boolean };
   nps: { score: number | null; answers: number };
-  csat: { average: number | null; answers: number };
+  /** The CSAT score of the window's answers (null without any) and how many answers it has. */
+  csat: { score: CsatScore | null; answers: number };
   touchesPerAccountMonth: number | null;
   owners: { ownerUserId: string | null; ownerName: string | null; arrCents: number; accounts: number }[];
 }
@@ -99,13 +102,17 @@ export async function portfolioKpis(db: Db, workspaceId: string, options: { now:
           coalesce(sum(greatest(arr_now - start_arr, 0)) filter (where not churned), 0) as expansion
         from cohort`,
   );
-  const [survey] = await queryRows<{ promoters: number; detractors: number; nps_total: number; csat: string | null; csat_n: number }>(
+  const [survey] = await queryRows<{ promoters: number; detractors: number; nps_total: number } & Record<string, unknown>>(
     db,
     sql`select count(*) filter (where s.kind = 'nps' and r.question = 'nps' and r.score >= 9)::int as promoters,
           count(*) filter (where s.kind = 'nps' and r.question = 'nps' and r.score <= 6)::int as detractors,
           count(*) filter (where s.kind = 'nps' and r.question = 'nps')::int as nps_total,
-          avg(r.score) filter (where s.kind = 'csat' and r.question in ('q1', 'q2', 'q3')) as csat,
-          count(*) filter (where s.kind = 'csat' and r.question in ('q1', 'q2', 'q3'))::int as csat_n
+          sum(r.score) filter (where s.kind = 'csat' and r.question = 'q1') as q1_sum,
+          count(*) filter (where s.kind = 'csat' and r.question = 'q1')::int as q1_count,
+          sum(r.score) filter (where s.kind = 'csat' and r.question = 'q2') as q2_sum,
+          count(*) filter (where s.kind = 'csat' and r.question = 'q2')::int as q2_count,
+          sum(r.score) filter (where s.kind = 'csat' and r.question = 'q3') as q3_sum,
+          count(*) filter (where s.kind = 'csat' and r.question = 'q3')::int as q3_count
         from survey_responses r join surveys s on s.id = r.survey_id
         where r.workspace_id = ${workspaceId} and r.score is not null and r.answered_at > ${yearAgo}::timestamptz and r.answered_at <= ${nowIso}::timestamptz`,
   );
@@ -138,6 +145,7 @@ export async function portfolioKpis(db: Db, workspaceId: string, options: { now:
     clv = { cents: Math.round(arpu * margin * lifetime), margin, lifetimeYears: lifetime, capped: grossChurn === 0 || 1 / grossChurn > LIFETIME_CAP_YEARS };
   }
   const npsTotal = n(survey?.nps_total);
+  const csat = csatTotalsFromRow(survey ?? {});
   return {
     arrCents: arr,
     mrrCents: Math.round(arr / 12),
@@ -157,7 +165,7 @@ export async function portfolioKpis(db: Db, workspaceId: string, options: { now:
     },
     clv,
     nps: { score: npsTotal === 0 ? null : Math.round(((n(survey?.promoters) - n(survey?.detractors)) * 100) / npsTotal), answers: npsTotal },
-    csat: { average: survey?.csat === null || survey?.csat === undefined ? null : Math.round(Number(survey.csat) * 100) / 100, answers: n(survey?.csat_n) },
+    csat: { score: csatScore(csat), answers: answerCount(csat) },
     touchesPerAccountMonth: customers === 0 ? null : n(touches?.touches) / customers / 3,
     owners: owners.map((o) => ({ ownerUserId: o.owner_user_id, ownerName: o.owner_name, arrCents: n(o.arr), accounts: n(o.accounts) })),
   };

@@ -3,6 +3,7 @@
 // the accounts due the automatic NPS survey before renewal.
 import { and, eq, gte, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { qualified } from '../../db/qualified.js';
 import { accountChannels, accounts, surveyResponses, surveys } from '../../db/schema.js';
 import type { Account } from './accounts.js';
 import { runIs } from './ledger.js';
@@ -60,7 +61,7 @@ export async function accountsRenewingWithChannel(db: Db, workspaceId: string, w
   return db
     .select({
       account: accounts,
-      channelId: sql<string>`(select ac.channel_id from ${accountChannels} ac where ac.account_id = ${accounts.id} order by ac.linked_at limit 1)`,
+      channelId: sql<string>`(select ac.channel_id from ${accountChannels} ac where ac.account_id = ${qualified(accounts.id)} order by ac.linked_at limit 1)`,
     })
     .from(accounts)
     .where(
@@ -69,7 +70,7 @@ export async function accountsRenewingWithChannel(db: Db, workspaceId: string, w
         ne(accounts.stage, 'churned'),
         gte(accounts.renewalDate, window.from),
         lte(accounts.renewalDate, window.to),
-        sql`exists (select 1 from ${accountChannels} ac where ac.account_id = ${accounts.id})`,
+        sql`exists (select 1 from ${accountChannels} ac where ac.account_id = ${qualified(accounts.id)})`,
       ),
     );
 }

@@ -1,9 +1,10 @@
 // NPS and CSAT surveys: start, answer (one answer per person per question, kept
 // by a unique constraint, changeable until the survey closes), reasons, results,
 // fatigue. Anonymous surveys store a keyed hash instead of who answered.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { and, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
+import { qualified } from '../../db/qualified.js';
 import { surveyResponses, surveys, users, workspaces } from '../../db/schema.js';
 import { recordAudit } from './audit.js';
 import { csatSummary, type CsatSummary } from './csat.js';
@@ -68,6 +69,15 @@ export function respondentKeyFor(survey: Pick<Survey, 'id' | 'anonymous'>, ident
   return `anon:${createHmac('sha256', Buffer.from(anonymityKeyHex, 'hex')).update(`${survey.id}:${identity}`).digest('hex')}`;
 }
 
+/**
+ * A short tag of a respondent key for the buttons of their private CSAT card, so a
+ * press tells whose card it was on. One-way: it names no one, even for anonymous
+ * surveys (whose keys are already keyed hashes).
+ */
+export function respondentTag(respondentKey: string): string {
+  return createHash('sha256').update(respondentKey).digest('hex').slice(0, 16);
+}
+
 export async function startSurvey(
   db: Db,
   workspaceId: string,
@@ -125,28 +135,52 @@ function closedError(survey: Survey): UserError {
   return new UserError(`Survey #${survey.number} is closed, so your answer was not recorded. Thank you all the same!`);
 }
 
+/** What an answer did: a first answer, a changed one, or the score they had already given. */
+export type AnswerOutcome = 'new' | 'changed' | 'unchanged';
+
 /**
  * Records or changes one answer. The unique (survey, respondent, question) index
- * makes two simultaneous clicks one answer; the later click wins.
+ * makes two simultaneous clicks one answer; the later click wins. The same score
+ * again changes nothing (not even updated_at), so the person can be told so.
  */
 export async function recordAnswer(
   db: Db,
   workspaceId: string,
   survey: Survey,
   input: { respondentKey: string; respondentUserId: string | null; question: string; score: number; now: Date },
-): Promise<{ changed: boolean }> {
+): Promise<{ outcome: AnswerOutcome }> {
   if (!isOpen(survey, input.now)) throw closedError(survey);
   // Raw SQL for `xmax = 0` (new row vs changed answer); instants go in as ISO text
   // because Drizzle's postgres.js setup does not serialize Date parameters here.
+  // The conflict's `where` skips an unchanged score: then no row comes back.
   const [row] = await queryRows<{ inserted: boolean }>(
     db,
     sql`insert into survey_responses (workspace_id, survey_id, respondent_key, respondent_user_id, question, score, answered_at, updated_at)
         values (${workspaceId}, ${survey.id}, ${input.respondentKey}, ${input.respondentUserId}, ${input.question}, ${input.score}, ${input.now.toISOString()}, ${input.now.toISOString()})
         on conflict (survey_id, respondent_key, question)
         do update set score = excluded.score, updated_at = excluded.updated_at
+        where survey_responses.score is distinct from excluded.score
         returning (xmax = 0) as inserted`,
   );
-  return { changed: !row!.inserted };
+  return { outcome: row === undefined ? 'unchanged' : row.inserted ? 'new' : 'changed' };
+}
+
+/** The respondent's scores in a survey, by question (reasons and comments left out). */
+export async function answersOf(db: Db, surveyId: string, respondentKey: string): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ question: surveyResponses.question, score: surveyResponses.score })
+    .from(surveyResponses)
+    .where(and(eq(surveyResponses.surveyId, surveyId), eq(surveyResponses.respondentKey, respondentKey), isNotNull(surveyResponses.score)));
+  return new Map(rows.map((r) => [r.question, r.score!]));
+}
+
+/** Reasons and comments belong to an answer: someone who gave no score has nothing to explain. */
+export function notAnsweredError(survey: Pick<Survey, 'number' | 'kind'>): UserError {
+  return new UserError(
+    survey.kind === 'nps'
+      ? `Only people who answered survey #${survey.number} can add a reason. Pick a score first; then you can say why.`
+      : `Only people who answered survey #${survey.number} can add a comment. Answer at least one question first.`,
+  );
 }
 
 /** Adds (or replaces) the respondent's reason or comment. */
@@ -157,6 +191,7 @@ export async function recordReason(
   input: { respondentKey: string; respondentUserId: string | null; reason: string; now: Date },
 ): Promise<void> {
   if (!isOpen(survey, input.now)) throw closedError(survey);
+  if ((await answersOf(db, survey.id, input.respondentKey)).size === 0) throw notAnsweredError(survey);
   await db
     .insert(surveyResponses)
     .values({
@@ -245,14 +280,15 @@ export async function surveyResults(db: Db, workspaceId: string, survey: Survey,
   if (prior) {
     const p = await scoreOf(db, prior);
     const priorVisible = !prior.anonymous || p.respondents >= settings.anonymousMinimum;
-    previous = { number: prior.number, score: !priorVisible ? null : survey.kind === 'nps' ? (p.nps?.score ?? null) : (p.csat?.overall ?? null) };
+    // A CSAT as shown (truncated hundredths), so the change shown is the difference of the figures shown.
+    previous = { number: prior.number, score: !priorVisible ? null : survey.kind === 'nps' ? (p.nps?.score ?? null) : p.csat?.overall ? p.csat.overall.hundredths / 100 : null };
   }
   return { survey, respondents, visible, ...(visible ? { nps, csat } : {}), reasons, ...(previous ? { previous } : {}) };
 }
 
 export async function listSurveys(db: Db, workspaceId: string, options: { accountId?: string; limit?: number } = {}): Promise<(Survey & { respondents: number })[]> {
   const rows = await db
-    .select({ survey: surveys, respondents: sql<number>`(select count(distinct r.respondent_key)::int from survey_responses r where r.survey_id = ${surveys.id} and r.score is not null)` })
+    .select({ survey: surveys, respondents: sql<number>`(select count(distinct r.respondent_key)::int from survey_responses r where r.survey_id = ${qualified(surveys.id)} and r.score is not null)` })
     .from(surveys)
     .where(and(eq(surveys.workspaceId, workspaceId), options.accountId ? eq(surveys.accountId, options.accountId) : undefined))
     .orderBy(desc(surveys.openedAt))

@@ -4,9 +4,9 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
 import { surveyResponses, surveys } from '../../db/schema.js';
-import { recordAnswer, respondentKeyFor, surveyByNumber } from '../../src/core/surveys.js';
+import { listSurveys, recordAnswer, respondentKeyFor, surveyByNumber } from '../../src/core/surveys.js';
 import { ensureUser } from '../../src/core/workspaces.js';
-import type { Action, Reply } from '../../src/messages/message.js';
+import type { Action, Message, Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
@@ -201,6 +201,95 @@ describe.each(ENGINES)('/survey on $name', (engine) => {
     const surveyId = buttonsOf(second)[0]!.value.split(':')[0]!;
     expect(plain(await t.registry.press(ctx, 'survey.answer', `${surveyId}:nps:11`))).toContain('does not fit');
     expect(plain(await t.registry.press(ctx, 'survey.answer', `${surveyId}:q1:3`))).toContain('does not fit');
+  });
+
+  it('/survey list counts each survey’s respondents, as counted directly', async () => {
+    const ctx = await setup();
+    const nps = await t.registry.run(ctx, '/survey nps "Acme Corp"');
+    const csat = await t.registry.run(ctx, '/survey csat "Acme Corp" force=yes');
+    await press(await as(ctx, 'dana'), nps, '9');
+    await press(await as(ctx, 'marcus'), nps, '3');
+    await press(await as(ctx, 'priya'), csat, '4');
+    const list = plain(await t.registry.run(ctx, '/survey list'));
+    expect(list).toMatch(/#1 NPS · Acme Corp · .* · 2 responses/);
+    expect(list).toMatch(/#2 CSAT · Acme Corp · .* · 1 response /);
+    for (const number of [1, 2]) {
+      const survey = (await surveyByNumber(t.database.db, ctx.workspace.id, number))!;
+      const direct = new Set((await t.database.db.select().from(surveyResponses).where(eq(surveyResponses.surveyId, survey.id))).map((r) => r.respondentKey)).size;
+      const listed = (await listSurveys(t.database.db, ctx.workspace.id)).find((s) => s.id === survey.id)!;
+      expect(listed.respondents).toBe(direct);
+    }
+  });
+
+  it('takes reasons and comments only from people who answered', async () => {
+    const ctx = await setup();
+    const posted = await t.registry.run(ctx, '/survey nps "Acme Corp"');
+    const surveyId = buttonsOf(posted)[0]!.value.split(':')[0]!;
+    const stranger = await as(ctx, 'zoe');
+    const form = await t.registry.press(stranger, 'survey.reason', surveyId);
+    expect(form.form).toBeUndefined();
+    expect(plain(form)).toContain('Only people who answered survey #1 can add a reason.');
+    // A form kept from before (or a crafted submission) is refused too, and stores nothing.
+    const sent = await t.registry.submit(stranger, 'survey.reason', { reason: 'I never answered' }, { surveyId });
+    expect(sent.ok && plain(sent.reply)).toContain('Only people who answered survey #1 can add a reason.');
+    expect(await t.database.db.select().from(surveyResponses).where(eq(surveyResponses.surveyId, surveyId))).toEqual([]);
+    // Once they answer, they may.
+    await press(stranger, posted, '8');
+    expect((await t.registry.press(stranger, 'survey.reason', surveyId)).form?.id).toBe('survey.reason');
+    const ok = await t.registry.submit(stranger, 'survey.reason', { reason: 'Good, could be faster' }, { surveyId });
+    expect(ok.ok && plain(ok.reply)).toContain('Thank you — your comment was recorded.');
+    const csat = await t.registry.run(ctx, '/survey csat "Acme Corp" force=yes');
+    const comment = await t.registry.press(stranger, 'survey.reason', buttonsOf(csat)[0]!.value.split(':')[0]!);
+    expect(plain(comment)).toContain('Only people who answered survey #2 can add a comment.');
+  });
+
+  it('says so when the score pressed is the one already given, and changes nothing', async () => {
+    const ctx = await setup();
+    const posted = await t.registry.run(ctx, '/survey nps "Acme Corp"');
+    const dana = await as(ctx, 'dana');
+    await press(dana, posted, '0');
+    const survey = (await surveyByNumber(t.database.db, ctx.workspace.id, 1))!;
+    const [before] = await t.database.db.select().from(surveyResponses).where(eq(surveyResponses.surveyId, survey.id));
+    const again = await press({ ...dana, now: new Date(NOW.getTime() + 60_000) }, posted, '0');
+    expect(plain(again)).toContain('You already answered 0 (detractor); nothing changed.');
+    expect(plain(again)).not.toContain('Changed your answer');
+    const [after] = await t.database.db.select().from(surveyResponses).where(eq(surveyResponses.surveyId, survey.id));
+    expect(after!.updatedAt).toEqual(before!.updatedAt);
+    expect(plain(await press(dana, posted, '6'))).toContain('Changed your answer to 6 (detractor).');
+  });
+
+  it('gives a CSAT respondent one private card, updated in place as they answer Q1–Q3', async () => {
+    const ctx = await setup();
+    const posted = await t.registry.run(ctx, '/survey csat "Acme Corp"');
+    const dana = await as(ctx, 'dana');
+    // Q1 on the channel's survey: the tally is updated, and one private card comes with Q2 and Q3.
+    const first = await press(dana, posted, '5', 0);
+    expect(first.messages).toHaveLength(1);
+    const card = first.messages[0]!;
+    expect(card.visibility).toBe('ephemeral');
+    expect(renderPlain(first.update!)).toContain('1 response so far');
+    expect(renderPlain(card)).toContain('Thank you! You answered 5 for Q1.');
+    expect(renderPlain(card)).toContain('Your answers for survey #1: Q1 5 · Q2 — · Q3 —. Still open: Q2, Q3.');
+    const onCard = (shown: Message, label: string, row: number) => {
+      const button = buttonsOf({ messages: [shown] }).filter((b) => b.id === 'survey.answer' && b.label === label)[row]!;
+      return t.registry.press(dana, button.id, button.value);
+    };
+    // Q2 and Q3 on the card: no new message; the card itself is replaced.
+    const second = await onCard(card, '4', 1);
+    expect(second.messages).toEqual([]);
+    expect(renderPlain(second.update!)).toContain('Thank you! You answered 4 for Q2.');
+    const third = await onCard(second.update!, '3', 2);
+    expect(third.messages).toEqual([]);
+    expect(renderPlain(third.update!)).toContain('Your answers for survey #1: Q1 5 · Q2 4 · Q3 3. All three answered: thank you!');
+    expect(renderPlain(third.update!)).not.toContain('response');
+    const again = await onCard(third.update!, '3', 2);
+    expect(renderPlain(again.update!)).toContain('You already answered 3 for Q3; nothing changed.');
+    // Someone else pressing Dana's card (a Teams channel shows it to all) answers for themselves; Dana's card stays.
+    const cardButton = buttonsOf({ messages: [third.update!] }).filter((b) => b.id === 'survey.answer' && b.label === '2')[0]!;
+    const marcus = await t.registry.press(await as(ctx, 'marcus'), cardButton.id, cardButton.value);
+    expect(marcus.update).toBeUndefined();
+    expect(renderPlain(marcus.messages[0]!)).toContain('Your answers for survey #1: Q1 2 · Q2 — · Q3 —.');
+    expect(plain(await t.registry.run(ctx, '/survey results 1'))).toContain('Q1 overall satisfaction: 3.50');
   });
 
   it('changes survey settings per workspace', async () => {
