@@ -36,28 +36,30 @@ export const accountNameSchema = z.string().transform((v, ctx) => {
   return z.NEVER;
 });
 
-const fieldSchema = z
-  .object({
-    name: accountNameSchema.optional(),
-    arr: clearable(moneySchema).optional(),
-    renewal: clearable(isoDateSchema).optional(),
-    start: clearable(isoDateSchema).optional(),
-    licensed: clearable(countSchema).optional(),
-    active: clearable(countSchema).optional(),
-    stage: enumSchema(LIFECYCLE_STAGES, 'lifecycle stage').optional(),
-    owner: clearable(mentionSchema).optional(),
-    tier: clearable(textSchema('tier', 40)).optional(),
-    kickoff: clearable(isoDateSchema).optional(),
-    id: clearable(textSchema('external id', 120)).optional(),
-  })
-  .strict();
+// Built per currency: an amount is read in the workspace's currency (commands/money-input.ts).
+const fieldSchema = (currency: string) =>
+  z
+    .object({
+      name: accountNameSchema.optional(),
+      arr: clearable(moneySchema(currency)).optional(),
+      renewal: clearable(isoDateSchema).optional(),
+      start: clearable(isoDateSchema).optional(),
+      licensed: clearable(countSchema).optional(),
+      active: clearable(countSchema).optional(),
+      stage: enumSchema(LIFECYCLE_STAGES, 'lifecycle stage').optional(),
+      owner: clearable(mentionSchema).optional(),
+      tier: clearable(textSchema('tier', 40)).optional(),
+      kickoff: clearable(isoDateSchema).optional(),
+      id: clearable(textSchema('external id', 120)).optional(),
+    })
+    .strict();
 
 export const ACCOUNT_FIELD_HELP =
   'arr=120k renewal=2027-03-31 start=2026-04-01 licensed=100 active=72 stage=onboard owner=@ana tier=gold kickoff=2026-04-10 id=CRM-123';
 
 /** Validates options into account fields; the first problem becomes a UserError. */
 export async function parseAccountFields(ctx: CommandContext, options: Record<string, string>): Promise<AccountFields> {
-  const parsed = fieldSchema.safeParse(options);
+  const parsed = fieldSchema(ctx.workspace.currency).safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues.find((i) => i.code === 'custom') ?? parsed.error.issues[0]!;
     const key = String(issue.path[0] ?? '');

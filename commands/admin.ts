@@ -24,7 +24,7 @@ const EXAMPLE = {
 
 /** What admins may do that members may not, in one line for answers and help. */
 export const ADMIN_RIGHTS =
-  'Admins change health weights and bands, ticket business hours, holidays and the alert channel, digest schedules and survey settings, and manage admins; everyone logs check-ins, tickets, usage and survey answers.';
+  'Admins change the workspace currency and KPI margin, health weights and bands, ticket business hours, holidays and the alert channel, digest schedules and survey settings, and manage admins; everyone logs check-ins, tickets, usage and survey answers.';
 
 /**
  * The check an admin-only command runs before it changes anything: passes for an

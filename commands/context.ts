@@ -38,6 +38,8 @@ export interface PlatformIdentity {
   workspaceName: string;
   /** Zone for a workspace seen for the first time. */
   defaultTimezone: string;
+  /** Currency for a workspace seen for the first time (TENURE_CURRENCY); USD when not given. */
+  defaultCurrency?: string;
   userId: string;
   userName: string;
   channelId: string;
@@ -48,7 +50,13 @@ export interface PlatformIdentity {
 export async function contextFor(db: Db, who: PlatformIdentity, now: Date): Promise<CommandContext> {
   const { workspace, user } = await ensureWorkspaceAndUser(
     db,
-    { platform: who.platform, externalId: who.workspaceExternalId, name: who.workspaceName, timezone: who.defaultTimezone },
+    {
+      platform: who.platform,
+      externalId: who.workspaceExternalId,
+      name: who.workspaceName,
+      timezone: who.defaultTimezone,
+      ...(who.defaultCurrency ? { currency: who.defaultCurrency } : {}),
+    },
     { platformUserId: who.userId, displayName: who.userName },
   );
   return { db, workspace, user, channel: { id: who.channelId, ...(who.channelName ? { name: who.channelName } : {}) }, now };

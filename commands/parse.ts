@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { UserError } from '../src/core/errors.js';
 import { isIsoDate } from '../src/core/time.js';
+import { readMoney } from './money-input.js';
 
 export interface Token {
   /** The token's text with quotes removed. */
@@ -185,27 +186,8 @@ export function parseMention(value: string): Mention | null {
 
 // ---------------------------------------------------------------- values
 
-// The spaces after the unit are part of the unit's group, so the pattern stays linear:
-// two optional runs of spaces side by side (\s*[kKmM]?\s*) can split the same spaces
-// in every possible way, quadratic in their number.
-const MONEY = /^([$€£¥])?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(?:([kKmM])\s*)?(usd|eur|gbp|aud|cad|chf|jpy)?$/i;
-
-/** `$120k`, `1.2m`, `120,000`, `€5000.50` → integer cents; null when it is not money. */
-export function parseMoney(value: string): number | null {
-  const m = MONEY.exec(value.trim());
-  if (!m) return null;
-  const whole = m[2]!.replace(/,/g, '');
-  const fraction = m[3] ?? '';
-  const multiplier = m[4] ? (m[4].toLowerCase() === 'k' ? 1_000 : 1_000_000) : 1;
-  // Work in integers: "1.25" with k → 1250 → cents, no float drift.
-  // The scale stays a BigInt: 10 ** n as a number is inexact past 22 digits and
-  // Infinity past 308, which BigInt() would throw on.
-  const scale = 10n ** BigInt(fraction.length);
-  const units = BigInt(whole) * scale + BigInt(fraction || '0');
-  const cents = (units * BigInt(multiplier) * 100n) / scale;
-  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-  return Number(cents);
-}
+// Amounts are read in the workspace's currency: commands/money-input.ts.
+export { parseMoney, readMoney } from './money-input.js';
 
 /** Whole, non-negative counts: `100`, `1,200`. */
 export function parseCount(value: string): number | null {
@@ -241,15 +223,17 @@ function tooLong(what: string, v: string, ctx: z.RefinementCtx): boolean {
   return true;
 }
 
-export const moneySchema = z.string().transform((v, ctx) => {
-  if (tooLong('amount', v, ctx)) return z.NEVER;
-  const cents = parseMoney(v);
-  if (cents === null) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${v}" is not an amount; write it like 120000, $120k or 1.2m` });
-    return z.NEVER;
-  }
-  return cents;
-});
+/** An amount in the workspace's `currency`, as integer cents (see readMoney for what is refused). */
+export const moneySchema = (currency: string) =>
+  z.string().transform((v, ctx) => {
+    if (tooLong('amount', v, ctx)) return z.NEVER;
+    const read = readMoney(v, currency);
+    if (!read.ok) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: read.problem });
+      return z.NEVER;
+    }
+    return read.cents;
+  });
 
 export const isoDateSchema = z.string().superRefine((v, ctx) => {
   if (tooLong('date', v, ctx) || isIsoDate(v)) return;

@@ -18,6 +18,7 @@ import { exportCommand } from './export.js';
 import { usageCommand } from './usage.js';
 import { adminCommand } from './admin.js';
 import { tokenCommand } from './token.js';
+import { settingsCommand } from './settings.js';
 import { CSV_IMPORT_ACTIONS } from './csv-import.js';
 import type { CommandContext, ErrorLog } from './context.js';
 import { closeMatches } from '../src/core/names.js';
@@ -212,7 +213,7 @@ export class Registry {
   }
 }
 
-export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, usageCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand, adminCommand, tokenCommand];
+export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, usageCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand, adminCommand, tokenCommand, settingsCommand];
 
 export function createRegistry(log: ErrorLog): Registry {
   return new Registry(COMMANDS, log, CSV_IMPORT_ACTIONS);

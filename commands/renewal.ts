@@ -11,7 +11,7 @@ import { context, header, message, text } from '../src/messages/builders.js';
 import type { Message, Reply } from '../src/messages/message.js';
 import { splitAccountAndKeyword } from './account-input.js';
 import type { CommandContext } from './context.js';
-import { parseCount, parseMoney, splitOptions, type Token } from './parse.js';
+import { parseCount, readMoney, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 
 const RENEWALS_USAGE = '/renewals [days=120]';
@@ -96,8 +96,9 @@ export const renewalCommand: CommandDefinition = {
     }
     let arrCents: number | null = null;
     if (options.arr !== undefined) {
-      arrCents = parseMoney(options.arr);
-      if (arrCents === null) throw new UserError(`"${options.arr}" is not an amount; write it like 120k or $120,000.`, { usage: RENEWAL_USAGE, example: RENEWAL_EXAMPLE });
+      const read = readMoney(options.arr, ctx.workspace.currency);
+      if (!read.ok) throw new UserError(`arr=${options.arr}: ${read.problem}`, { usage: RENEWAL_USAGE, example: RENEWAL_EXAMPLE });
+      arrCents = read.cents;
     }
     const currency = ctx.workspace.currency;
     const done = await recordRenewalOutcome(ctx.db, ctx.workspace.id, account, { outcome, reason, arrCents, timezone: ctx.workspace.timezone, currency }, { userId: ctx.user.id, now: ctx.now });

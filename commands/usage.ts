@@ -15,12 +15,13 @@ const USAGE = '/usage <account> active=72 [licensed=85] [spend=12000] [forecast=
 const EXAMPLE = '/usage "Acme Corp" active=72 licensed=100 spend=$10.5k forecast=$10k';
 const KEYS = ['active', 'licensed', 'spend', 'forecast'] as const;
 
-const schema = z.object({
-  active: countSchema.optional(),
-  licensed: countSchema.optional(),
-  spend: moneySchema.optional(),
-  forecast: moneySchema.optional(),
-});
+const schema = (currency: string) =>
+  z.object({
+    active: countSchema.optional(),
+    licensed: countSchema.optional(),
+    spend: moneySchema(currency).optional(),
+    forecast: moneySchema(currency).optional(),
+  });
 
 export const usageCommand: CommandDefinition = {
   name: 'usage',
@@ -30,7 +31,7 @@ export const usageCommand: CommandDefinition = {
   async run(ctx: CommandContext, args) {
     const { words, options, unknown } = splitOptions(args, KEYS, { users: 'active', seats: 'licensed' });
     if (unknown[0]) throw new UserError(`Unknown field "${unknown[0].key}".`, { hint: `Fields: ${KEYS.join(', ')}.` });
-    const parsed = schema.safeParse(options);
+    const parsed = schema(ctx.workspace.currency).safeParse(options);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const key = String(issue.path[0]);

@@ -1,6 +1,7 @@
 // Configuration: the environment, parsed once with zod. This is the only module
 // that reads process.env; everything else receives a typed Config.
 import { z } from 'zod';
+import { isSupportedCurrency } from './core/money.js';
 import { isValidTimeZone } from './core/time.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -57,6 +58,10 @@ const envSchema = z.object({
     (v) => (isBlank(v) ? 'UTC' : v),
     z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin or America/New_York'),
   ),
+  TENURE_CURRENCY: z.preprocess(
+    (v) => (isBlank(v) ? 'USD' : String(v).trim().toUpperCase()),
+    z.string().refine(isSupportedCurrency, 'must be an ISO 4217 currency code such as USD, EUR or GBP'),
+  ),
   TENURE_API_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters long',
   }),
@@ -94,6 +99,8 @@ export interface Config {
   slack?: SlackConfig;
   teams?: TeamsConfig;
   timezone: string;
+  /** Currency of a workspace seen for the first time (TENURE_CURRENCY); each workspace may change its own. */
+  currency: string;
   apiToken?: string;
   /** Public origin for links Tenure hands out (Teams export downloads); else the host a request came to. */
   publicUrl?: string;
@@ -187,6 +194,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     slack,
     teams,
     timezone: env.TENURE_TIMEZONE,
+    currency: env.TENURE_CURRENCY,
     apiToken: env.TENURE_API_TOKEN,
     // Trailing slashes off, matched from the first of them only (the look-behind keeps it linear).
     ...(env.TENURE_PUBLIC_URL ? { publicUrl: env.TENURE_PUBLIC_URL.replace(/(?<!\/)\/+$/, '') } : {}),

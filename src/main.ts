@@ -102,13 +102,14 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
       externalId: CONSOLE_WORKSPACE_ID,
       name: 'Demo workspace',
       timezone: config.timezone,
+      currency: config.currency,
     });
     const seeded = await seedDemoWorkspace(database.db, workspace.id, clock());
     if (seeded) logger.info({ accounts: seeded.accounts }, 'seeded the demo workspace');
   }
 
   // The platforms this process serves: one line each (src/platforms/platform.ts).
-  const common = { db: database.db, registry, timezone: config.timezone, clock };
+  const common = { db: database.db, registry, timezone: config.timezone, currency: config.currency, clock };
   const platforms: PlatformAdapter[] = [
     config.mode === 'local' ? createConsoleAdapter(common) : undefined,
     config.slack

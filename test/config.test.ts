@@ -35,6 +35,7 @@ describe('loadConfig defaults', () => {
       database: { kind: 'pglite', dataDir: './.tenure' },
       teams: {},
       timezone: 'UTC',
+      currency: 'USD',
       logLevel: 'info',
       nodeOptions: '',
     });
@@ -58,6 +59,7 @@ describe('loadConfig defaults', () => {
       PORT: '8080',
       TENURE_DATA_DIR: '/var/lib/tenure',
       TENURE_TIMEZONE: 'Europe/Berlin',
+      TENURE_CURRENCY: ' eur ',
       LOG_LEVEL: 'DEBUG',
       TENURE_API_TOKEN: 'a-long-enough-api-token',
     });
@@ -65,6 +67,7 @@ describe('loadConfig defaults', () => {
       port: 8080,
       database: { kind: 'pglite', dataDir: '/var/lib/tenure' },
       timezone: 'Europe/Berlin',
+      currency: 'EUR',
       logLevel: 'debug',
       apiToken: 'a-long-enough-api-token',
       mode: 'local',
@@ -109,6 +112,12 @@ describe('invalid configuration: one line naming the variable', () => {
       { TENURE_TIMEZONE: 'Mars/Base' },
       'TENURE_TIMEZONE',
       'Invalid configuration: TENURE_TIMEZONE must be an IANA time zone such as Europe/Berlin or America/New_York (got "Mars/Base")',
+    ],
+    [
+      'TENURE_CURRENCY=EURO',
+      { TENURE_CURRENCY: 'EURO' },
+      'TENURE_CURRENCY',
+      'Invalid configuration: TENURE_CURRENCY must be an ISO 4217 currency code such as USD, EUR or GBP (got "EURO")',
     ],
     [
       'LOG_LEVEL=loud',

@@ -7,6 +7,7 @@ import { workspaces } from '../../db/schema.js';
 import { changedFields, recordAudit } from './audit.js';
 import { DEFAULT_HEALTH_CONFIG, HEALTH_COMPONENTS, type HealthComponent, type HealthConfig } from './health.js';
 import { DEFAULT_BUSINESS_HOURS, type BusinessHours } from './sla.js';
+import { isSupportedCurrency } from './money.js';
 import { isIsoDate, isValidTimeZone } from './time.js';
 import type { Workspace } from './workspaces.js';
 
@@ -45,6 +46,8 @@ const settingsSchema = z
     healthWeights: healthWeightsSchema.optional().catch(undefined),
     healthBands: bandThresholdsSchema.optional().catch(undefined),
     componentBands: z.record(z.enum(HEALTH_COMPONENTS), bandThresholdsSchema).optional().catch(undefined),
+    // The gross margin CLV assumes (0.3 is 30%); unset, the KPI card's default.
+    kpiMargin: z.number().gt(0).max(1).optional().catch(undefined),
   })
   .passthrough();
 
@@ -87,27 +90,32 @@ export function healthConfigFor(workspace: Pick<Workspace, 'settings'>): HealthC
 /**
  * Changes the workspace's settings under a row lock (two changes at once must not
  * lose one another), validates the result and records the change in the audit log.
- * Run it inside a transaction.
+ * The currency is a column of its own (every amount is read and shown in it), changed
+ * here too so that one command's change is one audit entry. Run it inside a transaction.
  */
 export async function updateWorkspaceSettings(
   db: Db,
   workspaceId: string,
   change: (current: WorkspaceSettings) => WorkspaceSettings,
   actor: { userId: string | null; now: Date },
-): Promise<{ before: WorkspaceSettings; after: WorkspaceSettings; workspace: Workspace }> {
+  columns: { currency?: string } = {},
+): Promise<{ before: WorkspaceSettings; after: WorkspaceSettings; workspace: Workspace; currencyBefore: string }> {
   const [row] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId)).for('update');
   if (!row) throw new Error(`workspace ${workspaceId} not found`);
+  // The command checks what a person typed; this guards every other caller.
+  if (columns.currency !== undefined && !isSupportedCurrency(columns.currency)) throw new Error(`unsupported currency ${columns.currency}`);
   const before = workspaceSettings(row);
   const changed = change(structuredClone(before));
   // Reading forgives damaged values; writing must not store one.
   if (changed.businessHours !== undefined) businessHoursSchema.parse(changed.businessHours);
   const after = settingsSchema.parse(changed);
+  const currency = columns.currency ?? row.currency;
   const [workspace] = await db
     .update(workspaces)
-    .set({ settings: after as Record<string, unknown> })
+    .set({ settings: after as Record<string, unknown>, currency })
     .where(eq(workspaces.id, workspaceId))
     .returning();
-  const diff = changedFields(before, after);
+  const diff = changedFields({ ...before, currency: row.currency }, { ...after, currency });
   if (Object.keys(diff.after).length > 0) {
     await recordAudit(db, workspaceId, {
       actorUserId: actor.userId,
@@ -119,5 +127,5 @@ export async function updateWorkspaceSettings(
       after: diff.after,
     });
   }
-  return { before, after, workspace: workspace! };
+  return { before, after, workspace: workspace!, currencyBefore: row.currency };
 }

@@ -9,10 +9,16 @@ export type Workspace = typeof workspaces.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Platform = Workspace['platform'];
 
-export async function ensureWorkspace(
-  db: Db,
-  input: { platform: Platform; externalId: string; name: string; timezone: string },
-): Promise<Workspace> {
+/** What a workspace seen for the first time is created with; the currency defaults to USD (TENURE_CURRENCY). */
+export interface NewWorkspace {
+  platform: Platform;
+  externalId: string;
+  name: string;
+  timezone: string;
+  currency?: string;
+}
+
+export async function ensureWorkspace(db: Db, input: NewWorkspace): Promise<Workspace> {
   const [existing] = await db
     .select()
     .from(workspaces)
@@ -20,7 +26,7 @@ export async function ensureWorkspace(
   if (existing) return existing;
   await db
     .insert(workspaces)
-    .values({ platform: input.platform, externalId: input.externalId, name: input.name, timezone: input.timezone })
+    .values({ platform: input.platform, externalId: input.externalId, name: input.name, timezone: input.timezone, ...(input.currency ? { currency: input.currency } : {}) })
     .onConflictDoNothing();
   const [row] = await db
     .select()
@@ -47,7 +53,7 @@ const workspaceAndUser = preparedQuery('workspace-and-user', (db) =>
  */
 export async function ensureWorkspaceAndUser(
   db: Db,
-  workspace: { platform: Platform; externalId: string; name: string; timezone: string },
+  workspace: NewWorkspace,
   user: { platformUserId: string; displayName: string },
 ): Promise<{ workspace: Workspace; user: User }> {
   const [known] = await workspaceAndUser(db).execute({ platformUserId: user.platformUserId, platform: workspace.platform, externalId: workspace.externalId });

@@ -5,7 +5,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accounts, CONTACT_ROLES, contacts, LIFECYCLE_STAGES, workspaces } from '../../db/schema.js';
-import { parseCount, parseMoney } from '../../commands/parse.js';
+import { readMoney } from '../../commands/money-input.js';
+import { parseCount } from '../../commands/parse.js';
 import { createAccount, updateAccount, type Account, type AccountFields, type Actor } from '../core/accounts.js';
 import { recordAudit } from '../core/audit.js';
 import { accountName, cleanName } from '../core/names.js';
@@ -34,10 +35,11 @@ export function parseDateCell(what: string, v: string): string {
   if (!isIsoDate(v)) throw new RowError(`${what} "${v}" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31`);
   return v;
 }
-export function parseMoneyCell(what: string, v: string): number {
-  const cents = parseMoney(v);
-  if (cents === null) throw new RowError(`${what} "${v}" is not an amount; write it like 120000, $120k or 1.2m`);
-  return cents;
+/** An amount in the workspace's currency; one in another currency is refused, never converted. */
+export function parseMoneyCell(what: string, v: string, currency: string): number {
+  const read = readMoney(v, currency);
+  if (!read.ok) throw new RowError(`${what} ${read.problem}`);
+  return read.cents;
 }
 export function parseCountCell(what: string, v: string): number {
   const n = parseCount(v);
@@ -52,11 +54,14 @@ export class AccountIndex {
   private contactKeys = new Set<string>();
   /** The console knows people by name only: an unknown owner there is a new person. */
   createsOwners = false;
+  /** The workspace's currency: amounts in the file are read in it. */
+  currency = 'USD';
 
   static async load(db: Db, workspaceId: string): Promise<AccountIndex> {
     const index = new AccountIndex();
-    const [ws] = await db.select({ platform: workspaces.platform }).from(workspaces).where(eq(workspaces.id, workspaceId));
+    const [ws] = await db.select({ platform: workspaces.platform, currency: workspaces.currency }).from(workspaces).where(eq(workspaces.id, workspaceId));
     index.createsOwners = ws?.platform === 'console';
+    if (ws) index.currency = ws.currency;
     for (const a of await db.select().from(accounts).where(eq(accounts.workspaceId, workspaceId))) index.put(a);
     const rows = await db
       .select({ accountId: contacts.accountId, name: contacts.name, email: contacts.email })
@@ -97,14 +102,14 @@ function contactKey(accountId: string, name: string, email: string | null): stri
 }
 
 /** The row's fields as typed values; the first bad cell is a RowError. */
-async function fieldsOf(db: Db, workspaceId: string, cells: Cells, createsOwners: boolean): Promise<AccountFields> {
+async function fieldsOf(db: Db, workspaceId: string, cells: Cells, index: AccountIndex): Promise<AccountFields> {
   const f: AccountFields = {};
   if (cells.name !== undefined) {
     if (cells.name.length > 120) throw new RowError('the account name is too long (at most 120 characters)');
     f.name = cells.name;
   }
   if (cells.externalId !== undefined) f.externalId = cells.externalId;
-  if (cells.arr !== undefined) f.arrCents = parseMoneyCell('arr', cells.arr);
+  if (cells.arr !== undefined) f.arrCents = parseMoneyCell('arr', cells.arr, index.currency);
   if (cells.renewal !== undefined) f.renewalDate = parseDateCell('renewal date', cells.renewal);
   if (cells.start !== undefined) f.contractStart = parseDateCell('contract start', cells.start);
   if (cells.churned !== undefined) {
@@ -130,7 +135,7 @@ async function fieldsOf(db: Db, workspaceId: string, cells: Cells, createsOwners
     const name = cells.owner.replace(/^@/, '');
     const owner =
       (await findUserByName(db, workspaceId, name)) ??
-      (createsOwners ? await ensureUser(db, workspaceId, { platformUserId: name.toLowerCase(), displayName: name }) : undefined);
+      (index.createsOwners ? await ensureUser(db, workspaceId, { platformUserId: name.toLowerCase(), displayName: name }) : undefined);
     if (!owner) throw new RowError(`owner "${cells.owner}" has not used Tenure in this workspace yet`);
     f.ownerUserId = owner.id;
   }
@@ -187,7 +192,7 @@ export async function applyAccountRow(
   if (!cells.name && !cells.externalId) throw new RowError('the account name is missing');
   // Matched and stored by the one rule for names, as if typed in chat (a UserError is this row's error).
   if (cells.name !== undefined) cells = { ...cells, name: accountName(cells.name) };
-  const fields = await fieldsOf(db, workspaceId, cells, index.createsOwners);
+  const fields = await fieldsOf(db, workspaceId, cells, index);
   const contact = contactOf(cells);
   const existing = index.find(cells);
   let account: Account;

@@ -46,8 +46,8 @@ export class UsageWriter {
       recordedAt: parseInstant(cells.recordedAt),
       activeUsers: cells.active !== undefined ? parseCountCell('active users', cells.active) : null,
       licensedUsers: cells.licensed !== undefined ? parseCountCell('licensed users', cells.licensed) : null,
-      spendCents: cells.spend !== undefined ? parseMoneyCell('spend', cells.spend) : null,
-      forecastCents: cells.forecast !== undefined ? parseMoneyCell('forecast', cells.forecast) : null,
+      spendCents: cells.spend !== undefined ? parseMoneyCell('spend', cells.spend, this.index.currency) : null,
+      forecastCents: cells.forecast !== undefined ? parseMoneyCell('forecast', cells.forecast, this.index.currency) : null,
     };
     if (reading.activeUsers === null && reading.licensedUsers === null && reading.spendCents === null && reading.forecastCents === null) {
       throw new RowError('the row has no active users, licensed users, spend or forecast');

@@ -14,6 +14,7 @@ import {
   parseMention,
   parseMoney,
   parseShortId,
+  readMoney,
   splitOptions,
   textSchema,
   tokenize,
@@ -181,38 +182,64 @@ describe('parseMention', () => {
   });
 });
 
-describe('parseMoney → integer cents', () => {
-  const accepted: [string, number][] = [
-    ['$120k', 12_000_000],
-    ['120k', 12_000_000],
-    ['120K', 12_000_000],
-    ['1.2m', 120_000_000],
-    ['$1.2M', 120_000_000],
-    ['120,000', 12_000_000],
-    ['1,234,567', 123_456_700],
-    ['€5000.50', 500_050],
-    ['£99.9', 9_990],
-    ['¥100', 10_000],
-    ['0.5k', 50_000],
-    ['1.25k', 125_000],
-    ['1.2345k', 123_450],
-    ['120 usd', 12_000],
-    ['120USD', 12_000],
-    ['$ 120k', 12_000_000],
-    ['5 k', 500_000],
-    ['2.5m eur', 250_000_000],
-    ['5 k usd', 500_000],
-    ['5\tk\u00a0eur', 500_000],
-    ['$ 1,200 k', 120_000_000],
-    ['0', 0],
-    ['  42  ', 4_200],
-    ['0.01', 1],
-    ['1.239', 123], // sub-cent digits are dropped, never rounded up
-    ['1.' + '0'.repeat(400), 100], // long fractions are exact, not a crash
-    ['90071992547409.91', 9_007_199_254_740_991], // the largest safe number of cents
+describe('parseMoney → integer cents of the workspace currency', () => {
+  const accepted: [string, string, number][] = [
+    ['$120k', 'USD', 12_000_000],
+    ['120k', 'USD', 12_000_000],
+    ['120K', 'USD', 12_000_000],
+    ['1.2m', 'USD', 120_000_000],
+    ['$1.2M', 'USD', 120_000_000],
+    ['120,000', 'USD', 12_000_000],
+    ['1,234,567', 'USD', 123_456_700],
+    ['€5000.50', 'EUR', 500_050],
+    ['£99.9', 'GBP', 9_990],
+    ['¥100', 'JPY', 10_000],
+    ['0.5k', 'USD', 50_000],
+    ['1.25k', 'USD', 125_000],
+    ['1.2345k', 'USD', 123_450],
+    ['120 usd', 'USD', 12_000],
+    ['120USD', 'USD', 12_000],
+    ['$ 120k', 'USD', 12_000_000],
+    ['5 k', 'USD', 500_000],
+    ['2.5m eur', 'EUR', 250_000_000],
+    ['5 k usd', 'USD', 500_000],
+    ['5\tk\u00a0eur', 'EUR', 500_000],
+    ['$ 1,200 k', 'USD', 120_000_000],
+    ['0', 'USD', 0],
+    ['  42  ', 'USD', 4_200],
+    ['0.01', 'USD', 1],
+    ['1.' + '0'.repeat(400), 'USD', 100], // long fractions are exact, not a crash
+    ['90071992547409.91', 'USD', 9_007_199_254_740_991], // the largest safe number of cents
   ];
-  it.each(accepted)('%j → %i', (input, cents) => {
-    expect(parseMoney(input)).toBe(cents);
+  it.each(accepted)('%j in %s → %i', (input, currency, cents) => {
+    expect(parseMoney(input, currency)).toBe(cents);
+  });
+
+  it('reads a mark of the workspace currency before or after the amount: a sign or the code', () => {
+    const cases: [string, string, number][] = [
+      ['5000.50 €', 'EUR', 500_050],
+      ['US$120', 'USD', 12_000],
+      ['EUR 90k', 'EUR', 9_000_000],
+      // "$" is also the sign of the other dollars, and "CA$" of this one.
+      ['$120k', 'CAD', 12_000_000],
+      ['CA$120k', 'CAD', 12_000_000],
+      ['5 mxn', 'MXN', 500], // a unit is not the start of a code
+      ['CHF 1.2m', 'CHF', 120_000_000],
+    ];
+    for (const [input, currency, cents] of cases) expect(parseMoney(input, currency), `${input} in ${currency}`).toBe(cents);
+  });
+
+  it('rounds half-up to the cent (99.995 was stored as 99.99)', () => {
+    const cases: [string, number][] = [
+      ['99.995', 10_000],
+      ['99.994', 9_999],
+      ['1.239', 124],
+      ['1.2345', 123],
+      ['0.005', 1],
+      ['0.0049', 0],
+      ['1.000005k', 100_001], // 1,000.005
+    ];
+    for (const [input, cents] of cases) expect(parseMoney(input, 'USD'), input).toBe(cents);
   });
 
   const rejected = [
@@ -242,7 +269,39 @@ describe('parseMoney → integer cents', () => {
     '9'.repeat(400),
   ];
   it.each(rejected)('rejects %j', (input) => {
-    expect(parseMoney(input)).toBeNull();
+    expect(parseMoney(input, 'USD')).toBeNull();
+  });
+
+  // Another currency's mark is refused, never converted (€90k used to be read as $90,000).
+  const foreign: [string, string][] = [
+    ['€90k', 'USD'],
+    ['90k EUR', 'USD'],
+    ['£99.9', 'USD'],
+    ['¥100', 'USD'],
+    ['$120k', 'EUR'],
+    ['US$120', 'CAD'],
+    ['120 usd', 'GBP'],
+  ];
+  it.each(foreign)('refuses %j in a %s workspace', (input, currency) => {
+    expect(parseMoney(input, currency)).toBeNull();
+  });
+
+  it('says which currency the workspace counts in and how to write the amount', () => {
+    expect(readMoney('€90k', 'USD')).toEqual({
+      ok: false,
+      problem:
+        '"€90k" is in EUR, but this workspace counts in USD (US Dollar): write the amount in USD, e.g. 90k or $90k. Tenure never converts between currencies; an admin can switch the workspace to EUR with /tenure settings currency=EUR.',
+    });
+    expect(readMoney('$1.5m', 'EUR')).toEqual({
+      ok: false,
+      problem:
+        '"$1.5m" is in USD, but this workspace counts in EUR (Euro): write the amount in EUR, e.g. 1.5m or €1.5m. Tenure never converts between currencies; an admin can switch the workspace to USD with /tenure settings currency=USD.',
+    });
+    // A sign several currencies share names none of them.
+    expect(readMoney('90k kr', 'EUR')).toEqual({
+      ok: false,
+      problem: '"90k kr" is in kr, but this workspace counts in EUR (Euro): write the amount in EUR, e.g. 90k or €90k. Tenure never converts between currencies.',
+    });
   });
 });
 
@@ -266,12 +325,12 @@ describe('values too long to read are refused before any pattern reads them', ()
 
   it('the value schemas (also used by forms) say how long the value was and the limit', () => {
     const long = '1' + ' '.repeat(30_000) + 'x';
-    expect(errorOf(moneySchema, long)).toBe('the amount is 30,002 characters long; at most 100 are allowed');
+    expect(errorOf(moneySchema('USD'), long)).toBe('the amount is 30,002 characters long; at most 100 are allowed');
     expect(errorOf(countSchema, long)).toBe('the number is 30,002 characters long; at most 100 are allowed');
     expect(errorOf(isoDateSchema, long)).toBe('the date is 30,002 characters long; at most 100 are allowed');
     expect(errorOf(mentionSchema, '@' + 'a'.repeat(200))).toBe('the person is 201 characters long; at most 100 are allowed');
     expect(errorOf(enumSchema(['low', 'high'] as const, 'level'), 'l'.repeat(101))).toBe('the level is 101 characters long; at most 100 are allowed');
-    expect(moneySchema.parse(' '.repeat(96) + '$12k')).toBe(1_200_000);
+    expect(moneySchema('USD').parse(' '.repeat(96) + '$12k')).toBe(1_200_000);
   });
 });
 
@@ -324,8 +383,11 @@ function errorOf(schema: z.ZodTypeAny, input: unknown): string {
 
 describe('zod schemas tell the user what to type', () => {
   it('moneySchema', () => {
-    expect(moneySchema.parse('$120k')).toBe(12_000_000);
-    expect(errorOf(moneySchema, 'lots')).toBe('"lots" is not an amount; write it like 120000, $120k or 1.2m');
+    expect(moneySchema('USD').parse('$120k')).toBe(12_000_000);
+    expect(errorOf(moneySchema('USD'), 'lots')).toBe('"lots" is not an amount; write it like 120000, $120k or 1.2m');
+    // The example is written in the workspace's currency.
+    expect(errorOf(moneySchema('EUR'), 'lots')).toBe('"lots" is not an amount; write it like 120000, €120k or 1.2m');
+    expect(errorOf(moneySchema('USD'), '€90k')).toMatch(/^"€90k" is in EUR, but this workspace counts in USD/);
   });
 
   it('isoDateSchema', () => {

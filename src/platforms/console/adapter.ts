@@ -19,6 +19,8 @@ export interface ConsoleAdapterDeps {
   db: Db;
   registry: Registry;
   timezone: string;
+  /** Currency of a workspace seen for the first time (TENURE_CURRENCY). */
+  currency?: string;
   clock: () => Date;
 }
 
@@ -33,6 +35,7 @@ export function createConsoleAdapter(deps: ConsoleAdapterDeps): ConsoleAdapter {
         workspaceExternalId: CONSOLE_WORKSPACE_ID,
         workspaceName: 'Demo workspace',
         defaultTimezone: deps.timezone,
+        defaultCurrency: deps.currency,
         userId: person.user.toLowerCase(),
         userName: person.user,
         channelId: person.channel,

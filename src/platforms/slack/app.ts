@@ -34,6 +34,8 @@ export interface SlackAdapterDeps {
   registry: Registry;
   logger: Logger;
   timezone: string;
+  /** Currency of a workspace seen for the first time (TENURE_CURRENCY). */
+  currency?: string;
   clock: () => Date;
   /** How long a slash command may run before it is acked empty and answered later (ms). */
   ackBudgetMs?: number;
@@ -71,7 +73,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   const logger = boltLogger(deps.logger);
   const names = new DisplayNames();
   const resolvePerson = (person: SlackPerson, now: Date) =>
-    slackContext(deps.db, person.identity, { ...(person.client ? { client: person.client } : {}), names, timezone: deps.timezone, now });
+    slackContext(deps.db, person.identity, { ...(person.client ? { client: person.client } : {}), names, timezone: deps.timezone, currency: deps.currency, now });
   const deliverReply = slackReplyDelivery({ logger: deps.logger });
   const work = new InFlight();
   /** The listeners, then the tracking of their work for shutdown. */
@@ -137,7 +139,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     verifySlackRequests({ signingSecret: config.signingSecret, logger: deps.logger }),
     slackWorkspaceGate({ logger: deps.logger, ...(single ? { identity: single.identity } : {}) }),
   );
-  const installationStore = oauth ? databaseInstallationStore(deps.db, { timezone: deps.timezone, clock: deps.clock }) : undefined;
+  const installationStore = oauth ? databaseInstallationStore(deps.db, { timezone: deps.timezone, currency: deps.currency, clock: deps.clock }) : undefined;
   const receiver = new ExpressReceiver({
     signingSecret: config.signingSecret,
     router,

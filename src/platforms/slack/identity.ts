@@ -50,7 +50,7 @@ export class DisplayNames {
 export async function slackContext(
   db: Db,
   who: SlackIdentity,
-  deps: { client?: WebClient; names: DisplayNames; timezone: string; now: Date },
+  deps: { client?: WebClient; names: DisplayNames; timezone: string; currency?: string; now: Date },
 ): Promise<CommandContext> {
   const userName = await deps.names.lookup(deps.client, who.teamId, who.userId, who.userName);
   return contextFor(
@@ -60,6 +60,7 @@ export async function slackContext(
       workspaceExternalId: who.teamId,
       workspaceName: who.teamName ?? who.teamId,
       defaultTimezone: deps.timezone,
+      defaultCurrency: deps.currency,
       userId: who.userId,
       userName,
       // App Home and DMs have no channel: the user's own id stands in for it.

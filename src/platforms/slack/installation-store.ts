@@ -15,7 +15,7 @@ function teamKey(query: { teamId?: string; enterpriseId?: string; isEnterpriseIn
   return { teamId: query.teamId ?? null, enterpriseId: null };
 }
 
-export function databaseInstallationStore(db: Db, options: { timezone: string; clock: () => Date }): InstallationStore {
+export function databaseInstallationStore(db: Db, options: { timezone: string; currency?: string; clock: () => Date }): InstallationStore {
   return {
     async storeInstallation(installation: Installation) {
       const isOrg = installation.isEnterpriseInstall === true;
@@ -24,7 +24,7 @@ export function databaseInstallationStore(db: Db, options: { timezone: string; c
       const key = teamKey({ teamId: installation.team?.id, enterpriseId: installation.enterprise?.id, isEnterpriseInstall: isOrg });
       const now = options.clock();
       await db.transaction(async (tx) => {
-        const workspace = await ensureWorkspace(tx, { platform: 'slack', externalId, name, timezone: options.timezone });
+        const workspace = await ensureWorkspace(tx, { platform: 'slack', externalId, name, timezone: options.timezone, currency: options.currency });
         await tx.update(workspaces).set({ active: true, deactivatedAt: null, name }).where(eq(workspaces.id, workspace.id));
         const existing = await tx
           .select({ id: installations.id })

@@ -31,6 +31,8 @@ export interface TeamsAdapterDeps {
   registry: Registry;
   logger: Logger;
   timezone: string;
+  /** Currency of a workspace seen for the first time (TENURE_CURRENCY). */
+  currency?: string;
   clock: () => Date;
   /** Throttling retries for proactive posts (tests shorten them). */
   retry?: TeamsDeliveryDeps['retry'];

@@ -55,7 +55,7 @@ export function identityOf(activity: Partial<Activity>, fallbackTenant: string):
   };
 }
 
-export function teamsContext(db: Db, who: TeamsIdentity, deps: { timezone: string; now: Date }): Promise<CommandContext> {
+export function teamsContext(db: Db, who: TeamsIdentity, deps: { timezone: string; currency?: string; now: Date }): Promise<CommandContext> {
   return contextFor(
     db,
     {
@@ -63,6 +63,7 @@ export function teamsContext(db: Db, who: TeamsIdentity, deps: { timezone: strin
       workspaceExternalId: who.tenantId,
       workspaceName: who.teamName ?? (who.tenantId === EMULATOR_TENANT ? 'Bot Framework Emulator' : 'Microsoft Teams'),
       defaultTimezone: deps.timezone,
+      defaultCurrency: deps.currency,
       userId: who.userId,
       userName: who.userName,
       channelId: who.conversationId,

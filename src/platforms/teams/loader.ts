@@ -25,7 +25,7 @@ export interface TeamsAdapter extends PlatformAdapter<TeamsIdentity, TeamsReplyT
 export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
   let bot: Promise<TeamsBot> | undefined;
   let stopped = false;
-  const resolvePerson = (person: TeamsIdentity, now: Date) => teamsContext(deps.db, person, { timezone: deps.timezone, now });
+  const resolvePerson = (person: TeamsIdentity, now: Date) => teamsContext(deps.db, person, { timezone: deps.timezone, currency: deps.currency, now });
   const ready = () => (bot ??= import('./app.js').then((m) => m.createTeamsBot({ ...deps, resolvePerson })));
   const loaded = async () => {
     if (stopped) throw new DeliveryNotSent('Tenure is shutting down; nothing was posted to Teams');
