@@ -2,7 +2,7 @@
 // and the one-line entries of /account list.
 import { cadenceFor, touchStatus, type CadenceMode } from '../src/core/cadence.js';
 import type { Account, AccountActivity } from '../src/core/accounts.js';
-import { BAND_ICON, type HealthResult } from '../src/core/health.js';
+import { BAND_ICON, healthSummary, type HealthResult } from '../src/core/health.js';
 import { formatMoney, formatMoneyShort } from '../src/core/money.js';
 import { npsBreakdown } from '../src/core/nps.js';
 import { daysBetween, formatDay, localDate, relativeDays } from '../src/core/time.js';
@@ -47,7 +47,7 @@ export function openTicketsText(activity: AccountActivity | undefined): string {
 export function healthText(health: HealthResult | null): string {
   if (!health) return 'none (churned)';
   const driver = health.drivers[0] ? ` — ${health.drivers[0]}` : '';
-  return `${BAND_ICON[health.band]} ${health.score}/100 (${health.band})${driver}`;
+  return `${BAND_ICON[health.band]} ${healthSummary(health)}${driver}`;
 }
 
 export function npsText(activity: AccountActivity | undefined): string {

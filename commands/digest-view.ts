@@ -2,7 +2,7 @@
 // /digest now post. The job decides when and where; this decides what it says.
 import type { Db } from '../db/client.js';
 import { digestData, type DigestData } from '../src/core/digest.js';
-import { BAND_ICON } from '../src/core/health.js';
+import { BAND_ICON, NOT_ENOUGH_DATA } from '../src/core/health.js';
 import { formatMoneyShort } from '../src/core/money.js';
 import { healthConfigFor } from '../src/core/settings.js';
 import { formatDay } from '../src/core/time.js';
@@ -17,6 +17,7 @@ const more = (n: number) => (n > 0 ? ` …and ${n} more` : '');
 export function digestMessage(d: DigestData, currency: string): Message {
   const bandLine = (['green', 'yellow', 'red'] as const)
     .map((b) => `${BAND_ICON[b]} ${d.bands[b].now} ${b}${d.bands[b].weekAgo === null ? '' : ` (${formatChange(d.bands[b].now - d.bands[b].weekAgo)})`}`)
+    .concat(d.notEnoughData > 0 ? [`${BAND_ICON.insufficient} ${d.notEnoughData} ${NOT_ENOUGH_DATA}`] : [])
     .join(' · ');
   const blocks = [header(`Weekly health digest — ${formatDay(d.today)}`), text(`**${d.accounts} accounts:** ${bandLine}${d.bands.green.weekAgo === null ? ' (no snapshot from last week yet)' : ' vs last week'}`)];
   if (d.bandChanges.length > 0) {
@@ -50,7 +51,8 @@ export function digestMessage(d: DigestData, currency: string): Message {
     ),
     context('Details: /health · /renewals · /kpis. Change the schedule with /digest schedule mon 09:00, stop it with /digest off.'),
   );
-  return message(`Weekly health digest: ${d.bands.green.now} green, ${d.bands.yellow.now} yellow, ${d.bands.red.now} red; ${d.atRiskRenewals.length} at-risk renewals`, blocks, { visibility: 'channel' });
+  const unscored = d.notEnoughData > 0 ? `, ${d.notEnoughData} ${NOT_ENOUGH_DATA}` : '';
+  return message(`Weekly health digest: ${d.bands.green.now} green, ${d.bands.yellow.now} yellow, ${d.bands.red.now} red${unscored}; ${d.atRiskRenewals.length} at-risk renewals`, blocks, { visibility: 'channel' });
 }
 
 export async function buildDigest(db: Db, workspace: Workspace, now: Date, timezone: string): Promise<Message> {

@@ -25,7 +25,7 @@ export const RISK_ICON: Record<RenewalRisk, string> = { high: '🔴', medium: '�
 export function renewalLine(r: RenewalEntry, currency: string): string {
   const when = r.daysLeft < 0 ? `passed ${-r.daysLeft} days ago` : relativeDays(r.daysLeft);
   const arr = r.arrCents !== null ? ` · ${formatMoneyShort(r.arrCents, currency)} ARR` : '';
-  return `${RISK_ICON[r.risk]} **${r.name}** — ${formatDay(r.renewalDate)} (${when})${arr} · ${r.risk} risk: ${r.reasons.join(', ')} · ${BAND_ICON[r.health.band]} ${r.health.score}`;
+  return `${RISK_ICON[r.risk]} **${r.name}** — ${formatDay(r.renewalDate)} (${when})${arr} · ${r.risk} risk: ${r.reasons.join(', ')} · ${r.health.score === null ? 'no health score' : `${BAND_ICON[r.health.band]} ${r.health.score}`}`;
 }
 
 export function renewalsMessage(list: RenewalEntry[], days: number, currency: string): Message {

@@ -1,7 +1,9 @@
 // Check-in cadence from the 120-day onboarding methodology: weekly in the first
 // month after kickoff, then the 30/60/90/120-day marks (a touch at least every 30
 // days), then at least quarterly. A practice may choose twice a month throughout.
-import { daysBetween } from './time.js';
+// An account never touched is measured from its start: its first touch is due one
+// gap after the kickoff (else the contract start, else the day it was added).
+import { addDays, daysBetween } from './time.js';
 
 export type CadenceMode = 'standard' | 'twice-monthly';
 
@@ -20,6 +22,33 @@ export function cadenceFor(kickoffDate: string | null, today: string, mode: Cade
   if (sinceKickoff === null) return { label: 'quarterly', maxGapDays: 90 };
   if (sinceKickoff <= 120) return { label: '30/60/90/120-day marks', maxGapDays: 30 };
   return { label: 'quarterly', maxGapDays: 90 };
+}
+
+/** Where a never-touched account's cadence starts from. */
+export interface CadenceStart {
+  kickoffDate: string | null;
+  contractStart: string | null;
+  /** The day the account was added: the start when neither of the others is known. */
+  createdDay: string;
+}
+
+export interface FirstTouch {
+  /** The last day the first touch is on time. */
+  dueDay: string;
+  /** The cadence as it stood on the start day (weekly right after a kickoff). */
+  cadence: Cadence;
+}
+
+/**
+ * When a never-touched account's first touch is due: one cadence gap after its
+ * kickoff, else its contract start, else the day it was added. The gap is the one
+ * that applied on that day, so a kickoff with no touch in the week after it is late
+ * even though the cadence loosens after the first month.
+ */
+export function firstTouchDue(start: CadenceStart, mode: CadenceMode = 'standard'): FirstTouch {
+  const from = start.kickoffDate ?? start.contractStart ?? start.createdDay;
+  const cadence = cadenceFor(start.kickoffDate, from, mode);
+  return { dueDay: addDays(from, cadence.maxGapDays), cadence };
 }
 
 export interface TouchStatus {

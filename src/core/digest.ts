@@ -19,6 +19,9 @@ export interface DigestData {
   today: string;
   accounts: number;
   bands: Record<HealthBand, { now: number; weekAgo: number | null }>;
+  /** Accounts with not enough data for a score: counted apart, in no band. */
+  notEnoughData: number;
+  /** Accounts whose band changed since a week ago; into or out of "not enough data" is no change of band. */
   bandChanges: { name: string; from: HealthBand; to: HealthBand; score: number }[];
   atRiskRenewals: { name: string; renewalDate: string; daysLeft: number; reasons: string[]; arrCents: number | null }[];
   overdueByOwner: { owner: string; accounts: { name: string; daysSince: number | null }[] }[];
@@ -37,14 +40,21 @@ export async function digestData(db: Db, workspaceId: string, options: { now: Da
   const list: AccountHealth[] = await portfolioHealth(db, workspaceId, options);
   const weekAgo = await snapshotsAsOf(db, workspaceId, addDays(today, -7), addDays(today, -13));
   const bands: DigestData['bands'] = { green: { now: 0, weekAgo: null }, yellow: { now: 0, weekAgo: null }, red: { now: 0, weekAgo: null } };
-  for (const a of list) bands[a.health.band].now++;
+  let notEnoughData = 0;
+  for (const a of list) {
+    if (a.health.band === 'insufficient') notEnoughData++;
+    else bands[a.health.band].now++;
+  }
   if (weekAgo.size > 0) {
     for (const b of ['green', 'yellow', 'red'] as const) bands[b].weekAgo = 0;
-    for (const s of weekAgo.values()) if (list.some((a) => a.accountId === s.accountId)) bands[s.band].weekAgo!++;
+    for (const s of weekAgo.values()) if (s.band !== 'insufficient' && list.some((a) => a.accountId === s.accountId)) bands[s.band].weekAgo!++;
   }
-  const bandChanges = list
-    .filter((a) => weekAgo.has(a.accountId) && weekAgo.get(a.accountId)!.band !== a.health.band)
-    .map((a) => ({ name: a.name, from: weekAgo.get(a.accountId)!.band, to: a.health.band, score: a.health.score }));
+  const bandChanges: DigestData['bandChanges'] = [];
+  for (const a of list) {
+    const before = weekAgo.get(a.accountId)?.band;
+    if (a.health.band === 'insufficient' || before === undefined || before === 'insufficient' || before === a.health.band) continue;
+    bandChanges.push({ name: a.name, from: before, to: a.health.band, score: a.health.score });
+  }
 
   const atRiskRenewals = list
     .filter((a) => a.renewalDate && daysBetween(today, a.renewalDate) >= 0 && daysBetween(today, a.renewalDate) <= 90)
@@ -86,6 +96,7 @@ export async function digestData(db: Db, workspaceId: string, options: { now: Da
     today,
     accounts: list.length,
     bands,
+    notEnoughData,
     bandChanges,
     atRiskRenewals,
     overdueByOwner,

@@ -1,8 +1,8 @@
 // Each health component's formula (documented at the top of health.ts): a score
 // (null: no data) and, apart, its words — a portfolio's scores are computed for every
 // account, the words only where someone reads them.
-import { daysBetween } from './time.js';
-import type { Cadence } from './cadence.js';
+import { daysBetween, formatDay } from './time.js';
+import type { Cadence, FirstTouch } from './cadence.js';
 import type { HealthComponent, HealthInputs } from './health.js';
 
 export const clamp = (v: number) => Math.max(0, Math.min(100, v));
@@ -28,14 +28,27 @@ export function adoptionScore(licensed: number | null, active: number | null): {
   return score === null ? null : { score, detail: adoptionWords(licensed!, active!) };
 }
 
-export function engagementValue(lastTouchDay: string | null, today: string, gap: number, createdDay: string): number | null {
-  if (lastTouchDay === null) return daysBetween(createdDay, today) <= gap ? null : 0;
+/**
+ * Engagement from the last touch against the cadence's gap; an account never touched
+ * is measured the same way from the day its first touch was due (`firstTouch`, which
+ * such an account must have): until then it has no data — it is new, not engaged.
+ */
+export function engagementValue(lastTouchDay: string | null, today: string, gap: number, firstTouch: FirstTouch | null): number | null {
+  if (lastTouchDay === null) {
+    if (firstTouch === null) return null;
+    const late = daysBetween(firstTouch.dueDay, today);
+    return late <= 0 ? null : clamp(100 * (1 - late / firstTouch.cadence.maxGapDays));
+  }
   const overdue = Math.max(0, daysBetween(lastTouchDay, today)) - gap;
   return overdue <= 0 ? 100 : clamp(100 * (1 - overdue / gap));
 }
 
-function engagementWords(lastTouchDay: string | null, today: string, cadence: Cadence): string {
-  if (lastTouchDay === null) return `No touch logged yet (cadence: ${cadence.label})`;
+function engagementWords(lastTouchDay: string | null, today: string, cadence: Cadence, firstTouch: FirstTouch | null): string {
+  if (lastTouchDay === null) {
+    if (firstTouch === null) return `No touch logged yet (cadence: ${cadence.label})`;
+    const late = daysBetween(firstTouch.dueDay, today);
+    return `No touch logged yet (first touch due ${formatDay(firstTouch.dueDay)}, ${plural(late, 'day')} overdue; cadence: ${firstTouch.cadence.label})`;
+  }
   const since = Math.max(0, daysBetween(lastTouchDay, today));
   const overdue = since - cadence.maxGapDays;
   if (overdue <= 0) return `Last touch ${since === 0 ? 'today' : `${plural(since, 'day')} ago`} (cadence: ${cadence.label})`;
@@ -46,10 +59,10 @@ export function engagementScore(
   lastTouchDay: string | null,
   today: string,
   cadence: Cadence,
-  createdDay: string,
+  firstTouch: FirstTouch | null,
 ): { score: number; detail: string } | null {
-  const score = engagementValue(lastTouchDay, today, cadence.maxGapDays, createdDay);
-  return score === null ? null : { score, detail: engagementWords(lastTouchDay, today, cadence) };
+  const score = engagementValue(lastTouchDay, today, cadence.maxGapDays, firstTouch);
+  return score === null ? null : { score, detail: engagementWords(lastTouchDay, today, cadence, firstTouch) };
 }
 
 const SEVERITIES = ['critical', 'major', 'minor', 'cosmetic'] as const;
@@ -125,17 +138,40 @@ export function financialScore(spend: number[], forecast: number | null): { scor
   return score === null ? null : { score, detail: financialWords(spend, forecast) };
 }
 
-export function componentWords(component: HealthComponent, inputs: HealthInputs, cadence: Cadence): string {
+export function componentWords(component: HealthComponent, inputs: HealthInputs, cadence: Cadence, firstTouch: FirstTouch | null): string {
   switch (component) {
     case 'adoption':
       return adoptionWords(inputs.licensedUsers!, inputs.activeUsers!);
     case 'engagement':
-      return engagementWords(inputs.lastTouchDay, inputs.today, cadence);
+      return engagementWords(inputs.lastTouchDay, inputs.today, cadence, firstTouch);
     case 'support':
       return supportWords(inputs.openTickets, inputs.slaBreaches90d);
     case 'sentiment':
       return sentimentWords(inputs.nps, inputs.csat);
     case 'financial':
       return financialWords(inputs.spendReadings, inputs.latestForecast);
+  }
+}
+
+/**
+ * What a component with no data is missing, in words, as the "not enough data"
+ * marker lists it. One usage reading fills adoption and spend alike, so with both
+ * missing and no spend at all, financial says "no usage" too (the marker says it once).
+ */
+export function missingWords(component: HealthComponent, inputs: HealthInputs, firstTouch: FirstTouch | null): string {
+  const noLicences = inputs.licensedUsers === 0 && inputs.activeUsers !== null;
+  switch (component) {
+    case 'adoption':
+      return noLicences ? 'no licensed users' : 'no usage';
+    case 'engagement':
+      return firstTouch ? `new — first touch due by ${formatDay(firstTouch.dueDay)}` : 'no touch yet';
+    case 'support':
+      return 'no ticket data';
+    case 'sentiment':
+      // The window is 180 days: an older account may have had surveys before it.
+      return daysBetween(inputs.createdDay, inputs.today) <= 180 ? 'no survey yet' : 'no survey answers in 180 days';
+    case 'financial':
+      if (inputs.spendReadings.length > 0) return 'no spend trend or forecast yet';
+      return adoptionValue(inputs.licensedUsers, inputs.activeUsers) === null && !noLicences ? 'no usage' : 'no spend readings';
   }
 }

@@ -35,6 +35,7 @@ interface AccountRaw extends Record<string, unknown> {
   licensed_users: number | null;
   active_users: number | null;
   kickoff_date: string | null;
+  contract_start: string | null;
   renewal_text: string | null;
   created_day: string;
   last_touch_day: string | null;
@@ -108,7 +109,7 @@ const forAccount = (account: AccountFilter, column: string) => (account ? sql`an
 function accountsQuery(account: AccountFilter) {
   return sql`
     select a.id, a.name, a.owner_user_id, a.arr_cents, a.stage, a.licensed_users, a.active_users,
-      a.kickoff_date::text as kickoff_date, a.renewal_date::text as renewal_text,
+      a.kickoff_date::text as kickoff_date, a.contract_start::text as contract_start, a.renewal_date::text as renewal_text,
       -- Calendar days in the workspace's zone, computed by the database for every row at once.
       (a.created_at at time zone ${param.timezone})::date::text as created_day,
       -- The latest touch as kept on the account by the checkins trigger; only for a score
@@ -271,6 +272,7 @@ function inputsOf(account: AccountRaw, sources: Sources, csat: CsatScore | null)
     licensedUsers: account.licensed_users,
     activeUsers: account.active_users,
     kickoffDate: account.kickoff_date,
+    contractStart: account.contract_start,
     lastTouchDay: account.last_touch_day,
     openTickets: { critical: countOrZero(tickets.crit), major: countOrZero(tickets.major), minor: countOrZero(tickets.minor), cosmetic: countOrZero(tickets.cosmetic) },
     slaBreaches90d: countOrZero(tickets.breaches),

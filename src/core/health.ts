@@ -8,8 +8,10 @@
 //               100 × (r − 0.20) ÷ 0.65. No licensed or active count → no data.
 // - engagement: days since the last touch against the cadence's longest gap g
 //               (cadence.ts). Within g → 100; overdue by d days → 100 × (1 − d ÷ g),
-//               0 at twice the gap. Never touched → 0 once the account is older
-//               than g days; a newer account with no touch has no data.
+//               0 at twice the gap. Never touched: the same, counted from the day
+//               the first touch was due (cadence.ts firstTouchDue: one gap after the
+//               kickoff, else the contract start, else the day the account was
+//               added); before that day the account is new and has no data.
 // - support:    100 − 25 per open critical − 10 per open major − 4 per open minor
 //               − 1 per open cosmetic − 10 per SLA breach in the last 90 days, ≥ 0.
 // - sentiment:  NPS (true NPS of the last 180 days) mapped −100…100 → 0…100, i.e.
@@ -22,14 +24,22 @@
 // The score is the weighted mean of the components that have data (weights
 // renormalized over them), rounded. Bands: green ≥ 70, yellow ≥ 40, red below
 // (overall and per component; thresholds settable per workspace).
-import { cadenceFor, type Cadence, type CadenceMode } from './cadence.js';
-import { adoptionValue, clamp, componentWords, engagementValue, financialValue, sentimentValue, supportValue } from './health-components.js';
+// Built from fewer than two components it is no score at all: support always has
+// data, so "no open tickets" alone would make every new account 100 and green. Such
+// a result has band 'insufficient' and score null, and says what is missing.
+import { cadenceFor, firstTouchDue, type Cadence, type CadenceMode, type FirstTouch } from './cadence.js';
+import { adoptionValue, clamp, componentWords, engagementValue, financialValue, missingWords, sentimentValue, supportValue } from './health-components.js';
 
 export { adoptionScore, engagementScore, financialScore, sentimentScore, supportScore, trueNps } from './health-components.js';
+export { healthSummary, missingData, NOT_ENOUGH_DATA, notEnoughDataText } from './health-summary.js';
 
 export const HEALTH_COMPONENTS = ['adoption', 'engagement', 'support', 'sentiment', 'financial'] as const;
 export type HealthComponent = (typeof HEALTH_COMPONENTS)[number];
 export type HealthBand = 'green' | 'yellow' | 'red';
+/** An account's overall standing: a band, or 'insufficient' (not enough data for a score). */
+export type HealthStanding = HealthBand | 'insufficient';
+/** The fewest components with data (and weight) a score is built from. */
+export const MIN_SCORED_COMPONENTS = 2;
 
 export type HealthWeights = Record<HealthComponent, number>;
 export const DEFAULT_HEALTH_WEIGHTS: HealthWeights = { adoption: 30, engagement: 25, support: 15, sentiment: 20, financial: 10 };
@@ -64,6 +74,7 @@ export interface HealthInputs {
   licensedUsers: number | null;
   activeUsers: number | null;
   kickoffDate: string | null;
+  contractStart: string | null;
   lastTouchDay: string | null;
   openTickets: { critical: number; major: number; minor: number; cosmetic: number };
   slaBreaches90d: number;
@@ -83,17 +94,31 @@ export interface ComponentScore {
   detail: string;
 }
 
-export interface HealthResult {
-  score: number;
-  band: HealthBand;
+interface HealthResultParts {
   /** null: no data for the component (left out, weights renormalized). */
   components: Record<HealthComponent, ComponentScore | null>;
   /** The weight each component carried after renormalization (0 for no data), summing to 1. */
   effectiveWeights: Record<HealthComponent, number>;
   /** Points each component contributed to the score (effective weight × component score). */
   contributions: Record<HealthComponent, number>;
+  /** The top three drivers in words; none without a score. */
   drivers: string[];
+  /** What each component with no data is missing, in words ("no usage"); null where it has data. */
+  gaps: Record<HealthComponent, string | null>;
 }
+
+export interface ScoredHealthResult extends HealthResultParts {
+  score: number;
+  band: HealthBand;
+}
+
+/** Fewer than two components with data: no score, no band; `gaps` says what is missing. */
+export interface NotEnoughDataResult extends HealthResultParts {
+  score: null;
+  band: 'insufficient';
+}
+
+export type HealthResult = ScoredHealthResult | NotEnoughDataResult;
 
 export function bandFor(score: number, thresholds: BandThresholds = DEFAULT_BAND_THRESHOLDS): HealthBand {
   if (score >= thresholds.green) return 'green';
@@ -112,18 +137,20 @@ class ScoredComponent implements ComponentScore {
   readonly #component: HealthComponent;
   readonly #inputs: HealthInputs;
   readonly #cadence: Cadence;
+  readonly #firstTouch: FirstTouch | null;
   #detail: string | undefined;
 
-  constructor(component: HealthComponent, rawScore: number, thresholds: BandThresholds, inputs: HealthInputs, cadence: Cadence) {
+  constructor(component: HealthComponent, rawScore: number, thresholds: BandThresholds, inputs: HealthInputs, cadence: Cadence, firstTouch: FirstTouch | null) {
     this.score = Math.round(rawScore);
     this.band = bandFor(rawScore, thresholds);
     this.#component = component;
     this.#inputs = inputs;
     this.#cadence = cadence;
+    this.#firstTouch = firstTouch;
   }
 
   get detail(): string {
-    return (this.#detail ??= componentWords(this.#component, this.#inputs, this.#cadence));
+    return (this.#detail ??= componentWords(this.#component, this.#inputs, this.#cadence, this.#firstTouch));
   }
 
   toJSON(): { score: number; band: HealthBand; detail: string } {
@@ -131,25 +158,45 @@ class ScoredComponent implements ComponentScore {
   }
 }
 
-/** The score with its drivers put into words on first read (most readers of a portfolio never ask). */
-class ScoredHealth implements HealthResult {
+/**
+ * The score with its drivers and gaps put into words on first read (most readers of
+ * a portfolio never ask). Made only by healthScore, which keeps score and band
+ * together: a number with a band, or null with 'insufficient'.
+ */
+class AccountHealthResult implements HealthResultParts {
+  readonly #inputs: HealthInputs;
+  readonly #firstTouch: FirstTouch | null;
   #drivers: string[] | undefined;
+  #gaps: HealthResult['gaps'] | undefined;
 
   constructor(
-    readonly score: number,
-    readonly band: HealthBand,
+    readonly score: number | null,
+    readonly band: HealthStanding,
     readonly components: HealthResult['components'],
     readonly effectiveWeights: HealthResult['effectiveWeights'],
     readonly contributions: HealthResult['contributions'],
-  ) {}
+    inputs: HealthInputs,
+    firstTouch: FirstTouch | null,
+  ) {
+    this.#inputs = inputs;
+    this.#firstTouch = firstTouch;
+  }
 
   get drivers(): string[] {
-    return (this.#drivers ??= healthDrivers(this.components, this.effectiveWeights));
+    // Without a score nothing drives it: what is missing is said instead (gaps).
+    return (this.#drivers ??= this.score === null ? [] : healthDrivers(this.components, this.effectiveWeights));
+  }
+
+  get gaps(): HealthResult['gaps'] {
+    if (this.#gaps) return this.#gaps;
+    const gaps = {} as HealthResult['gaps'];
+    for (const c of HEALTH_COMPONENTS) gaps[c] = this.components[c] === null ? missingWords(c, this.#inputs, this.#firstTouch) : null;
+    return (this.#gaps = gaps);
   }
 
   toJSON(): HealthResult {
-    const { score, band, components, effectiveWeights, contributions, drivers } = this;
-    return { score, band, components, effectiveWeights, contributions, drivers };
+    const { score, band, components, effectiveWeights, contributions, drivers, gaps } = this;
+    return { score, band, components, effectiveWeights, contributions, drivers, gaps } as HealthResult;
   }
 }
 
@@ -184,9 +231,9 @@ function renormalized(weights: HealthWeights, present: number): HealthResult['ef
 }
 
 /** Each component's score from the inputs (null: no data); health-components.ts has the formulas. */
-const COMPONENT_VALUE: Record<HealthComponent, (inputs: HealthInputs, cadence: Cadence) => number | null> = {
+const COMPONENT_VALUE: Record<HealthComponent, (inputs: HealthInputs, cadence: Cadence, firstTouch: FirstTouch | null) => number | null> = {
   adoption: (inputs) => adoptionValue(inputs.licensedUsers, inputs.activeUsers),
-  engagement: (inputs, cadence) => engagementValue(inputs.lastTouchDay, inputs.today, cadence.maxGapDays, inputs.createdDay),
+  engagement: (inputs, cadence, firstTouch) => engagementValue(inputs.lastTouchDay, inputs.today, cadence.maxGapDays, firstTouch),
   support: (inputs) => supportValue(inputs.openTickets, inputs.slaBreaches90d),
   sentiment: (inputs) => sentimentValue(inputs.nps, inputs.csat),
   financial: (inputs) => financialValue(inputs.spendReadings, inputs.latestForecast),
@@ -195,12 +242,13 @@ const COMPONENT_VALUE: Record<HealthComponent, (inputs: HealthInputs, cadence: C
 /** The whole score for one account. */
 export function healthScore(inputs: HealthInputs, config: HealthConfig = DEFAULT_HEALTH_CONFIG): HealthResult {
   const cadence = cadenceFor(inputs.kickoffDate, inputs.today, config.cadenceMode);
+  const firstTouch = inputs.lastTouchDay === null ? firstTouchDue(inputs, config.cadenceMode) : null;
   // Plain loops over the component list, no per-account closures: this runs for every
   // account of a portfolio.
   const values = new Array<number | null>(HEALTH_COMPONENTS.length);
   let present = 0;
   for (let i = 0; i < HEALTH_COMPONENTS.length; i++) {
-    values[i] = COMPONENT_VALUE[HEALTH_COMPONENTS[i]!](inputs, cadence);
+    values[i] = COMPONENT_VALUE[HEALTH_COMPONENTS[i]!](inputs, cadence, firstTouch);
     if (values[i] !== null) present |= 1 << i;
   }
   const weights = effectiveWeightsFor(config.weights, present);
@@ -209,18 +257,19 @@ export function healthScore(inputs: HealthInputs, config: HealthConfig = DEFAULT
   // Summed in HEALTH_COMPONENTS order from 0: floating-point addition depends on the
   // order, and the same inputs must give the same score as the stored snapshots.
   let sum = 0;
-  let weightTotal = 0;
+  // The components the score is built from: an effective weight is 0 without data or weight.
+  let built = 0;
   for (let i = 0; i < HEALTH_COMPONENTS.length; i++) {
     const component = HEALTH_COMPONENTS[i]!;
     const value = values[i] as number | null;
     contributions[component] = value === null ? 0 : weights[component] * value;
-    components[component] = value === null ? null : new ScoredComponent(component, value, config.componentBands[component], inputs, cadence);
+    components[component] = value === null ? null : new ScoredComponent(component, value, config.componentBands[component], inputs, cadence, firstTouch);
     sum += contributions[component];
-    weightTotal += weights[component];
+    if (weights[component] > 0) built++;
   }
-  // Support always has data, so with any positive weight there is a score; all weights 0 reads as 0.
-  const score = Math.round(weightTotal > 0 ? sum : 0);
-  return new ScoredHealth(score, bandFor(score, config.bands), components, weights, contributions);
+  if (built < MIN_SCORED_COMPONENTS) return new AccountHealthResult(null, 'insufficient', components, weights, contributions, inputs, firstTouch) as HealthResult;
+  const score = Math.round(sum);
+  return new AccountHealthResult(score, bandFor(score, config.bands), components, weights, contributions, inputs, firstTouch) as HealthResult;
 }
 
 /**
@@ -246,8 +295,8 @@ const detailOf = (r: { component: ComponentScore }) => r.component.detail;
 
 /** Points each component moved the score between two results (or snapshots), largest first. */
 export function scoreChange(
-  now: Pick<HealthResult, 'score' | 'contributions' | 'components'>,
-  before: Pick<HealthResult, 'score' | 'contributions'>,
+  now: Pick<ScoredHealthResult, 'score' | 'contributions' | 'components'>,
+  before: Pick<ScoredHealthResult, 'score' | 'contributions'>,
 ): { delta: number; moves: { component: HealthComponent; points: number; detail: string }[] } {
   const moves = HEALTH_COMPONENTS.map((c) => ({
     component: c,
@@ -265,4 +314,5 @@ export function sparkline(scores: (number | null)[]): string {
   return scores.map((s) => (s === null ? ' ' : SPARK[Math.min(7, Math.floor((clamp(s) / 100) * 8))]!)).join('');
 }
 
-export const BAND_ICON: Record<HealthBand, string> = { green: '🟢', yellow: '🟡', red: '🔴' };
+/** A band's colour; not enough data has a marker of its own, never a band colour. */
+export const BAND_ICON: Record<HealthStanding, string> = { green: '🟢', yellow: '🟡', red: '🔴', insufficient: '❔' };

@@ -8,7 +8,7 @@ import { renewalOutcomes, RENEWAL_OUTCOMES } from '../../db/schema.js';
 import { updateAccount, type Account, type Actor } from './accounts.js';
 import { UserError } from './errors.js';
 import { formatMoney } from './money.js';
-import { trueNps, type HealthConfig } from './health.js';
+import { notEnoughDataText, trueNps, type HealthConfig } from './health.js';
 import { portfolioHealth, type AccountHealth } from './health-inputs.js';
 import { daysBetween, localDate } from './time.js';
 
@@ -31,7 +31,8 @@ export interface RenewalEntry extends AccountHealth {
 /**
  * Risk from the health band, utilization, NPS and open critical tickets: high when
  * the account is red, under 50% utilized, has a negative NPS or an open critical
- * ticket; medium when yellow or under 70% utilized; low otherwise.
+ * ticket; medium when yellow, under 70% utilized or its health unknown (not enough
+ * data for a score: nobody can call that low risk); low otherwise.
  */
 export function renewalRisk(a: AccountHealth): { risk: RenewalRisk; reasons: string[] } {
   const high: string[] = [];
@@ -39,6 +40,7 @@ export function renewalRisk(a: AccountHealth): { risk: RenewalRisk; reasons: str
   const { inputs, health } = a;
   if (health.band === 'red') high.push(`health ${health.score} (red)`);
   else if (health.band === 'yellow') medium.push(`health ${health.score} (yellow)`);
+  else if (health.band === 'insufficient') medium.push(`health unknown: ${notEnoughDataText(health)}`);
   if (inputs.licensedUsers && inputs.activeUsers !== null) {
     const util = inputs.activeUsers / inputs.licensedUsers;
     const text = `${Math.round(util * 100)}% utilization`;

@@ -2,7 +2,8 @@
 // today's snapshot of every account, then alerts, each claimed in the ledger so it
 // is posted once across replicas and runs (run-once.ts):
 // - a health drop of 15 points or more within 7 days → the account's channel, once
-//   per account and peak ('health-drop', account:peak day);
+//   per account and peak ('health-drop', account:peak day); only from a score to a
+//   score: going into or out of "not enough data" is no drop;
 // - renewals 120/90/60/30 days out → the account's channel, naming its owner, once
 //   per account, renewal date and threshold ('renewal-alert');
 // - overdue check-ins → one direct message per owner listing their overdue accounts,
@@ -103,7 +104,8 @@ async function dropAlerts(deps: OnceDeps, workspace: Workspace, list: AccountHea
   const byAccount = new Map(list.map((a) => [a.accountId, a]));
   for (const p of peaks) {
     const a = byAccount.get(p.accountId);
-    if (!a || p.score - a.health.score < DROP_POINTS) continue;
+    // The peaks are scores (recentPeaks); an account with no score now has not dropped.
+    if (!a || a.health.band === 'insufficient' || p.score - a.health.score < DROP_POINTS) continue;
     const destination = await alertDestination(deps.db, workspace.id, a.accountId);
     if (!destination) {
       result.skipped++;

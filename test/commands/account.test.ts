@@ -37,8 +37,9 @@ describe.each(ENGINES)('/account on $name', (engine) => {
     });
 
     const shown = plain(await t.registry.run(ctx, '/account acme corp'));
-    // 72% adoption → 80, support 100, nothing else yet: (80 × 30 + 100 × 15) ÷ 45 = 87.
-    expect(shown).toContain('Acme Corp\nHealth: 🟢 87/100 (green)');
+    // 72% adoption → 80, support 100, and never touched since the kickoff of 2026-04-10: the first
+    // touch was due a week later, 220 days ago → engagement 0. (80 × 30 + 0 × 25 + 100 × 15) ÷ 70 = 55.7 → 56.
+    expect(shown).toContain('Acme Corp\nHealth: 🟡 56/100 (yellow) — No touch logged yet (first touch due Fri 17 Apr 2026, 220 days overdue');
     expect(shown).toContain('\nStage: onboard');
     expect(shown).toContain('ARR: $120,000');
     expect(shown).toContain('Renewal: Wed 31 Mar 2027 (in 128 days)');

@@ -63,8 +63,8 @@ describe.each(ENGINES)('/health on $name', (engine) => {
     // Globex: adoption 3.08 (30), engagement 66.67 (25), support 100 (15); no sentiment, no financial:
     // (92.3 + 1666.7 + 1500) ÷ 70 = 46.6 → 47, yellow.
     expect([g!.health.score, g!.health.band, g!.health.components.sentiment, g!.health.components.financial]).toEqual([47, 'yellow', null, null]);
-    // Initech: created today, never touched, nothing else: support alone → 100.
-    expect([i!.health.score, i!.health.components.engagement]).toEqual([100, null]);
+    // Initech: created today, never touched, nothing else: support alone is not enough for a score.
+    expect([i!.health.score, i!.health.band, i!.health.components.engagement]).toEqual([null, 'insufficient', null]);
     // One account at a time (the card's single joined statement) reads exactly what the portfolio reads.
     for (const one of list) {
       const [alone] = await portfolioHealth(db(), ctx.workspace.id, { now: NOW, timezone: 'UTC', accountId: one.accountId });
@@ -76,7 +76,16 @@ describe.each(ENGINES)('/health on $name', (engine) => {
     }
     expect(await healthCardByAccountName(db(), ctx.workspace.id, 'Umbrella', { now: NOW, timezone: 'UTC', fromDay: '2026-11-01', toDay: '2026-11-23' })).toBeUndefined();
     // Stored snapshots inside the window come back oldest first, as views; those outside it do not.
-    const snapshot = (day: string, score: number) => ({ workspaceId: ctx.workspace.id, accountId: acme, day, score, band: 'yellow' as const, components: { adoption: { score: 80, detail: 'd', contribution: 24 } }, drivers: ['x'], computedAt: NOW });
+    const snapshot = (day: string, score: number) => ({
+      workspaceId: ctx.workspace.id,
+      accountId: acme,
+      day,
+      score,
+      band: 'yellow' as const,
+      components: { adoption: { score: 80, detail: 'd', contribution: 24 }, support: { score: 75, detail: 's', contribution: 11.25 } },
+      drivers: ['x'],
+      computedAt: NOW,
+    });
     await db().insert(healthSnapshots).values([snapshot('2026-11-20', 61), snapshot('2026-10-31', 50), snapshot('2026-11-02', 55)]);
     const card = await healthCardByAccountName(db(), ctx.workspace.id, 'acme corp', { now: NOW, timezone: 'UTC', fromDay: '2026-11-01', toDay: '2026-11-23' });
     expect(card!.stored.map((v) => [v.day, v.score, v.band, v.accountId])).toEqual([['2026-11-02', 55, 'yellow', acme], ['2026-11-20', 61, 'yellow', acme]]);
@@ -90,6 +99,7 @@ describe.each(ENGINES)('/health on $name', (engine) => {
     await touch(ctx, globex, daysAgo(120));
     // A week ago the touch was 113 days old: engagement 100 × (1 − 23/90) = 74.4 at 25/70.
     const lastWeek = (await portfolioHealth(db(), ctx.workspace.id, { now: daysAgo(7), timezone: 'UTC' }))[0]!;
+    if (lastWeek.health.band === 'insufficient') throw new Error('Globex had a score a week ago');
     await db().insert(healthSnapshots).values({
       workspaceId: ctx.workspace.id,
       accountId: globex,
@@ -148,7 +158,8 @@ describe.each(ENGINES)('/health on $name', (engine) => {
     await run(ctx, '/account add Globex licensed=100 active=10');
     const acme = await accountId(ctx, 'Acme Corp');
     await touch(ctx, acme, daysAgo(3));
-    await db().insert(healthSnapshots).values({ workspaceId: ctx.workspace.id, accountId: acme, day: '2026-11-16', score: 60, band: 'yellow', components: {}, drivers: [], computedAt: daysAgo(7) });
+    const two = { adoption: { score: 60, detail: 'a', contribution: 40 }, support: { score: 60, detail: 's', contribution: 20 } };
+    await db().insert(healthSnapshots).values({ workspaceId: ctx.workspace.id, accountId: acme, day: '2026-11-16', score: 60, band: 'yellow', components: two, drivers: [], computedAt: daysAgo(7) });
     const text = plain(await run(ctx, '/health'));
     expect(text).toContain('Portfolio health — 2 accounts');
     expect(text).toMatch(/🟢 green: 1/);

@@ -1,7 +1,7 @@
 // Health score table tests: every expectation is computed by hand from the
 // formulas in src/core/health.ts (written next to each case).
 import { describe, expect, it } from 'vitest';
-import { cadenceFor } from '../../src/core/cadence.js';
+import { cadenceFor, firstTouchDue } from '../../src/core/cadence.js';
 import {
   adoptionScore,
   bandFor,
@@ -57,7 +57,7 @@ describe('engagement: days since the last touch against the cadence', () => {
     ['2026-09-01', '2026-10-09', today, 'standard', 50, '30/60/90/120 marks (83 days after kickoff, gap 30), 45 days: 15 overdue → 50'],
     [null, '2026-11-03', today, 'twice-monthly', 67, 'twice a month, 20 days: 5 overdue → 100 × (1 − 5/15) = 66.7'],
   ] as const)('kickoff %s, touch %s, %s (%s) → %i: %s', (kickoff, touch, day, mode, expected, _why) => {
-    const result = engagementScore(touch, day, cadenceFor(kickoff, day, mode), '2025-01-01');
+    const result = engagementScore(touch, day, cadenceFor(kickoff, day, mode), null);
     expect(round(result)).toBe(expected);
   });
 
@@ -78,20 +78,28 @@ describe('engagement: days since the last touch against the cadence', () => {
     const today = localDate(new Date('2026-04-05T22:30:00Z'), 'Europe/Berlin');
     expect([touchDay, today]).toEqual(['2026-03-29', '2026-04-06']);
     // Weekly cadence (kickoff 2026-03-20): 8 days, 1 overdue → 100 × 6/7 = 85.7.
-    expect(round(engagementScore(touchDay, today, cadenceFor('2026-03-20', today), '2026-03-01'))).toBe(86);
+    expect(round(engagementScore(touchDay, today, cadenceFor('2026-03-20', today), null))).toBe(86);
     // Autumn: 2026-10-25 has 25 hours in Berlin; a touch on the Saturday is 7 days before the next Saturday.
-    expect(round(engagementScore('2026-10-24', '2026-10-31', cadenceFor('2026-10-10', '2026-10-31'), '2026-10-01'))).toBe(100);
+    expect(round(engagementScore('2026-10-24', '2026-10-31', cadenceFor('2026-10-10', '2026-10-31'), null))).toBe(100);
   });
 
-  it('never touched: no data while the account is newer than the gap, then 0 with a driver', () => {
+  it('never touched: no data until the first touch is due, then overdue from that day like any late touch', () => {
     const quarterly = cadenceFor(null, '2026-11-23');
-    expect(engagementScore(null, '2026-11-23', quarterly, '2026-11-13')).toBeNull();
-    expect(engagementScore(null, '2026-11-23', quarterly, '2026-08-01')).toEqual({ score: 0, detail: 'No touch logged yet (cadence: quarterly)' });
+    // Added 2026-11-13, no kickoff or contract start: first touch due 90 days later.
+    const fresh = firstTouchDue({ kickoffDate: null, contractStart: null, createdDay: '2026-11-13' });
+    expect(fresh.dueDay).toBe('2027-02-11');
+    expect(engagementScore(null, '2026-11-23', quarterly, fresh)).toBeNull();
+    // Added 2026-08-01: due 2026-10-30, 24 days late → 100 × (1 − 24/90) = 73.3.
+    const older = firstTouchDue({ kickoffDate: null, contractStart: null, createdDay: '2026-08-01' });
+    expect(engagementScore(null, '2026-11-23', quarterly, older)).toEqual({
+      score: 100 * (1 - 24 / 90),
+      detail: 'No touch logged yet (first touch due Fri 30 Oct 2026, 24 days overdue; cadence: quarterly)',
+    });
   });
 
   it('says it in words', () => {
-    expect(engagementScore('2026-10-07', '2026-11-23', cadenceFor(null, '2026-11-23'), '2025-01-01')!.detail).toBe('Last touch 47 days ago (cadence: quarterly)');
-    expect(engagementScore('2026-10-07', '2026-11-23', { label: 'twice a month', maxGapDays: 15 }, '2025-01-01')!.detail).toBe(
+    expect(engagementScore('2026-10-07', '2026-11-23', cadenceFor(null, '2026-11-23'), null)!.detail).toBe('Last touch 47 days ago (cadence: quarterly)');
+    expect(engagementScore('2026-10-07', '2026-11-23', { label: 'twice a month', maxGapDays: 15 }, null)!.detail).toBe(
       'No touch in 47 days (cadence: twice a month; 32 days overdue)',
     );
   });
@@ -159,6 +167,7 @@ const base: HealthInputs = {
   licensedUsers: 100,
   activeUsers: 72,
   kickoffDate: null,
+  contractStart: null,
   lastTouchDay: '2026-10-07',
   openTickets: { critical: 1, major: 0, minor: 0, cosmetic: 0 },
   slaBreaches90d: 2,
@@ -190,10 +199,6 @@ describe('the weighted score, renormalization, bands and drivers', () => {
     expect(result.effectiveWeights.adoption).toBe(0);
     expect(result.effectiveWeights.engagement).toBeCloseTo(25 / 60, 10);
     expect(result.score).toBe(80);
-    // Only support has data: 100 with no tickets.
-    const bare = healthScore({ ...base, licensedUsers: null, lastTouchDay: null, createdDay: '2026-11-20', openTickets: { critical: 0, major: 0, minor: 0, cosmetic: 0 }, slaBreaches90d: 0, nps: { promoters: 0, detractors: 0, total: 0 }, csat: null, spendReadings: [], latestForecast: null });
-    expect(bare.score).toBe(100);
-    expect(bare.effectiveWeights.support).toBe(1);
   });
 
   it('workspace weights: zero weight drops a component, others renormalize', () => {
@@ -241,6 +246,7 @@ describe('the weighted score, renormalization, bands and drivers', () => {
     const before = healthScore(base);
     const now = healthScore({ ...base, lastTouchDay: '2026-07-26' });
     // Engagement 100 → 66.7 at weight 0.25: −8.3 points → −8; score 78 → 70.
+    if (now.band === 'insufficient' || before.band === 'insufficient') throw new Error('both have a score');
     const change = scoreChange(now, before);
     expect(change.delta).toBe(now.score - before.score);
     expect(change.delta).toBe(-8);
