@@ -1,4 +1,4 @@
-// `npm run export -- <accounts|usage|checkins|tickets|surveys|health> [--workspace ID]`:
+// `npm run export -- <accounts|contacts|usage|checkins|tickets|surveys|health|health-history> [--workspace ID]`:
 // writes the CSV to stdout (redirect it to a file), streamed page by page.
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,8 @@ async function main(): Promise<number> {
   if (!kind || extra.length > 0 || !(EXPORT_KINDS as readonly string[]).includes(kind)) throw new UsageError(USAGE);
   await withWorkspace(parsed.values.workspace, async (database, workspace) => {
     // stdout stays open (end: false): Node does not let a process close it.
-    await pipeline(exportCsv(database.db, workspace.id, kind as ExportKind), process.stdout, { end: false });
+    // The current health is scored as of now: the CLI is the edge where the clock is read.
+    await pipeline(exportCsv(database.db, workspace, kind as ExportKind, { now: new Date() }), process.stdout, { end: false });
   });
   return 0;
 }

@@ -239,7 +239,7 @@ describe.each(ENGINES)('workspace isolation on $name', (engine) => {
     const a = await workspaceA();
     const b = await workspaceB();
     const before = await rowsOf(a.ctx.workspace.id);
-    for (const input of ['/account list', '/ticket list all', '/ticket stats days=365', '/survey list', '/renewals days=730', '/kpis', '/health', '/digest now', '/health settings', '/ticket hours', '/ticket alerts', '/tenure admin list', '/export accounts', '/export tickets', '/export surveys', '/export checkins', '/export usage', '/export health']) {
+    for (const input of ['/account list', '/ticket list all', '/ticket stats days=365', '/survey list', '/renewals days=730', '/kpis', '/health', '/digest now', '/health settings', '/ticket hours', '/ticket alerts', '/tenure admin list', '/export accounts', '/export tickets', '/export surveys', '/export checkins', '/export usage', '/export health', '/export contacts', '/export health-history']) {
       const reply = await run(b, input);
       const json = JSON.stringify(reply);
       expect(json, input).not.toContain('Zephyr');

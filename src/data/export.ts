@@ -1,20 +1,24 @@
-// CSV export of a workspace's data: accounts (one row per contact, so the file
-// re-imports with its contacts), usage readings, check-ins, tickets, survey answers
-// and the latest health snapshot. Rows are read a page at a time and streamed
-// through csv-stringify, every cell neutralised against spreadsheet formulas
-// (csv-cells.ts). The accounts and usage files use the importer's own column
-// names, so export → import is a round trip.
+// CSV export of a workspace's data, one kind per file, each row one thing: accounts
+// (one row per account, so ARR sums to the portfolio's), their contacts, usage
+// readings, check-ins, tickets, survey answers, every active account's health now,
+// and the stored health snapshots (health-history). Rows are read a page at a time
+// and streamed through csv-stringify, every cell neutralised against spreadsheet
+// formulas (csv-cells.ts). The accounts, contacts and usage files use the importer's
+// own column names, so export → import is a round trip.
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { accounts, checkins, contacts, healthSnapshots, surveyResponses, surveys, tickets, usageReadings, users } from '../../db/schema.js';
+import { accounts, checkins, contacts, surveyResponses, surveys, tickets, usageReadings, users } from '../../db/schema.js';
 import { neutraliseCell, type CsvCell } from './csv-cells.js';
+import { currentHealthRows, HEALTH_HEADERS, healthHistoryRows } from './export-health.js';
+import { mapRows, pages, PAGE, type ExportWorkspace } from './export-rows.js';
 
-export const EXPORT_KINDS = ['accounts', 'usage', 'checkins', 'tickets', 'surveys', 'health'] as const;
+export type { ExportWorkspace } from './export-rows.js';
+
+export const EXPORT_KINDS = ['accounts', 'contacts', 'usage', 'checkins', 'tickets', 'surveys', 'health', 'health-history'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
-const PAGE = 5_000;
 type Cell = CsvCell;
 
 /** Integer cents → "120000.00": exact, and parseMoney reads it back. */
@@ -27,49 +31,55 @@ export function centsText(cents: number | null): string | null {
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const words = (role: string) => role.replace(/_/g, ' ');
 
-async function* pages<T>(fetch: (offset: number) => Promise<T[]>): AsyncGenerator<T> {
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await fetch(offset);
-    yield* page;
-    if (page.length < PAGE) return;
-  }
-}
-
 const HEADERS: Record<ExportKind, string[]> = {
-  accounts: ['name', 'external_id', 'arr', 'renewal_date', 'contract_start', 'stage', 'tier', 'licensed_users', 'active_users', 'owner', 'kickoff_date', 'contact_name', 'contact_email', 'contact_role'],
+  accounts: ['name', 'external_id', 'arr', 'renewal_date', 'contract_start', 'churned_on', 'stage', 'tier', 'licensed_users', 'active_users', 'owner', 'kickoff_date'],
+  // "account" and "external_id" find the account on import; the contact_* columns add the person to it.
+  contacts: ['account', 'external_id', 'contact_name', 'contact_email', 'contact_role'],
   usage: ['account', 'external_id', 'date', 'active_users', 'licensed_users', 'spend', 'forecast', 'source'],
   checkins: ['account', 'type', 'occurred_at', 'sentiment', 'notes', 'next_step_date', 'logged_by'],
   tickets: ['number', 'account', 'severity', 'title', 'technology', 'status', 'opened_at', 'sla_due_at', 'first_response_at', 'resolved_at', 'resolution_note'],
   surveys: ['survey', 'account', 'kind', 'status', 'question', 'score', 'reason', 'respondent', 'answered_at'],
-  health: ['account', 'day', 'score', 'band', 'drivers'],
+  health: HEALTH_HEADERS,
+  'health-history': HEALTH_HEADERS,
 };
 
-async function* accountRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
+async function* accountRows(db: Db, workspace: ExportWorkspace): AsyncGenerator<Cell[]> {
   const rows = await db
     .select({ account: accounts, owner: users.displayName })
     .from(accounts)
     .leftJoin(users, eq(users.id, accounts.ownerUserId))
-    .where(eq(accounts.workspaceId, workspaceId))
-    .orderBy(asc(sql`lower(${accounts.name})`));
-  const people = await db.select().from(contacts).where(eq(contacts.workspaceId, workspaceId)).orderBy(asc(contacts.createdAt), asc(contacts.name));
-  const byAccount = new Map<string, typeof people>();
-  for (const c of people) byAccount.set(c.accountId, [...(byAccount.get(c.accountId) ?? []), c]);
+    .where(eq(accounts.workspaceId, workspace.id))
+    .orderBy(asc(sql`lower(${accounts.name})`), asc(accounts.id));
   for (const { account: a, owner } of rows) {
-    const base: Cell[] = [a.name, a.externalId, centsText(a.arrCents), a.renewalDate, a.contractStart, a.stage, a.tier, a.licensedUsers, a.activeUsers, owner, a.kickoffDate];
-    const list = byAccount.get(a.id) ?? [];
-    if (list.length === 0) yield [...base, null, null, null];
-    for (const c of list) yield [...base, c.name, c.email, words(c.role)];
+    yield [a.name, a.externalId, centsText(a.arrCents), a.renewalDate, a.contractStart, a.churnedOn, a.stage, a.tier, a.licensedUsers, a.activeUsers, owner, a.kickoffDate];
   }
 }
 
-function usageRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
+function contactRows(db: Db, workspace: ExportWorkspace): AsyncGenerator<Cell[]> {
+  return mapRows(
+    pages((offset) =>
+      db
+        .select({ c: contacts, name: accounts.name, externalId: accounts.externalId })
+        .from(contacts)
+        .innerJoin(accounts, eq(accounts.id, contacts.accountId))
+        .where(eq(contacts.workspaceId, workspace.id))
+        // By account, then person: the same contacts give the same file, whenever each was added.
+        .orderBy(asc(sql`lower(${accounts.name})`), asc(accounts.id), asc(sql`lower(${contacts.name})`), asc(contacts.email), asc(contacts.id))
+        .limit(PAGE)
+        .offset(offset),
+    ),
+    ({ c, name, externalId }) => [name, externalId, c.name, c.email, words(c.role)],
+  );
+}
+
+function usageRows(db: Db, workspace: ExportWorkspace): AsyncGenerator<Cell[]> {
   return mapRows(
     pages((offset) =>
       db
         .select({ r: usageReadings, name: accounts.name, externalId: accounts.externalId })
         .from(usageReadings)
         .innerJoin(accounts, eq(accounts.id, usageReadings.accountId))
-        .where(eq(usageReadings.workspaceId, workspaceId))
+        .where(eq(usageReadings.workspaceId, workspace.id))
         // Time, then account: the same data gives the same file, whatever the row ids.
         .orderBy(asc(usageReadings.recordedAt), asc(sql`lower(${accounts.name})`), asc(usageReadings.id))
         .limit(PAGE)
@@ -79,7 +89,7 @@ function usageRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
   );
 }
 
-function checkinRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
+function checkinRows(db: Db, workspace: ExportWorkspace): AsyncGenerator<Cell[]> {
   return mapRows(
     pages((offset) =>
       db
@@ -87,7 +97,7 @@ function checkinRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
         .from(checkins)
         .innerJoin(accounts, eq(accounts.id, checkins.accountId))
         .leftJoin(users, eq(users.id, checkins.userId))
-        .where(eq(checkins.workspaceId, workspaceId))
+        .where(eq(checkins.workspaceId, workspace.id))
         .orderBy(asc(checkins.occurredAt), asc(sql`lower(${accounts.name})`), asc(checkins.id))
         .limit(PAGE)
         .offset(offset),
@@ -96,14 +106,14 @@ function checkinRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
   );
 }
 
-function ticketRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
+function ticketRows(db: Db, workspace: ExportWorkspace): AsyncGenerator<Cell[]> {
   return mapRows(
     pages((offset) =>
       db
         .select({ t: tickets, name: accounts.name })
         .from(tickets)
         .innerJoin(accounts, eq(accounts.id, tickets.accountId))
-        .where(eq(tickets.workspaceId, workspaceId))
+        .where(eq(tickets.workspaceId, workspace.id))
         .orderBy(asc(tickets.number))
         .limit(PAGE)
         .offset(offset),
@@ -112,7 +122,7 @@ function ticketRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
   );
 }
 
-function surveyRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
+function surveyRows(db: Db, workspace: ExportWorkspace): AsyncGenerator<Cell[]> {
   return mapRows(
     pages((offset) =>
       db
@@ -121,7 +131,7 @@ function surveyRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
         .innerJoin(surveys, eq(surveys.id, surveyResponses.surveyId))
         .innerJoin(accounts, eq(accounts.id, surveys.accountId))
         .leftJoin(users, eq(users.id, surveyResponses.respondentUserId))
-        .where(eq(surveyResponses.workspaceId, workspaceId))
+        .where(eq(surveyResponses.workspaceId, workspace.id))
         .orderBy(asc(surveys.number), asc(surveyResponses.answeredAt), asc(surveyResponses.id))
         .limit(PAGE)
         .offset(offset),
@@ -131,37 +141,27 @@ function surveyRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
   );
 }
 
-async function* healthRows(db: Db, workspaceId: string): AsyncGenerator<Cell[]> {
-  const rows = await db
-    .selectDistinctOn([healthSnapshots.accountId], { h: healthSnapshots, name: accounts.name })
-    .from(healthSnapshots)
-    .innerJoin(accounts, eq(accounts.id, healthSnapshots.accountId))
-    .where(and(eq(healthSnapshots.workspaceId, workspaceId)))
-    .orderBy(healthSnapshots.accountId, desc(healthSnapshots.day));
-  rows.sort((a, b) => a.name.localeCompare(b.name));
-  for (const { h, name } of rows) yield [name, h.day, h.score, h.band, h.drivers.join('; ')];
-}
 
-async function* mapRows<T>(rows: AsyncGenerator<T>, map: (row: T) => Cell[]): AsyncGenerator<Cell[]> {
-  for await (const row of rows) yield map(row);
-}
-
-const SOURCES: Record<ExportKind, (db: Db, workspaceId: string) => AsyncGenerator<Cell[]>> = {
+type Source = (db: Db, workspace: ExportWorkspace, now: Date) => AsyncGenerator<Cell[]>;
+const SOURCES: Record<ExportKind, Source> = {
   accounts: accountRows,
+  contacts: contactRows,
   usage: usageRows,
   checkins: checkinRows,
   tickets: ticketRows,
   surveys: surveyRows,
-  health: healthRows,
+  health: currentHealthRows,
+  'health-history': healthHistoryRows,
 };
 
 /**
  * The export as a CSV byte stream (UTF-8, header row, CRLF-free). Every door (the
  * CLI, /export in chat, the download link) streams this, so the cells are
- * neutralised here, once, whichever member or customer wrote them.
+ * neutralised here, once, whichever member or customer wrote them. `now` is the
+ * moment the current health is scored for.
  */
-export function exportCsv(db: Db, workspaceId: string, kind: ExportKind): Readable {
-  const source = Readable.from(mapRows(SOURCES[kind](db, workspaceId), (row) => row.map(neutraliseCell)));
+export function exportCsv(db: Db, workspace: ExportWorkspace, kind: ExportKind, options: { now: Date }): Readable {
+  const source = Readable.from(mapRows(SOURCES[kind](db, workspace, options.now), (row) => row.map(neutraliseCell)));
   const csv = stringify({ header: true, columns: HEADERS[kind] });
   // pipe() does not forward errors: a failed query must fail the export, not truncate it.
   source.on('error', (err) => csv.destroy(err));
@@ -169,8 +169,8 @@ export function exportCsv(db: Db, workspaceId: string, kind: ExportKind): Readab
 }
 
 /** The whole export as text, for chat uploads (bounded by what a chat file may hold). */
-export async function exportCsvText(db: Db, workspaceId: string, kind: ExportKind): Promise<string> {
+export async function exportCsvText(db: Db, workspace: ExportWorkspace, kind: ExportKind, options: { now: Date }): Promise<string> {
   let text = '';
-  for await (const chunk of exportCsv(db, workspaceId, kind)) text += String(chunk);
+  for await (const chunk of exportCsv(db, workspace, kind, options)) text += String(chunk);
   return text;
 }

@@ -114,7 +114,7 @@ async function serve(deps: ExportsDeps, req: Request, res: Response): Promise<vo
     'referrer-policy': 'no-referrer',
   });
   try {
-    for await (const chunk of exportCsv(deps.db, workspace.id, kind)) {
+    for await (const chunk of exportCsv(deps.db, workspace, kind, { now })) {
       // A reader who went away stops the export (leaving the loop closes the stream).
       if (!res.write(chunk)) await drainedOrClosed(res);
       if (res.destroyed) return;

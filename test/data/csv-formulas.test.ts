@@ -12,11 +12,14 @@ import { createRegistry } from '../../commands/registry.js';
 import type { Database } from '../../db/client.js';
 import { accountNames, createAccount, type Account } from '../../src/core/accounts.js';
 import { logCheckin } from '../../src/core/checkins.js';
+import { portfolioHealth } from '../../src/core/health-inputs.js';
+import { saveSnapshots } from '../../src/core/health-snapshots.js';
 import { DEFAULT_BUSINESS_HOURS } from '../../src/core/sla.js';
-import { recordReason, startSurvey } from '../../src/core/surveys.js';
+import type { Workspace } from '../../src/core/workspaces.js';
+import { recordAnswer, recordReason, startSurvey } from '../../src/core/surveys.js';
 import { openTicket, resolveTicket } from '../../src/core/tickets.js';
 import { neutraliseCell, restoreCell } from '../../src/data/csv-cells.js';
-import { EXPORT_KINDS, exportCsvText } from '../../src/data/export.js';
+import { EXPORT_KINDS, exportCsvText, type ExportKind } from '../../src/data/export.js';
 import { importCsv } from '../../src/data/import.js';
 import { ExportLinks, exportsRouter } from '../../src/http/exports.js';
 import { createLogger } from '../../src/log.js';
@@ -48,6 +51,8 @@ const column = (csv: string, name: string) => {
   const i = header!.indexOf(name);
   return rows.map((r) => r[i]!);
 };
+/** The survey export's reasons (its score rows have none). */
+const reasonsOf = (csv: string) => column(csv, 'reason').filter((r) => r !== '');
 
 describe('neutraliseCell / restoreCell', () => {
   it('prefixes an apostrophe to text a spreadsheet would evaluate, and to nothing else', () => {
@@ -89,6 +94,7 @@ describe.each(ENGINES)('formulas in CSV exports on $name', (engine) => {
   const registry = createRegistry(log);
   let ctx: Awaited<ReturnType<typeof newContext>>;
   const db = () => database.db;
+  const csvOf = (c: { workspace: Workspace }, kind: ExportKind) => exportCsvText(db(), c.workspace, kind, { now: NOW });
 
   beforeAll(async () => {
     ({ database, release } = await engine.open());
@@ -113,8 +119,12 @@ describe.each(ENGINES)('formulas in CSV exports on $name', (engine) => {
       const ticket = await openTicket(db(), workspaceId, { accountId: target.id, severity: 'minor', title: text, technology: text, channelId: null }, { timezone: 'UTC', ...DEFAULT_BUSINESS_HOURS }, { userId: null, now: at });
       await resolveTicket(db(), workspaceId, ticket.number, text, { userId: null, now: at });
       // Customers write survey reasons: the most exposed column of all.
+      // A reason belongs to an answer: each customer scores first.
+      await recordAnswer(db(), workspaceId, survey, { respondentKey: `user:customer-${i}`, respondentUserId: null, question: 'nps', score: 9, now: at });
       await recordReason(db(), workspaceId, survey, { respondentKey: `user:customer-${i}`, respondentUserId: null, reason: text, now: at });
     }
+    // A stored day of health for every account: the health-history export names them too.
+    await saveSnapshots(db(), workspaceId, await portfolioHealth(db(), workspaceId, { now: NOW, timezone: 'UTC' }), { day: '2026-11-23', now: NOW });
   });
   afterAll(async () => {
     await release();
@@ -123,42 +133,46 @@ describe.each(ENGINES)('formulas in CSV exports on $name', (engine) => {
 
   it('leaves no cell a spreadsheet would evaluate in any export, and keeps plain negative numbers as they are', async () => {
     for (const kind of EXPORT_KINDS) {
-      const rows = rowsOf(await exportCsvText(db(), workspaceId, kind));
+      const rows = rowsOf(await csvOf(ctx, kind));
       for (const cell of rows.flat()) expect(evaluated(cell), `${kind}: ${JSON.stringify(cell)}`).toBe(false);
     }
     const quoted = (texts: string[]) => texts.map((t) => `'${t}`);
-    const accountsCsv = await exportCsvText(db(), workspaceId, 'accounts');
+    const accountsCsv = await csvOf(ctx, 'accounts');
     expect(column(accountsCsv, 'name')).toEqual(expect.arrayContaining([...quoted(FORMULAS.slice(0, 4)), "''=quoted by its owner", '-20', 'Plain Co']));
     expect(column(accountsCsv, 'tier')).toEqual(expect.arrayContaining(quoted(TIERS)));
-    expect(column(accountsCsv, 'contact_name')).toEqual(expect.arrayContaining(quoted(FORMULAS)));
+    expect(column(await csvOf(ctx, 'contacts'), 'contact_name')).toEqual(expect.arrayContaining(quoted(FORMULAS)));
     expect(column(accountsCsv, 'external_id')).toContain("'+1-555-0100");
-    const checkinsCsv = await exportCsvText(db(), workspaceId, 'checkins');
+    const checkinsCsv = await csvOf(ctx, 'checkins');
     expect(column(checkinsCsv, 'notes')).toEqual(quoted(FORMULAS));
     expect(column(checkinsCsv, 'account')).toEqual(quoted(Array(FORMULAS.length).fill(FORMULAS[0])));
-    const ticketsCsv = await exportCsvText(db(), workspaceId, 'tickets');
+    const ticketsCsv = await csvOf(ctx, 'tickets');
     for (const name of ['title', 'technology', 'resolution_note']) expect(column(ticketsCsv, name), name).toEqual(quoted(FORMULAS));
-    expect(column(await exportCsvText(db(), workspaceId, 'surveys'), 'reason')).toEqual(quoted(FORMULAS));
+    expect(reasonsOf(await csvOf(ctx, 'surveys'))).toEqual(quoted(FORMULAS));
   });
 
   it('gives back the original text of every neutralised cell when read back', async () => {
-    const checkins = column(await exportCsvText(db(), workspaceId, 'checkins'), 'notes');
-    const reasons = column(await exportCsvText(db(), workspaceId, 'surveys'), 'reason');
-    const titles = column(await exportCsvText(db(), workspaceId, 'tickets'), 'title');
+    const checkins = column(await csvOf(ctx, 'checkins'), 'notes');
+    const reasons = reasonsOf(await csvOf(ctx, 'surveys'));
+    const titles = column(await csvOf(ctx, 'tickets'), 'title');
     for (const cells of [checkins, reasons, titles]) expect(cells.map(restoreCell)).toEqual(FORMULAS);
   });
 
   it('round-trips accounts, contacts and usage with formula-like text through export → import', async () => {
     const copy = await newContext(db(), { now: NOW, workspace: 'formulas-copy' });
-    const accountsCsv = await exportCsvText(db(), workspaceId, 'accounts');
-    const usageCsv = await exportCsvText(db(), workspaceId, 'usage');
+    const accountsCsv = await csvOf(ctx, 'accounts');
+    const contactsCsv = await csvOf(ctx, 'contacts');
+    const usageCsv = await csvOf(ctx, 'usage');
     expect((await importCsv(db(), copy.workspace.id, accountsCsv, { actor })).errors).toEqual([]);
+    expect((await importCsv(db(), copy.workspace.id, contactsCsv, { actor })).errors).toEqual([]);
     expect((await importCsv(db(), copy.workspace.id, usageCsv, { actor })).errors).toEqual([]);
     expect(await accountNames(db(), copy.workspace.id)).toEqual(await accountNames(db(), workspaceId));
-    expect(await exportCsvText(db(), copy.workspace.id, 'accounts')).toBe(accountsCsv);
+    expect(await csvOf(copy, 'accounts')).toBe(accountsCsv);
+    expect(await csvOf(copy, 'contacts')).toBe(contactsCsv);
     const withoutSource = (csv: string) => rowsOf(csv).map((r) => r.slice(0, -1));
-    expect(withoutSource(await exportCsvText(db(), copy.workspace.id, 'usage'))).toEqual(withoutSource(usageCsv));
+    expect(withoutSource(await csvOf(copy, 'usage'))).toEqual(withoutSource(usageCsv));
     // Back into its own workspace: every name and id is found again, nothing changes.
     expect(await importCsv(db(), workspaceId, accountsCsv, { actor })).toMatchObject({ created: 0, updated: 0, errorCount: 0 });
+    expect(await importCsv(db(), workspaceId, contactsCsv, { actor })).toMatchObject({ created: 0, updated: 0, errorCount: 0 });
   });
 
   it('reads a spreadsheet-saved file: one apostrophe before a formula character comes off, any other stays', async () => {
@@ -167,12 +181,12 @@ describe.each(ENGINES)('formulas in CSV exports on $name', (engine) => {
     expect((await importCsv(db(), saved.workspace.id, file, { actor })).errors).toEqual([]);
     expect((await accountNames(db(), saved.workspace.id)).sort()).toEqual(["'@twice", '=Saved from Excel']);
     // "'premium" is text with an apostrophe of its own; "'-5" was a neutralised cell.
-    expect(column(await exportCsvText(db(), saved.workspace.id, 'accounts'), 'tier').sort()).toEqual(["'premium", '-5']);
+    expect(column(await csvOf(saved, 'accounts'), 'tier').sort()).toEqual(["'premium", '-5']);
   });
 
   it('neutralises the file /export posts in chat and the download link serves', async () => {
     const reply = await registry.run(ctx, '/export surveys');
-    expect(column(String(reply.files![0]!.content), 'reason')).toEqual(FORMULAS.map((t) => `'${t}`));
+    expect(reasonsOf(String(reply.files![0]!.content))).toEqual(FORMULAS.map((t) => `'${t}`));
 
     const links = ExportLinks.fromSecret('test secret');
     const app = express().use(exportsRouter({ db: db(), links, clock: () => NOW, logger: createLogger('silent') }));

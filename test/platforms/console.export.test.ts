@@ -36,7 +36,7 @@ describe.each(ENGINES)('/export in the console on $name', (engine) => {
     const file = await fetch(new URL(data.files[0]!.url, tenure.url));
     expect(file.headers.get('content-disposition')).toContain('tenure-accounts-2026-11-23.csv');
     const csv = await file.text();
-    expect(csv.split('\n')[0]).toBe('name,external_id,arr,renewal_date,contract_start,stage,tier,licensed_users,active_users,owner,kickoff_date,contact_name,contact_email,contact_role');
+    expect(csv.split('\n')[0]).toBe('name,external_id,arr,renewal_date,contract_start,churned_on,stage,tier,licensed_users,active_users,owner,kickoff_date');
     expect(csv).toContain('Acme Corp');
 
     const unknown = await fetch(new URL('/console/command', tenure.url), {
@@ -44,6 +44,6 @@ describe.each(ENGINES)('/export in the console on $name', (engine) => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: '/export invoices' }),
     });
-    expect(JSON.stringify(await unknown.json())).toContain('/export <accounts|usage|checkins|tickets|surveys|health>');
+    expect(JSON.stringify(await unknown.json())).toContain('/export <accounts|contacts|usage|checkins|tickets|surveys|health|health-history>');
   });
 });
