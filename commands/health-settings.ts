@@ -5,6 +5,7 @@ import { UserError } from '../src/core/errors.js';
 import { DEFAULT_HEALTH_CONFIG, HEALTH_COMPONENTS, type BandThresholds, type HealthComponent, type HealthConfig } from '../src/core/health.js';
 import { requireWorkspaceAdmin } from '../src/core/roles.js';
 import { healthConfigFor, updateWorkspaceSettings, type WorkspaceSettings } from '../src/core/settings.js';
+import { percentShares } from '../src/core/shares.js';
 import { context, fields, field, header, message, text } from '../src/messages/builders.js';
 import type { Message, Reply } from '../src/messages/message.js';
 import type { CommandContext } from './context.js';
@@ -49,12 +50,13 @@ function parseOption<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, key: string
 
 /** The settings as a card: weights with their share, the band thresholds, the cadence. */
 export function healthSettingsMessage(config: HealthConfig, title = 'Health score settings'): Message {
-  const total = HEALTH_COMPONENTS.reduce((sum, c) => sum + config.weights[c], 0);
+  // Shares that add up to 100 % as shown (largest remainder), not each rounded alone.
+  const shares = percentShares(HEALTH_COMPONENTS.map((c) => config.weights[c]));
   return message(title, [
     header(title),
     fields(
-      HEALTH_COMPONENTS.map((c) => {
-        const share = total > 0 ? Math.round((config.weights[c] * 100) / total) : 0;
+      HEALTH_COMPONENTS.map((c, i) => {
+        const share = shares[i];
         const bands = sameBands(config.componentBands[c], DEFAULT_HEALTH_CONFIG.componentBands[c]) ? '' : ` · bands ${config.componentBands[c].green}/${config.componentBands[c].yellow}`;
         return field(c, config.weights[c] === 0 ? `weight 0 (left out)${bands}` : `weight ${config.weights[c]} (${share}%)${bands}`);
       }),

@@ -20,6 +20,7 @@ import {
 import { healthCardByAccountName, portfolioHealth, type AccountHealth } from '../src/core/health-inputs.js';
 import { sameSnapshot, saveSnapshots, snapshotOf, snapshotsAsOf, type SnapshotView } from '../src/core/health-snapshots.js';
 import { healthConfigFor } from '../src/core/settings.js';
+import { percentShares } from '../src/core/shares.js';
 import { addDays, localDate } from '../src/core/time.js';
 import { context, field, fields, header, message, text } from '../src/messages/builders.js';
 import type { Message, Reply } from '../src/messages/message.js';
@@ -71,12 +72,13 @@ export function changeLines(current: AccountHealth, before: SnapshotView | undef
 export function healthCard(current: AccountHealth, history: SnapshotView[], weekAgo: SnapshotView | undefined, today: string, bands: BandThresholds = DEFAULT_BAND_THRESHOLDS): Message {
   const h = current.health;
   const scored = h.band !== 'insufficient';
-  const componentFields = HEALTH_COMPONENTS.map((c) => {
+  // Shares that add up to 100 % as shown (largest remainder), not each rounded alone.
+  const shares = percentShares(HEALTH_COMPONENTS.map((c) => (h.components[c] ? h.effectiveWeights[c] : 0)));
+  const componentFields = HEALTH_COMPONENTS.map((c, i) => {
     const comp = h.components[c];
     if (!comp) return field(COMPONENT_LABEL[c], `no data (${h.gaps[c]}; left out, other weights renormalized)`);
     // Without a score no component carries a share of one.
-    const weight = Math.round(h.effectiveWeights[c] * 100);
-    return field(scored ? `${COMPONENT_LABEL[c]} (${weight}%)` : COMPONENT_LABEL[c], `${BAND_ICON[comp.band]} ${comp.score} — ${comp.detail}`);
+    return field(scored ? `${COMPONENT_LABEL[c]} (${shares[i]}%)` : COMPONENT_LABEL[c], `${BAND_ICON[comp.band]} ${comp.score} — ${comp.detail}`);
   });
   const points = weeklyPoints(history, today);
   return message(`${current.name}: health ${healthSummary(h)}`, [

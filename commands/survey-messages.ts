@@ -3,7 +3,7 @@
 // the person's answers, replaced as they answer), and the results.
 import type { Account } from '../src/core/accounts.js';
 import { CSAT_OPEN_QUESTION, CSAT_QUESTIONS, formatCsat, type CsatMean, type CsatQuestion } from '../src/core/csat.js';
-import { npsCategory } from '../src/core/nps.js';
+import { npsCategory, npsPercentages } from '../src/core/nps.js';
 import type { AnswerOutcome, Survey, SurveyResults } from '../src/core/surveys.js';
 import { formatDay, localDate } from '../src/core/time.js';
 import { actions, button, context, field, fields, header, message, text } from '../src/messages/builders.js';
@@ -88,10 +88,6 @@ export function csatAnswersMessage(
   return message(`${said} Your answers: ${mine}`, blocks);
 }
 
-function pct(part: number, total: number): string {
-  return `${Math.round((part / total) * 100)}%`;
-}
-
 /**
  * A survey figure as NPS is written on the account card and in /kpis (+20, 0, -5), and
  * its change since the last survey likewise: not formatChange (−5, ±0), which is for
@@ -117,13 +113,15 @@ export function resultsMessage(results: SurveyResults, account: Account, minimum
   let headline = '';
   if (results.nps && results.nps.score !== null) {
     const n = results.nps;
+    // Rounded so that promoters % − detractors % as shown is the NPS shown (core/nps.ts).
+    const shown = npsPercentages(n)!;
     headline = `NPS ${withPlusSign(n.score!)}`;
     blocks.push(
       fields([
         field('NPS', withPlusSign(n.score!)),
-        field('Promoters (9–10)', `${n.promoters} (${pct(n.promoters, n.total)})`),
-        field('Passives (7–8)', `${n.passives} (${pct(n.passives, n.total)})`),
-        field('Detractors (0–6)', `${n.detractors} (${pct(n.detractors, n.total)})`),
+        field('Promoters (9–10)', `${n.promoters} (${shown.promoters}%)`),
+        field('Passives (7–8)', `${n.passives} (${shown.passives}%)`),
+        field('Detractors (0–6)', `${n.detractors} (${shown.detractors}%)`),
       ]),
     );
   }

@@ -39,9 +39,6 @@ export const usageCommand: CommandDefinition = {
     }
     const reading = parsed.data;
     if (Object.keys(reading).length === 0) throw new UserError('Give at least one reading, e.g. active=72.');
-    if (reading.active !== undefined && reading.licensed !== undefined && reading.active > reading.licensed) {
-      throw new UserError(`active=${reading.active} is more than licensed=${reading.licensed}: check the numbers.`);
-    }
     const name = joinWords(words);
     const account = name
       ? await resolveAccount(ctx.db, ctx.workspace.id, accountNameFrom(name))

@@ -6,6 +6,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { preparedQuery } from '../../db/statements.js';
 import { accountChannels, accounts, checkins, surveyResponses, surveys, tickets, users } from '../../db/schema.js';
+import { checkAccountChange } from './account-rules.js';
 import { recordArrChange, type ArrChangeSource } from './arr-history.js';
 import { changedFields, recordAudit } from './audit.js';
 import { UserError } from './errors.js';
@@ -129,6 +130,7 @@ export async function createAccount(
 ): Promise<Account> {
   // Here, not only in the commands: the CSV import and the ingest API write through this too.
   const fields = withChurnDay({ ...typedFields, name: accountName(typedFields.name) }, null, actor);
+  checkAccountChange(fields, null);
   if (await findAccountByName(db, workspaceId, fields.name)) throw duplicateName(fields.name);
   let row: Account | undefined;
   try {
@@ -164,6 +166,7 @@ export async function updateAccount(
   const before = await getAccount(db, workspaceId, accountId);
   if (!before) throw new UserError('That account no longer exists.');
   const patch = withChurnDay(typedPatch.name === undefined ? typedPatch : { ...typedPatch, name: accountName(typedPatch.name) }, before, actor);
+  checkAccountChange(patch, before);
   if (patch.name !== undefined && patch.name.toLowerCase() !== before.name.toLowerCase()) {
     if (await findAccountByName(db, workspaceId, patch.name)) throw duplicateName(patch.name);
   }

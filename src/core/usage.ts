@@ -7,6 +7,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { usageReadings } from '../../db/schema.js';
+import { checkAccountChange } from './account-rules.js';
 import { updateAccount, type Actor } from './accounts.js';
 import { recordAudit } from './audit.js';
 
@@ -54,8 +55,16 @@ export class UsageRecording {
     private readonly from: UsageSource,
   ) {}
 
-  /** Queues a reading; false when it repeats one earlier in this recording (and is skipped). */
+  /**
+   * Queues a reading; false when it repeats one earlier in this recording (and is
+   * skipped). A reading with more active users than licensed seats is refused (a
+   * UserError: an import reports it as the row's error). A dated reading is checked
+   * against itself only: it may be older than the seat count the account has now.
+   * A reading taken now also becomes the account's, checked there against what is
+   * stored (recordCurrentUsage).
+   */
   async add(reading: UsageReading): Promise<boolean> {
+    if (reading.activeUsers !== null && reading.licensedUsers !== null) checkAccountChange({ activeUsers: reading.activeUsers, licensedUsers: reading.licensedUsers }, null);
     if (this.from.skipRepeats) {
       const key = keyOf(reading);
       if (this.seen.has(key)) return false;
