@@ -8,6 +8,7 @@ import { npsBreakdown } from '../src/core/nps.js';
 import { daysBetween, formatDay, localDate, relativeDays } from '../src/core/time.js';
 import { actions, button, context, field, fields, header, message, text } from '../src/messages/builders.js';
 import type { Message } from '../src/messages/message.js';
+import { isChurned, stageText } from './churned.js';
 
 export interface CardSettings {
   timezone: string;
@@ -23,6 +24,7 @@ export function adoptionText(account: Account): string {
 }
 
 export function renewalText(account: Account, today: string): string {
+  if (isChurned(account)) return 'none (churned)';
   if (!account.renewalDate) return 'not set';
   const days = daysBetween(today, account.renewalDate);
   return days < 0 ? `${formatDay(account.renewalDate)} (passed ${-days} days ago)` : `${formatDay(account.renewalDate)} (${relativeDays(days)})`;
@@ -33,7 +35,8 @@ export function lastTouchText(account: Account, activity: AccountActivity | unde
   if (!activity?.lastTouch) return `never · cadence ${cadence.label}`;
   const touchDay = localDate(activity.lastTouch.at, settings.timezone);
   const status = touchStatus(touchDay, today, cadence);
-  const overdue = status.overdue ? ` · ⚠️ overdue by ${-(status.dueInDays ?? 0)} days` : '';
+  // A churned account has no cadence to keep.
+  const overdue = status.overdue && !isChurned(account) ? ` · ⚠️ overdue by ${-(status.dueInDays ?? 0)} days` : '';
   return `${relativeDays(-(status.daysSince ?? 0))} (${activity.lastTouch.type}) · cadence ${cadence.label}${overdue}`;
 }
 
@@ -68,13 +71,16 @@ export function accountCard(
     details.channels.length > 0
       ? `Linked channels: ${details.channels.map((c) => `#${c.channelName ?? c.channelId}`).join(', ')}`
       : `No channel linked yet — run /account link "${account.name}" in the customer's channel.`;
-  return message(`${account.name}: ${account.stage}, renewal ${account.renewalDate ?? 'not set'}`, [
+  const stage = stageText(account, settings.currency);
+  const arr = isChurned(account) ? `none since ${account.churnedOn ? formatDay(account.churnedOn) : 'the churn'}` : account.arrCents === null ? 'not set' : formatMoney(account.arrCents, settings.currency);
+  const summary = isChurned(account) ? `${account.name}: ${stage}` : `${account.name}: ${account.stage}, renewal ${account.renewalDate ?? 'not set'}`;
+  return message(summary, [
     header(account.name),
     text(`**Health:** ${healthText(details.health ?? null)}`),
     fields([
-      field('Stage', account.stage),
+      field('Stage', stage),
       field('Tier', account.tier ?? 'not set'),
-      field('ARR', account.arrCents === null ? 'not set' : formatMoney(account.arrCents, settings.currency)),
+      field('ARR', arr),
       field('Renewal', renewalText(account, today)),
       field('Owner', details.ownerName ? `@${details.ownerName}` : 'nobody yet'),
       field('Adoption', adoptionText(account)),
@@ -97,9 +103,9 @@ export function accountListLine(
   settings: CardSettings,
   today: string,
 ): string {
-  const parts = [`**${account.name}**`, account.stage];
-  if (account.arrCents !== null) parts.push(`ARR ${formatMoneyShort(account.arrCents, settings.currency)}`);
-  if (account.renewalDate) {
+  const parts = [`**${account.name}**`, stageText(account, settings.currency, { short: true })];
+  if (account.arrCents !== null && !isChurned(account)) parts.push(`ARR ${formatMoneyShort(account.arrCents, settings.currency)}`);
+  if (account.renewalDate && !isChurned(account)) {
     const days = daysBetween(today, account.renewalDate);
     parts.push(days < 0 ? `renewal was ${account.renewalDate} (${-days} days ago)` : `renews ${account.renewalDate} (${relativeDays(days)})`);
   }

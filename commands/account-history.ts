@@ -51,6 +51,7 @@ export function historyLine(entry: HistoryEntry, timezone: string, currency: str
     {
       'account.create': 'created the account',
       'account.update': changes(entry, currency),
+      'account.undo-renewal': `undid the ${String(entry.before?.outcome ?? '')} renewal outcome: ${changes(entry, currency).replace(/^changed /, '')}`,
       'account.link-channel': `linked channel ${String(a.channelId ?? '')} to it`,
       'account.add-contact': `added contact ${String(a.name ?? '')}${a.email ? ` <${String(a.email)}>` : ''}`,
       'account.import-usage': `imported ${String(a.readings ?? '')} usage readings (${String(a.source ?? 'file')})`,

@@ -18,11 +18,12 @@ import { portfolioHealth } from '../src/core/health-inputs.js';
 import { isUuid } from '../src/core/ids.js';
 import { formatMoney } from '../src/core/money.js';
 import { healthConfigFor, workspaceSettings } from '../src/core/settings.js';
-import { localDate } from '../src/core/time.js';
+import { formatDay, localDate } from '../src/core/time.js';
 import { getUser } from '../src/core/workspaces.js';
 import { context, message, notice, text } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
 import { accountCard, accountListLine, listMessage, type CardSettings } from './account-card.js';
+import { stageText } from './churned.js';
 import {
   ACCOUNT_FIELD_HELP,
   ACCOUNT_KEY_ALIASES,
@@ -92,20 +93,31 @@ async function add(ctx: CommandContext, args: Token[]): Promise<Reply> {
   const fields = await parseAccountFields(ctx, options);
   const account = await ctx.db.transaction((tx) => createAccount(tx, ctx.workspace.id, { ...fields, name }, { userId: ctx.user.id, now: ctx.now }));
   const facts = describeFields(account, ctx);
-  const summary = `Added account ${account.name}.`;
+  const overdue = overdueWarning(account, ctx);
+  const summary = `Added account ${account.name}.${overdue ? ' Its renewal date has passed: overdue — record an outcome.' : ''}`;
   return {
     messages: [
       message(summary, [
         text(`✅ Added account **${account.name}**${facts ? ` — ${facts}` : ''}.`),
+        ...(overdue ? [text(overdue)] : []),
         context(`Link its channel with /account link "${account.name}", log a touch with /checkin "${account.name}" call …`),
       ], { visibility: 'channel', tone: 'success' }),
     ],
   };
 }
 
+/**
+ * A renewal date already passed is allowed (an account is often added late), but it
+ * has no outcome yet: say so now, as /renewals, the digest and the App Home will.
+ */
+function overdueWarning(a: Account, ctx: CommandContext): string | undefined {
+  if (!a.renewalDate || a.stage === 'churned' || a.renewalDate >= localDate(ctx.now, ctx.workspace.timezone)) return undefined;
+  return `⚠️ The renewal date ${formatDay(a.renewalDate)} has passed: overdue — record an outcome with /renewal "${a.name}" renewed|expanded|downgraded|churned.`;
+}
+
 function describeFields(a: Account, ctx: CommandContext): string {
-  const parts: string[] = [`stage ${a.stage}`];
-  if (a.arrCents !== null) parts.push(`ARR ${formatMoney(a.arrCents, ctx.workspace.currency)}`);
+  const parts: string[] = [`stage ${stageText(a, ctx.workspace.currency)}`];
+  if (a.arrCents !== null && a.stage !== 'churned') parts.push(`ARR ${formatMoney(a.arrCents, ctx.workspace.currency)}`);
   if (a.renewalDate) parts.push(`renews ${a.renewalDate}`);
   if (a.licensedUsers !== null) parts.push(`${a.licensedUsers} licensed`);
   if (a.activeUsers !== null) parts.push(`${a.activeUsers} active`);
@@ -145,9 +157,10 @@ async function set(ctx: CommandContext, args: Token[]): Promise<Reply> {
   );
   if (changed.length === 0) return { messages: [notice(`Nothing changed: **${after.name}** already has those values.`, { tone: 'info' })] };
   const summary = `Updated ${after.name}: ${changed.map((c) => FIELD_LABELS[c] ?? c).join(', ')}.`;
+  const overdue = changed.includes('renewalDate') ? overdueWarning(after, ctx) : undefined;
   return {
     messages: [
-      message(summary, [text(`✅ Updated **${after.name}**: ${changed.map((c) => FIELD_LABELS[c] ?? c).join(', ')}.`), context(describeFields(after, ctx))], {
+      message(summary, [text(`✅ Updated **${after.name}**: ${changed.map((c) => FIELD_LABELS[c] ?? c).join(', ')}.`), ...(overdue ? [text(overdue)] : []), context(describeFields(after, ctx))], {
         visibility: 'channel',
         tone: 'success',
       }),

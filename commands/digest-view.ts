@@ -5,7 +5,7 @@ import { digestData, type DigestData } from '../src/core/digest.js';
 import { BAND_ICON, NOT_ENOUGH_DATA } from '../src/core/health.js';
 import { formatMoneyShort } from '../src/core/money.js';
 import { healthConfigFor } from '../src/core/settings.js';
-import { formatDay } from '../src/core/time.js';
+import { formatDay, relativeDays } from '../src/core/time.js';
 import type { Workspace } from '../src/core/workspaces.js';
 import { context, header, message, text } from '../src/messages/builders.js';
 import type { Message } from '../src/messages/message.js';
@@ -19,7 +19,17 @@ export function digestMessage(d: DigestData, currency: string): Message {
     .map((b) => `${BAND_ICON[b]} ${d.bands[b].now} ${b}${d.bands[b].weekAgo === null ? '' : ` (${formatChange(d.bands[b].now - d.bands[b].weekAgo)})`}`)
     .concat(d.notEnoughData > 0 ? [`${BAND_ICON.insufficient} ${d.notEnoughData} ${NOT_ENOUGH_DATA}`] : [])
     .join(' · ');
-  const blocks = [header(`Weekly health digest — ${formatDay(d.today)}`), text(`**${d.accounts} accounts:** ${bandLine}${d.bands.green.weekAgo === null ? ' (no snapshot from last week yet)' : ' vs last week'}`)];
+  const blocks = [header(`Weekly health digest — ${formatDay(d.today)}`)];
+  if (d.overdueRenewals.length > 0) {
+    // On top: the one item here that is already late and needs someone to act.
+    blocks.push(
+      text(
+        [`**⚠️ Overdue renewals — record an outcome (${d.overdueRenewals.length})**`, ...d.overdueRenewals.slice(0, LIST_MAX).map((r) => `• ${r.name} — ${formatDay(r.renewalDate)} (${relativeDays(r.daysLeft)})${r.arrCents !== null ? `, ${formatMoneyShort(r.arrCents, currency)}` : ''}`)].join('\n') +
+          more(d.overdueRenewals.length - LIST_MAX),
+      ),
+    );
+  }
+  blocks.push(text(`**${d.accounts} accounts:** ${bandLine}${d.bands.green.weekAgo === null ? ' (no snapshot from last week yet)' : ' vs last week'}`));
   if (d.bandChanges.length > 0) {
     blocks.push(text(['**Changed band**', ...d.bandChanges.slice(0, LIST_MAX).map((c) => `• ${c.name}: ${BAND_ICON[c.from]} ${c.from} → ${BAND_ICON[c.to]} ${c.to} (${c.score})`)].join('\n') + more(d.bandChanges.length - LIST_MAX)));
   }
@@ -51,8 +61,9 @@ export function digestMessage(d: DigestData, currency: string): Message {
     ),
     context('Details: /health · /renewals · /kpis. Change the schedule with /digest schedule mon 09:00, stop it with /digest off.'),
   );
+  const overdue = d.overdueRenewals.length > 0 ? `; ${d.overdueRenewals.length} overdue renewals — record an outcome` : '';
   const unscored = d.notEnoughData > 0 ? `, ${d.notEnoughData} ${NOT_ENOUGH_DATA}` : '';
-  return message(`Weekly health digest: ${d.bands.green.now} green, ${d.bands.yellow.now} yellow, ${d.bands.red.now} red${unscored}; ${d.atRiskRenewals.length} at-risk renewals`, blocks, { visibility: 'channel' });
+  return message(`Weekly health digest: ${d.bands.green.now} green, ${d.bands.yellow.now} yellow, ${d.bands.red.now} red${unscored}; ${d.atRiskRenewals.length} at-risk renewals${overdue}`, blocks, { visibility: 'channel' });
 }
 
 export async function buildDigest(db: Db, workspace: Workspace, now: Date, timezone: string): Promise<Message> {

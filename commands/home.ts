@@ -1,6 +1,8 @@
 // The personal portfolio (Slack App Home, Teams personal tab): the accounts a
-// person owns, renewals in the next 90 days, overdue check-ins and open tickets,
-// with buttons for the common actions. Health bands join once scores exist.
+// person owns, renewal dates passed without an outcome (on top), renewals in the
+// next 90 days, overdue check-ins and open tickets, with buttons for the common
+// actions. Churned accounts have no renewal and no cadence. Health bands join once
+// scores exist.
 import { cadenceFor, touchStatus } from '../src/core/cadence.js';
 import { accountActivity, listAccounts } from '../src/core/accounts.js';
 import { workspaceSettings } from '../src/core/settings.js';
@@ -21,9 +23,10 @@ export async function portfolioHome(ctx: CommandContext): Promise<Message> {
   const activity = await accountActivity(ctx.db, ctx.workspace.id, scope.map((a) => a.id), { now: ctx.now });
   const mode = workspaceSettings(ctx.workspace).cadenceMode;
 
-  const renewals = scope
-    .filter((a) => a.renewalDate && daysBetween(today, a.renewalDate) >= 0 && daysBetween(today, a.renewalDate) <= 90)
-    .sort((a, b) => a.renewalDate!.localeCompare(b.renewalDate!));
+  const renewing = scope.filter((a) => a.renewalDate && a.stage !== 'churned').sort((a, b) => a.renewalDate!.localeCompare(b.renewalDate!));
+  // Recording an outcome rolls the date forward: a date in the past has none yet.
+  const overdueRenewals = renewing.filter((a) => daysBetween(today, a.renewalDate!) < 0);
+  const renewals = renewing.filter((a) => daysBetween(today, a.renewalDate!) >= 0 && daysBetween(today, a.renewalDate!) <= 90);
   const overdue = scope
     .map((a) => {
       const last = activity.get(a.id)?.lastTouch;
@@ -34,7 +37,16 @@ export async function portfolioHome(ctx: CommandContext): Promise<Message> {
   const withTickets = scope.filter((a) => openTicketsText(activity.get(a.id)) !== 'none');
 
   const blocks = [header(`Tenure — ${whose.toLowerCase().startsWith('your') ? 'your portfolio' : 'the portfolio'}`)];
-  blocks.push(context(`${scope.length} account${scope.length === 1 ? '' : 's'} · ${renewals.length} renewing in 90 days · ${overdue.length} overdue for a touch · ${withTickets.length} with open tickets`));
+  const late = overdueRenewals.length > 0 ? ` · ${overdueRenewals.length} renewal${overdueRenewals.length === 1 ? '' : 's'} overdue` : '';
+  blocks.push(context(`${scope.length} account${scope.length === 1 ? '' : 's'}${late} · ${renewals.length} renewing in 90 days · ${overdue.length} overdue for a touch · ${withTickets.length} with open tickets`));
+
+  if (overdueRenewals.length > 0) {
+    blocks.push(divider(), text(`**⚠️ Overdue renewals — record an outcome** (${overdueRenewals.length})`));
+    for (const a of overdueRenewals.slice(0, SECTION_LIMIT)) {
+      blocks.push(text(`**${a.name}** · renewal date ${a.renewalDate} passed ${relativeDays(daysBetween(today, a.renewalDate!))} · overdue — record an outcome: /renewal "${a.name}" renewed|expanded|downgraded|churned`));
+    }
+    if (overdueRenewals.length > SECTION_LIMIT) blocks.push(context(`…and ${overdueRenewals.length - SECTION_LIMIT} more: /renewals`));
+  }
 
   blocks.push(divider(), text(`**Renewals in the next 90 days** (${renewals.length})`));
   if (renewals.length === 0) blocks.push(context('None.'));

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { alertChannel } from '../src/core/channels.js';
 import { getAccount, resolveAccount, type Account } from '../src/core/accounts.js';
+import { refuseSurveyOfChurned } from '../src/core/churned-accounts.js';
 import { UserError } from '../src/core/errors.js';
 import { isCsatQuestion } from '../src/core/csat.js';
 import { UUID_PATTERN } from '../src/core/ids.js';
@@ -79,6 +80,7 @@ async function start(ctx: CommandContext, kind: 'nps' | 'csat', args: Token[]): 
   const name = joinWords(words);
   if (!name) throw new UserError('Which account is the survey about?', { usage: USAGE.start, example: EXAMPLE.start });
   const account = await resolveAccount(ctx.db, ctx.workspace.id, name);
+  refuseSurveyOfChurned(account);
   const settings = surveySettings(ctx.workspace);
 
   // Don't bombard customers: the same people are not asked about the same account twice in the window.

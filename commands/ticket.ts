@@ -31,6 +31,7 @@ import type { CommandDefinition } from './registry.js';
 import { alertsCommand, holidaysCommand, hoursCommand, SETTINGS_EXAMPLE, SETTINGS_USAGE } from './ticket-settings.js';
 import { listLine, openedMessage, SEVERITY_ICON, statsMessage, statusText, ticketCard } from './ticket-views.js';
 import { checkForm } from './form-input.js';
+import { withChurnedNote } from './churned.js';
 
 const USAGE = {
   open: '/ticket <account> <critical|major|minor|cosmetic> <title…> [tech=backup]',
@@ -96,7 +97,7 @@ async function open(ctx: CommandContext, request: { account: Account; severity: 
       now: ctx.now,
     }),
   );
-  return { messages: [openedMessage(ticket, request.account.name, hours, timezone)] };
+  return { messages: [withChurnedNote(openedMessage(ticket, request.account.name, hours, timezone), request.account, 'ticket')] };
 }
 
 async function openFromText(ctx: CommandContext, args: Token[]): Promise<Reply> {

@@ -1,7 +1,8 @@
 // The weekly health digest's contents, gathered set-based for a whole workspace:
-// accounts by band with the change since last week, band changes, at-risk
-// renewals in the next 90 days, overdue check-ins by owner, SLA breaches this
-// week, NPS this quarter, open critical tickets.
+// accounts by band with the change since last week, band changes, renewals whose
+// date passed without an outcome, at-risk renewals in the next 90 days, overdue
+// check-ins by owner, SLA breaches this week, NPS this quarter, open critical
+// tickets. Churned accounts are in none of them (portfolioHealth leaves them out).
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
 import { cadenceFor, touchStatus } from './cadence.js';
@@ -23,6 +24,8 @@ export interface DigestData {
   notEnoughData: number;
   /** Accounts whose band changed since a week ago; into or out of "not enough data" is no change of band. */
   bandChanges: { name: string; from: HealthBand; to: HealthBand; score: number }[];
+  /** Renewal dates passed with no outcome recorded (recording one rolls the date forward), most overdue first. */
+  overdueRenewals: { name: string; renewalDate: string; daysLeft: number; arrCents: number | null }[];
   atRiskRenewals: { name: string; renewalDate: string; daysLeft: number; reasons: string[]; arrCents: number | null }[];
   overdueByOwner: { owner: string; accounts: { name: string; daysSince: number | null }[] }[];
   slaBreachesThisWeek: { count: number; accounts: string[] };
@@ -56,6 +59,11 @@ export async function digestData(db: Db, workspaceId: string, options: { now: Da
     bandChanges.push({ name: a.name, from: before, to: a.health.band, score: a.health.score });
   }
 
+  const overdueRenewals = list
+    .filter((a) => a.renewalDate && a.renewalDate < today)
+    .map((a) => ({ name: a.name, renewalDate: a.renewalDate!, daysLeft: daysBetween(today, a.renewalDate!), arrCents: a.arrCents }))
+    .sort((x, y) => x.renewalDate.localeCompare(y.renewalDate) || x.name.localeCompare(y.name));
+
   const atRiskRenewals = list
     .filter((a) => a.renewalDate && daysBetween(today, a.renewalDate) >= 0 && daysBetween(today, a.renewalDate) <= 90)
     .map((a) => ({ a, risk: renewalRisk(a) }))
@@ -79,7 +87,7 @@ export async function digestData(db: Db, workspaceId: string, options: { now: Da
   const breaches = await queryRows<{ name: string; n: number }>(
     db,
     sql`select a.name, count(*)::int as n from tickets t join accounts a on a.id = t.account_id
-        where t.workspace_id = ${workspaceId} and t.sla_due_at > ${weekStart}::timestamptz and t.sla_due_at <= ${options.now.toISOString()}::timestamptz
+        where t.workspace_id = ${workspaceId} and a.stage <> 'churned' and t.sla_due_at > ${weekStart}::timestamptz and t.sla_due_at <= ${options.now.toISOString()}::timestamptz
           and (t.first_response_at is null or t.first_response_at > t.sla_due_at)
         group by a.name order by 2 desc, 1`,
   );
@@ -98,6 +106,7 @@ export async function digestData(db: Db, workspaceId: string, options: { now: Da
     bands,
     notEnoughData,
     bandChanges,
+    overdueRenewals,
     atRiskRenewals,
     overdueByOwner,
     slaBreachesThisWeek: { count: breaches.reduce((s, b) => s + Number(b.n), 0), accounts: breaches.map((b) => b.name) },

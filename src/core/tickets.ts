@@ -279,7 +279,8 @@ export async function ticketHistory(db: Db, workspaceId: string, ticketId: strin
 
 /**
  * Tickets still waiting for a first response (the SLA watcher's work list), oldest
- * deadline first. `skipFinishedBy`: leave out tickets whose run of that job the
+ * deadline first; churned accounts' tickets are left out (they are recorded, but a
+ * customer who has left is owed no first-response SLA, so nobody is alerted). `skipFinishedBy`: leave out tickets whose run of that job the
  * ledger holds as finished (those fully dealt with), so the list stays short however
  * many old, unanswered tickets a workspace keeps; a run still 'running' stays in,
  * since its claimer may never finish it.
@@ -287,7 +288,7 @@ export async function ticketHistory(db: Db, workspaceId: string, ticketId: strin
 export async function unansweredTickets(db: Db, workspaceId: string, options: { now: Date; limit?: number; skipFinishedBy?: string }): Promise<TicketView[]> {
   const skip = options.skipFinishedBy ? not(runIs(options.skipFinishedBy, sql`${tickets.id}::text`, 'finished')) : undefined;
   const rows = await viewQuery(db)
-    .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.status, 'open'), isNull(tickets.firstResponseAt), lte(tickets.openedAt, options.now), skip))
+    .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.status, 'open'), isNull(tickets.firstResponseAt), lte(tickets.openedAt, options.now), ne(accounts.stage, 'churned'), skip))
     .orderBy(asc(tickets.slaDueAt))
     .limit(options.limit ?? 1000);
   return rows.map(toView);

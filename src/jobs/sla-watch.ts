@@ -6,7 +6,8 @@
 // before posting and marked done with what was sent (run-once.ts); a claim whose
 // claimer died before posting is taken over, so the alert still goes out. Alerts
 // go to the account's linked channel, else the workspace's alert channel; with
-// neither, the alert is skipped and logged once.
+// neither, the alert is skipped and logged once. A churned account's tickets are not
+// watched (unansweredTickets leaves them out).
 import { alertDestination, channelTimezone } from '../core/channels.js';
 import { finishedKeys } from '../core/ledger.js';
 import { businessHoursFor } from '../core/settings.js';

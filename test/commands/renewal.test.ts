@@ -59,6 +59,7 @@ describe.each(ENGINES)('/renewals and /renewal on $name', (engine) => {
     const ctx = await newContext(db(), { now: NOW });
     await t.registry.run(ctx, '/account add "Acme Corp" arr=120k renewal=2027-02-15');
     await t.registry.run(ctx, '/account add Globex arr=50k renewal=2026-12-20');
+    expect(plain(await t.registry.run(ctx, '/renewal "Acme Corp" expanded arr=10k'))).toContain('Expanded means the ARR grows');
     const expanded = plain(await t.registry.run(ctx, '/renewal acme corp expanded arr=150k'));
     expect(expanded).toContain('Recorded: Acme Corp expanded. ARR $120,000 → $150,000. Next renewal');
     const [acme] = await db().select().from(accounts).where(and(eq(accounts.workspaceId, ctx.workspace.id), eq(accounts.name, 'Acme Corp')));
@@ -67,7 +68,6 @@ describe.each(ENGINES)('/renewals and /renewal on $name', (engine) => {
     expect(plain(await t.registry.run(ctx, '/renewal Globex churned'))).toContain('Say why it was churned');
     expect(plain(await t.registry.run(ctx, '/renewal Globex churned reason=cheaper'))).toContain('is not a reason code');
     expect(plain(await t.registry.run(ctx, '/renewal Globex renewd'))).toContain('is not an outcome');
-    expect(plain(await t.registry.run(ctx, '/renewal "Acme Corp" expanded arr=10k'))).toContain('Expanded means the ARR grows');
     expect(plain(await t.registry.run(ctx, '/renewal Globex churned reason=competitor'))).toContain('The account is marked churned.');
     const [globex] = await db().select().from(accounts).where(and(eq(accounts.workspaceId, ctx.workspace.id), eq(accounts.name, 'Globex')));
     expect(globex!.stage).toBe('churned');
