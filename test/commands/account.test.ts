@@ -6,6 +6,7 @@ import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
+import { expectLines } from '../helpers/expect-lines.js';
 
 const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
 
@@ -39,15 +40,17 @@ describe.each(ENGINES)('/account on $name', (engine) => {
     const shown = plain(await t.registry.run(ctx, '/account acme corp'));
     // 72% adoption → 80, support 100, and never touched since the kickoff of 2026-04-10: the first
     // touch was due a week later, 220 days ago → engagement 0. (80 × 30 + 0 × 25 + 100 × 15) ÷ 70 = 55.7 → 56.
-    expect(shown).toContain('Acme Corp\nHealth: 🟡 56/100 (yellow) — No touch logged yet (first touch due Fri 17 Apr 2026, 220 days overdue');
-    expect(shown).toContain('\nStage: onboard');
-    expect(shown).toContain('ARR: $120,000');
-    expect(shown).toContain('Renewal: Wed 31 Mar 2027 (in 128 days)');
-    expect(shown).toContain('Adoption: 72% (72 of 100 licensed users active)');
-    expect(shown).toContain('Owner: @ana');
-    expect(shown).toContain('Last touch: never');
-    expect(shown).toContain('Open tickets: none');
-    expect(shown).toContain('NPS: no answers');
+    expectLines(shown, [
+      'Acme Corp\nHealth: 🟡 56/100 (yellow) — No touch logged yet (first touch due Fri 17 Apr 2026, 220 days overdue',
+      '\nStage: onboard',
+      'ARR: $120,000',
+      'Renewal: Wed 31 Mar 2027 (in 128 days)',
+      'Adoption: 72% (72 of 100 licensed users active)',
+      'Owner: @ana',
+      'Last touch: never',
+      'Open tickets: none',
+      'NPS: no answers',
+    ]);
   });
 
   it('rejects a second account with the same name in any case, and keeps the first', async () => {

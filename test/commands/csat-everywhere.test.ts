@@ -11,6 +11,7 @@ import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
+import { expectLines } from '../helpers/expect-lines.js';
 
 const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -39,11 +40,13 @@ describe.each(ENGINES)('one CSAT on $name', (engine) => {
     const ctx = await answered({ dana: { q1: 5, q2: 4, q3: 3 }, marcus: { q1: 5, q3: 3 }, priya: { q1: 5 } });
 
     const results = plain(await t.registry.run(ctx, '/survey results 1'));
-    expect(results).toContain('CSAT (average of Q1–Q3): 4.00');
-    expect(results).toContain('Q1 overall satisfaction: 5.00');
-    expect(results).toContain('Q2 value for resources: 4.00');
-    expect(results).toContain('Q3 team performance: 3.00');
-    expect(results).toContain('Recognition threshold: below 4.2');
+    expectLines(results, [
+      'CSAT (average of Q1–Q3): 4.00',
+      'Q1 overall satisfaction: 5.00',
+      'Q2 value for resources: 4.00',
+      'Q3 team performance: 3.00',
+      'Recognition threshold: below 4.2',
+    ]);
 
     expect(plain(await t.registry.run(ctx, '/kpis'))).toContain('CSAT (12 months): 4.00 of 5 from 6 answers');
     const [health] = await portfolioHealth(t.database.db, ctx.workspace.id, { now: NOW, timezone: 'UTC' });

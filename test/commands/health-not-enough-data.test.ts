@@ -16,6 +16,7 @@ import type { Message, Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
+import { expectLines } from '../helpers/expect-lines.js';
 
 const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -72,10 +73,12 @@ describe.each(ENGINES)('not enough data for a score on $name', (engine) => {
     expect(text).toContain('❔ Initech — health not enough data (no usage, no survey yet, new — first touch due by Sun 21 Feb 2027)');
     expect(text).not.toContain('100/100');
     expect(text).not.toContain('(green)');
-    expect(text).toContain('Engagement: no data (new — first touch due by Sun 21 Feb 2027; left out');
-    expect(text).toContain('Support: 🟢 100 — No open tickets');
-    expect(text).toContain('No score yet — a score needs at least two components with data. Missing: no usage, no survey yet, new — first touch due by Sun 21 Feb 2027.');
-    expect(text).toContain('No score now (not enough data), so no change to show.');
+    expectLines(text, [
+      'Engagement: no data (new — first touch due by Sun 21 Feb 2027; left out',
+      'Support: 🟢 100 — No open tickets',
+      'No score yet — a score needs at least two components with data. Missing: no usage, no survey yet, new — first touch due by Sun 21 Feb 2027.',
+      'No score now (not enough data), so no change to show.',
+    ]);
     // Nothing to store: a day without a score is a gap in the trend.
     expect(await snapshotsOf(ctx, await idOf(ctx, 'Initech'))).toEqual([]);
   });

@@ -12,6 +12,7 @@ import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
+import { expectLines } from '../helpers/expect-lines.js';
 
 const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -33,10 +34,12 @@ describe.each(ENGINES)('/health settings on $name', (engine) => {
   it('shows the defaults to anyone', async () => {
     const ctx = await withRole(await newContext(db(), { now: NOW }), 'member');
     const out = plain(await t.registry.run(ctx, '/health settings'));
-    expect(out).toContain('adoption: weight 30 (30%)');
-    expect(out).toContain('engagement: weight 25 (25%)');
-    expect(out).toContain('green ≥ 70, yellow 40–69, red < 40');
-    expect(out).toContain('standard');
+    expectLines(out, [
+      'adoption: weight 30 (30%)',
+      'engagement: weight 25 (25%)',
+      'green ≥ 70, yellow 40–69, red < 40',
+      'standard',
+    ]);
   });
 
   it('an admin changes weights, bands and cadence; the score follows; the change is audited', async () => {
@@ -48,12 +51,14 @@ describe.each(ENGINES)('/health settings on $name', (engine) => {
     expect(before.health.score).toBe(87);
 
     const out = plain(await t.registry.run(admin, '/health settings adoption=60 support=20 bands=90/50 adoption-bands=85/60 cadence=twice-monthly'));
-    expect(out).toContain('Health score settings changed');
-    expect(out).toContain('adoption weight 30 → 60');
-    expect(out).toContain('support weight 15 → 20');
-    expect(out).toContain('score bands 70/40 → 90/50');
-    expect(out).toContain('adoption bands 70/40 → 85/60');
-    expect(out).toContain('cadence standard → twice-monthly');
+    expectLines(out, [
+      'Health score settings changed',
+      'adoption weight 30 → 60',
+      'support weight 15 → 20',
+      'score bands 70/40 → 90/50',
+      'adoption bands 70/40 → 85/60',
+      'cadence standard → twice-monthly',
+    ]);
 
     const ctx = await fresh(admin);
     const config = healthConfigFor(ctx.workspace);

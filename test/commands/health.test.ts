@@ -10,6 +10,7 @@ import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
+import { expectLines } from '../helpers/expect-lines.js';
 
 const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -111,11 +112,13 @@ describe.each(ENGINES)('/health on $name', (engine) => {
       computedAt: daysAgo(7),
     });
     const text = plain(await run(ctx, '/health globex'));
-    expect(text).toContain('Globex — health 47/100 (yellow)');
-    expect(text).toContain('Sentiment: no data');
-    expect(text).toContain('Financial: no data');
-    expect(text).toContain('Adoption (43%): 🔴 3 — 22% of licensed users active (22 of 100)');
-    expect(text).toContain('• No touch in 120 days (cadence: quarterly; 30 days overdue)');
+    expectLines(text, [
+      'Globex — health 47/100 (yellow)',
+      'Sentiment: no data',
+      'Financial: no data',
+      'Adoption (43%): 🔴 3 — 22% of licensed users active (22 of 100)',
+      '• No touch in 120 days (cadence: quarterly; 30 days overdue)',
+    ]);
     // A week ago: (92.3 + 25 × 74.44 + 1500) ÷ 70 = 49.3 → 49; now 47. Engagement moved it by
     // (66.67 − 74.44) × 25/70 = −2.8 → −3 (the score's own rounding makes the total −2).
     expect(lastWeek.health.score).toBe(49);

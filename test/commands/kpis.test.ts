@@ -6,6 +6,7 @@ import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
+import { expectLines } from '../helpers/expect-lines.js';
 
 const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -33,13 +34,15 @@ describe.each(ENGINES)('/kpis on $name', (engine) => {
     expect(k.t12m.grossChurnPct).toBeCloseTo(100 / 3, 10);
     expect(k.clv.cents).toBe(8_100_000);
     const text = plain(await t.registry.run(now, '/kpis'));
-    expect(text).toContain('ARR: $270,000');
-    expect(text).toContain('Net revenue retention (T12M): 85%');
-    expect(text).toContain('Gross churn (T12M): 33.3% — 1 of 3 customers');
-    expect(text).toContain('CLV (estimate): $81,000');
-    expect(text).toContain('• @ana — $170k over 2 accounts: under $1M: room for more');
-    expect(text).toContain('• no owner — $100k over 1 account: assign an owner');
-    expect(text).toContain('Assumptions: CLV = ARPU × 30% gross margin');
+    expectLines(text, [
+      'ARR: $270,000',
+      'Net revenue retention (T12M): 85%',
+      'Gross churn (T12M): 33.3% — 1 of 3 customers',
+      'CLV (estimate): $81,000',
+      '• @ana — $170k over 2 accounts: under $1M: room for more',
+      '• no owner — $100k over 1 account: assign an owner',
+      'Assumptions: CLV = ARPU × 30% gross margin',
+    ]);
   });
 
   it('the demo portfolio shows every T12M figure, from its contract history', async () => {

@@ -10,6 +10,7 @@ import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
+import { expectLines } from '../helpers/expect-lines.js';
 
 const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -46,11 +47,13 @@ describe.each(ENGINES)('/tenure settings on $name', (engine) => {
     const reply = await t.registry.run(admin, '/tenure settings currency=eur margin=25%');
     const out = plain(reply);
     expect(reply.messages[0]!.visibility).toBe('channel');
-    expect(out).toContain('Workspace settings changed by @ana');
-    expect(out).toContain('• currency USD → EUR');
-    expect(out).toContain('• gross margin for CLV 30% → 25%');
-    expect(out).toContain('Currency: EUR (Euro): amounts are typed and shown like €120k or €120.50');
-    expect(out).toContain('Amounts already recorded are not converted: $120,000 is now shown as €120,000.');
+    expectLines(out, [
+      'Workspace settings changed by @ana',
+      '• currency USD → EUR',
+      '• gross margin for CLV 30% → 25%',
+      'Currency: EUR (Euro): amounts are typed and shown like €120k or €120.50',
+      'Amounts already recorded are not converted: $120,000 is now shown as €120,000.',
+    ]);
 
     const ws = (await fresh(admin)).workspace;
     expect(ws.currency).toBe('EUR');

@@ -10,6 +10,7 @@ import type { Action, Message, Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
+import { expectLines } from '../helpers/expect-lines.js';
 
 const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -55,12 +56,14 @@ describe.each(ENGINES)('/survey on $name', (engine) => {
     expect(renderPlain(changed.update!)).toContain('3 responses so far');
 
     const results = plain(await t.registry.run(ctx, '/survey results 1'));
-    expect(results).toContain('NPS: +67');
-    expect(results).toContain('Promoters (9–10): 2 (67%)');
-    expect(results).toContain('Passives (7–8): 1 (33%)');
-    expect(results).toContain('Detractors (0–6): 0 (0%)');
-    expect(results).toContain('3 responses · open');
-    expect(results).toContain('The first survey of this kind for the account.');
+    expectLines(results, [
+      'NPS: +67',
+      'Promoters (9–10): 2 (67%)',
+      'Passives (7–8): 1 (33%)',
+      'Detractors (0–6): 0 (0%)',
+      '3 responses · open',
+      'The first survey of this kind for the account.',
+    ]);
   });
 
   it('counts two simultaneous clicks by one person once (a unique constraint, not read-then-write)', async () => {
@@ -144,11 +147,13 @@ describe.each(ENGINES)('/survey on $name', (engine) => {
     await answer('marcus', 5, 4, 4);
     const text = plain(await t.registry.run(ctx, '/survey results 1'));
     // q1 5.00, q2 4.00, q3 4.50 → overall 4.50 → threshold 4.4
-    expect(text).toContain('CSAT (average of Q1–Q3): 4.50');
-    expect(text).toContain('Q1 overall satisfaction: 5.00');
-    expect(text).toContain('Q2 value for resources: 4.00');
-    expect(text).toContain('Q3 team performance: 4.50');
-    expect(text).toContain('Recognition threshold: 4.4 reached');
+    expectLines(text, [
+      'CSAT (average of Q1–Q3): 4.50',
+      'Q1 overall satisfaction: 5.00',
+      'Q2 value for resources: 4.00',
+      'Q3 team performance: 4.50',
+      'Recognition threshold: 4.4 reached',
+    ]);
   });
 
   it('alerts the account owner privately about a detractor, and again once with the reason', async () => {
@@ -295,11 +300,13 @@ describe.each(ENGINES)('/survey on $name', (engine) => {
   it('changes survey settings per workspace', async () => {
     const ctx = await setup();
     const changed = plain(await t.registry.run(ctx, '/survey settings close=10 fatigue=0 minimum=5 auto=on lead=90'));
-    expect(changed).toContain('Survey settings saved');
-    expect(changed).toContain('Surveys close after: 10 days');
-    expect(changed).toContain('Fatigue window: off');
-    expect(changed).toContain('Anonymous results after: 5 responses');
-    expect(changed).toContain('Automatic NPS before renewal: on, 90 days before');
+    expectLines(changed, [
+      'Survey settings saved',
+      'Surveys close after: 10 days',
+      'Fatigue window: off',
+      'Anonymous results after: 5 responses',
+      'Automatic NPS before renewal: on, 90 days before',
+    ]);
     const fresh = await newContext(t.database.db, { now: NOW, workspace: ctx.workspace.externalId });
     const posted = await t.registry.run(fresh, '/survey nps "Acme Corp"');
     const [row] = await t.database.db.select().from(surveys).where(and(eq(surveys.workspaceId, ctx.workspace.id), eq(surveys.number, 1)));

@@ -8,6 +8,7 @@ import { renderPlain } from '../../src/messages/plain.js';
 import type { Reply } from '../../src/messages/message.js';
 import { newContext, registryOn } from '../helpers/context.js';
 import { ENGINES } from '../helpers/engines.js';
+import { expectLines } from '../helpers/expect-lines.js';
 
 const at = (day: string) => new Date(`${day}T10:00:00Z`);
 const NOW = at('2026-11-23'); // the window opens 2025-11-23
@@ -71,11 +72,13 @@ describe.each(ENGINES)('the T12M cohort on $name', (engine) => {
     expect(k.clv).toMatchObject({ cents: 8_550_000, lifetimeYears: 4, capped: false });
 
     const card = plain(await t.registry.run(on('2026-11-23'), '/kpis'));
-    expect(card).toContain('Gross churn (T12M): 25% — 1 of 4 customers');
-    expect(card).toContain('Net revenue retention (T12M): 85.3%');
-    expect(card).toContain('Gross revenue retention (T12M): 72.2%');
-    expect(card).toContain('CLV (estimate): $85,500');
-    expect(card).toContain('the 4 customers whose contracts had started by');
+    expectLines(card, [
+      'Gross churn (T12M): 25% — 1 of 4 customers',
+      'Net revenue retention (T12M): 85.3%',
+      'Gross revenue retention (T12M): 72.2%',
+      'CLV (estimate): $85,500',
+      'the 4 customers whose contracts had started by',
+    ]);
   });
 
   it('a churn keeps the ARR it lost, and the account leaves ARR and customers', async () => {
