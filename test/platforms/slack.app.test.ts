@@ -1,16 +1,14 @@
 // The real Bolt app over HTTP: signed slash commands, interactions and events
 // into the shared server, a fake Slack Web API recording what the bot sent.
 import { and, count, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { accounts, checkins, workspaces } from '../../db/schema.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { startTenure, type Tenure } from '../../src/main.js';
 import { createAccount } from '../../src/core/accounts.js';
 import { ensureWorkspace } from '../../src/core/workspaces.js';
 import { ENGINES } from '../helpers/engines.js';
 import { FakeSlack, form, postSigned } from '../helpers/fake-slack.js';
+import { tenureForSuite } from '../helpers/suite-tenure.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 
@@ -22,25 +20,11 @@ interface Who {
 
 describe.each(ENGINES)('Slack app on $name', (engine) => {
   const fake = new FakeSlack();
-  let tenure: Tenure;
-  let database: Database;
-  let release: () => Promise<void>;
+  const app = tenureForSuite(engine, () => ({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${fake.url}/api/` }), { slackAckBudgetMs: 1_500 }, [fake]);
   let events = '';
 
-  beforeAll(async () => {
-    await fake.start();
-    ({ database, release } = await engine.open());
-    const config = {
-      ...loadConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'silent' }),
-      port: 0,
-    };
-    tenure = await startTenure(config, { database, logger: createLogger('silent'), slackAckBudgetMs: 1_500 });
-    events = new URL('/slack/events', tenure.url).toString();
-  });
-  afterAll(async () => {
-    await tenure?.close();
-    await release();
-    await fake.stop();
+  beforeAll(() => {
+    events = new URL('/slack/events', app.tenure.url).toString();
   });
 
   const slash = (command: string, text: string, who: Who = {}, options: { timestamp?: number } = {}) => {
@@ -66,13 +50,13 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
     postSigned(events, form({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded', { secret: SECRET });
 
   const workspaceId = async (team: string) => {
-    const [row] = await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, team)));
+    const [row] = await app.database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, team)));
     return row?.id;
   };
   const accountCount = async (team: string) => {
     const id = await workspaceId(team);
     if (!id) return 0;
-    const [row] = await database.db.select({ n: count() }).from(accounts).where(eq(accounts.workspaceId, id));
+    const [row] = await app.database.db.select({ n: count() }).from(accounts).where(eq(accounts.workspaceId, id));
     return row!.n;
   };
   const textOf = (json: unknown) => JSON.stringify(json);
@@ -105,7 +89,7 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
     const once = slash('/account', 'add Replayed', {}, { timestamp: now });
     expect((await once.send()).status).toBe(200);
     expect((await once.send()).status).toBe(401);
-    const names = (await database.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.workspaceId, (await workspaceId('T1'))!))).map((r) => r.name);
+    const names = (await app.database.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.workspaceId, (await workspaceId('T1'))!))).map((r) => r.name);
     expect(names).toContain('Stale');
     expect(names).toContain('Replayed');
     expect(names).not.toContain('Forged');
@@ -138,7 +122,7 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
     expect(view.callback_id).toBe('checkin');
     expect(view.blocks.map((b) => b.block_id)).toEqual(expect.arrayContaining(['account', 'type', 'date', 'sentiment', 'notes', 'next']));
     const ws = (await workspaceId('T1'))!;
-    const before = (await database.db.select({ n: count() }).from(checkins).where(eq(checkins.workspaceId, ws)))[0]!.n;
+    const before = (await app.database.db.select({ n: count() }).from(checkins).where(eq(checkins.workspaceId, ws)))[0]!.n;
 
     const submit = (notes: string) =>
       interaction({
@@ -167,14 +151,14 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
     const invalid = await submit('');
     expect(invalid.status).toBe(200);
     expect(invalid.json).toMatchObject({ response_action: 'errors', errors: { notes: expect.stringContaining('Add a note') } });
-    expect((await database.db.select({ n: count() }).from(checkins).where(eq(checkins.workspaceId, ws)))[0]!.n).toBe(before);
+    expect((await app.database.db.select({ n: count() }).from(checkins).where(eq(checkins.workspaceId, ws)))[0]!.n).toBe(before);
 
     const valid = await submit('Planning workshop with the sponsor');
     expect(valid.status).toBe(200);
     expect(valid.text).toBe('');
     const responses = await fake.waitFor(`respond/${opened.responseUrl.split('/').pop()}`);
     expect(responses[0]!.body).toMatchObject({ response_type: 'in_channel', text: expect.stringContaining('Logged a meeting with Acme Corp on Fri 20 Nov 2026') });
-    expect((await database.db.select({ n: count() }).from(checkins).where(eq(checkins.workspaceId, ws)))[0]!.n).toBe(before + 1);
+    expect((await app.database.db.select({ n: count() }).from(checkins).where(eq(checkins.workspaceId, ws)))[0]!.n).toBe(before + 1);
   });
 
   it('opens the form from an account card button', async () => {
@@ -223,8 +207,8 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
   it('keeps two workspaces apart', async () => {
     // Another workspace's data in the same database (an earlier team, a Teams tenant), made
     // through the core: this server answers requests from its own team only.
-    const t2 = await ensureWorkspace(database.db, { platform: 'slack', externalId: 'T2', name: 'T2', timezone: 'UTC' });
-    const theirs = await createAccount(database.db, t2.id, { name: 'Globex' }, { userId: null, now: new Date(), label: 'test' });
+    const t2 = await ensureWorkspace(app.database.db, { platform: 'slack', externalId: 'T2', name: 'T2', timezone: 'UTC' });
+    const theirs = await createAccount(app.database.db, t2.id, { name: 'Globex' }, { userId: null, now: new Date(), label: 'test' });
     const notFound = await slash('/account', '"Globex"').send();
     expect(textOf(notFound.json)).toContain('No account named');
     expect(textOf(notFound.json)).not.toContain('Did you mean');
@@ -248,7 +232,7 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
   });
 
   it('acks at once and answers through response_url when the database is slow', async () => {
-    const release = await holdDatabase(database);
+    const release = await holdDatabase(app.database);
     const started = slash('/account', 'list');
     const acked = await started.send();
     const ackedAt = Date.now();
@@ -350,7 +334,7 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
   });
 
   const active = async (team: string) =>
-    (await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, team))))[0]!.active;
+    (await app.database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, team))))[0]!.active;
   const teamEvent = (team: string, event: Record<string, unknown>) =>
     JSON.stringify({
       token: 'legacy',
@@ -366,7 +350,7 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
     expect((await postSigned(events, teamEvent('T2', { type: 'app_uninstalled' }), 'application/json', { secret: SECRET })).status).toBe(200);
     expect((await postSigned(events, teamEvent('T1', { type: 'app_uninstalled' }), 'application/json', { secret: SECRET })).status).toBe(200);
     for (let i = 0; i < 50 && (await active('T1')); i++) await new Promise((r) => setTimeout(r, 50));
-    const [ws] = await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T1')));
+    const [ws] = await app.database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T1')));
     expect(ws!.active).toBe(false);
     expect(ws!.deactivatedAt).not.toBeNull();
     expect(await accountCount('T1')).toBeGreaterThan(0);
@@ -375,7 +359,7 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
 
   it('deactivates its workspace when its bot token is revoked, not when only user tokens are', async () => {
     // Installed again since the test above.
-    await database.db.update(workspaces).set({ active: true, deactivatedAt: null }).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T1')));
+    await app.database.db.update(workspaces).set({ active: true, deactivatedAt: null }).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T1')));
     const publishes = fake.of('views.publish').length;
     expect((await postSigned(events, teamEvent('T1', { type: 'tokens_revoked', tokens: { oauth: ['U1'] } }), 'application/json', { secret: SECRET })).status).toBe(200);
     expect((await postSigned(events, teamEvent('T2', { type: 'tokens_revoked', tokens: { bot: ['B1'] } }), 'application/json', { secret: SECRET })).status).toBe(200);

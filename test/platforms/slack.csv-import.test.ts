@@ -4,14 +4,13 @@
 // however often and by whomever it is pressed, on another replica too — Cancel
 // writes nothing, and oversized, foreign, changed or non-UTF-8 files are refused.
 import { and, count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../db/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditLog, jobRuns, usageReadings, workspaces } from '../../db/schema.js';
-import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { startTenure, type Tenure } from '../../src/main.js';
+import { startTenure } from '../../src/main.js';
 import { ENGINES } from '../helpers/engines.js';
 import { FakeSlack, form, postSigned, type FakeFile, type RecordedCall } from '../helpers/fake-slack.js';
+import { tenureForSuite, testConfig } from '../helpers/suite-tenure.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 const TOKEN = 'xoxb-test-token';
@@ -32,23 +31,14 @@ interface Block {
 
 describe.each(ENGINES)('CSV files shared in Slack on $name', (engine) => {
   const fake = new FakeSlack();
-  let tenure: Tenure;
-  let database: Database;
-  let release: () => Promise<void>;
+  const env = () => ({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: `${fake.url}/api/` });
+  for (const [id, name] of [['UANA', 'ana'], ['UBEN', 'ben'], ['UCARLA', 'carla'], ['UDAN', 'dan']]) fake.profiles.set(id!, name!);
+  const app = tenureForSuite(engine, env, { slackAckBudgetMs: 1_500 }, [fake]);
   let events = '';
   let sequence = 0;
 
-  const config = () => ({
-    ...loadConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'silent' }),
-    port: 0,
-  });
-
   beforeAll(async () => {
-    await fake.start();
-    for (const [id, name] of [['UANA', 'ana'], ['UBEN', 'ben'], ['UCARLA', 'carla'], ['UDAN', 'dan']]) fake.profiles.set(id!, name!);
-    ({ database, release } = await engine.open());
-    tenure = await startTenure(config(), { database, logger: createLogger('silent'), slackAckBudgetMs: 1_500 });
-    events = new URL('/slack/events', tenure.url).toString();
+    events = new URL('/slack/events', app.tenure.url).toString();
     // Acme exists before the file arrives: the file changes it.
     await postSigned(
       events,
@@ -57,16 +47,10 @@ describe.each(ENGINES)('CSV files shared in Slack on $name', (engine) => {
       { secret: SECRET },
     );
   });
-  afterAll(async () => {
-    await tenure?.close();
-    await release();
-    await fake.stop();
-  });
-
   const workspaceId = async () =>
-    (await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T1'))))[0]!.id;
-  const accountCount = async () => (await database.db.select({ n: count() }).from(accounts).where(eq(accounts.workspaceId, await workspaceId())))[0]!.n;
-  const auditCount = async () => (await database.db.select({ n: count() }).from(auditLog).where(eq(auditLog.workspaceId, await workspaceId())))[0]!.n;
+    (await app.database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T1'))))[0]!.id;
+  const accountCount = async () => (await app.database.db.select({ n: count() }).from(accounts).where(eq(accounts.workspaceId, await workspaceId())))[0]!.n;
+  const auditCount = async () => (await app.database.db.select({ n: count() }).from(auditLog).where(eq(auditLog.workspaceId, await workspaceId())))[0]!.n;
 
   /** Someone shares files in channel C1; returns the event's ts. */
   const share = async (files: FakeFile[], options: { user?: string; botId?: string; url?: string } = {}) => {
@@ -158,11 +142,11 @@ describe.each(ENGINES)('CSV files shared in Slack on $name', (engine) => {
     expect(JSON.stringify(answers[2]!.body)).toContain('line 5: renewal date');
     expect(await accountCount()).toBe(before + 2);
     const ws = await workspaceId();
-    const [acme] = await database.db.select().from(accounts).where(and(eq(accounts.workspaceId, ws), eq(accounts.externalId, 'A-1')));
+    const [acme] = await app.database.db.select().from(accounts).where(and(eq(accounts.workspaceId, ws), eq(accounts.externalId, 'A-1')));
     expect(acme!.arrCents).toBe(15_000_000);
-    const [zurich] = await database.db.select().from(accounts).where(and(eq(accounts.workspaceId, ws), eq(accounts.externalId, 'Z-9')));
+    const [zurich] = await app.database.db.select().from(accounts).where(and(eq(accounts.workspaceId, ws), eq(accounts.externalId, 'Z-9')));
     expect(zurich).toMatchObject({ name: 'Zürich Bänk', arrCents: 120_000_000 });
-    const [created] = await database.db.select().from(auditLog).where(and(eq(auditLog.entityId, zurich!.id), eq(auditLog.action, 'create')));
+    const [created] = await app.database.db.select().from(auditLog).where(and(eq(auditLog.entityId, zurich!.id), eq(auditLog.action, 'create')));
     expect(created).toMatchObject({ actorLabel: 'CSV import (accounts.csv)' });
     expect(created!.actorUserId).not.toBeNull();
 
@@ -196,7 +180,7 @@ describe.each(ENGINES)('CSV files shared in Slack on $name', (engine) => {
     const preview = await nextPost(posts);
     expect(String(preview.body.text)).toBe('usage-november.csv: 2 readings to add, 1 bad row (line 4: no account named "Nobody")');
     const [importButton] = buttonsOf(preview);
-    const other = await startTenure(config(), { database: { ...database, close: async () => undefined }, logger: createLogger('silent') });
+    const other = await startTenure(testConfig(env()), { database: { ...app.database, close: async () => undefined }, logger: createLogger('silent') });
     try {
       const downloads = fake.of('download/F_USAGE').length;
       const answers = await press(importButton!, 'UANA', 2, new URL('/slack/events', other.url).toString());
@@ -206,7 +190,7 @@ describe.each(ENGINES)('CSV files shared in Slack on $name', (engine) => {
     } finally {
       await other.close();
     }
-    const readings = await database.db.select().from(usageReadings).where(eq(usageReadings.workspaceId, await workspaceId()));
+    const readings = await app.database.db.select().from(usageReadings).where(eq(usageReadings.workspaceId, await workspaceId()));
     expect(readings.map((r) => [r.activeUsers, r.spendCents, r.source]).sort()).toEqual([
       [3, null, 'csv'],
       [70, 1_200_000, 'csv'],
@@ -282,7 +266,7 @@ describe.each(ENGINES)('CSV files shared in Slack on $name', (engine) => {
     const calls = fake.calls.length;
     expect((await postSigned(events, chat, 'application/json', { secret: SECRET })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
-    expect(await database.db.select().from(jobRuns).where(eq(jobRuns.periodKey, eventId))).toEqual([]);
+    expect(await app.database.db.select().from(jobRuns).where(eq(jobRuns.periodKey, eventId))).toEqual([]);
     expect(fake.calls.slice(calls).map((c) => c.method)).toEqual([]);
   });
 });

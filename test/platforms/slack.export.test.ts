@@ -1,37 +1,20 @@
 // /export from Slack: the real Bolt app uploads the CSV with files.uploadV2 into the
 // channel the command came from, against a fake Slack Web API.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { startTenure, type Tenure } from '../../src/main.js';
+import { describe, expect, it } from 'vitest';
+import type { Tenure } from '../../src/main.js';
 import { ENGINES } from '../helpers/engines.js';
 import { FakeSlack, form, postSigned } from '../helpers/fake-slack.js';
+import { tenureForSuite } from '../helpers/suite-tenure.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 
 describe.each(ENGINES)('/export in Slack on $name', (engine) => {
   const fake = new FakeSlack();
-  let tenure: Tenure;
-  let release: () => Promise<void>;
-  beforeAll(async () => {
-    await fake.start();
-    const opened = await engine.open();
-    release = opened.release;
-    const config = {
-      ...loadConfig({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'silent' }),
-      port: 0,
-    };
-    tenure = await startTenure(config, { database: opened.database, logger: createLogger('silent') });
-  });
-  afterAll(async () => {
-    await tenure?.close();
-    await release();
-    await fake.stop();
-  });
+  const app = tenureForSuite(engine, () => ({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${fake.url}/api/` }), {}, [fake]);
 
   const slash = (command: string, text: string) =>
     postSigned(
-      new URL('/slack/events', tenure.url).toString(),
+      new URL('/slack/events', app.tenure.url).toString(),
       form({ token: 'legacy', team_id: 'T1', team_domain: 't1', channel_id: 'C9', channel_name: 'ops', user_id: 'U1', user_name: 'ana', command, text, response_url: fake.responseUrl(), trigger_id: 't', api_app_id: 'A1' }),
       'application/x-www-form-urlencoded',
       { secret: SECRET },

@@ -3,17 +3,17 @@
 // activities' serviceUrl recording every reply. Commands, card buttons, form
 // validation, and conversation references stored on install and retired on removal.
 import { and, count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../db/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, checkins, conversationRefs, workspaces } from '../../db/schema.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { message, text } from '../../src/messages/builders.js';
 import { ConversationUnavailable } from '../../src/platforms/teams/delivery.js';
-import { startTenure, type Tenure } from '../../src/main.js';
+import { startTenure } from '../../src/main.js';
 import { cardButtons, cardInputs, cardOf, cardProblems, cardText, submitData } from '../helpers/adaptive-card.js';
 import { ENGINES } from '../helpers/engines.js';
 import { activity, ANA, BEN, BOT, cardSubmit, FakeConnector, OPS_CHANNEL, postActivity, TEAM, TENANT, textMessage, type Place } from '../helpers/fake-teams.js';
+import { tenureForSuite } from '../helpers/suite-tenure.js';
 
 const OPS: Place = { kind: 'channel', channelId: OPS_CHANNEL, channelName: 'acme-ops', thread: '1700000000001' };
 const DM: Place = { kind: 'personal', conversationId: 'a:personal-ana' };
@@ -21,22 +21,11 @@ const GROUP: Place = { kind: 'groupChat', conversationId: '19:group-chat@thread.
 
 describe.each(ENGINES)('Teams app on $name', (engine) => {
   const connector = new FakeConnector();
-  let tenure: Tenure;
-  let database: Database;
-  let release: () => Promise<void>;
+  const app = tenureForSuite(engine, () => ({}), { teamsRetry: { baseMs: 10 } }, [connector]);
   let endpoint = '';
 
-  beforeAll(async () => {
-    await connector.start();
-    ({ database, release } = await engine.open());
-    const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), port: 0 };
-    tenure = await startTenure(config, { database, logger: createLogger('silent'), teamsRetry: { baseMs: 10 } });
-    endpoint = new URL('/api/messages', tenure.url).toString();
-  });
-  afterAll(async () => {
-    await tenure?.close();
-    await release();
-    await connector.stop();
+  beforeAll(() => {
+    endpoint = new URL('/api/messages', app.tenure.url).toString();
   });
 
   /** Posts an activity and returns the cards the bot sent in answer. */
@@ -51,9 +40,9 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
   };
   const say = (text: string, place: Place = OPS, from = ANA) => send(textMessage(connector.url, place, text, from));
 
-  const workspace = async () => (await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'teams'), eq(workspaces.externalId, TENANT))))[0];
-  const checkinCount = async () => (await database.db.select({ n: count() }).from(checkins).where(eq(checkins.workspaceId, (await workspace())!.id)))[0]!.n;
-  const refs = async () => database.db.select().from(conversationRefs).where(eq(conversationRefs.workspaceId, (await workspace())!.id));
+  const workspace = async () => (await app.database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'teams'), eq(workspaces.externalId, TENANT))))[0];
+  const checkinCount = async () => (await app.database.db.select({ n: count() }).from(checkins).where(eq(checkins.workspaceId, (await workspace())!.id)))[0]!.n;
+  const refs = async () => app.database.db.select().from(conversationRefs).where(eq(conversationRefs.workspaceId, (await workspace())!.id));
 
   it('runs a command @mentioned in a channel and answers in its thread', async () => {
     const { calls, texts } = await say('account add "Acme Corp" arr=$120k renewal=2027-03-31');
@@ -62,7 +51,7 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
     expect(reply.conversationId).toBe(`${OPS_CHANNEL};messageid=1700000000001`);
     const ws = (await workspace())!;
     expect(ws.name).toBe(TEAM.name);
-    const [acme] = await database.db.select().from(accounts).where(eq(accounts.workspaceId, ws.id));
+    const [acme] = await app.database.db.select().from(accounts).where(eq(accounts.workspaceId, ws.id));
     expect(acme).toMatchObject({ name: 'Acme Corp', arrCents: 12_000_000 });
   });
 
@@ -184,14 +173,14 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
   it('posts proactively into a stored channel as a new thread (no ;messageid=), and to a person by their id', async () => {
     const ws = (await workspace())!;
     const from = connector.calls.length;
-    const result = await tenure.teams!.delivery.postToConversation(ws, OPS_CHANNEL, digest);
+    const result = await app.tenure.teams!.delivery.postToConversation(ws, OPS_CHANNEL, digest);
     expect(result).toEqual({ status: 'delivered', activityId: expect.stringMatching(/^activity-/) });
     const [post] = since(from, 'send');
     expect(post!.conversationId).toBe(OPS_CHANNEL);
     expect(cardProblems(cardOf(post!.body))).toEqual([]);
     expect(cardText(cardOf(post!.body))).toContain('Acme Corp · health 72');
     // A direct message goes to the person's personal chat with the bot.
-    await tenure.teams!.delivery.postToConversation(ws, ANA.aadObjectId, digest);
+    await app.tenure.teams!.delivery.postToConversation(ws, ANA.aadObjectId, digest);
     expect(since(from, 'send').map((c) => c.conversationId)).toEqual([OPS_CHANNEL, 'a:personal-ana']);
   });
 
@@ -200,17 +189,17 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
     for (const status of [429, 500]) {
       const from = connector.calls.length;
       connector.failNext('send', { status });
-      expect(await tenure.teams!.delivery.postToConversation(ws, OPS_CHANNEL, digest)).toMatchObject({ status: 'delivered' });
+      expect(await app.tenure.teams!.delivery.postToConversation(ws, OPS_CHANNEL, digest)).toMatchObject({ status: 'delivered' });
       expect(since(from, 'send').map((c) => c.status)).toEqual([status, 200]);
     }
   });
 
   it('updates a posted card in place', async () => {
     const ws = (await workspace())!;
-    const posted = await tenure.teams!.delivery.postToConversation(ws, OPS_CHANNEL, digest);
+    const posted = await app.tenure.teams!.delivery.postToConversation(ws, OPS_CHANNEL, digest);
     const from = connector.calls.length;
     const tally = message('NPS survey #1: 2 answers', [text('**2 answers** · NPS 50')], { visibility: 'channel' });
-    expect(await tenure.teams!.delivery.updateCard(ws, OPS_CHANNEL, (posted as { activityId: string }).activityId, tally)).toMatchObject({ status: 'delivered' });
+    expect(await app.tenure.teams!.delivery.updateCard(ws, OPS_CHANNEL, (posted as { activityId: string }).activityId, tally)).toMatchObject({ status: 'delivered' });
     const [update] = since(from, 'update');
     expect(update).toMatchObject({ conversationId: OPS_CHANNEL, activityId: (posted as { activityId: string }).activityId, method: 'PUT' });
     expect(cardText(cardOf(update!.body))).toContain('2 answers · NPS 50');
@@ -220,7 +209,7 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
     const ws = (await workspace())!;
     const from = connector.calls.length;
     const began = Date.now();
-    await Promise.all(Array.from({ length: 9 }, () => tenure.teams!.delivery.postToConversation(ws, 'a:personal-ana', digest)));
+    await Promise.all(Array.from({ length: 9 }, () => app.tenure.teams!.delivery.postToConversation(ws, 'a:personal-ana', digest)));
     const at = since(from, 'send').map((c) => c.at);
     expect(at).toHaveLength(9);
     // Seven go at once; the eighth and ninth wait for the first second to pass (exact slot
@@ -232,19 +221,19 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
     const ws = (await workspace())!;
     const from = connector.calls.length;
     connector.failNext('send', { status: 403 });
-    expect(await tenure.teams!.delivery.postToConversation(ws, OPS_CHANNEL, digest)).toEqual({ status: 'skipped', reason: 'forbidden' });
+    expect(await app.tenure.teams!.delivery.postToConversation(ws, OPS_CHANNEL, digest)).toEqual({ status: 'skipped', reason: 'forbidden' });
     expect(since(from, 'send')).toHaveLength(1);
     expect((await refs()).find((r) => r.conversationId === OPS_CHANNEL)!.active).toBe(false);
-    expect(await tenure.teams!.delivery.postToConversation(ws, OPS_CHANNEL, digest)).toEqual({ status: 'skipped', reason: 'inactive' });
-    await expect(tenure.teams!.delivery.post(ws, OPS_CHANNEL, digest)).rejects.toBeInstanceOf(ConversationUnavailable);
-    await expect(tenure.teams!.delivery.post(ws, '19:never-seen@thread.tacv2', digest)).rejects.toThrow(/no-reference/);
+    expect(await app.tenure.teams!.delivery.postToConversation(ws, OPS_CHANNEL, digest)).toEqual({ status: 'skipped', reason: 'inactive' });
+    await expect(app.tenure.teams!.delivery.post(ws, OPS_CHANNEL, digest)).rejects.toBeInstanceOf(ConversationUnavailable);
+    await expect(app.tenure.teams!.delivery.post(ws, '19:never-seen@thread.tacv2', digest)).rejects.toThrow(/no-reference/);
     expect(since(from, 'send')).toHaveLength(1);
   });
 
   // ------------------------------------------------------------ authentication
 
   it('with TEAMS_APP_ID set, refuses activities without a valid Bot Framework token with 401, and runs nothing', async () => {
-    const shared = { ...database, close: async () => undefined };
+    const shared = { ...app.database, close: async () => undefined };
     const config = { ...loadConfig({ TEAMS_APP_ID: '5b2a8c1e-0000-4000-8000-000000000001', TEAMS_APP_PASSWORD: 'app-password', LOG_LEVEL: 'silent' }), port: 0 };
     const secured = await startTenure(config, { database: shared, logger: createLogger('silent') });
     try {
@@ -258,7 +247,7 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
         expect((await postActivity(url, forged, headers)).status).toBe(401);
       }
       expect(connector.calls.length).toBe(from);
-      const [ws] = await database.db.select().from(workspaces).where(eq(workspaces.externalId, 'tenant-forged'));
+      const [ws] = await app.database.db.select().from(workspaces).where(eq(workspaces.externalId, 'tenant-forged'));
       expect(ws).toBeUndefined();
     } finally {
       await secured.close();
@@ -266,7 +255,7 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
   });
 
   it('has no /api/messages in platform mode without TEAMS_APP_ID (unauthenticated traffic is for local mode only)', async () => {
-    const shared = { ...database, close: async () => undefined };
+    const shared = { ...app.database, close: async () => undefined };
     const config = { ...loadConfig({ SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: `${connector.url}/slack/`, LOG_LEVEL: 'silent' }), port: 0 };
     expect(config.teams).toBeUndefined();
     const slackOnly = await startTenure(config, { database: shared, logger: createLogger('silent') });

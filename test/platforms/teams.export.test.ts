@@ -5,16 +5,14 @@
 // active. Links signed with one secret open on every replica sharing it.
 import { and, eq } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../db/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { workspaces } from '../../db/schema.js';
-import { loadConfig } from '../../src/config.js';
 import { EXPORT_LINK_TTL_MS, ExportLinks } from '../../src/http/exports.js';
-import { createLogger } from '../../src/log.js';
-import { startTenure, type Tenure } from '../../src/main.js';
+import type { Tenure } from '../../src/main.js';
 import { cardOf, cardProblems, cardText } from '../helpers/adaptive-card.js';
 import { ENGINES } from '../helpers/engines.js';
 import { FakeConnector, OPS_CHANNEL, postActivity, TENANT, textMessage, type Place } from '../helpers/fake-teams.js';
+import { tenureForSuite } from '../helpers/suite-tenure.js';
 
 const OPS: Place = { kind: 'channel', channelId: OPS_CHANNEL, channelName: 'acme-ops', thread: '1700000000001' };
 const DM: Place = { kind: 'personal', conversationId: 'a:personal-ana' };
@@ -46,23 +44,12 @@ describe('export links', () => {
 
 describe.each(ENGINES)('/export in Teams on $name', (engine) => {
   const connector = new FakeConnector();
-  let tenure: Tenure;
-  let database: Database;
-  let release: () => Promise<void>;
-  let endpoint = '';
   let now = new Date('2026-11-23T10:00:00Z');
+  const app = tenureForSuite(engine, () => ({}), { teamsRetry: { baseMs: 10 }, clock: () => now }, [connector]);
+  let endpoint = '';
 
-  beforeAll(async () => {
-    await connector.start();
-    ({ database, release } = await engine.open());
-    const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), port: 0 };
-    tenure = await startTenure(config, { database, logger: createLogger('silent'), teamsRetry: { baseMs: 10 }, clock: () => now });
-    endpoint = new URL('/api/messages', tenure.url).toString();
-  });
-  afterAll(async () => {
-    await tenure?.close();
-    await release();
-    await connector.stop();
+  beforeAll(() => {
+    endpoint = new URL('/api/messages', app.tenure.url).toString();
   });
 
   const say = async (text: string, place: Place = OPS, headers: Record<string, string> = {}) => {
@@ -78,7 +65,7 @@ describe.each(ENGINES)('/export in Teams on $name', (engine) => {
     if (!match) throw new Error(`no download link in ${JSON.stringify(card).slice(0, 400)}`);
     return match[1]!;
   };
-  const teamsWorkspace = async () => (await database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'teams'), eq(workspaces.externalId, TENANT))))[0]!;
+  const teamsWorkspace = async () => (await app.database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'teams'), eq(workspaces.externalId, TENANT))))[0]!;
 
   it('answers with the export and a download card whose link serves this tenant\'s CSV', async () => {
     await say('account add "Fabrikam Teams" arr=$90k renewal=2027-06-30');
@@ -89,7 +76,7 @@ describe.each(ENGINES)('/export in Teams on $name', (engine) => {
     expect(cardText(cards[1])).toContain('[Download tenure-accounts-2026-11-23.csv]');
     const link = linkOf(cards[1]);
     const ws = await teamsWorkspace();
-    expect(link).toMatch(new RegExp(`^${tenure.url.replace(/\/$/, '')}/exports/${ws.id}/accounts\\.csv\\?expires=\\d+&sig=[\\w-]{43}$`));
+    expect(link).toMatch(new RegExp(`^${app.tenure.url.replace(/\/$/, '')}/exports/${ws.id}/accounts\\.csv\\?expires=\\d+&sig=[\\w-]{43}$`));
 
     const res = await fetch(link);
     expect(res.status).toBe(200);
@@ -108,7 +95,7 @@ describe.each(ENGINES)('/export in Teams on $name', (engine) => {
   it('works in the personal chat, and links to the public origin Teams called (behind a TLS proxy)', async () => {
     const cards = await say('export tickets', DM, { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'tenure.example.com' });
     expect(linkOf(cards[1])).toMatch(/^https:\/\/tenure\.example\.com\/exports\/[0-9a-f-]{36}\/tickets\.csv\?expires=/);
-    const local = new URL(linkOf(cards[1]).replace('https://tenure.example.com', tenure.url.replace(/\/$/, '')));
+    const local = new URL(linkOf(cards[1]).replace('https://tenure.example.com', app.tenure.url.replace(/\/$/, '')));
     const res = await fetch(local);
     expect(res.status).toBe(200);
     expect((await res.text()).split('\n')[0]).toBe('number,account,severity,title,technology,status,opened_at,sla_due_at,first_response_at,resolved_at,resolution_note');
@@ -120,7 +107,7 @@ describe.each(ENGINES)('/export in Teams on $name', (engine) => {
       const res = await fetch(url);
       return { status: res.status, body: (await res.json()) as { error: string } };
     };
-    const [consoleWs] = await database.db.select().from(workspaces).where(eq(workspaces.platform, 'console'));
+    const [consoleWs] = await app.database.db.select().from(workspaces).where(eq(workspaces.platform, 'console'));
     const otherWorkspace = new URL(link.toString().replace(/exports\/[0-9a-f-]{36}\//, `exports/${consoleWs!.id}/`));
     expect(await json(otherWorkspace)).toEqual({ status: 403, body: { error: 'this download link is not valid: run /export again for a new one' } });
     const otherKind = new URL(link.toString().replace('/accounts.csv', '/surveys.csv'));
@@ -132,13 +119,13 @@ describe.each(ENGINES)('/export in Teams on $name', (engine) => {
     const sig = link.searchParams.get('sig')!;
     flipped.searchParams.set('sig', `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`);
     expect((await json(flipped)).status).toBe(403);
-    expect((await json(new URL('/exports/not-a-uuid/accounts.csv?expires=1&sig=x', tenure.url))).status).toBe(404);
+    expect((await json(new URL('/exports/not-a-uuid/accounts.csv?expires=1&sig=x', app.tenure.url))).status).toBe(404);
     expect((await json(new URL(link.toString().replace('/accounts.csv', '/passwords.csv')))).status).toBe(404);
 
     const ws = await teamsWorkspace();
-    await database.db.update(workspaces).set({ active: false }).where(eq(workspaces.id, ws.id));
+    await app.database.db.update(workspaces).set({ active: false }).where(eq(workspaces.id, ws.id));
     expect(await json(link)).toEqual({ status: 404, body: { error: 'this workspace is no longer served by Tenure' } });
-    await database.db.update(workspaces).set({ active: true }).where(eq(workspaces.id, ws.id));
+    await app.database.db.update(workspaces).set({ active: true }).where(eq(workspaces.id, ws.id));
     expect((await fetch(link)).status).toBe(200);
 
     now = new Date(now.getTime() + EXPORT_LINK_TTL_MS + 1_000);
