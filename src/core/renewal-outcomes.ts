@@ -120,6 +120,8 @@ export async function recordRenewalOutcome(
 ): Promise<RecordedOutcome> {
   const [health] = await portfolioHealth(db, workspaceId, { now: actor.now, timezone: input.timezone, accountId: account.id });
   const npsAtRenewal = health ? trueNps(health.inputs.nps) : null;
+  // The CSAT of the health score's 180 days (core/csat.ts), stored as its figure is shown: truncated hundredths.
+  const csatAtRenewalX100 = health?.csat ? health.csat.hundredths : null;
   const today = localDate(actor.now, input.timezone);
   return db.transaction(async (tx) => {
     // Read again under the lock: the caller's copy may predate an outcome sent just before.
@@ -155,6 +157,7 @@ export async function recordRenewalOutcome(
         arrBeforeCents: before,
         arrAfterCents: after,
         npsAtRenewal,
+        csatAtRenewalX100,
         recordedByUserId: actor.userId,
         recordedAt: actor.now,
       })

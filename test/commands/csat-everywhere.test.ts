@@ -1,9 +1,11 @@
 // One CSAT on every engine: the same answers give the same score in /survey results,
-// /kpis and the health inputs — per question the mean
+// /kpis, the health inputs and the CSAT recorded at renewal — per question the mean
 // of its answers, then the mean of the question means — and thresholds are reached
 // only by the exact score.
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
+import { renewalOutcomes } from '../../db/schema.js';
 import { portfolioHealth } from '../../src/core/health-inputs.js';
 import { portfolioKpis } from '../../src/core/kpis.js';
 import { ensureUser } from '../../src/core/workspaces.js';
@@ -56,6 +58,15 @@ describe.each(ENGINES)('one CSAT on $name', (engine) => {
     expect(kpis.csat.score).toMatchObject({ value: 4, hundredths: 400, threshold: null });
     expect(kpis.csat.answers).toBe(6);
     expect(health!.csat).toMatchObject({ value: 4, hundredths: 400, threshold: null });
+  });
+
+  it('records the same CSAT with a renewal outcome, and none without CSAT answers', async () => {
+    const ctx = await answered({ dana: { q1: 5, q2: 4, q3: 3 }, marcus: { q1: 5, q3: 3 }, priya: { q1: 5 } });
+    await t.registry.run(ctx, '/account add Globex arr=50k renewal=2026-12-20');
+    await t.registry.run(ctx, '/renewal "Acme Corp" renewed');
+    await t.registry.run(ctx, '/renewal Globex renewed');
+    const outcomes = await t.database.db.select().from(renewalOutcomes).where(eq(renewalOutcomes.workspaceId, ctx.workspace.id));
+    expect(outcomes.map((o) => o.csatAtRenewalX100).sort()).toEqual([400, null]);
   });
 
   it('compares thresholds on the exact score: 4.5952 has reached 4.4, not 4.6 (which it rounds to)', async () => {
