@@ -12,6 +12,7 @@ import { accountField, accountFromForm, splitAccountAndKeyword } from './account
 import type { CommandContext } from './context.js';
 import { enumSchema, isoDateSchema, joinWords, splitOptions, textSchema, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
+import { withChurnedNote } from './churned.js';
 import { checkForm } from './form-input.js';
 
 const USAGE = '/checkin <account> <call|meeting|email|qbr|kickoff|review|other> <notes…> [sentiment=positive|neutral|negative] [next=2026-12-01]';
@@ -86,7 +87,7 @@ async function record(ctx: CommandContext, request: CheckinRequest): Promise<Rep
   if (problem) throw problem;
   const { details, when } = touchOf(ctx, request);
   const { checkin, previous } = await logCheckin(ctx.db, ctx.workspace.id, { ...details, accountId: request.account.id, type: request.type, notes: request.notes }, ctx.now);
-  return { messages: [confirmation(ctx, request.account, checkin, previous, when)] };
+  return { messages: [withChurnedNote(confirmation(ctx, request.account, checkin, previous, when), request.account, 'check-in')] };
 }
 
 /**
@@ -188,7 +189,7 @@ async function fromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
   if (!dateProblem && readings.some((r) => r.notes !== null)) {
     const touch = touchOf(ctx, { sentiment, date, next });
     const logged = await logCheckinByReading(ctx.db, ctx.workspace.id, readings, touch.details, ctx.now);
-    if (logged) return { messages: [confirmation(ctx, logged.account, logged.checkin, logged.previous, touch.when)] };
+    if (logged) return { messages: [withChurnedNote(confirmation(ctx, logged.account, logged.checkin, logged.previous, touch.when), logged.account, 'check-in')] };
   }
   throw await whyNotLogged(ctx, words, dateProblem);
 }

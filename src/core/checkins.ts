@@ -6,6 +6,7 @@ import type { Db } from '../../db/client.js';
 import { preparedSql, rowFromJson } from '../../db/statements.js';
 import { checkins } from '../../db/schema.js';
 import { cleanName } from './names.js';
+import type { LifecycleStage } from './accounts.js';
 
 export type Checkin = typeof checkins.$inferSelect;
 export type CheckinType = Checkin['type'];
@@ -45,16 +46,16 @@ const value = (name: string) => sql.placeholder(name);
 const workspace = sql`${value('workspaceId')}::uuid`;
 
 /** The account the touch is for, with the touch's type and notes: by the account's id. */
-const BY_ID = sql`select id, name, ${value('type')}::text as type, ${value('notes')}::text as notes
+const BY_ID = sql`select id, name, stage, churned_on, ${value('type')}::text as type, ${value('notes')}::text as notes
   from accounts where workspace_id = ${workspace} and id = ${value('accountId')}::uuid`;
 
 /** The same for the first reading (by its place in the list) that names an account. */
 const readings = sql`jsonb_to_recordset(${value('readings')}::text::jsonb) as r(ord int, name text, linked_to text, unless_named text, type text, notes text)`;
-const BY_READING = sql`select id, name, type, notes from (
-    select r.ord, a.id, a.name, r.type, r.notes from ${readings}
+const BY_READING = sql`select id, name, stage, churned_on, type, notes from (
+    select r.ord, a.id, a.name, a.stage, a.churned_on, r.type, r.notes from ${readings}
     join accounts a on a.workspace_id = ${workspace} and lower(a.name) = lower(r.name)
     union all
-    select r.ord, a.id, a.name, r.type, r.notes from ${readings}
+    select r.ord, a.id, a.name, a.stage, a.churned_on, r.type, r.notes from ${readings}
     join account_channels l on l.workspace_id = ${workspace} and l.channel_id = r.linked_to
     join accounts a on a.workspace_id = ${workspace} and a.id = l.account_id
     where not exists (select 1 from accounts n where n.workspace_id = ${workspace} and lower(n.name) = lower(r.unless_named))
@@ -72,7 +73,7 @@ const BY_READING = sql`select id, name, type, notes from (
  * (db/statements.ts): /checkin is the command people type most.
  */
 function checkinStatement(name: string, account: SQL) {
-  return preparedSql<{ account_name: string; inserted: unknown; previous: unknown }>(
+  return preparedSql<{ account_name: string; account_stage: LifecycleStage; account_churned_on: string | null; inserted: unknown; previous: unknown }>(
     name,
     () => sql`with account as (${account}
       ), previous as (
@@ -93,7 +94,7 @@ function checkinStatement(name: string, account: SQL) {
         from inserted
         returning id
       )
-      select account.name as account_name, to_jsonb(inserted) as inserted, to_jsonb(previous) as previous
+      select account.name as account_name, account.stage as account_stage, account.churned_on::text as account_churned_on, to_jsonb(inserted) as inserted, to_jsonb(previous) as previous
       from inserted cross join account left join previous on true`,
   );
 }
@@ -103,7 +104,8 @@ const checkinForReading = checkinStatement('log-checkin-by-reading', BY_READING)
 export interface LoggedCheckin {
   checkin: Checkin;
   previous: Checkin | undefined;
-  account: { id: string; name: string };
+  /** The account as the statement found it: the reply names it, and says so when it has churned. */
+  account: { id: string; name: string; stage: LifecycleStage; churnedOn: string | null };
 }
 
 async function writeCheckin(
@@ -129,7 +131,7 @@ async function writeCheckin(
   });
   if (!row) return undefined;
   const checkin = rowFromJson(checkins, row.inserted);
-  return { checkin, previous: row.previous ? rowFromJson(checkins, row.previous) : undefined, account: { id: checkin.accountId, name: row.account_name } };
+  return { checkin, previous: row.previous ? rowFromJson(checkins, row.previous) : undefined, account: { id: checkin.accountId, name: row.account_name, stage: row.account_stage, churnedOn: row.account_churned_on } };
 }
 
 export async function logCheckin(db: Db, workspaceId: string, input: CheckinInput, now: Date): Promise<{ checkin: Checkin; previous: Checkin | undefined }> {

@@ -92,6 +92,19 @@ describe.each(ENGINES)('churned accounts on $name', (engine) => {
     expect(mine.filter((p) => p.text.includes('Globex'))).toEqual([]);
   });
 
+  it('accepts a check-in for it with a visible note, typed by name or in its linked channel', async () => {
+    const ctx = await portfolio();
+    const live = plain(await t.registry.run(ctx, '/checkin Acme call Walked through the runbook'));
+    expect(live).toContain('Logged a call with Acme');
+    expect(live).not.toContain('churned');
+    const byName = plain(await t.registry.run(ctx, '/checkin Globex call Exit interview'));
+    expect(byName).toContain('Logged a call with Globex');
+    expect(byName).toContain('ℹ️ Globex is a churned account since Mon 23 Nov 2026: the touch is logged, and churned accounts get no check-in reminders.');
+    const inChannel = plain(await t.registry.run({ ...ctx, channel: { id: 'globex', name: 'globex' } }, '/checkin email Sent the data export'));
+    expect(inChannel).toContain('Logged an email with Globex');
+    expect(inChannel).toContain('ℹ️ Globex is a churned account');
+  });
+
   it('is in none of the digest’s risk lists', async () => {
     const ctx = await portfolio();
     await t.registry.run(ctx, '/ticket Acme critical VPN down');
