@@ -4,18 +4,14 @@
 // token that already worked in this process still does.
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
-import { loadConfig } from '../../src/config.js';
 import { ensureUser, ensureWorkspace } from '../../src/core/workspaces.js';
 import { createApiToken } from '../../src/data/api-tokens.js';
 import { createLogger } from '../../src/log.js';
-import { startTenure, type Tenure } from '../../src/main.js';
 import { ENGINES } from '../helpers/engines.js';
+import { scratchDirectory, tenureForSuite } from '../helpers/suite-tenure.js';
 
 const OPERATOR = 'operator-token-failures-0123456789';
 const WINDOW_MS = 60_000;
@@ -29,40 +25,30 @@ class LogLines extends Writable {
 }
 
 describe.each(ENGINES)('ingest API failed authentications on $name', (engine) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tenure-api-failures-'));
+  const dir = scratchDirectory('tenure-api-failures-');
   const log = new LogLines();
   let now = new Date('2026-11-23T10:00:00Z');
-  let tenure: Tenure;
-  let release: () => Promise<void>;
+  const app = tenureForSuite(
+    engine,
+    () => ({ TENURE_DATA_DIR: dir.path, LOG_LEVEL: 'info', TENURE_API_TOKEN: OPERATOR }),
+    { logger: createLogger('info', log), clock: () => now, apiAuthFailureLimit: { requests: 3, windowMs: WINDOW_MS } },
+    [dir],
+  );
   let known = '';
   let fresh = '';
 
   beforeAll(async () => {
-    const opened = await engine.open();
-    release = opened.release;
-    const config = { ...loadConfig({ TENURE_DATA_DIR: dir, LOG_LEVEL: 'info', TENURE_API_TOKEN: OPERATOR }), port: 0 };
-    tenure = await startTenure(config, {
-      database: opened.database,
-      logger: createLogger('info', log),
-      clock: () => now,
-      apiAuthFailureLimit: { requests: 3, windowMs: WINDOW_MS },
-    });
-    const db = tenure.database.db;
+    const db = app.tenure.database.db;
     const ws = await ensureWorkspace(db, { platform: 'console', externalId: 'local', name: 'Demo workspace', timezone: 'UTC' });
     const admin = await ensureUser(db, ws.id, { platformUserId: 'ana', displayName: 'ana', role: 'admin' });
     known = (await createApiToken(db, ws.id, 'crm', { userId: admin.id, now })).token;
     fresh = (await createApiToken(db, ws.id, 'psa', { userId: admin.id, now })).token;
   });
-  afterAll(async () => {
-    await tenure.close();
-    await release();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   /** A POST from a chosen loopback address (127.0.0.x all reach a server on 127.0.0.1). */
   const post = (token: string, from = '127.0.0.1') =>
     new Promise<{ status: number; retryAfter: string | undefined; body: Record<string, unknown> }>((resolve, reject) => {
-      const url = new URL('/api/v1/accounts', tenure.url);
+      const url = new URL('/api/v1/accounts', app.tenure.url);
       const body = JSON.stringify({ rows: [{ name: 'Failures Co' }] });
       const req = request(
         { host: '127.0.0.1', port: url.port, path: url.pathname, method: 'POST', localAddress: from, headers: { host: url.host, 'content-type': 'application/json', authorization: `Bearer ${token}` } },
@@ -94,7 +80,7 @@ describe.each(ENGINES)('ingest API failed authentications on $name', (engine) =>
   });
 
   it('refuses without looking the token up: answered while the tokens table is locked', async () => {
-    const hold = await holdTable(tenure.database, 'api_tokens');
+    const hold = await holdTable(app.tenure.database, 'api_tokens');
     const refused = await post('tenure_wrong-five');
     const answeredAt = Date.now();
     const freedAt = await hold.released;

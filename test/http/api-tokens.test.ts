@@ -3,61 +3,46 @@
 // header, query or body, is 403), the operator's TENURE_API_TOKEN still writes
 // anywhere, revoked tokens and deactivated workspaces are refused, and each
 // token has its own request budget.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { contextFor } from '../../commands/context.js';
 import { accounts, apiTokens, workspaces } from '../../db/schema.js';
-import { loadConfig } from '../../src/config.js';
 import { ensureUser, ensureWorkspace, type Workspace } from '../../src/core/workspaces.js';
 import { createApiToken } from '../../src/data/api-tokens.js';
-import { createLogger } from '../../src/log.js';
 import { renderPlain } from '../../src/messages/plain.js';
-import { startTenure, type Tenure } from '../../src/main.js';
 import { ENGINES } from '../helpers/engines.js';
+import { scratchDirectory, tenureForSuite } from '../helpers/suite-tenure.js';
 
 const OPERATOR = 'operator-token-0123456789abcdef';
 const now = new Date('2026-11-23T10:00:00Z');
 
 describe.each(ENGINES)('workspace API tokens on $name', (engine) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tenure-api-tokens-'));
-  let tenure: Tenure;
-  let release: () => Promise<void>;
+  const dir = scratchDirectory('tenure-api-tokens-');
+  const app = tenureForSuite(engine, () => ({ TENURE_DATA_DIR: dir.path, TENURE_API_TOKEN: OPERATOR }), { clock: () => now, apiRateLimit: { requests: 12, windowMs: 60_000 } }, [dir]);
   let local: Workspace;
   let other: Workspace;
   let localToken = '';
   let otherToken = '';
 
   beforeAll(async () => {
-    const opened = await engine.open();
-    release = opened.release;
-    const config = { ...loadConfig({ TENURE_DATA_DIR: dir, LOG_LEVEL: 'silent', TENURE_API_TOKEN: OPERATOR }), port: 0 };
-    tenure = await startTenure(config, { database: opened.database, logger: createLogger('silent'), clock: () => now, apiRateLimit: { requests: 12, windowMs: 60_000 } });
-    const db = tenure.database.db;
+    const db = app.tenure.database.db;
     // The console's admin makes a token in chat, as a person would.
     const ctx = await contextFor(db, { platform: 'console', workspaceExternalId: 'local', workspaceName: 'Demo workspace', defaultTimezone: 'UTC', userId: 'ana', userName: 'ana', channelId: 'general' }, now);
     local = ctx.workspace;
-    const created = (await tenure.registry.run(ctx, '/tenure token create billing')).messages.map(renderPlain).join('\n');
+    const created = (await app.tenure.registry.run(ctx, '/tenure token create billing')).messages.map(renderPlain).join('\n');
     localToken = /tenure_[A-Za-z0-9_-]{43}/.exec(created)![0];
     other = await ensureWorkspace(db, { platform: 'slack', externalId: 'T-OTHER', name: 'Other team', timezone: 'UTC' });
     const admin = await ensureUser(db, other.id, { platformUserId: 'U1', displayName: 'li', role: 'admin' });
     otherToken = (await createApiToken(db, other.id, 'psa', { userId: admin.id, now })).token;
   });
-  afterAll(async () => {
-    await tenure.close();
-    await release();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   const post = (kind: string, body: unknown, token: string, headers: Record<string, string> = {}, query = '') =>
-    fetch(new URL(`/api/v1/${kind}${query}`, tenure.url), {
+    fetch(new URL(`/api/v1/${kind}${query}`, app.tenure.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
       body: JSON.stringify(body),
     });
-  const names = async (ws: Workspace) => (await tenure.database.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.workspaceId, ws.id))).map((a) => a.name);
+  const names = async (ws: Workspace) => (await app.tenure.database.db.select({ name: accounts.name }).from(accounts).where(eq(accounts.workspaceId, ws.id))).map((a) => a.name);
 
   it('writes with a scoped token into its own workspace, named or not, and never into another', async () => {
     const plainWrite = await post('accounts', { rows: [{ name: 'Scoped One', arr: 1000 }] }, localToken);
@@ -86,7 +71,7 @@ describe.each(ENGINES)('workspace API tokens on $name', (engine) => {
     expect(theirs.status).toBe(200);
     expect(await names(other)).toEqual(['Their Account']);
     expect(await names(local)).not.toContain('Their Account');
-    const [row] = await tenure.database.db.select().from(apiTokens).where(eq(apiTokens.workspaceId, local.id));
+    const [row] = await app.tenure.database.db.select().from(apiTokens).where(eq(apiTokens.workspaceId, local.id));
     expect(row!.lastUsedAt).toEqual(now);
   });
 
@@ -109,39 +94,39 @@ describe.each(ENGINES)('workspace API tokens on $name', (engine) => {
   });
 
   it('refuses a revoked token (401) and a token of a deactivated workspace (403)', async () => {
-    const ctx = await contextFor(tenure.database.db, { platform: 'console', workspaceExternalId: 'local', workspaceName: 'Demo workspace', defaultTimezone: 'UTC', userId: 'ana', userName: 'ana', channelId: 'general' }, now);
-    const made = (await tenure.registry.run(ctx, '/tenure token create short-lived')).messages.map(renderPlain).join('\n');
+    const ctx = await contextFor(app.tenure.database.db, { platform: 'console', workspaceExternalId: 'local', workspaceName: 'Demo workspace', defaultTimezone: 'UTC', userId: 'ana', userName: 'ana', channelId: 'general' }, now);
+    const made = (await app.tenure.registry.run(ctx, '/tenure token create short-lived')).messages.map(renderPlain).join('\n');
     const token = /tenure_[A-Za-z0-9_-]{43}/.exec(made)![0];
     expect((await post('accounts', { rows: [{ name: 'Before Revoke' }] }, token)).status).toBe(200);
-    await tenure.registry.run(ctx, '/tenure token revoke 2');
+    await app.tenure.registry.run(ctx, '/tenure token revoke 2');
     const revoked = await post('accounts', { rows: [{ name: 'After Revoke' }] }, token);
     expect(revoked.status).toBe(401);
     expect(await names(local)).not.toContain('After Revoke');
 
-    await tenure.database.db.update(workspaces).set({ active: false }).where(eq(workspaces.id, other.id));
+    await app.tenure.database.db.update(workspaces).set({ active: false }).where(eq(workspaces.id, other.id));
     const gone = await post('accounts', { rows: [{ name: 'Ghost' }] }, otherToken);
     expect(gone.status).toBe(403);
     expect(((await gone.json()) as { error: string }).error).toContain('deactivated');
-    await tenure.database.db.update(workspaces).set({ active: true }).where(eq(workspaces.id, other.id));
+    await app.tenure.database.db.update(workspaces).set({ active: true }).where(eq(workspaces.id, other.id));
     expect(await names(other)).not.toContain('Ghost');
   });
 
   it('gives every token its own request budget', async () => {
-    const ctx = await contextFor(tenure.database.db, { platform: 'console', workspaceExternalId: 'local', workspaceName: 'Demo workspace', defaultTimezone: 'UTC', userId: 'ana', userName: 'ana', channelId: 'general' }, now);
-    const made = (await tenure.registry.run(ctx, '/tenure token create burst')).messages.map(renderPlain).join('\n');
+    const ctx = await contextFor(app.tenure.database.db, { platform: 'console', workspaceExternalId: 'local', workspaceName: 'Demo workspace', defaultTimezone: 'UTC', userId: 'ana', userName: 'ana', channelId: 'general' }, now);
+    const made = (await app.tenure.registry.run(ctx, '/tenure token create burst')).messages.map(renderPlain).join('\n');
     const burst = /tenure_[A-Za-z0-9_-]{43}/.exec(made)![0];
     let status = 0;
     for (let i = 0; i < 13 && status !== 429; i++) status = (await post('usage', { rows: [] }, burst)).status;
     expect(status).toBe(429);
     // Another workspace's token is not slowed down by it.
     expect((await post('accounts', { rows: [{ name: 'Still Fine' }] }, otherToken)).status).toBe(200);
-    const [tokenRow] = await tenure.database.db.select().from(apiTokens).where(and(eq(apiTokens.workspaceId, local.id), eq(apiTokens.label, 'burst')));
+    const [tokenRow] = await app.tenure.database.db.select().from(apiTokens).where(and(eq(apiTokens.workspaceId, local.id), eq(apiTokens.label, 'burst')));
     expect(tokenRow!.revokedAt).toBeNull();
   });
 
   it("keeps each token's Idempotency-Keys its own: two tools of one workspace may both use a key", async () => {
-    const admin = await ensureUser(tenure.database.db, other.id, { platformUserId: 'U1', displayName: 'li', role: 'admin' });
-    const secondTool = (await createApiToken(tenure.database.db, other.id, 'crm', { userId: admin.id, now })).token;
+    const admin = await ensureUser(app.tenure.database.db, other.id, { platformUserId: 'U1', displayName: 'li', role: 'admin' });
+    const secondTool = (await createApiToken(app.tenure.database.db, other.id, 'crm', { userId: admin.id, now })).token;
     const fromPsa = await post('accounts', { rows: [{ name: 'Keyed By PSA' }] }, otherToken, { 'idempotency-key': 'nightly-1' });
     expect(fromPsa.status).toBe(200);
     // The same key from the other tool is a new request: written, not refused as a different body.
@@ -165,7 +150,7 @@ describe.each(ENGINES)('workspace API tokens on $name', (engine) => {
   });
 
   it("refuses the operator's writes to a deactivated workspace with 409, saying why", async () => {
-    await tenure.database.db.update(workspaces).set({ active: false }).where(eq(workspaces.id, other.id));
+    await app.tenure.database.db.update(workspaces).set({ active: false }).where(eq(workspaces.id, other.id));
     try {
       const res = await post('accounts', { rows: [{ name: 'Operator Ghost' }] }, OPERATOR, { 'x-tenure-workspace': 'T-OTHER' });
       expect(res.status).toBe(409);
@@ -173,7 +158,7 @@ describe.each(ENGINES)('workspace API tokens on $name', (engine) => {
       expect((await post('usage', { workspace: other.id, rows: [{ account: 'Their Account', recordedAt: '2026-11-20', activeUsers: 1 }] }, OPERATOR)).status).toBe(409);
       expect(await names(other)).not.toContain('Operator Ghost');
     } finally {
-      await tenure.database.db.update(workspaces).set({ active: true }).where(eq(workspaces.id, other.id));
+      await app.tenure.database.db.update(workspaces).set({ active: true }).where(eq(workspaces.id, other.id));
     }
     expect((await post('accounts', { rows: [{ name: 'Operator Back' }] }, OPERATOR, { 'x-tenure-workspace': 'T-OTHER' })).status).toBe(200);
   });

@@ -1,42 +1,20 @@
 // The ingest API end to end over HTTP, on every database engine: auth, validation
 // naming the rows, size limits, idempotency and the per-token rate limit.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accounts, auditLog, usageReadings } from '../../db/schema.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { startTenure, type Tenure } from '../../src/main.js';
 import { ENGINES } from '../helpers/engines.js';
+import { scratchDirectory, tenureForSuite } from '../helpers/suite-tenure.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const now = new Date('2026-11-23T10:00:00Z');
 
 describe.each(ENGINES)('ingest API on $name', (engine) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tenure-api-'));
-  let tenure: Tenure;
-  let release: () => Promise<void>;
-  beforeAll(async () => {
-    const opened = await engine.open();
-    release = opened.release;
-    const config = { ...loadConfig({ TENURE_DATA_DIR: dir, LOG_LEVEL: 'silent', TENURE_API_TOKEN: TOKEN }), port: 0 };
-    tenure = await startTenure(config, {
-      database: opened.database,
-      logger: createLogger('silent'),
-      clock: () => now,
-      apiRateLimit: { requests: 12, windowMs: 60_000 },
-    });
-  });
-  afterAll(async () => {
-    await tenure.close();
-    await release();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = scratchDirectory('tenure-api-');
+  const app = tenureForSuite(engine, () => ({ TENURE_DATA_DIR: dir.path, TENURE_API_TOKEN: TOKEN }), { clock: () => now, apiRateLimit: { requests: 12, windowMs: 60_000 } }, [dir]);
 
   const post = (kind: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(new URL(`/api/v1/${kind}`, tenure.url), {
+    fetch(new URL(`/api/v1/${kind}`, app.tenure.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -66,7 +44,7 @@ describe.each(ENGINES)('ingest API on $name', (engine) => {
     expect(await again.json()).toEqual(await first.json());
     expect((await post('usage', { rows: [{ account: 'Api Corp', recordedAt: '2026-11-21', activeUsers: 1 }] }, { 'idempotency-key': 'k-1' })).status).toBe(422);
 
-    const db = tenure.database.db;
+    const db = app.tenure.database.db;
     const [acct] = await db.select().from(accounts).where(eq(accounts.externalId, 'API-1'));
     const readings = await db.select().from(usageReadings).where(eq(usageReadings.accountId, acct!.id));
     expect(readings.map((r) => [r.activeUsers, r.spendCents, r.source])).toEqual([[40, 120_000, 'api']]);
@@ -90,8 +68,8 @@ describe.each(ENGINES)('ingest API on $name', (engine) => {
     const unknown = await post('usage', { rows: [{ account: 'Api Corp', recordedAt: '2026-11-22', activeUsers: 41 }, { account: 'No Such Co', recordedAt: '2026-11-23', activeUsers: 2 }] });
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toEqual({ error: '1 of 2 rows are invalid; nothing was written', rows: [{ row: 1, error: 'no account named "No Such Co"' }] });
-    const [acct] = await tenure.database.db.select().from(accounts).where(eq(accounts.externalId, 'API-1'));
-    expect(await tenure.database.db.select().from(usageReadings).where(eq(usageReadings.accountId, acct!.id))).toHaveLength(1);
+    const [acct] = await app.tenure.database.db.select().from(accounts).where(eq(accounts.externalId, 'API-1'));
+    expect(await app.tenure.database.db.select().from(usageReadings).where(eq(usageReadings.accountId, acct!.id))).toHaveLength(1);
 
     expect((await post('usage', '{"rows": [')).status).toBe(400);
   });

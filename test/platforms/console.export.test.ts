@@ -1,31 +1,14 @@
 // /export in the local console: the answer links the CSV, which downloads once asked for.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { startTenure, type Tenure } from '../../src/main.js';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.js';
+import { scratchDirectory, tenureForSuite } from '../helpers/suite-tenure.js';
 
 describe.each(ENGINES)('/export in the console on $name', (engine) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tenure-console-export-'));
-  let tenure: Tenure;
-  let release: () => Promise<void>;
-  beforeAll(async () => {
-    const opened = await engine.open();
-    release = opened.release;
-    const config = { ...loadConfig({ TENURE_DATA_DIR: dir, LOG_LEVEL: 'silent' }), port: 0 };
-    tenure = await startTenure(config, { database: opened.database, logger: createLogger('silent'), clock: () => new Date('2026-11-23T10:00:00Z') });
-  });
-  afterAll(async () => {
-    await tenure.close();
-    await release();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = scratchDirectory('tenure-console-export-');
+  const app = tenureForSuite(engine, () => ({ TENURE_DATA_DIR: dir.path }), { clock: () => new Date('2026-11-23T10:00:00Z') }, [dir]);
 
   it('answers with a download link to the CSV of the demo accounts', async () => {
-    const res = await fetch(new URL('/console/command', tenure.url), {
+    const res = await fetch(new URL('/console/command', app.tenure.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: '/export accounts' }),
@@ -33,13 +16,13 @@ describe.each(ENGINES)('/export in the console on $name', (engine) => {
     const data = (await res.json()) as { messages: { text: string }[]; files: { filename: string; url: string }[] };
     expect(data.messages[0]!.text).toContain('Export of accounts');
     expect(data.files).toEqual([{ filename: 'tenure-accounts-2026-11-23.csv', title: 'Tenure accounts export', url: expect.stringMatching(/^\/console\/files\/[0-9a-f]+\//) }]);
-    const file = await fetch(new URL(data.files[0]!.url, tenure.url));
+    const file = await fetch(new URL(data.files[0]!.url, app.tenure.url));
     expect(file.headers.get('content-disposition')).toContain('tenure-accounts-2026-11-23.csv');
     const csv = await file.text();
     expect(csv.split('\n')[0]).toBe('name,external_id,arr,renewal_date,contract_start,churned_on,stage,tier,licensed_users,active_users,owner,kickoff_date');
     expect(csv).toContain('Acme Corp');
 
-    const unknown = await fetch(new URL('/console/command', tenure.url), {
+    const unknown = await fetch(new URL('/console/command', app.tenure.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: '/export invoices' }),

@@ -1,7 +1,6 @@
 // /export from Slack: the real Bolt app uploads the CSV with files.uploadV2 into the
 // channel the command came from, against a fake Slack Web API.
 import { describe, expect, it } from 'vitest';
-import type { Tenure } from '../../src/main.js';
 import { ENGINES } from '../helpers/engines.js';
 import { FakeSlack, form, postSigned } from '../helpers/fake-slack.js';
 import { tenureForSuite } from '../helpers/suite-tenure.js';

@@ -8,7 +8,6 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { workspaces } from '../../db/schema.js';
 import { EXPORT_LINK_TTL_MS, ExportLinks } from '../../src/http/exports.js';
-import type { Tenure } from '../../src/main.js';
 import { cardOf, cardProblems, cardText } from '../helpers/adaptive-card.js';
 import { ENGINES } from '../helpers/engines.js';
 import { FakeConnector, OPS_CHANNEL, postActivity, TENANT, textMessage, type Place } from '../helpers/fake-teams.js';
