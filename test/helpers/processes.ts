@@ -151,6 +151,31 @@ export function killAll(apps: RunningTenure[]): void {
   for (const app of apps) if (app.alive()) app.child.kill('SIGKILL');
 }
 
+/**
+ * The Tenure processes of one suite in Slack mode, against its fake Slack and its database:
+ * each start is remembered, so the suite's afterAll can `killAll(processes.apps)` whatever a test
+ * left running. The database URL is read at each start, as it is known only once the suite's
+ * PostgreSQL (or a proxy in front of it) is up.
+ */
+export function slackProcesses(fake: FakeSlack, slack: { secret: string; botToken: string }, databaseUrl: () => string) {
+  const apps: RunningTenure[] = [];
+  return {
+    apps,
+    start: async (): Promise<RunningTenure> => {
+      const app = await launchTenure({ DATABASE_URL: databaseUrl(), SLACK_SIGNING_SECRET: slack.secret, SLACK_BOT_TOKEN: slack.botToken, SLACK_API_URL: `${fake.url}/api/` });
+      apps.push(app);
+      return app;
+    },
+    /** SIGTERM, as a deployment stops it; the exit code. */
+    stop: async (app: RunningTenure): Promise<number | null> => {
+      app.child.kill('SIGTERM');
+      return (await app.exited).code;
+    },
+    /** The messages the fake Slack answered as posted to a channel. */
+    postsTo: (channel: string) => fake.of('chat.postMessage').filter((c) => c.body.channel === channel),
+  };
+}
+
 // ── Signed Slack requests ─────────────────────────────────────────────────────
 
 export interface SlashOptions {

@@ -16,7 +16,7 @@ import { hostname } from 'node:os';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../helpers/fake-slack.js';
-import { killAll, launchTenure, sendSlash, until, untilHealthy, waitForLog, type LogLine, type RunningTenure } from '../helpers/processes.js';
+import { killAll, sendSlash, slackProcesses, until, untilHealthy, waitForLog, type LogLine, type RunningTenure } from '../helpers/processes.js';
 import { NO_POSTGRES_REASON, reportWhenNoPostgres, POSTGRES_SOURCE, scratchPostgres } from '../helpers/throwaway-postgres.js';
 
 const SECRET = 'digest-process-test-signing-secret';
@@ -39,21 +39,10 @@ reportWhenNoPostgres('weekly digest across processes');
 
 describe.skipIf(NO_POSTGRES_REASON !== null)(`weekly digest across processes (PostgreSQL from ${POSTGRES_SOURCE})`, () => {
   const fake = new FakeSlack();
-  const apps: RunningTenure[] = [];
   let scratch: { url: string; drop(): Promise<void> };
   let sql: postgres.Sql;
   const zone = noonZone();
-
-  const start = async () => {
-    const app = await launchTenure({ DATABASE_URL: scratch.url, SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-digest-process-test', SLACK_API_URL: `${fake.url}/api/` });
-    apps.push(app);
-    return app;
-  };
-  const stop = async (app: RunningTenure) => {
-    app.child.kill('SIGTERM');
-    return (await app.exited).code;
-  };
-  const postsTo = (channel: string) => fake.of('chat.postMessage').filter((c) => c.body.channel === channel);
+  const { apps, start, stop, postsTo } = slackProcesses(fake, { secret: SECRET, botToken: 'xoxb-digest-process-test' }, () => scratch.url);
   const runOf = async (channel: string) => {
     const rows = await sql<{ status: string; owner: string; detail: Record<string, unknown> }[]>`
       select status, owner, detail from job_runs where job_name = 'weekly-digest' and period_key like ${`%:${channel}:%`}`;
