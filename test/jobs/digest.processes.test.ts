@@ -13,11 +13,10 @@
 // by anyone without an idempotency key, which chat.postMessage does not have
 // (see src/jobs/digest.ts).
 import { hostname } from 'node:os';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../helpers/fake-slack.js';
-import { killAll, sendSlash, slackProcesses, until, untilHealthy, waitForLog, type LogLine, type RunningTenure } from '../helpers/processes.js';
-import { NO_POSTGRES_REASON, reportWhenNoPostgres, POSTGRES_SOURCE, scratchPostgres } from '../helpers/throwaway-postgres.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sendSlash, until, untilHealthy, waitForLog, type LogLine, type RunningTenure } from '../helpers/processes.js';
+import { NO_POSTGRES_REASON, reportWhenNoPostgres, POSTGRES_SOURCE } from '../helpers/throwaway-postgres.js';
+import { slackProcessSuite } from '../helpers/slack-process-suite.js';
 
 const SECRET = 'digest-process-test-signing-secret';
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -38,24 +37,19 @@ const digestPasses = (app: RunningTenure): LogLine[] => app.logs().filter((l) =>
 reportWhenNoPostgres('weekly digest across processes');
 
 describe.skipIf(NO_POSTGRES_REASON !== null)(`weekly digest across processes (PostgreSQL from ${POSTGRES_SOURCE})`, () => {
-  const fake = new FakeSlack();
-  let scratch: { url: string; drop(): Promise<void> };
-  let sql: postgres.Sql;
+  const suite = slackProcessSuite({ secret: SECRET, botToken: 'xoxb-digest-process-test' });
+  const { fake, start, stop, postsTo } = suite;
   const zone = noonZone();
-  const { apps, start, stop, postsTo } = slackProcesses(fake, { secret: SECRET, botToken: 'xoxb-digest-process-test' }, () => scratch.url);
   const runOf = async (channel: string) => {
-    const rows = await sql<{ status: string; owner: string; detail: Record<string, unknown> }[]>`
+    const rows = await suite.sql<{ status: string; owner: string; detail: Record<string, unknown> }[]>`
       select status, owner, detail from job_runs where job_name = 'weekly-digest' and period_key like ${`%:${channel}:%`}`;
     expect(rows.length).toBeLessThanOrEqual(1);
     return rows[0];
   };
   /** Makes a channel's digest due now (it was scheduled for tomorrow, so no process posted it early). */
-  const makeDue = (channel: string) => sql`update channel_settings set digest_day = ${zone.today} where channel_id = ${channel}`;
+  const makeDue = (channel: string) => suite.sql`update channel_settings set digest_day = ${zone.today} where channel_id = ${channel}`;
 
   beforeAll(async () => {
-    await fake.start();
-    scratch = await scratchPostgres();
-    sql = postgres(scratch.url, { max: 1, onnotice: () => undefined });
     // The workspace and two channels' schedules, made the way a user makes them.
     const setup = await start();
     await untilHealthy(setup);
@@ -65,13 +59,6 @@ describe.skipIf(NO_POSTGRES_REASON !== null)(`weekly digest across processes (Po
     }
     expect(await stop(setup)).toBe(0);
   }, 120_000);
-
-  afterAll(async () => {
-    killAll(apps);
-    await sql?.end();
-    await scratch?.drop();
-    await fake.stop();
-  });
 
   it('two processes: the digest is posted once; the one that finds it claimed by a live process leaves it', { timeout: 120_000 }, async () => {
     await makeDue('C_TWO');

@@ -8,11 +8,10 @@
 // unanswered while the test kills the poster, and counts a post only when it
 // answered it.
 import { hostname } from 'node:os';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../helpers/fake-slack.js';
-import { killAll, slackProcesses, slashReply, until, untilHealthy, waitForLog } from '../helpers/processes.js';
-import { NO_POSTGRES_REASON, reportWhenNoPostgres, POSTGRES_SOURCE, scratchPostgres } from '../helpers/throwaway-postgres.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { slashReply, until, untilHealthy, waitForLog } from '../helpers/processes.js';
+import { NO_POSTGRES_REASON, reportWhenNoPostgres, POSTGRES_SOURCE } from '../helpers/throwaway-postgres.js';
+import { slackProcessSuite } from '../helpers/slack-process-suite.js';
 
 const SECRET = 'sla-process-test-signing-secret';
 const CHANNEL = 'C_SLA';
@@ -20,21 +19,16 @@ const CHANNEL = 'C_SLA';
 reportWhenNoPostgres('SLA watch across processes');
 
 describe.skipIf(NO_POSTGRES_REASON !== null)(`SLA watch across processes (PostgreSQL from ${POSTGRES_SOURCE})`, () => {
-  const fake = new FakeSlack();
-  let scratch: { url: string; drop(): Promise<void> };
-  let sql: postgres.Sql;
-  const { apps, start, stop, postsTo } = slackProcesses(fake, { secret: SECRET, botToken: 'xoxb-sla-process-test' }, () => scratch.url);
+  const suite = slackProcessSuite({ secret: SECRET, botToken: 'xoxb-sla-process-test' });
+  const { fake, start, stop, postsTo } = suite;
   const breachRun = async () => {
-    const rows = await sql<{ status: string; owner: string; detail: Record<string, unknown> }[]>`
+    const rows = await suite.sql<{ status: string; owner: string; detail: Record<string, unknown> }[]>`
       select status, owner, detail from job_runs where job_name = 'sla-breach'`;
     expect(rows.length).toBeLessThanOrEqual(1);
     return rows[0];
   };
 
   beforeAll(async () => {
-    await fake.start();
-    scratch = await scratchPostgres();
-    sql = postgres(scratch.url, { max: 1, onnotice: () => undefined });
     // An account linked to a channel and a critical ticket, made the way a user makes them.
     const setup = await start();
     await untilHealthy(setup);
@@ -44,15 +38,8 @@ describe.skipIf(NO_POSTGRES_REASON !== null)(`SLA watch across processes (Postgr
     expect((await slashReply(setup, fake, '/ticket', '"Acme Corp" critical Portal down', as)).text).toContain('#1');
     expect(await stop(setup)).toBe(0);
     // Its first response was due an hour ago: the breach alert is due now, whatever the time of day.
-    await sql`update tickets set opened_at = now() - interval '3 hours', sla_due_at = now() - interval '1 hour'`;
+    await suite.sql`update tickets set opened_at = now() - interval '3 hours', sla_due_at = now() - interval '1 hour'`;
   }, 120_000);
-
-  afterAll(async () => {
-    killAll(apps);
-    await sql?.end();
-    await scratch?.drop();
-    await fake.stop();
-  });
 
   it('a process killed after claiming a breach alert and before its post was answered: after a restart the alert is posted once, at once', { timeout: 120_000 }, async () => {
     const held = fake.hold('chat.postMessage');
