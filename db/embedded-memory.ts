@@ -3,10 +3,10 @@
 // PGlite is PostgreSQL compiled to WebAssembly, running on Tenure's own thread. Two of
 // V8's defaults, right for a JavaScript server, cost it memory it never gives back:
 // - dynamic tiering recompiles PGlite's hot functions with TurboFan on background
-//   threads, and the compilers' scratch memory stays in glibc's per-thread arenas
-//   (~60 MB of resident memory for ~10% more throughput);
-// - PGlite allocates ~0.5 MB of short-lived JavaScript objects per query, and V8 grows
-//   the heap to ~200 MB under load rather than collect sooner.
+//   threads, and the compilers' scratch memory stays in glibc's per-thread arenas: tens
+//   of megabytes resident for little more throughput (README, Performance);
+// - PGlite allocates many short-lived JavaScript objects per query, and V8 grows the
+//   heap under load rather than collect sooner.
 // The flags are set once, before PGlite compiles its module, and only by the process
 // entry point when the database is PGlite: on PostgreSQL there is no WebAssembly and
 // the defaults stay.

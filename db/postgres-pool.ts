@@ -19,9 +19,9 @@ import * as schema from './schema.js';
  * Connections per process. A few, not postgres.js's ten: one Node process cannot keep
  * more than a few backends busy, and under load postgres.js pipelines queries on the
  * connections it has (several queries' Bind/Execute in one write, answered in one
- * read) instead of waking one more backend per query. On the load benchmark (2 cores
- * shared with PostgreSQL) 4 connections answered ~1,150 commands/s with p99 ~85 ms
- * against ~840/s and ~115 ms with 10. TENURE_DB_POOL raises it for a server with many
+ * read) instead of waking one more backend per query, which on a small machine shared
+ * with PostgreSQL answers more commands, sooner, than ten (README, Performance, has the
+ * load benchmark's figures for both). TENURE_DB_POOL raises it for a server with many
  * cores or for long-running work (each transaction holds a connection while it runs).
  */
 export const DEFAULT_POOL_SIZE = 4;
