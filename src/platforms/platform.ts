@@ -5,10 +5,26 @@
 // (Teams cannot list a channel's members), never stubs that pretend.
 import type { Router } from 'express';
 import type { CommandContext } from '../../commands/context.js';
+import type { Registry } from '../../commands/registry.js';
+import type { Db } from '../../db/client.js';
 import type { Platform } from '../core/workspaces.js';
 import type { ChannelAudience, ChannelDelivery } from '../jobs/delivery.js';
 import type { Message, Reply } from '../messages/message.js';
 import type { InFlight } from '../serving.js';
+
+/**
+ * What main.ts hands every platform it builds, the same for all: each adapter runs commands
+ * through the one registry on the one database, and makes a workspace it meets for the first
+ * time in the deployment's time zone and currency.
+ */
+export interface PlatformAdapterDeps {
+  db: Db;
+  registry: Registry;
+  timezone: string;
+  /** Currency of a workspace seen for the first time (TENURE_CURRENCY). */
+  currency?: string;
+  clock: () => Date;
+}
 
 /**
  * `Person`: what identifies someone in a request (a Slack user in a team, a Teams

@@ -2,9 +2,7 @@
 // the shared server, in local mode only. Jobs' posts go to an in-memory feed the
 // page polls; it cannot list a channel's members, so no survey reminders here.
 import { contextFor } from '../../../commands/context.js';
-import type { Registry } from '../../../commands/registry.js';
-import type { Db } from '../../../db/client.js';
-import type { PlatformAdapter } from '../platform.js';
+import type { PlatformAdapter, PlatformAdapterDeps } from '../platform.js';
 import { ConsoleFeed } from './feed.js';
 import { toConsoleMessage, type ConsoleMessage } from './render.js';
 import { ConsoleFiles, consoleReplyDelivery, type ConsoleReplyTarget } from './reply.js';
@@ -15,14 +13,8 @@ export interface ConsoleAdapter extends PlatformAdapter<ConsolePerson, ConsoleRe
   readonly delivery: ConsoleFeed;
 }
 
-export interface ConsoleAdapterDeps {
-  db: Db;
-  registry: Registry;
-  timezone: string;
-  /** Currency of a workspace seen for the first time (TENURE_CURRENCY). */
-  currency?: string;
-  clock: () => Date;
-}
+/** The console needs nothing beyond what every platform gets. */
+export type ConsoleAdapterDeps = PlatformAdapterDeps;
 
 export function createConsoleAdapter(deps: ConsoleAdapterDeps): ConsoleAdapter {
   const feed = new ConsoleFeed(deps.clock);

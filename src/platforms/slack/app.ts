@@ -4,12 +4,10 @@
 // PlatformAdapter (../platform.ts).
 import { App, ExpressReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import express, { type Router } from 'express';
-import type { Registry } from '../../../commands/registry.js';
-import type { Db } from '../../../db/client.js';
 import type { SlackConfig } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { InFlight } from '../../serving.js';
-import type { PlatformAdapter } from '../platform.js';
+import type { PlatformAdapter, PlatformAdapterDeps } from '../platform.js';
 import { toSlackMessage } from './blocks.js';
 import { registerSlackHandlers } from './handlers.js';
 import { DisplayNames, slackContext, type SlackPerson } from './identity.js';
@@ -28,15 +26,9 @@ export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channe
 /** Events the app subscribes to (the manifest's bot_events). */
 export const SLACK_BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked', 'message.channels', 'message.groups'];
 
-export interface SlackAdapterDeps {
+export interface SlackAdapterDeps extends PlatformAdapterDeps {
   config: SlackConfig;
-  db: Db;
-  registry: Registry;
   logger: Logger;
-  timezone: string;
-  /** Currency of a workspace seen for the first time (TENURE_CURRENCY). */
-  currency?: string;
-  clock: () => Date;
   /** How long a slash command may run before it is acked empty and answered later (ms). */
   ackBudgetMs?: number;
 }

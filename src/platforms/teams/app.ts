@@ -10,12 +10,11 @@ import { Application, TeamsAdapter as TeamsAiAdapter } from '@microsoft/teams-ai
 import type { Activity, ConfigurationBotFrameworkAuthentication, ConfigurationBotFrameworkAuthenticationOptions, TurnContext } from 'botbuilder';
 import express, { type Router } from 'express';
 import type { CommandContext } from '../../../commands/context.js';
-import type { Registry } from '../../../commands/registry.js';
-import type { Db } from '../../../db/client.js';
 import type { TeamsConfig } from '../../config.js';
 import { isLoopbackUrl } from '../../http/loopback.js';
 import type { Logger } from '../../log.js';
 import { notice } from '../../messages/builders.js';
+import type { PlatformAdapterDeps } from '../platform.js';
 import { messageActivity, SUBMIT_VERB_KEY } from './cards.js';
 import { rememberOrigin, type TeamsDownloads } from './downloads.js';
 import { ProactiveDelivery, type TeamsDeliveryDeps } from './delivery.js';
@@ -25,15 +24,9 @@ import { readActivity } from './inbound.js';
 import { ConversationReferences } from './references.js';
 import { teamsReplyDelivery, type TeamsReplyDelivery } from './reply.js';
 
-export interface TeamsAdapterDeps {
+export interface TeamsAdapterDeps extends PlatformAdapterDeps {
   config: TeamsConfig;
-  db: Db;
-  registry: Registry;
   logger: Logger;
-  timezone: string;
-  /** Currency of a workspace seen for the first time (TENURE_CURRENCY). */
-  currency?: string;
-  clock: () => Date;
   /** Throttling retries for proactive posts (tests shorten them). */
   retry?: TeamsDeliveryDeps['retry'];
   /** Signed download links for exports (Teams bots cannot upload files into channels). */
