@@ -278,7 +278,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
     const actions = [...t.registry.list().flatMap((c) => Object.keys(c.actions ?? {})), ...Object.keys(CSV_IMPORT_ACTIONS)].sort();
     const forms = [...t.registry.list().flatMap((c) => Object.keys(c.forms ?? {}))].sort();
     // The CSV import buttons (a file shared in Slack) add accounts, as /account add does: members may.
-    expect(actions).toEqual(['account.link', 'account.show', 'checkin.form', 'csv-import.cancel', 'csv-import.confirm', 'survey.answer', 'survey.reason', 'ticket.ack', 'ticket.resolve', 'ticket.show'].sort());
+    expect(actions).toEqual(['account.link', 'account.show', 'checkin.form', 'csv-import.cancel', 'csv-import.confirm', 'renewal.undo', 'survey.answer', 'survey.reason', 'ticket.ack', 'ticket.resolve', 'ticket.show'].sort());
     expect(forms).toEqual(['checkin', 'survey.reason', 'ticket']);
   });
 });

@@ -40,7 +40,8 @@ describe('import / export CLI', () => {
 
     const exported = await cli('export', ['accounts'], data);
     expect(exported.code).toBe(0);
-    expect(exported.stdout.split('\n')[1]).toBe('"Acme, Inc.",,120000.00,2027-03-31,,land,,,,,,,,');
+    // One row per account (contacts are their own export): name … contract_start, churned_on, stage, ….
+    expect(exported.stdout.split('\n')[1]).toBe('"Acme, Inc.",,120000.00,2027-03-31,,,land,,,,,');
 
     // A live process (this test runner) holds the lock, as a running `npm start` would.
     writeFileSync(path.join(data, 'tenure.lock'), `${process.pid}\n`);
