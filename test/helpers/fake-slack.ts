@@ -3,8 +3,8 @@
 // shared files (files.info, and GET /download/<id>/<name> for the bot token only).
 // Plus helpers that sign requests the way Slack does.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { slackSignature } from '../../src/platforms/slack/verify.js';
+import { closeNow, listenOnLoopback, queueFailures } from './loopback-server.js';
 
 export interface RecordedCall {
   method: string;
@@ -106,20 +106,16 @@ export class FakeSlack {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(this.answer(method, body)));
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeNow(this.server);
   }
 
   /** The next `count` calls of `method` fail this way. */
   failNext(method: string, failure: ScriptedFailure, count = 1): void {
-    const list = this.failures.get(method) ?? [];
-    for (let i = 0; i < count; i++) list.push(failure);
-    this.failures.set(method, list);
+    queueFailures(this.failures, method, failure, count);
   }
 
   /**

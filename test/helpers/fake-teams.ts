@@ -3,7 +3,7 @@
 // answers with activity ids, and fails on request. Plus builders for the
 // activities Teams posts to /api/messages.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnLoopback, queueFailures } from './loopback-server.js';
 
 export type ConnectorCallKind = 'send' | 'reply' | 'update' | 'member' | 'other';
 
@@ -75,20 +75,16 @@ export class FakeConnector {
       }
       res.end(JSON.stringify(responseId ? { id: responseId } : {}));
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeNow(this.server);
   }
 
   /** The next `count` calls of this kind answer with `status` (and headers). */
   failNext(kind: ConnectorCallKind, failure: ScriptedFailure, count = 1): void {
-    const list = this.failures.get(kind) ?? [];
-    for (let i = 0; i < count; i++) list.push(failure);
-    this.failures.set(kind, list);
+    queueFailures(this.failures, kind, failure, count);
   }
 
   /** Messages the bot sent (replies and posts, not typing indicators), from index `from` on. */
