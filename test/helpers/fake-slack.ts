@@ -276,3 +276,31 @@ export async function postSigned(url: string, body: string, contentType: string,
 }
 
 export const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+/** Who sends a slash command, and where: a team, user and channel of the tests' workspace unless given. */
+export interface SlashSender {
+  team?: string;
+  user?: string;
+  channel?: string;
+  channelName?: string;
+  /** Where Slack would take a late answer; the fake Slack's responseUrl(). */
+  responseUrl: string;
+}
+
+/** The form body of a slash command as Slack sends it (unsigned: postSigned signs it). */
+export function slashForm(command: string, text: string, sender: SlashSender): string {
+  return form({
+    token: 'legacy',
+    team_id: sender.team ?? 'T1',
+    team_domain: (sender.team ?? 'T1').toLowerCase(),
+    channel_id: sender.channel ?? 'C1',
+    channel_name: sender.channelName ?? 'cs-ops',
+    user_id: sender.user ?? 'U1',
+    user_name: 'ana',
+    command,
+    text,
+    response_url: sender.responseUrl,
+    trigger_id: `trigger-${Math.random()}`,
+    api_app_id: 'A1',
+  });
+}

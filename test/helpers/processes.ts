@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { form, postSigned, type FakeSlack } from './fake-slack.js';
+import { postSigned, slashForm, type FakeSlack, type SlashSender } from './fake-slack.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -178,32 +178,13 @@ export function slackProcesses(fake: FakeSlack, slack: { secret: string; botToke
 
 // ── Signed Slack requests ─────────────────────────────────────────────────────
 
-export interface SlashOptions {
+export interface SlashOptions extends SlashSender {
   secret: string;
-  team?: string;
-  user?: string;
-  channel?: string;
-  /** Where Slack would take a late answer; the fake Slack's responseUrl(). */
-  responseUrl: string;
 }
 
 /** A slash command as Slack sends it, signed, into the real receiver. */
 export function sendSlash(app: { url: string }, command: string, text: string, options: SlashOptions) {
-  const body = form({
-    token: 'legacy',
-    team_id: options.team ?? 'T1',
-    team_domain: (options.team ?? 'T1').toLowerCase(),
-    channel_id: options.channel ?? 'C1',
-    channel_name: 'cs-ops',
-    user_id: options.user ?? 'U1',
-    user_name: 'ana',
-    command,
-    text,
-    response_url: options.responseUrl,
-    trigger_id: `trigger-${Math.random()}`,
-    api_app_id: 'A1',
-  });
-  return postSigned(`${app.url}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: options.secret });
+  return postSigned(`${app.url}/slack/events`, slashForm(command, text, options), 'application/x-www-form-urlencoded', { secret: options.secret });
 }
 
 export interface SlashReply {

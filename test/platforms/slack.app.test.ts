@@ -7,7 +7,7 @@ import { accounts, checkins, workspaces } from '../../db/schema.js';
 import { createAccount } from '../../src/core/accounts.js';
 import { ensureWorkspace } from '../../src/core/workspaces.js';
 import { ENGINES } from '../helpers/engines.js';
-import { FakeSlack, form, postSigned } from '../helpers/fake-slack.js';
+import { FakeSlack, form, postSigned, slashForm } from '../helpers/fake-slack.js';
 import { tenureForSuite } from '../helpers/suite-tenure.js';
 
 const SECRET = 'test-signing-secret-0123456789';
@@ -29,20 +29,7 @@ describe.each(ENGINES)('Slack app on $name', (engine) => {
 
   const slash = (command: string, text: string, who: Who = {}, options: { timestamp?: number } = {}) => {
     const responseUrl = fake.responseUrl();
-    const body = form({
-      token: 'legacy',
-      team_id: who.team ?? 'T1',
-      team_domain: (who.team ?? 'T1').toLowerCase(),
-      channel_id: who.channel ?? 'C1',
-      channel_name: 'acme-ops',
-      user_id: who.user ?? 'U1',
-      user_name: 'ana',
-      command,
-      text,
-      response_url: responseUrl,
-      trigger_id: `trigger-${Math.random()}`,
-      api_app_id: 'A1',
-    });
+    const body = slashForm(command, text, { ...who, channelName: 'acme-ops', responseUrl });
     return { responseUrl, send: () => postSigned(events, body, 'application/x-www-form-urlencoded', { secret: SECRET, ...options }), body };
   };
 
