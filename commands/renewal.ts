@@ -176,7 +176,11 @@ export const renewalCommand: CommandDefinition = {
     /** The confirmation's Undo button: the value is the outcome's id, which must still be the account's latest. */
     async 'renewal.undo'(ctx, value) {
       const outcome = isUuid(value) ? await findRenewalOutcome(ctx.db, ctx.workspace.id, value) : undefined;
-      if (!outcome) throw new UserError('That renewal outcome was already undone.');
+      if (!outcome) {
+        throw new UserError('That renewal outcome was already undone, so this button does nothing now.', {
+          hint: 'See what is recorded with /renewals, or record the outcome again with /renewal <account> <renewed|expanded|downgraded|churned>.',
+        });
+      }
       return undo(ctx, { accountId: outcome.accountId, outcomeId: outcome.id });
     },
   },

@@ -125,7 +125,9 @@ describe.each(ENGINES)('renewal outcomes once, and undo, on $name', (engine) => 
     const admin = await colleague(at(ctx, '2026-12-20T10:00:00Z'), 'li');
     expect(admin.user.role).toBe('admin');
     expect(plain(await t.registry.press(admin, 'renewal.undo', undoButton!.value))).toContain("Undid Initech's renewed outcome: back to renewal Wed 31 Mar 2027");
-    expect(plain(await t.registry.press(admin, 'renewal.undo', undoButton!.value))).toContain('That renewal outcome was already undone.');
+    const again = plain(await t.registry.press(admin, 'renewal.undo', undoButton!.value));
+    expect(again).toContain('That renewal outcome was already undone, so this button does nothing now.');
+    expect(again).toContain('record the outcome again with /renewal <account> <renewed|expanded|downgraded|churned>');
   });
 
   it('undo refuses to overwrite a change made to the account after the outcome', async () => {
