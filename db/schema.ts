@@ -29,6 +29,8 @@ export const TICKET_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export const SURVEY_KINDS = ['nps', 'csat'] as const;
 export const SURVEY_STATUSES = ['open', 'closed'] as const;
 export const RENEWAL_OUTCOMES = ['renewed', 'expanded', 'downgraded', 'churned'] as const;
+/** A customer channel is where the customer reads (surveys only); an internal one is the team's own (alerts). */
+export const CHANNEL_KINDS = ['customer', 'internal'] as const;
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -179,6 +181,8 @@ export const accountChannels = pgTable(
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
     channelName: text('channel_name'),
+    /** Links made before channels had kinds were all where surveys went: customer channels. */
+    kind: text('kind', { enum: CHANNEL_KINDS }).notNull().default('customer'),
     linkedByUserId: uuid('linked_by_user_id').references(() => users.id, { onDelete: 'set null' }),
     linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -429,6 +433,13 @@ export const channelSettings = pgTable(
     digestTime: text('digest_time'),
     digestEnabled: boolean('digest_enabled').notNull().default(false),
     isAlertChannel: boolean('is_alert_channel').notNull().default(false),
+    /** Who scheduled the digest here: told privately when it is paused. */
+    digestScheduledByUserId: uuid('digest_scheduled_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Set when the digest stopped because the channel became a customer channel. */
+    digestPausedAt: timestamp('digest_paused_at', { withTimezone: true }),
+    /** The platform said the channel is shared with another organisation (Slack Connect, Teams shared channel, guests). */
+    sharedExternally: boolean('shared_externally').notNull().default(false),
+    sharedCheckedAt: timestamp('shared_checked_at', { withTimezone: true }),
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.channelId] })],
