@@ -7,10 +7,22 @@ export interface CommandContext {
   db: Db;
   workspace: Workspace;
   user: User;
-  channel: { id: string; name?: string };
+  channel: ChannelSeen;
   now: Date;
   /** Files shared in the conversation, where the platform has them (Slack); see commands/csv-import.ts. */
   files?: SharedFiles;
+}
+
+/**
+ * The channel a request came from, as its platform describes it. `sharedExternally`
+ * is the platform's word that people of another organisation read it (Slack
+ * Connect, a Teams shared channel or one with guests): such a channel is a customer
+ * channel whatever it was linked as. Undefined where the platform cannot tell.
+ */
+export interface ChannelSeen {
+  id: string;
+  name?: string;
+  sharedExternally?: boolean;
 }
 
 /** A file someone shared in chat, as the adapter fetched it (text, size-capped). */
@@ -44,6 +56,8 @@ export interface PlatformIdentity {
   userName: string;
   channelId: string;
   channelName?: string;
+  /** See ChannelSeen.sharedExternally. */
+  channelSharedExternally?: boolean;
 }
 
 /** Turns a platform's ids into a command context, creating workspace and user on first sight. */
@@ -59,5 +73,11 @@ export async function contextFor(db: Db, who: PlatformIdentity, now: Date): Prom
     },
     { platformUserId: who.userId, displayName: who.userName },
   );
-  return { db, workspace, user, channel: { id: who.channelId, ...(who.channelName ? { name: who.channelName } : {}) }, now };
+  return { db, workspace, user, channel: {
+      id: who.channelId,
+      ...(who.channelName ? { name: who.channelName } : {}),
+      ...(who.channelSharedExternally !== undefined ? { sharedExternally: who.channelSharedExternally } : {}),
+    },
+    now,
+  };
 }
