@@ -145,6 +145,8 @@ export const accounts = pgTable(
     recentSpendCents: bigint('recent_spend_cents', { mode: 'number' }).array(),
     latestForecastCents: cents('latest_forecast_cents'),
     latestSpendAt: timestamp('latest_spend_at', { withTimezone: true }),
+    // Set by /account archive: the account leaves every list, alert and KPI and keeps its history.
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -207,9 +209,19 @@ export const checkins = pgTable(
     sentiment: text('sentiment', { enum: SENTIMENTS }).notNull().default('neutral'),
     nextStepDate: date('next_step_date'),
     channelId: text('channel_id'),
+    // The short id (#12) for /checkin edit, per workspace. A trigger (migration 0011) numbers
+    // every row inserted without one from the sequences table, so every writer gets one;
+    // the null default only makes it optional to insert.
+    number: integer('number').notNull().default(sql`null`),
+    // A touch logged from a chat message ("Log as check-in"): who wrote it and a link back to it.
+    sourceAuthor: text('source_author'),
+    sourceLink: text('source_link'),
     createdAt: createdAt(),
   },
-  (t) => [index('checkins_account_time_idx').on(t.workspaceId, t.accountId, t.occurredAt)],
+  (t) => [
+    index('checkins_account_time_idx').on(t.workspaceId, t.accountId, t.occurredAt),
+    uniqueIndex('checkins_workspace_number_uq').on(t.workspaceId, t.number),
+  ],
 );
 
 export const tickets = pgTable(
