@@ -535,3 +535,74 @@ export const apiTokens = pgTable(
   },
   (t) => [uniqueIndex('api_tokens_hash_uq').on(t.hash), uniqueIndex('api_tokens_workspace_number_uq').on(t.workspaceId, t.number)],
 );
+
+export const PSA_CONNECTORS = ['connectwise', 'autotask', 'halopsa'] as const;
+
+/**
+ * A workspace's connection to its PSA (one per connector): the credentials and the
+ * webhook secret encrypted with TENURE_SECRET_KEY (src/core/secrets.ts), the poll's
+ * cursor, and whether it works. 'preview' until the admin confirms the first import.
+ */
+export const psaConnections = pgTable(
+  'psa_connections',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    connector: text('connector', { enum: PSA_CONNECTORS }).notNull(),
+    status: text('status', { enum: ['preview', 'active'] }).notNull().default('preview'),
+    /** AES-256-GCM of the credentials' JSON (never read without the key, never exported). */
+    credentials: text('credentials').notNull(),
+    /** AES-256-GCM of the webhook secret Tenure made for this connection. */
+    webhookSecret: text('webhook_secret').notNull(),
+    /** Per-workspace priority → severity overrides of the connector's defaults. */
+    priorityMap: jsonb('priority_map').$type<Record<string, string>>().notNull().default({}),
+    /** The poll's position: the PSA's last-updated stamp of the newest change taken in. */
+    cursor: timestamp('cursor', { withTimezone: true }),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    /** Set at the first failure of a run of failures; cleared by the next success. */
+    failingSince: timestamp('failing_since', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('psa_connections_workspace_connector_uq').on(t.workspaceId, t.connector)],
+);
+
+/** The PSA's companies as last seen, and the account each maps to (null: unmatched). */
+export const psaCompanies = pgTable(
+  'psa_companies',
+  {
+    workspaceId: workspaceRef(),
+    connector: text('connector', { enum: PSA_CONNECTORS }).notNull(),
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    accountId: uuid('account_id').references(() => accounts.id, { onDelete: 'set null' }),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.connector, t.externalId] })],
+);
+
+/**
+ * Every PSA ticket Tenure has seen: the Tenure ticket it is (null while its company
+ * maps to no account: kept aside with the neutral ticket in `data`), and the PSA's
+ * last-updated stamp, so a change seen twice (webhook and poll) is applied once.
+ */
+export const psaTickets = pgTable(
+  'psa_tickets',
+  {
+    workspaceId: workspaceRef(),
+    connector: text('connector', { enum: PSA_CONNECTORS }).notNull(),
+    externalId: text('external_id').notNull(),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    externalNumber: text('external_number').notNull(),
+    url: text('url').notNull(),
+    companyExternalId: text('company_external_id').notNull(),
+    externalUpdatedAt: timestamp('external_updated_at', { withTimezone: true }).notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.connector, t.externalId] }),
+    uniqueIndex('psa_tickets_ticket_uq').on(t.ticketId),
+    index('psa_tickets_company_idx').on(t.workspaceId, t.connector, t.companyExternalId),
+  ],
+);
