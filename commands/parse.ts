@@ -1,9 +1,14 @@
 // The shared tokenizer and value parsers every command uses: quoted names
-// (straight or curly quotes), key=value options, Slack mentions, ISO dates and
-// money. Values are validated with zod schemas so each error says what to type.
+// (straight or curly quotes), key=value options, Slack mentions, dates as people
+// write them and money. Values are validated with zod schemas so each error says
+// what to type. Quotes group an account name or an option's value; in notes,
+// titles and reasons they are text, kept as typed (verbatimText).
 import { z } from 'zod';
+import { readDate, type DateDirection } from '../src/core/date-reading.js';
 import { UserError } from '../src/core/errors.js';
+import { dateOrderFor } from '../src/core/settings.js';
 import { isIsoDate } from '../src/core/time.js';
+import type { Workspace } from '../src/core/workspaces.js';
 import { readMoney } from './money-input.js';
 
 export interface Token {
@@ -14,6 +19,8 @@ export interface Token {
   /** For `key=value` tokens: the lower-cased key and the value. */
   key?: string;
   value?: string;
+  /** What was typed, quotes included, when it differs from `text` (a quoted token). */
+  raw?: string;
 }
 
 const OPENING_QUOTES: Record<string, string> = { '"': '"', '“': '”', '„': '“', '«': '»', '”': '”' };
@@ -65,10 +72,11 @@ export function tokenize(input: string): Token[] {
       const end = findClosingQuote(text, valueStart, closer);
       if (end > valueStart) {
         const body = unescapeQuoted(text.slice(valueStart + 1, end), closer);
+        const raw = text.slice(i, end + 1);
         tokens.push(
           keyMatch
-            ? { text: `${keyMatch[1]}=${body}`, quoted: true, key: keyMatch[1]!.toLowerCase(), value: body }
-            : { text: body, quoted: true },
+            ? { text: `${keyMatch[1]}=${body}`, quoted: true, key: keyMatch[1]!.toLowerCase(), value: body, raw }
+            : { text: body, quoted: true, raw },
         );
         i = end + 1;
         continue;
@@ -156,10 +164,21 @@ export function subcommand(args: Token[]): { sub: string; rest: Token[] } {
   return { sub, rest: sub ? args.slice(1) : args };
 }
 
-/** Joins words back into a name or a note, single-spaced. */
+/** Joins words back into a name, single-spaced; a quoted name loses its quotes. */
 export function joinWords(tokens: Token[]): string {
   return tokens
     .map((t) => t.text)
+    .join(' ')
+    .trim();
+}
+
+/**
+ * Joins words back into a note, a title or a reason as they were typed: quotes in
+ * them are part of what was said (`sent the "DR runbook" v2`), not syntax.
+ */
+export function verbatimText(tokens: Token[]): string {
+  return tokens
+    .map((t) => t.raw ?? t.text)
     .join(' ')
     .trim();
 }
@@ -223,6 +242,15 @@ function tooLong(what: string, v: string, ctx: z.RefinementCtx): boolean {
   return true;
 }
 
+/**
+ * How every door says a text is over its limit: how long it is and what the limit
+ * is ("the note is 3,412 characters long; a note takes at most 3,000"). Typed
+ * commands, Slack and Teams forms and the console answer in these words.
+ */
+export function lengthProblem(what: string, length: number, max: number): string {
+  return `the ${what} is ${withCommas(length)} characters long; ${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what} takes at most ${withCommas(max)}`;
+}
+
 /** An amount in the workspace's `currency`, as integer cents (see readMoney for what is refused). */
 export const moneySchema = (currency: string) =>
   z.string().transform((v, ctx) => {
@@ -234,6 +262,58 @@ export const moneySchema = (currency: string) =>
     }
     return read.cents;
   });
+
+/** What a date is read against: the workspace's clock, zone and numeric date order. */
+export interface DateContext {
+  now: Date;
+  workspace: Pick<Workspace, 'settings' | 'timezone'>;
+}
+
+/**
+ * A date as people write it (src/core/date-reading.ts), read in the workspace's zone
+ * and date order; `direction` says which way `fri` or `Dec 1` points in this field.
+ */
+export const dateSchema = (at: DateContext, direction: DateDirection) =>
+  z.string().transform((v, ctx) => {
+    if (tooLong('date', v, ctx)) return z.NEVER;
+    const read = readDate(v, { now: at.now, timeZone: at.workspace.timezone, order: dateOrderFor(at.workspace), direction });
+    if (!read.ok) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: read.problem });
+      return z.NEVER;
+    }
+    return read.date;
+  });
+
+/**
+ * Lets a date option's value run on over the next words (`next=in 2 weeks`,
+ * `renewal=1 Dec 2027`) when the value alone is no date and, with up to three more
+ * words, the whole is one: the longest such phrase is taken. A value that is a date
+ * by itself (`next=fri`) never takes the words after it, which may be a note.
+ */
+export function gatherDatePhrases(tokens: Token[], keys: readonly string[], isDate: (phrase: string) => boolean): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    out.push(token);
+    if (token.key === undefined || token.quoted || !keys.includes(token.key) || token.value === undefined || isDate(token.value)) continue;
+    for (let more = 3; more >= 1; more--) {
+      const following = tokens.slice(i + 1, i + 1 + more);
+      if (following.length < more || following.some((t) => t.quoted || t.key !== undefined)) continue;
+      const value = [token.value, ...following.map((t) => t.text)].join(' ');
+      if (!isDate(value)) continue;
+      out[out.length - 1] = { ...token, text: `${token.text.slice(0, token.text.length - token.value.length)}${value}`, value };
+      i += more;
+      break;
+    }
+  }
+  return out;
+}
+
+/** True when `phrase` reads as a date here, or would with the workspace's date order (it is then asked about). */
+export function readsAsDate(at: DateContext, phrase: string): boolean {
+  const read = readDate(phrase, { now: at.now, timeZone: at.workspace.timezone, order: dateOrderFor(at.workspace) });
+  return read.ok || read.ambiguous === true;
+}
 
 export const isoDateSchema = z.string().superRefine((v, ctx) => {
   if (tooLong('date', v, ctx) || isIsoDate(v)) return;
@@ -273,14 +353,12 @@ export const mentionSchema = z.string().transform((v, ctx) => {
   return m;
 });
 
-/** Free text with a length limit (names, titles, notes). */
+/** Free text with a length limit (names, titles, notes); an over-long one is answered with lengthProblem. */
 export const textSchema = (what: string, max: number) =>
   z
     .string()
     .transform((v) => v.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim())
-    .pipe(
-      z
-        .string()
-        .min(1, `the ${what} is missing`)
-        .max(max, `the ${what} is too long (at most ${max} characters)`),
-    );
+    .superRefine((v, ctx) => {
+      if (v.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `the ${what} is missing` });
+      else if (v.length > max) ctx.addIssue({ code: z.ZodIssueCode.custom, message: lengthProblem(what, v.length, max) });
+    });

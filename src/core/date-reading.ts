@@ -45,7 +45,7 @@ export function readDate(input: string, options: DateReadingOptions): DateReadin
   const text = input.trim().replace(/\s+/g, ' ');
   if (text === '') return { ok: false, problem: `the date is missing; write it like ${DATE_FORMS}` };
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    return isIsoDate(text) ? { ok: true, date: text } : { ok: false, problem: `"${text}" is not a real date (that month has no such day)` };
+    return isIsoDate(text) ? { ok: true, date: text } : { ok: false, problem: `"${text}" is not a date: that month has no such day` };
   }
   const today = localDate(options.now, options.timeZone);
   const direction = options.direction ?? 'nearest';

@@ -7,6 +7,7 @@ import { workspaces } from '../../db/schema.js';
 import { changedFields, recordAudit } from './audit.js';
 import { DEFAULT_HEALTH_CONFIG, HEALTH_COMPONENTS, type HealthComponent, type HealthConfig } from './health.js';
 import { DEFAULT_BUSINESS_HOURS, type BusinessHours } from './sla.js';
+import { DATE_ORDERS, type DateOrder } from './date-reading.js';
 import { isSupportedCurrency } from './money.js';
 import { isIsoDate, isValidTimeZone } from './time.js';
 import type { Workspace } from './workspaces.js';
@@ -48,6 +49,11 @@ const settingsSchema = z
     componentBands: z.record(z.enum(HEALTH_COMPONENTS), bandThresholdsSchema).optional().catch(undefined),
     // The gross margin CLV assumes (0.3 is 30%); unset, the KPI card's default.
     kpiMargin: z.number().gt(0).max(1).optional().catch(undefined),
+    // How the workspace writes numeric dates (12/01: day or month first); unset, an
+    // ambiguous one is asked about rather than guessed.
+    dateOrder: z.enum(DATE_ORDERS).optional().catch(undefined),
+    // The partner's name as customers read it on surveys; unset, the workspace's name.
+    partnerName: z.string().min(1).max(80).optional().catch(undefined),
   })
   .passthrough();
 
@@ -57,6 +63,11 @@ export type BusinessHoursSetting = NonNullable<WorkspaceSettings['businessHours'
 export function workspaceSettings(workspace: Pick<Workspace, 'settings'>): WorkspaceSettings {
   const parsed = settingsSchema.safeParse(workspace.settings ?? {});
   return parsed.success ? parsed.data : settingsSchema.parse({});
+}
+
+/** The name customers see on surveys (PRODUCT.md: the customer's view carries the partner's name). */
+export function partnerNameFor(workspace: Pick<Workspace, 'settings' | 'name'>): string {
+  return workspaceSettings(workspace).partnerName ?? workspace.name;
 }
 
 /** The support team's business hours: the workspace's setting over the defaults, in the workspace's zone unless set. */
@@ -69,6 +80,11 @@ export function businessHoursFor(workspace: Pick<Workspace, 'settings' | 'timezo
     workdays: set.workdays ?? DEFAULT_BUSINESS_HOURS.workdays,
     holidays: set.holidays ?? DEFAULT_BUSINESS_HOURS.holidays,
   };
+}
+
+/** How the workspace writes numeric dates, if it has said (/tenure settings dates=). */
+export function dateOrderFor(workspace: Pick<Workspace, 'settings'>): DateOrder | undefined {
+  return workspaceSettings(workspace).dateOrder;
 }
 
 /** The workspace's health weights and band thresholds over the defaults. */

@@ -67,7 +67,7 @@ describe('tokenize: token texts', () => {
 
 describe('tokenize: quoted flag and key=value', () => {
   const cases: [string, string, Token[]][] = [
-    ['quoted name', '"Acme Corp"', [{ text: 'Acme Corp', quoted: true }]],
+    ['quoted name', '"Acme Corp"', [{ text: 'Acme Corp', quoted: true, raw: '"Acme Corp"' }]],
     ['unquoted word', 'Acme', [{ text: 'Acme', quoted: false }]],
     ['key=value', 'arr=120k', [{ text: 'arr=120k', quoted: false, key: 'arr', value: '120k' }]],
     ['key is lower-cased, value is not', 'ARR=120K', [{ text: 'ARR=120K', quoted: false, key: 'arr', value: '120K' }]],
@@ -75,13 +75,13 @@ describe('tokenize: quoted flag and key=value', () => {
       'key="quoted value"',
       'notes="went well, renewal likely" x',
       [
-        { text: 'notes=went well, renewal likely', quoted: true, key: 'notes', value: 'went well, renewal likely' },
+        { text: 'notes=went well, renewal likely', quoted: true, key: 'notes', value: 'went well, renewal likely', raw: 'notes="went well, renewal likely"' },
         { text: 'x', quoted: false },
       ],
     ],
-    ['key=“curly value”', 'tier=“gold plus”', [{ text: 'tier=gold plus', quoted: true, key: 'tier', value: 'gold plus' }]],
+    ['key=“curly value”', 'tier=“gold plus”', [{ text: 'tier=gold plus', quoted: true, key: 'tier', value: 'gold plus', raw: 'tier=“gold plus”' }]],
     ['missing value', 'arr=', [{ text: 'arr=', quoted: false, key: 'arr', value: '' }]],
-    ['key="" is an empty value', 'name=""', [{ text: 'name=', quoted: true, key: 'name', value: '' }]],
+    ['key="" is an empty value', 'name=""', [{ text: 'name=', quoted: true, key: 'name', value: '', raw: 'name=""' }]],
     [
       'unterminated quoted value is literal',
       'notes="abc def',
@@ -420,6 +420,6 @@ describe('zod schemas tell the user what to type', () => {
     expect(name.parse('Müller\tAG')).toBe('Müller\tAG');
     expect(errorOf(name, '   ')).toBe('the account name is missing');
     expect(errorOf(name, '\u0000\u0001')).toBe('the account name is missing');
-    expect(errorOf(name, 'Acme Corporation')).toBe('the account name is too long (at most 10 characters)');
+    expect(errorOf(name, 'Acme Corporation')).toBe('the account name is 16 characters long; an account name takes at most 10');
   });
 });
