@@ -1,14 +1,17 @@
 // /checkin: log a customer touch by text, or through a form when typed bare.
 import { z } from 'zod';
 import { CHECKIN_TYPES, SENTIMENTS } from '../db/schema.js';
+export { checkinForm } from './checkin-form.js';
 import { accountForChannel, getAccount, type Account } from '../src/core/accounts.js';
 import { logCheckin, logCheckinByReading, type Checkin, type CheckinReading, type CheckinType, type Sentiment, type TouchDetails } from '../src/core/checkins.js';
 import { UserError } from '../src/core/errors.js';
 import { checkAccountName } from '../src/core/names.js';
 import { daysBetween, formatDay, isIsoDate, localDate, zonedInstant } from '../src/core/time.js';
 import { context, message, text } from '../src/messages/builders.js';
-import type { Form, FormSubmission, Reply } from '../src/messages/message.js';
-import { accountField, accountFromForm, splitAccountAndKeyword } from './account-input.js';
+import type { FormSubmission, Reply } from '../src/messages/message.js';
+import { accountFromForm, splitAccountAndKeyword } from './account-input.js';
+import { checkinForm, NOTE_MAX_CHARS, sourceFromState, type MessageSource } from './checkin-form.js';
+import { CHECKIN_FROM_MESSAGE_ACTIONS } from './checkin-from-message.js';
 import type { CommandContext } from './context.js';
 import { enumSchema, isoDateSchema, joinWords, splitOptions, textSchema, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -19,7 +22,7 @@ const USAGE = '/checkin <account> <call|meeting|email|qbr|kickoff|review|other> 
 const EXAMPLE = '/checkin "Acme Corp" call Walked through the backup runbook; they want DR next sentiment=positive next=2026-12-01';
 const KEYS = ['sentiment', 'next', 'date'] as const;
 
-const notesSchema = textSchema('note', 3000);
+const notesSchema = textSchema('note', NOTE_MAX_CHARS);
 
 const optionsSchema = z.object({
   sentiment: enumSchema(SENTIMENTS, 'sentiment').optional(),
@@ -38,6 +41,8 @@ interface TouchRequest {
 
 interface CheckinRequest extends TouchRequest {
   account: Account;
+  /** Where a touch logged from a chat message came from (the form's state carries it). */
+  source?: MessageSource;
 }
 
 const isType = (t: Token) => !t.quoted && t.key === undefined && (CHECKIN_TYPES as readonly string[]).includes(t.text.toLowerCase());
@@ -86,7 +91,8 @@ async function record(ctx: CommandContext, request: CheckinRequest): Promise<Rep
   const problem = touchDateProblem(ctx, request.date, request.next);
   if (problem) throw problem;
   const { details, when } = touchOf(ctx, request);
-  const { checkin, previous } = await logCheckin(ctx.db, ctx.workspace.id, { ...details, accountId: request.account.id, type: request.type, notes: request.notes }, ctx.now);
+  const source = { sourceAuthor: request.source?.author ?? null, sourceLink: request.source?.link ?? null };
+  const { checkin, previous } = await logCheckin(ctx.db, ctx.workspace.id, { ...details, ...source, accountId: request.account.id, type: request.type, notes: request.notes }, ctx.now);
   return { messages: [withChurnedNote(confirmation(ctx, request.account, checkin, previous, when), request.account, 'check-in')] };
 }
 
@@ -162,6 +168,9 @@ function confirmation(ctx: CommandContext, account: Pick<Account, 'name'>, check
   const headline = `Logged ${touchPhrase(checkin.type)} with ${account.name} ${when === 'today' ? 'today' : `on ${when}`} — ${gap}.`;
   const details = [`${SENTIMENT_ICON[checkin.sentiment]} ${checkin.sentiment}`, `by @${ctx.user.displayName}`];
   if (checkin.nextStepDate) details.push(`next touch ${formatDay(checkin.nextStepDate)}`);
+  if (checkin.sourceAuthor || checkin.sourceLink) {
+    details.push(['from a message', checkin.sourceAuthor ? `by ${checkin.sourceAuthor}` : '', checkin.sourceLink ?? ''].filter(Boolean).join(' '));
+  }
   return message(
     headline,
     [
@@ -194,38 +203,19 @@ async function fromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
   throw await whyNotLogged(ctx, words, dateProblem);
 }
 
-/** The check-in form; `account` preselects the account (from an account card's button). */
-export async function checkinForm(ctx: CommandContext, account?: Account): Promise<Form> {
-  const today = localDate(ctx.now, ctx.workspace.timezone);
-  return {
-    id: 'checkin',
-    title: 'Log a check-in',
-    submitLabel: 'Log check-in',
-    state: { channelId: ctx.channel.id },
-    fields: [
-      await accountField(ctx, account),
-      { id: 'type', label: 'Kind of touch', kind: 'select', required: true, initial: 'call', options: CHECKIN_TYPES.map((t) => ({ label: t, value: t })) },
-      { id: 'date', label: 'When', kind: 'date', required: true, initial: today },
-      { id: 'sentiment', label: 'Sentiment', kind: 'select', required: true, initial: 'neutral', options: SENTIMENTS.map((s) => ({ label: s, value: s })) },
-      { id: 'notes', label: 'Notes', kind: 'textarea', required: true, placeholder: 'What was discussed, what was agreed' },
-      { id: 'next', label: 'Next touch (optional)', kind: 'date', required: false, hint: 'When you plan to follow up' },
-    ],
-  };
-}
-
 const formSchema = z.object({
   account: z.string().trim().min(1, 'Pick an account'),
   type: z.string().trim().refine((v) => (CHECKIN_TYPES as readonly string[]).includes(v.toLowerCase()), 'Pick the kind of touch'),
   date: z.string().trim().refine(isIsoDate, 'Enter a date as YYYY-MM-DD'),
   sentiment: z.string().trim().refine((v) => (SENTIMENTS as readonly string[]).includes(v.toLowerCase()), 'Pick a sentiment'),
-  notes: z.string().trim().min(1, 'Add a note about the touch').max(3000, 'Keep notes under 3,000 characters'),
+  notes: z.string().trim().min(1, 'Add a note about the touch').max(NOTE_MAX_CHARS, 'Keep notes under 3,000 characters'),
   next: z
     .string()
     .trim()
     .refine((v) => v === '' || isIsoDate(v), 'Enter a date as YYYY-MM-DD, or leave it empty'),
 });
 
-async function submitForm(ctx: CommandContext, values: Record<string, string>): Promise<FormSubmission> {
+async function submitForm(ctx: CommandContext, values: Record<string, string>, state: Record<string, string>): Promise<FormSubmission> {
   const { data: v, errors } = checkForm(formSchema, { account: '', type: '', date: '', sentiment: 'neutral', notes: '', next: '', ...values });
   let account: Account | undefined;
   if (v) {
@@ -244,6 +234,7 @@ async function submitForm(ctx: CommandContext, values: Record<string, string>): 
     sentiment: v.sentiment.toLowerCase() as Sentiment,
     date: v.date,
     next: v.next || null,
+    source: sourceFromState(state),
   });
   return { ok: true, reply };
 }
@@ -262,12 +253,13 @@ export const checkinCommand: CommandDefinition = {
     return fromText(ctx, args);
   },
   actions: {
+    ...CHECKIN_FROM_MESSAGE_ACTIONS,
     async 'checkin.form'(ctx, value) {
       const account = /^[0-9a-f-]{36}$/i.test(value) ? await getAccount(ctx.db, ctx.workspace.id, value) : undefined;
       return { messages: [], form: await checkinForm(ctx, account) };
     },
   },
   forms: {
-    checkin: (ctx, values) => submitForm(ctx, values),
+    checkin: (ctx, values, state) => submitForm(ctx, values, state),
   },
 };

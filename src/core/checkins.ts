@@ -21,6 +21,9 @@ export interface CheckinInput {
   sentiment: Sentiment;
   nextStepDate: string | null;
   channelId: string | null;
+  /** A touch logged from a chat message: who wrote the message, and a link back to it. */
+  sourceAuthor?: string | null;
+  sourceLink?: string | null;
 }
 
 /** Who logged the touch, when it happened, how it went, what comes next and where it was logged. */
@@ -82,9 +85,9 @@ function checkinStatement(name: string, account: SQL) {
           and c.occurred_at < ${value('occurredAt')}::timestamptz
         order by c.occurred_at desc limit 1
       ), inserted as (
-        insert into checkins (id, workspace_id, account_id, user_id, type, occurred_at, notes, sentiment, next_step_date, channel_id, created_at)
+        insert into checkins (id, workspace_id, account_id, user_id, type, occurred_at, notes, sentiment, next_step_date, channel_id, source_author, source_link, created_at)
         select ${value('id')}::uuid, ${workspace}, account.id, ${value('userId')}::uuid, account.type, ${value('occurredAt')}::timestamptz,
-          account.notes, ${value('sentiment')}, ${value('nextStepDate')}::date, ${value('channelId')}, ${value('now')}::timestamptz
+          account.notes, ${value('sentiment')}, ${value('nextStepDate')}::date, ${value('channelId')}, ${value('sourceAuthor')}::text, ${value('sourceLink')}::text, ${value('now')}::timestamptz
         from account where account.notes is not null
         returning *
       ), audited as (
@@ -127,6 +130,8 @@ async function writeCheckin(
     sentiment: touch.sentiment,
     nextStepDate: touch.nextStepDate,
     channelId: touch.channelId,
+    sourceAuthor: touch.sourceAuthor ?? null,
+    sourceLink: touch.sourceLink ?? null,
     now: now.toISOString(),
   });
   if (!row) return undefined;
