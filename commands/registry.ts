@@ -20,6 +20,7 @@ import { adminCommand } from './admin.js';
 import { tokenCommand } from './token.js';
 import { settingsCommand } from './settings.js';
 import { CSV_IMPORT_ACTIONS } from './csv-import.js';
+import { CHECKIN_SHORTCUTS, type ChatShortcut } from './checkin-from-message.js';
 import type { CommandContext, ErrorLog } from './context.js';
 import { closeMatches } from '../src/core/names.js';
 import { cleanText, tokenize, type Token } from './parse.js';
@@ -214,6 +215,9 @@ export class Registry {
 }
 
 export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, usageCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand, adminCommand, tokenCommand, settingsCommand];
+
+/** Shortcuts the platforms offer on their menus (Slack's manifest features.shortcuts); each presses a registry action. */
+export const SHORTCUTS: ChatShortcut[] = [...CHECKIN_SHORTCUTS];
 
 export function createRegistry(log: ErrorLog): Registry {
   return new Registry(COMMANDS, log, CSV_IMPORT_ACTIONS);

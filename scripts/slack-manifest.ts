@@ -1,6 +1,7 @@
 // Builds the Slack app manifest from the command registry: one slash command per
-// registry command plus /tenure, each with the registry's summary and usage.
-import { COMMANDS } from '../commands/registry.js';
+// registry command plus /tenure, each with the registry's summary and usage, and the
+// registry's shortcuts ("Log as check-in" on a message's menu).
+import { COMMANDS, SHORTCUTS } from '../commands/registry.js';
 import { SLACK_BOT_EVENTS, SLACK_BOT_SCOPES } from '../src/platforms/slack/app.js';
 
 /** Replace with your public host when creating the app (README: "Install in Slack"). */
@@ -43,6 +44,8 @@ export function slackManifest(): Record<string, unknown> {
       app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: 'Tenure', always_online: true },
       slash_commands: slash,
+      // Slack allows 10; names show on menus as they are, descriptions up to 150 characters.
+      shortcuts: SHORTCUTS.map((s) => ({ name: s.name, type: s.kind, callback_id: s.id, description: s.description.slice(0, 150) })),
     },
     oauth_config: {
       redirect_urls: [`${PLACEHOLDER_HOST}/slack/oauth_redirect`],

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../commands/registry.js';
+import { COMMANDS, SHORTCUTS } from '../commands/registry.js';
 import { unzipSync } from 'fflate';
 import { slackManifestYaml } from '../scripts/slack-manifest.js';
 import { colorIcon, outlineIcon, pngSize } from '../scripts/teams-icons.js';
@@ -26,6 +26,17 @@ describe('manifest/slack.yml', () => {
     for (const c of COMMANDS.filter((c) => c.tenureOnly)) expect(checkedIn).not.toContain(`- command: "/${c.name}"`);
     const count = (checkedIn.match(/should_escape: true/g) ?? []).length;
     expect(count).toBe(slash.length + 1);
+  });
+});
+
+describe('manifest/slack.yml shortcuts', () => {
+  it('declares the registry’s shortcuts, each the id of an action a command answers', () => {
+    expect(SHORTCUTS.map((s) => s.id)).toEqual(['checkin.from-message', 'checkin.form']);
+    for (const s of SHORTCUTS) {
+      expect(checkedIn).toContain(`- name: ${JSON.stringify(s.name)}\n      type: "${s.kind}"\n      callback_id: "${s.id}"`);
+      expect(COMMANDS.some((c) => c.actions?.[s.id])).toBe(true);
+      expect(s.description.length).toBeLessThanOrEqual(150);
+    }
   });
 });
 

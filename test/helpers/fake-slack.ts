@@ -214,6 +214,8 @@ export class FakeSlack {
       }
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `${Date.now() / 1000}`, message: { text: body.text } };
+      case 'chat.getPermalink':
+        return { ok: true, channel: body.channel, permalink: `https://example.slack.com/archives/${String(body.channel)}/p${String(body.message_ts).replace('.', '')}` };
       case 'files.getUploadURLExternal': {
         // files.uploadV2 then sends the bytes to upload_url (recorded as upload/<id>).
         const id = `F${++this.counter}`;

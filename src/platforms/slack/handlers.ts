@@ -1,4 +1,4 @@
-// Bolt listeners: slash commands, button presses, modal submissions and events
+// Bolt listeners: slash commands, button presses, shortcuts (shortcuts.ts), modal submissions and events
 // (App Home, uninstalls, CSV files shared in channels). Each one identifies the
 // caller from the signed payload, calls the registry (or, for a shared file, the
 // neutral preview), and delivers the answer the way Slack expects for that payload.
@@ -24,6 +24,7 @@ import type { SlackIdentity, SlackPerson } from './identity.js';
 import { slackSharedFiles } from './files.js';
 import { deactivateSlackWorkspace } from './installation-store.js';
 import { eventListener } from './event-listener.js';
+import { registerSlackShortcuts } from './shortcuts.js';
 import type { SlackReplyDelivery } from './reply.js';
 import { ForeignWorkspaceError } from './single-authorize.js';
 
@@ -143,6 +144,8 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
       formOrigin: { channelId: channelId ?? b.user.id, responseUrl: b.response_url ?? '' },
     });
   });
+
+  registerSlackShortcuts(app, { registry, logger, deliverReply, identify });
 
   app.view(/.*/, async ({ ack, body, view, client, context }) => {
     const submission = body as ViewSubmitAction;
