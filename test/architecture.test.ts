@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCANNED = ['src', 'commands', 'db'];
-const PLATFORM_PACKAGES = [/^express(\/|$)/, /^@slack\/bolt(\/|$)/, /^botbuilder(-[\w-]+)?(\/|$)/, /^@microsoft\/teams-ai(\/|$)/];
+const PLATFORM_PACKAGES = [/^express(\/|$)/, /^@slack\/bolt(\/|$)/, /^@microsoft\/teams\.[\w-]+(\/|$)/, /^botbuilder(-[\w-]+)?(\/|$)/, /^@microsoft\/teams-ai(\/|$)/];
 
 interface Rule {
   /** Files this rule applies to (a folder prefix, repository-relative). */
@@ -194,6 +194,8 @@ describe('the scanner itself (so the real check cannot pass vacuously)', () => {
     ['commands importing Express', 'commands/ticket.ts', "import type { Request } from 'express';", 1],
     ['commands importing botbuilder-core', 'commands/ticket.ts', "import { TurnContext } from 'botbuilder-core';", 1],
     ['commands importing Teams AI', 'commands/ticket.ts', "import { Application } from '@microsoft/teams-ai';", 1],
+    ['commands importing the Teams SDK', 'commands/ticket.ts', "import type { App } from '@microsoft/teams.apps';", 1],
+    ['commands importing the Teams SDK cards', 'commands/ticket.ts', "import { AdaptiveCard } from '@microsoft/teams.cards';", 1],
     ['commands importing an adapter', 'commands/ticket.ts', "import { render } from '../src/platforms/console/render.js';", 1],
     ['commands requiring the HTTP server', 'commands/ticket.ts', "const s = require('../src/http/server.js');", 1],
     ['db importing core', 'db/client.ts', "import { x } from '../src/core/time.js';", 1],

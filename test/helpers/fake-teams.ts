@@ -1,11 +1,12 @@
 // A local stand-in for the Bot Framework connector (the serviceUrl Teams puts in
-// every activity): it records what the bot sends — replies, new posts, updates —
-// answers with activity ids, and fails on request. Plus builders for the
-// activities Teams posts to /api/messages.
+// every activity): it records what the bot sends — replies, new posts, updates,
+// personal chats it opens — answers with activity ids, lists the conversation's
+// members (its roster), and fails on request. Plus builders for the activities
+// Teams posts to /api/messages.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { closeNow, listenOnLoopback, queueFailures } from './loopback-server.js';
 
-export type ConnectorCallKind = 'send' | 'reply' | 'update' | 'member' | 'other';
+export type ConnectorCallKind = 'send' | 'reply' | 'update' | 'member' | 'create' | 'other';
 
 export interface ConnectorCall {
   kind: ConnectorCallKind;
@@ -39,6 +40,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, any>> {
 
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
+  /** Who the member endpoints list and find (by Teams id or Entra object id); ANA and BEN unless a test changes it. */
+  roster: Person[] = [ANA, BEN];
   private readonly failures = new Map<ConnectorCallKind, ScriptedFailure[]>();
   private server!: Server;
   private counter = 0;
@@ -54,23 +57,36 @@ export class FakeConnector {
         res.end(JSON.stringify({ ok: true, user_id: 'UBOT', team_id: 'T1', bot_id: 'BBOT' }));
         return;
       }
-      const m = /^\/v3\/conversations\/([^/]+)(?:\/(activities|members)(?:\/([^/]+))?)?$/.exec(path);
+      if (path === '/v3/conversations' && req.method === 'POST') {
+        // A personal chat the bot opens: Teams answers with its conversation id.
+        const failure = this.failures.get('create')?.shift();
+        const member = String((body.members as { id?: string }[] | undefined)?.[0]?.id ?? '');
+        const status = failure?.status ?? 200;
+        const conversationId = `a:created-${member}`;
+        this.calls.push({ kind: 'create', method: 'POST', conversationId: failure ? '' : conversationId, body, status, at: Date.now() });
+        res.writeHead(status, { 'content-type': 'application/json', ...failure?.headers });
+        res.end(JSON.stringify(failure ? { error: { code: 'Scripted', message: `scripted ${status}` } } : { id: conversationId }));
+        return;
+      }
+      const m = /^\/v3\/conversations\/([^/]+)(?:\/(activities|members|pagedmembers)(?:\/([^/]+))?)?$/i.exec(path);
       const conversationId = m ? decodeURIComponent(m[1]!) : '';
-      const sub = m?.[2];
+      const sub = m?.[2]?.toLowerCase();
       const id = m?.[3] ? decodeURIComponent(m[3]) : undefined;
       const kind: ConnectorCallKind =
-        sub === 'members' ? 'member' : sub !== 'activities' ? 'other' : req.method === 'PUT' ? 'update' : id ? 'reply' : 'send';
+        sub === 'members' || sub === 'pagedmembers' ? 'member' : sub !== 'activities' ? 'other' : req.method === 'PUT' ? 'update' : id ? 'reply' : 'send';
       const failure = this.failures.get(kind)?.shift();
-      const status = failure?.status ?? 200;
-      const responseId = failure ? undefined : kind === 'update' ? id : kind === 'send' || kind === 'reply' ? `activity-${++this.counter}` : undefined;
+      const member = kind === 'member' && id ? this.roster.find((p) => p.id === id || p.aadObjectId === id) : undefined;
+      const status = failure?.status ?? (kind === 'member' && id && !member ? 404 : 200);
+      const responseId = failure || status !== 200 ? undefined : kind === 'update' ? id : kind === 'send' || kind === 'reply' ? `activity-${++this.counter}` : undefined;
       this.calls.push({ kind, method: req.method ?? '', conversationId, ...(id ? { activityId: id } : {}), body, status, ...(responseId ? { responseId } : {}), at: Date.now() });
       res.writeHead(status, { 'content-type': 'application/json', ...failure?.headers });
-      if (failure) {
-        res.end(JSON.stringify({ error: { code: status === 403 ? 'BotNotInConversationRoster' : 'Scripted', message: `scripted ${status}` } }));
+      if (failure || status !== 200) {
+        res.end(JSON.stringify({ error: { code: status === 403 ? 'BotNotInConversationRoster' : status === 404 ? 'NotFound' : 'Scripted', message: `scripted ${status}` } }));
         return;
       }
       if (kind === 'member') {
-        res.end(JSON.stringify({ id: id, name: 'Member', aadObjectId: `aad-${id}` }));
+        const account = (p: Person) => ({ id: p.id, name: p.name, aadObjectId: p.aadObjectId, userRole: 'user' });
+        res.end(JSON.stringify(member ? account(member) : sub === 'pagedmembers' ? { members: this.roster.map(account) } : this.roster.map(account)));
         return;
       }
       res.end(JSON.stringify(responseId ? { id: responseId } : {}));

@@ -47,7 +47,8 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
   it('runs a command @mentioned in a channel and answers in its thread', async () => {
     const { calls, texts } = await say('account add "Acme Corp" arr=$120k renewal=2027-03-31');
     expect(texts.join('\n')).toContain('Added account Acme Corp');
-    const reply = calls.find((c) => c.kind === 'reply')!;
+    // Into the thread the command was typed in: the conversation id with its ;messageid=.
+    const reply = calls.find((c) => c.kind === 'send')!;
     expect(reply.conversationId).toBe(`${OPS_CHANNEL};messageid=1700000000001`);
     const ws = (await workspace())!;
     expect(ws.name).toBe(TEAM.name);
@@ -153,7 +154,8 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
     await send(activity(connector.url, { kind: 'channel', channelId: TEAM.id }, { type: 'installationUpdate', action: 'remove' }));
     await send(activity(connector.url, GROUP, { type: 'conversationUpdate', membersRemoved: [BOT] }, BEN));
     const after = Object.fromEntries((await refs()).map((r) => [r.conversationId, r.active]));
-    expect(after).toEqual({ [TEAM.id]: false, [OPS_CHANNEL]: false, 'a:personal-ana': true, '19:group-chat@thread.v2': false });
+    // The personal chat Tenure opened for Ben's private answer (his survey answer above) is a chat, and stays.
+    expect(after).toEqual({ [TEAM.id]: false, [OPS_CHANNEL]: false, 'a:personal-ana': true, '19:group-chat@thread.v2': false, 'a:created-29:ben': true });
 
     // Spoken to again in the channel: reachable again.
     await say('account list');

@@ -2,9 +2,7 @@
 // counterpart), so an export arrives as a card with a short-lived signed download
 // link, served by our own HTTP server (src/http/exports.ts), that works in channels,
 // group chats and the personal chat alike.
-import type { TurnContext } from 'botbuilder';
-import type { Request } from 'express';
-import { EXPORT_LINK_TTL_MS, requestOrigin, type ExportLinks } from '../../http/exports.js';
+import { EXPORT_LINK_TTL_MS, type ExportLinks } from '../../http/exports.js';
 import { EXPORT_KINDS, type ExportKind } from '../../data/export.js';
 import type { ReplyFile } from '../../messages/message.js';
 import { cardActivity, emptyCard, escapeMarkdown, plainTitle, CARD_LIMITS } from './cards.js';
@@ -15,20 +13,17 @@ export interface TeamsDownloads {
   publicUrl?: string;
 }
 
-/** Where the activity being handled was addressed: our public origin as the Bot connector sees it. */
-const ORIGIN_KEY = 'tenure.requestOrigin';
-
-export function rememberOrigin(turn: TurnContext, req: Request): void {
-  turn.turnState.set(ORIGIN_KEY, requestOrigin(req));
-}
-
 function isExportKind(kind: string | undefined): kind is ExportKind {
   return (EXPORT_KINDS as readonly string[]).includes(kind ?? '');
 }
 
-/** A card with one download button per exported file, or undefined when nothing can be linked. */
-export function downloadsActivity(turn: TurnContext, downloads: TeamsDownloads, workspaceId: string, files: ReplyFile[], now: Date) {
-  const origin = downloads.publicUrl ?? (turn.turnState.get(ORIGIN_KEY) as string | undefined);
+/**
+ * A card with one download button per exported file, or undefined when nothing can
+ * be linked. `requestOrigin`: where the activity being handled was addressed, our
+ * public origin as the Bot connector sees it (TENURE_PUBLIC_URL comes first).
+ */
+export function downloadsActivity(requestOrigin: string | undefined, downloads: TeamsDownloads, workspaceId: string, files: ReplyFile[], now: Date) {
+  const origin = downloads.publicUrl ?? requestOrigin;
   const linked = files.filter((f) => isExportKind(f.exportKind));
   if (!origin || linked.length === 0) return undefined;
   const minutes = Math.round(EXPORT_LINK_TTL_MS / 60_000);

@@ -2,9 +2,9 @@
 // workspace, the person is their Entra object id (from.aadObjectId; the emulator
 // has none, so its from.id stands in), and the conversation id without Teams'
 // `;messageid=` thread suffix is the channel every command and job sees.
-import type { Activity } from 'botbuilder';
 import { contextFor, type CommandContext } from '../../../commands/context.js';
 import type { Db } from '../../../db/client.js';
+import type { InboundActivity, TeamsChannelData } from './inbound.js';
 
 /** Where activities without a tenant (Bot Framework Emulator) live in local mode. */
 export const EMULATOR_TENANT = 'emulator';
@@ -15,19 +15,13 @@ export function baseConversationId(conversationId: string): string {
   return cut === -1 ? conversationId : conversationId.slice(0, cut);
 }
 
-interface TeamsChannelData {
-  tenant?: { id?: string };
-  team?: { id?: string; name?: string };
-  channel?: { id?: string; name?: string };
-}
-
-export function channelDataOf(activity: Partial<Activity>): TeamsChannelData {
+export function channelDataOf(activity: Partial<InboundActivity>): TeamsChannelData {
   const data = activity.channelData as unknown;
   return data && typeof data === 'object' ? (data as TeamsChannelData) : {};
 }
 
 /** The activity's tenant; undefined when it carries none (the emulator). */
-export function tenantOf(activity: Partial<Activity>): string | undefined {
+export function tenantOf(activity: Partial<InboundActivity>): string | undefined {
   return activity.conversation?.tenantId || channelDataOf(activity).tenant?.id || undefined;
 }
 
@@ -38,13 +32,27 @@ export interface TeamsIdentity {
   userName: string;
   conversationId: string;
   conversationName?: string;
+  /** Teams' word on whether people of another organisation read the conversation (see sharedExternallyOf). */
+  sharedExternally?: boolean;
 }
 
-export function identityOf(activity: Partial<Activity>, fallbackTenant: string): TeamsIdentity {
+/**
+ * What the activity tells about who reads the conversation: a shared channel
+ * (channelData.channel.type 'shared', Teams Connect: shared across teams and
+ * organisations) counts as shared. Anything else is left unknown: a standard or
+ * private channel, a group chat and even a personal chat may hold guests of
+ * another organisation, and the activity does not say so.
+ */
+export function sharedExternallyOf(activity: Partial<InboundActivity>): true | undefined {
+  return activity.conversation?.conversationType === 'channel' && channelDataOf(activity).channel?.type === 'shared' ? true : undefined;
+}
+
+export function identityOf(activity: Partial<InboundActivity>, fallbackTenant: string): TeamsIdentity {
   const data = channelDataOf(activity);
   const from = activity.from;
   const userId = from?.aadObjectId || from?.id || 'unknown';
   const name = data.channel?.name ?? activity.conversation?.name;
+  const shared = sharedExternallyOf(activity);
   return {
     tenantId: tenantOf(activity) ?? fallbackTenant,
     ...(data.team?.name ? { teamName: data.team.name } : {}),
@@ -52,6 +60,7 @@ export function identityOf(activity: Partial<Activity>, fallbackTenant: string):
     userName: from?.name?.trim() || userId,
     conversationId: baseConversationId(activity.conversation?.id ?? userId),
     ...(name ? { conversationName: name } : {}),
+    ...(shared !== undefined ? { sharedExternally: shared } : {}),
   };
 }
 
@@ -68,15 +77,17 @@ export function teamsContext(db: Db, who: TeamsIdentity, deps: { timezone: strin
       userName: who.userName,
       channelId: who.conversationId,
       ...(who.conversationName ? { channelName: who.conversationName } : {}),
+      ...(who.sharedExternally !== undefined ? { channelSharedExternally: who.sharedExternally } : {}),
     },
     deps.now,
   );
 }
 
 /**
- * The command typed, as the registry reads it. Teams AI has already removed the
- * bot's own <at> mention; other mentions keep their display name, and Teams'
- * HTML entities and non-breaking spaces become plain text.
+ * The command typed, as the registry reads it. mentions.ts has already removed the
+ * bot's own <at> mention and written people's as `<@id|name>`; what <at> markup is
+ * left (a tag or channel mention) keeps its display name, and Teams' HTML entities
+ * and non-breaking spaces become plain text.
  */
 export function commandText(text: string | undefined): string {
   return (text ?? '')

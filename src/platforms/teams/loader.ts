@@ -1,11 +1,11 @@
-// Teams' PlatformAdapter, and when Teams AI and botbuilder are loaded. They take one
-// to three seconds to load (under tsx, more): a Teams deployment (platform mode)
-// loads them at start, while in local mode — where /api/messages only serves the
-// Bot Framework Emulator — they load on the first activity or proactive post, so
-// `npm start` stays quick. Only types come from the SDK side here; the SDK itself
-// is imported on demand.
+// Teams' PlatformAdapter, and when the Teams SDK is loaded. It takes a second or
+// more to load (under tsx, more): a Teams deployment (platform mode) loads it at
+// start, while in local mode — where /api/messages only serves an emulator or
+// Microsoft 365 Agents Playground — it loads on the first activity or proactive
+// post, so `npm start` stays quick. Only types come from the SDK side here; the
+// SDK itself is imported on demand.
 import express from 'express';
-import { DeliveryNotSent } from '../../jobs/delivery.js';
+import { DeliveryNotSent, type ChannelAudience } from '../../jobs/delivery.js';
 import type { PlatformAdapter } from '../platform.js';
 import type { TeamsAdapterDeps, TeamsBot } from './app.js';
 import { messageActivity } from './cards.js';
@@ -13,11 +13,12 @@ import type { TeamsDelivery } from './delivery.js';
 import { teamsContext, type TeamsIdentity } from './identity.js';
 import type { TeamsReplyTarget } from './reply.js';
 
-/** Teams cannot list a channel's members for reminders: it has no audience. */
+/** A channel's members come from the Bot connector's member list; reminders go to personal chats. */
 export interface TeamsAdapter extends PlatformAdapter<TeamsIdentity, TeamsReplyTarget, ReturnType<typeof messageActivity>> {
   readonly platform: 'teams';
   /** Proactive posts (digests, alerts, deliveries) and in-place card updates. */
   readonly delivery: TeamsDelivery;
+  readonly audience: ChannelAudience;
   /** The loaded bot (loading it if need be). */
   ready(): Promise<TeamsBot>;
 }
@@ -30,6 +31,10 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
   const loaded = async () => {
     if (stopped) throw new DeliveryNotSent('Tenure is shutting down; nothing was posted to Teams');
     return (await ready()).delivery;
+  };
+  const audience = async () => {
+    if (stopped) throw new DeliveryNotSent('Tenure is shutting down; nothing was posted to Teams');
+    return (await ready()).privateChats;
   };
 
   const router = express.Router();
@@ -48,6 +53,10 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
       post: async (workspace, channelId, message) => (await loaded()).post(workspace, channelId, message),
       postToConversation: async (workspace, conversationId, message) => (await loaded()).postToConversation(workspace, conversationId, message),
       updateCard: async (workspace, conversationId, activityId, message) => (await loaded()).updateCard(workspace, conversationId, activityId, message),
+    },
+    audience: {
+      members: async (workspace, channelId) => (await audience()).members(workspace, channelId),
+      postPrivately: async (workspace, channelId, userId, message) => (await audience()).postPrivately(workspace, channelId, userId, message),
     },
     async start() {
       if (deps.loadAtStart) await ready();

@@ -3,16 +3,31 @@
 // digests, alerts. Stored when the bot is installed or spoken to, marked inactive
 // when it is removed or Teams answers 403. Channel references are stored under the
 // conversation id without `;messageid=`, so posts start a new thread.
-import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { conversationRefs } from '../../../db/schema.js';
-import { baseConversationId, channelDataOf } from './identity.js';
+import { baseConversationId, channelDataOf, tenantOf } from './identity.js';
+import type { ActivityAccount, InboundActivity } from './inbound.js';
+
+type Activity = InboundActivity;
 
 export type ConversationScope = (typeof conversationRefs.$inferSelect)['scope'];
 
-/** A stored reference: botbuilder's, plus the team it belongs to so removing the bot from a team reaches every channel. */
-export type StoredReference = Partial<ConversationReference> & { teamId?: string };
+/**
+ * A stored reference: the Bot Framework's conversation reference (the shape
+ * botbuilder stored too, so rows written before read the same), plus the team it
+ * belongs to so removing the bot from a team reaches every channel, and the tenant
+ * a private chat with one of its people is opened in.
+ */
+export interface StoredReference {
+  serviceUrl?: string;
+  channelId?: string;
+  locale?: string;
+  bot?: ActivityAccount;
+  user?: ActivityAccount;
+  conversation?: ActivityAccount & { conversationType?: string; tenantId?: string; isGroup?: boolean };
+  teamId?: string;
+}
 
 export interface ConversationRow {
   workspaceId: string;
@@ -35,10 +50,20 @@ export function scopeOf(activity: Partial<Activity>): ConversationScope {
 
 /** The reference to store for an activity's conversation: no thread, no activity to reply to. */
 export function referenceOf(activity: Partial<Activity>): StoredReference {
-  const { activityId: _reply, ...reference } = TurnContext.getConversationReference(activity);
-  const conversation = reference.conversation ? { ...reference.conversation, id: baseConversationId(reference.conversation.id) } : reference.conversation;
   const teamId = channelDataOf(activity).team?.id;
-  return { ...reference, ...(conversation ? { conversation } : {}), ...(teamId ? { teamId } : {}) };
+  const tenantId = tenantOf(activity);
+  const conversation = activity.conversation
+    ? { ...activity.conversation, id: baseConversationId(activity.conversation.id), ...(tenantId ? { tenantId } : {}) }
+    : undefined;
+  return {
+    ...(activity.serviceUrl ? { serviceUrl: activity.serviceUrl } : {}),
+    ...(activity.channelId ? { channelId: activity.channelId } : {}),
+    ...(activity.locale ? { locale: activity.locale } : {}),
+    ...(activity.recipient ? { bot: activity.recipient } : {}),
+    ...(activity.from ? { user: activity.from } : {}),
+    ...(conversation ? { conversation } : {}),
+    ...(teamId ? { teamId } : {}),
+  };
 }
 
 /** Conversations already known active by this process, so a busy chat does not write on every message. */
@@ -54,13 +79,17 @@ export class ConversationReferences {
 
   /** Stores (or re-activates) the activity's conversation. `force` skips the freshness cache (installs). */
   async remember(workspaceId: string, activity: Partial<Activity>, options: { force?: boolean } = {}): Promise<void> {
-    const reference = referenceOf(activity);
+    await this.store(workspaceId, scopeOf(activity), referenceOf(activity), options);
+  }
+
+  /** Stores a conversation the bot opened itself (a personal chat for a private answer). */
+  async store(workspaceId: string, scope: ConversationScope, reference: StoredReference, options: { force?: boolean } = {}): Promise<void> {
     const conversationId = reference.conversation?.id;
     if (!conversationId || !reference.serviceUrl) return;
     const key = `${workspaceId}|${conversationId}|${reference.serviceUrl}`;
     const seen = this.fresh.get(key);
     if (!options.force && seen !== undefined && this.clock() - seen < FRESH_MS) return;
-    const row = { workspaceId, platform: 'teams' as const, conversationId, scope: scopeOf(activity), reference: reference as Record<string, unknown>, active: true };
+    const row = { workspaceId, platform: 'teams' as const, conversationId, scope, reference: reference as Record<string, unknown>, active: true };
     await this.db
       .insert(conversationRefs)
       .values(row)

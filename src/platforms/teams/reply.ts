@@ -1,19 +1,39 @@
 // Every part of a Reply, delivered in Teams within the turn that asked: the update
 // replaces the card a button was on, a form is a card, messages are cards in the
 // conversation, files are signed download links (a bot cannot upload into a
-// channel) and deliveries are proactive posts elsewhere. SDK types only: the lazy
-// loader imports this without loading the SDK.
-import type { TurnContext } from 'botbuilder';
+// channel) and deliveries are proactive posts elsewhere. Teams has no ephemeral
+// messages: a message meant for the asker alone (visibility 'ephemeral'), asked
+// for in a channel or group chat, goes to their personal chat with the bot; in
+// that chat it is answered in place. SDK types only: the lazy loader imports this
+// without loading the SDK.
 import type { CommandContext } from '../../../commands/context.js';
+import type { Workspace } from '../../core/workspaces.js';
 import type { Logger } from '../../log.js';
-import type { Reply } from '../../messages/message.js';
+import { notice } from '../../messages/builders.js';
+import type { Message, Reply } from '../../messages/message.js';
 import { cardActivity, messageActivity } from './cards.js';
 import type { TeamsDelivery } from './delivery.js';
 import { downloadsActivity, type TeamsDownloads } from './downloads.js';
 import { toFormCard } from './form-card.js';
+import type { InboundActivity } from './inbound.js';
+
+export type OutgoingActivity = ReturnType<typeof cardActivity>;
+
+/** The conversation a turn came from, as the handlers answer in it. */
+export interface TeamsTurn {
+  activity: InboundActivity;
+  /** Sends into the turn's conversation (a channel thread, a chat); resolves to the new message's id. */
+  send(activity: OutgoingActivity): Promise<string | undefined>;
+  /** Replaces a message the bot sent in the turn's conversation. */
+  update(activityId: string, activity: OutgoingActivity): Promise<void>;
+  /** Sends to the asker alone, in their personal chat with the bot (stored under `workspace`); false when Teams would not open one. */
+  sendPrivately(activity: OutgoingActivity, workspace?: Workspace): Promise<boolean>;
+  /** Our public origin as the Bot connector reached it (for download links). */
+  origin?: string;
+}
 
 export interface TeamsReplyTarget {
-  turn: TurnContext;
+  turn: TeamsTurn;
   /** Who asked, where: without it (they could not be identified) files and deliveries have no workspace to go to. */
   ctx?: CommandContext;
 }
@@ -28,30 +48,58 @@ export interface TeamsReplyDeps {
 }
 
 /** Replaces the card a button or submit came from; where Teams cannot (or there is none), posts it instead. */
-export async function replaceCard(turn: TurnContext, activity: ReturnType<typeof cardActivity>, logger: Logger): Promise<void> {
+export async function replaceCard(turn: TeamsTurn, activity: OutgoingActivity, logger: Logger): Promise<void> {
   const id = turn.activity.replyToId;
   if (id) {
     try {
-      await turn.updateActivity({ ...activity, id });
+      await turn.update(id, activity);
       return;
     } catch (err) {
       logger.warn({ err }, 'could not update the card in place; sending it again');
     }
   }
-  await turn.sendActivity(activity);
+  await turn.send(activity);
 }
+
+/** A conversation more than the asker reads: a channel or a group chat (the emulator's chats are one-to-one). */
+export function isShared(activity: InboundActivity): boolean {
+  const type = activity.conversation.conversationType;
+  return type === 'channel' || type === 'groupChat';
+}
+
+const NO_PRIVATE_CHAT =
+  "I could not reach you in a private chat, and this answer is for you alone. Add Tenure for yourself (Apps → Tenure → Add), or open a chat with it, and run the command again there.";
 
 export function teamsReplyDelivery(deps: TeamsReplyDeps): TeamsReplyDelivery {
   const { logger } = deps;
+
+  /** Cards in place, or the asker's own ones privately where others read the conversation. */
+  const sendCards = async (turn: TeamsTurn, cards: { activity: OutgoingActivity; visibility: Message['visibility'] }[], workspace?: Workspace) => {
+    const shared = isShared(turn.activity);
+    let unreachable = false;
+    for (const { activity, visibility } of cards) {
+      if (!shared || visibility === 'channel') {
+        await turn.send(activity);
+        continue;
+      }
+      if (unreachable) continue;
+      if (!(await turn.sendPrivately(activity, workspace))) {
+        // Said once, without the answer: it is not the conversation's to read.
+        unreachable = true;
+        await turn.send(messageActivity(notice(`⚠️ ${NO_PRIVATE_CHAT}`, { tone: 'error' })));
+      }
+    }
+  };
+
   return async (reply, { turn, ctx }) => {
     if (reply.update) await replaceCard(turn, messageActivity(reply.update), logger);
-    if (reply.form) await turn.sendActivity(cardActivity(toFormCard(reply.form), reply.form.title));
-    for (const m of reply.messages) await turn.sendActivity(messageActivity(m));
+    if (reply.form) await turn.send(cardActivity(toFormCard(reply.form), reply.form.title));
+    const cards = reply.messages.map((m) => ({ activity: messageActivity(m), visibility: m.visibility }));
+    // A download link opens for anyone who has it: it goes where the export's answer goes, never to a customer's eyes.
+    const downloads = ctx && reply.files?.length && deps.downloads ? downloadsActivity(turn.origin, deps.downloads, ctx.workspace.id, reply.files, ctx.now) : undefined;
+    if (downloads) cards.push({ activity: downloads, visibility: 'ephemeral' });
+    await sendCards(turn, cards, ctx?.workspace);
     if (!ctx) return;
-    if (reply.files?.length && deps.downloads) {
-      const card = downloadsActivity(turn, deps.downloads, ctx.workspace.id, reply.files, ctx.now);
-      if (card) await turn.sendActivity(card);
-    }
     for (const delivery of reply.deliveries ?? []) {
       try {
         await deps.delivery.postToConversation(ctx.workspace, delivery.channelId, delivery.message);
