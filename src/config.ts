@@ -3,6 +3,16 @@
 import { z } from 'zod';
 import { isSupportedCurrency } from './core/money.js';
 import { isValidTimeZone } from './core/time.js';
+import { parseSecretKey } from './core/secrets.js';
+
+const isSecretKey = (v: string): boolean => {
+  try {
+    parseSecretKey(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -65,6 +75,9 @@ const envSchema = z.object({
   TENURE_API_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters long',
   }),
+  TENURE_SECRET_KEY: optionalText.refine((v) => v === undefined || isSecretKey(v), {
+    message: 'must be 32 random bytes as 64 hex digits or base64 (make one with: openssl rand -base64 32)',
+  }),
   TENURE_PUBLIC_URL: url('download links').refine((v) => v === undefined || !/[?#]/.test(v), { message: 'must be a base URL such as https://tenure.example.com (no query)' }),
   LOG_LEVEL: z.preprocess(
     (v) => (isBlank(v) ? 'info' : String(v).trim().toLowerCase()),
@@ -102,6 +115,8 @@ export interface Config {
   /** Currency of a workspace seen for the first time (TENURE_CURRENCY); each workspace may change its own. */
   currency: string;
   apiToken?: string;
+  /** TENURE_SECRET_KEY as given (validated): seals PSA connector credentials; required once a connector is configured. */
+  secretKey?: string;
   /** Public origin for links Tenure hands out (Teams export downloads); else the host a request came to. */
   publicUrl?: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -196,6 +211,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     timezone: env.TENURE_TIMEZONE,
     currency: env.TENURE_CURRENCY,
     apiToken: env.TENURE_API_TOKEN,
+    ...(env.TENURE_SECRET_KEY ? { secretKey: env.TENURE_SECRET_KEY } : {}),
     // Trailing slashes off, matched from the first of them only (the look-behind keeps it linear).
     ...(env.TENURE_PUBLIC_URL ? { publicUrl: env.TENURE_PUBLIC_URL.replace(/(?<!\/)\/+$/, '') } : {}),
     logLevel: env.LOG_LEVEL,

@@ -45,6 +45,7 @@ export const REDACT_PATHS = [
   'config.slack',
   'config.teams.appPassword',
   'config.apiToken',
+  'config.secretKey',
   'config.database.url',
 ];
 
@@ -85,6 +86,7 @@ export function secretsOf(config: Config): string[] {
     config.slack?.oauth?.stateSecret,
     config.teams?.appPassword,
     config.apiToken,
+    config.secretKey,
   ];
   if (config.database.kind === 'postgres') {
     try {

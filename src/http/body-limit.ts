@@ -22,6 +22,8 @@ export const BODY_LIMITS: readonly BodyLimit[] = [
   { prefix: '/api/messages', bytes: 1 * MiB },
   // The ingest API: 1,000 rows of usage are ~200 KB.
   { prefix: '/api/v1/', bytes: 1 * MiB },
+  // PSA webhooks (src/psa/webhook-router.ts): one ticket's payload, a few KB; ConnectWise's carries the whole ticket.
+  { prefix: '/psa/', bytes: 256 * KiB },
   // The console: a typed command is at most 4,000 characters, a form a few fields.
   { prefix: '/console/', bytes: 64 * KiB },
 ];

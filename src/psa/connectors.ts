@@ -1,0 +1,63 @@
+// The PSA connectors Tenure has, by name: how each is set up (the credentials its
+// form asks for, what its API user needs and why), its priority defaults, and how
+// to make its ticket source. A new PSA is one folder and one entry here.
+import type { z } from 'zod';
+import type { ConnectorName, PriorityDefaults, TicketSource } from '../core/ticket-sources.js';
+import { CONNECTWISE_PRIORITIES } from './connectwise/fields.js';
+import { connectwiseCredentialsSchema, connectwiseSource, registerConnectwiseCallback } from './connectwise/source.js';
+import type { RetryPolicy } from './http.js';
+
+export interface CredentialField {
+  id: string;
+  label: string;
+  placeholder?: string;
+  hint?: string;
+}
+
+export interface SourceOptions {
+  /** The secret Tenure made for this connection's webhook (for PSAs that sign with a shared secret). */
+  webhookSecret: string;
+  retry?: RetryPolicy;
+}
+
+export interface Connector {
+  name: ConnectorName;
+  label: string;
+  credentialFields: CredentialField[];
+  credentialsSchema: z.ZodType<Record<string, string>, z.ZodTypeDef, Record<string, string>>;
+  priorities: PriorityDefaults;
+  /** What the PSA user needs, in one line for the form's answer (README has the details). */
+  permissions: string;
+  source(credentials: Record<string, string>, options: SourceOptions): TicketSource;
+  /**
+   * Registers the webhook with the PSA itself, where its API can (ConnectWise's
+   * callbacks API); otherwise the admin pastes the URL and secret into the PSA.
+   */
+  registerWebhook?(credentials: Record<string, string>, url: string, retry?: RetryPolicy): Promise<'registered' | 'already'>;
+  /** How the admin sets up the webhook, when Tenure cannot (shown with the URL and secret). */
+  webhookSteps?: string;
+}
+
+export const CONNECTORS: Partial<Record<ConnectorName, Connector>> = {
+  connectwise: {
+    name: 'connectwise',
+    label: 'ConnectWise PSA',
+    credentialFields: [
+      { id: 'site', label: 'ConnectWise site', placeholder: 'https://api-na.myconnectwise.net', hint: 'The API address of your region (api-na, api-eu, api-au) or your own server.' },
+      { id: 'companyId', label: 'Company id', placeholder: 'acmemsp', hint: 'The company id you type when you log in to ConnectWise.' },
+      { id: 'publicKey', label: 'Public key', hint: "The API member's public key (System → Members → API Members → API Keys)." },
+      { id: 'privateKey', label: 'Private key', hint: 'Shown once, when the key is made.' },
+      { id: 'clientId', label: 'Client id', hint: 'Your integration clientId from developer.connectwise.com.' },
+    ],
+    credentialsSchema: connectwiseCredentialsSchema,
+    priorities: CONNECTWISE_PRIORITIES,
+    permissions:
+      'An API member whose security role can Inquire on Service Desk → Service Tickets and Companies → Company Maintenance, and Add/Inquire on System → Table Setup (callbacks); nothing to edit or delete.',
+    source: (credentials, options) => connectwiseSource(credentials, options.retry),
+    registerWebhook: registerConnectwiseCallback,
+  },
+};
+
+export function connectorFor(name: ConnectorName): Connector | undefined {
+  return CONNECTORS[name];
+}
