@@ -19,6 +19,8 @@ export interface ConnectorCall {
   status: number;
   /** The activity id the fake answered with (what the bot would update later). */
   responseId?: string;
+  /** The Authorization header the bot sent, if any (its outbound Bot Framework token). */
+  authorization?: string;
   at: number;
 }
 
@@ -37,6 +39,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, any>> {
     return { raw };
   }
 }
+
+const authorizationOf = (req: IncomingMessage) => (req.headers.authorization ? { authorization: req.headers.authorization } : {});
 
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
@@ -63,7 +67,7 @@ export class FakeConnector {
         const member = String((body.members as { id?: string }[] | undefined)?.[0]?.id ?? '');
         const status = failure?.status ?? 200;
         const conversationId = `a:created-${member}`;
-        this.calls.push({ kind: 'create', method: 'POST', conversationId: failure ? '' : conversationId, body, status, at: Date.now() });
+        this.calls.push({ kind: 'create', method: 'POST', conversationId: failure ? '' : conversationId, body, status, ...authorizationOf(req), at: Date.now() });
         res.writeHead(status, { 'content-type': 'application/json', ...failure?.headers });
         res.end(JSON.stringify(failure ? { error: { code: 'Scripted', message: `scripted ${status}` } } : { id: conversationId }));
         return;
@@ -78,7 +82,7 @@ export class FakeConnector {
       const member = kind === 'member' && id ? this.roster.find((p) => p.id === id || p.aadObjectId === id) : undefined;
       const status = failure?.status ?? (kind === 'member' && id && !member ? 404 : 200);
       const responseId = failure || status !== 200 ? undefined : kind === 'update' ? id : kind === 'send' || kind === 'reply' ? `activity-${++this.counter}` : undefined;
-      this.calls.push({ kind, method: req.method ?? '', conversationId, ...(id ? { activityId: id } : {}), body, status, ...(responseId ? { responseId } : {}), at: Date.now() });
+      this.calls.push({ kind, method: req.method ?? '', conversationId, ...(id ? { activityId: id } : {}), body, status, ...(responseId ? { responseId } : {}), ...authorizationOf(req), at: Date.now() });
       res.writeHead(status, { 'content-type': 'application/json', ...failure?.headers });
       if (failure || status !== 200) {
         res.end(JSON.stringify({ error: { code: status === 403 ? 'BotNotInConversationRoster' : status === 404 ? 'NotFound' : 'Scripted', message: `scripted ${status}` } }));
