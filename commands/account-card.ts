@@ -2,6 +2,7 @@
 // and the one-line entries of /account list.
 import { cadenceFor, touchStatus, type CadenceMode } from '../src/core/cadence.js';
 import type { Account, AccountActivity } from '../src/core/accounts.js';
+import type { LinkedChannel } from '../src/core/channel-kinds.js';
 import { BAND_ICON, healthSummary, type HealthResult } from '../src/core/health.js';
 import { formatMoney, formatMoneyShort } from '../src/core/money.js';
 import { npsBreakdown } from '../src/core/nps.js';
@@ -60,17 +61,26 @@ export function npsText(activity: AccountActivity | undefined): string {
   return `${sign}${nps.score} from ${nps.total} answer${nps.total === 1 ? '' : 's'} (180 days)`;
 }
 
+/** The account's customer and internal channels, and what is missing. */
+function channelLines(account: Account, channels: LinkedChannel[]): string {
+  const named = (kind: LinkedChannel['kind']) =>
+    channels.filter((c) => c.kind === kind).map((c) => `#${c.channelName ?? c.channelId}${c.kind !== c.linkedAs ? ' (shared with another organisation)' : ''}`);
+  const customer = named('customer');
+  const internal = named('internal');
+  return [
+    customer.length > 0 ? `Customer channels (surveys): ${customer.join(', ')}` : `No customer channel — /account link "${account.name}" where the customer is`,
+    internal.length > 0 ? `Internal channels (alerts): ${internal.join(', ')}` : `No internal channel — /account link "${account.name}" internal in your team's channel`,
+  ].join(' · ');
+}
+
 export function accountCard(
   account: Account,
-  details: { activity: AccountActivity | undefined; ownerName: string | null; channels: { channelId: string; channelName: string | null }[]; health?: HealthResult | null },
+  details: { activity: AccountActivity | undefined; ownerName: string | null; channels: LinkedChannel[]; health?: HealthResult | null },
   settings: CardSettings,
   now: Date,
 ): Message {
   const today = localDate(now, settings.timezone);
-  const channelText =
-    details.channels.length > 0
-      ? `Linked channels: ${details.channels.map((c) => `#${c.channelName ?? c.channelId}`).join(', ')}`
-      : `No channel linked yet — run /account link "${account.name}" in the customer's channel.`;
+  const channelText = channelLines(account, details.channels);
   const stage = stageText(account, settings.currency);
   const arr = isChurned(account) ? `none since ${account.churnedOn ? formatDay(account.churnedOn) : 'the churn'}` : account.arrCents === null ? 'not set' : formatMoney(account.arrCents, settings.currency);
   const summary = isChurned(account) ? `${account.name}: ${stage}` : `${account.name}: ${account.stage}, renewal ${account.renewalDate ?? 'not set'}`;

@@ -4,8 +4,6 @@ import {
   accountActivity,
   createAccount,
   getAccount,
-  linkChannel,
-  linkedChannels,
   listAccounts,
   countAccounts,
   type LifecycleStage,
@@ -13,6 +11,7 @@ import {
   updateAccount,
   type Account,
 } from '../src/core/accounts.js';
+import { accountChannelList, linkChannel, type ChannelKind } from '../src/core/channel-kinds.js';
 import { UserError } from '../src/core/errors.js';
 import { portfolioHealth } from '../src/core/health-inputs.js';
 import { isUuid } from '../src/core/ids.js';
@@ -42,7 +41,7 @@ const USAGE = {
   show: '/account <name>',
   list: '/account list [stage]',
   set: '/account set <name> key=value …',
-  link: '/account link <name>',
+  link: '/account link <name> [customer|internal]',
   history: '/account history <name>',
   import: '/account import',
 };
@@ -51,7 +50,7 @@ const EXAMPLE = {
   show: '/account "Acme Corp"',
   list: '/account list adopt',
   set: '/account set "Acme Corp" renewal=2027-06-30 active=80',
-  link: '/account link "Acme Corp"',
+  link: '/account link "Acme Corp" internal',
   history: '/account history "Acme Corp"',
   import: '/account import',
 };
@@ -72,7 +71,7 @@ function nameFrom(words: Token[], usage: keyof typeof USAGE): string {
 async function showAccount(ctx: CommandContext, account: Account): Promise<Reply> {
   const [activity, channels, owner, health] = await Promise.all([
     accountActivity(ctx.db, ctx.workspace.id, [account.id], { now: ctx.now }),
-    linkedChannels(ctx.db, ctx.workspace.id, account.id),
+    accountChannelList(ctx.db, ctx.workspace.id, account.id),
     account.ownerUserId ? getUser(ctx.db, ctx.workspace.id, account.ownerUserId) : Promise.resolve(undefined),
     // The same score as /health (churned accounts have none).
     portfolioHealth(ctx.db, ctx.workspace.id, { now: ctx.now, timezone: ctx.workspace.timezone, config: healthConfigFor(ctx.workspace), accountId: account.id }),
@@ -168,22 +167,52 @@ async function set(ctx: CommandContext, args: Token[]): Promise<Reply> {
   };
 }
 
-async function link(ctx: CommandContext, account: Account): Promise<Reply> {
-  const { previousAccountId } = await ctx.db.transaction((tx) =>
-    linkChannel(tx, ctx.workspace.id, { accountId: account.id, channelId: ctx.channel.id, channelName: ctx.channel.name }, { userId: ctx.user.id, now: ctx.now }),
+const KIND_WORDS: Record<string, ChannelKind> = { customer: 'customer', internal: 'internal' };
+
+/** What each kind of channel gets, said on linking so nobody has to guess. */
+const KIND_MEANING: Record<ChannelKind, string> = {
+  customer: 'surveys will be posted here, alerts will not; anything else typed here is answered privately',
+  internal: 'alerts for this account (renewals, SLA, health drops, detractors, check-ins due) will be posted here; surveys will not',
+};
+
+async function link(ctx: CommandContext, account: Account, asked: ChannelKind | undefined): Promise<Reply> {
+  const shared = ctx.standing?.sharedExternally === true || ctx.channel.sharedExternally === true;
+  // No kind typed: a shared channel is the customer's; an existing link keeps its kind; else customer, as links always were.
+  const kind = asked ?? (shared ? 'customer' : (ctx.standing?.linkedAs ?? 'customer'));
+  const { previous } = await ctx.db.transaction((tx) =>
+    linkChannel(tx, ctx.workspace.id, { accountId: account.id, channelId: ctx.channel.id, channelName: ctx.channel.name, kind, sharedExternally: shared }, { userId: ctx.user.id, now: ctx.now }),
   );
-  const previous = previousAccountId ? await getAccount(ctx.db, ctx.workspace.id, previousAccountId) : undefined;
+  const previousAccount = previous && previous.accountId !== account.id ? await getAccount(ctx.db, ctx.workspace.id, previous.accountId) : undefined;
   const where = ctx.channel.name ? `#${ctx.channel.name}` : 'this channel';
-  const moved = previous ? ` (it was linked to ${previous.name} before)` : '';
-  const summary = `Linked ${where} to ${account.name}${moved}.`;
+  const moved = previousAccount ? ` (it was linked to ${previousAccount.name} before)` : previous && previous.kind !== kind ? ` (it was a${previous.kind === 'internal' ? 'n internal' : ' customer'} channel before)` : '';
+  const why = !asked && shared ? ' It is shared with another organisation, so it can only be a customer channel.' : '';
+  const summary = `Linked ${where} to ${account.name} as a${kind === 'internal' ? 'n internal' : ' customer'} channel${moved}: ${KIND_MEANING[kind]}.`;
+  const other = kind === 'customer' ? `Alerts go to an internal channel: run /account link "${account.name}" internal in your team’s channel.` : `Surveys go to a customer channel: run /account link "${account.name}" customer where the customer is.`;
   return {
     messages: [
       message(summary, [
-        text(`🔗 Linked ${where} to **${account.name}**${moved}.`),
-        context('Alerts and surveys for this account will be posted here.'),
+        text(`🔗 Linked ${where} to **${account.name}** as a${kind === 'internal' ? 'n internal' : ' customer'} channel${moved}: ${KIND_MEANING[kind]}.${why}`),
+        context(other),
       ], { visibility: 'channel', tone: 'success' }),
     ],
   };
+}
+
+/** `/account link <name> [customer|internal]`: the kind is a last unquoted word, or kind=… */
+async function linkCommand(ctx: CommandContext, args: Token[]): Promise<Reply> {
+  const { words, options, unknown } = splitOptions(args, ['kind']);
+  if (unknown.length > 0) throw new UserError(`/account link takes a name and a kind, not "${unknown[0]!.text}".`, { usage: USAGE.link, example: EXAMPLE.link });
+  let kindWord = options.kind?.toLowerCase();
+  const last = words[words.length - 1];
+  if (kindWord === undefined && words.length > 1 && last && !last.quoted && KIND_WORDS[last.text.toLowerCase()]) {
+    kindWord = last.text.toLowerCase();
+    words.pop();
+  }
+  if (kindWord !== undefined && !KIND_WORDS[kindWord]) {
+    throw new UserError(`"${kindWord}" is not a kind of channel: use customer (where the customer reads; surveys) or internal (your team's; alerts).`, { usage: USAGE.link, example: EXAMPLE.link });
+  }
+  const name = nameFrom(words, 'link');
+  return link(ctx, await resolveAccount(ctx.db, ctx.workspace.id, name), kindWord ? KIND_WORDS[kindWord] : undefined);
 }
 
 async function list(ctx: CommandContext, args: Token[]): Promise<Reply> {
@@ -222,10 +251,7 @@ export const accountCommand: CommandDefinition = {
     if (!first || sub === 'list') return list(ctx, args.slice(1));
     if (sub === 'add') return add(ctx, args.slice(1));
     if (sub === 'set') return set(ctx, args.slice(1));
-    if (sub === 'link') {
-      const name = nameFrom(args.slice(1), 'link');
-      return link(ctx, await resolveAccount(ctx.db, ctx.workspace.id, name));
-    }
+    if (sub === 'link') return linkCommand(ctx, args.slice(1));
     if (sub === 'import') return importHelpReply();
     if (sub === 'history') {
       const name = nameFrom(args.slice(1), 'history');
@@ -247,7 +273,7 @@ export const accountCommand: CommandDefinition = {
       return showAccount(ctx, account);
     },
     async 'account.link'(ctx, value) {
-      return link(ctx, await accountById(ctx, value));
+      return link(ctx, await accountById(ctx, value), undefined);
     },
   },
 };

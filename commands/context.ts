@@ -1,6 +1,7 @@
 // What every command runs with: the database, the workspace (tenant), the person,
 // the channel the command came from, and the time. Adapters build it.
 import type { Db } from '../db/client.js';
+import type { ChannelStanding } from '../src/core/channel-kinds.js';
 import type { User, Workspace } from '../src/core/workspaces.js';
 
 export interface CommandContext {
@@ -9,6 +10,11 @@ export interface CommandContext {
   user: User;
   channel: ChannelSeen;
   now: Date;
+  /**
+   * What the channel counts as (customer, internal, unlinked), looked up by the registry
+   * before a command runs; absent when a command is called outside the registry.
+   */
+  standing?: ChannelStanding;
   /** Files shared in the conversation, where the platform has them (Slack); see commands/csv-import.ts. */
   files?: SharedFiles;
 }

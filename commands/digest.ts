@@ -12,6 +12,7 @@ import { channelTimezone } from '../src/core/channels.js';
 import { setDigestSchedule, type DigestScheduleChange } from '../src/core/digest-schedule.js';
 import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
+import { refuseInCustomerChannel } from './customer-channel.js';
 import type { Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 
@@ -40,6 +41,7 @@ export const digestCommand: CommandDefinition = {
   async run(ctx: CommandContext, args: Token[]): Promise<Reply> {
     const sub = args[0]?.text.toLowerCase();
     if (sub === 'now' && args.length === 1) {
+      refuseInCustomerChannel(ctx, 'the digest is not posted here: it names your other customers', 'Type /digest now in one of your team’s channels, or /health here to see the portfolio privately.');
       const timezone = await channelTimezone(ctx.db, ctx.workspace.id, ctx.channel.id, ctx.workspace.timezone);
       return { messages: [await buildDigest(ctx.db, ctx.workspace, ctx.now, timezone)] };
     }
@@ -49,6 +51,7 @@ export const digestCommand: CommandDefinition = {
       return withClaimNotice({ messages: [notice('The weekly digest is off for this channel. Turn it back on with /digest schedule mon 09:00.', { visibility: 'channel', tone: 'success' })] }, admin);
     }
     if (sub === 'schedule') {
+      refuseInCustomerChannel(ctx, 'no digest is scheduled here: digests name your other customers and go to internal channels only', 'Schedule it in one of your team’s own channels: /digest schedule mon 09:00.');
       if (args.length > 4) throw new UserError('Too many words: give a day, a time and optionally a time zone.', { usage: USAGE[1], example: EXAMPLES[0] });
       const day = weekday(args[1]?.text);
       const time = args[2]?.text ?? '';
@@ -60,7 +63,7 @@ export const digestCommand: CommandDefinition = {
         timezone = zone;
       }
       const admin = await requireAdmin(ctx, 'schedule the weekly digest');
-      await saveSchedule(ctx, { digestDay: day, digestTime: time, digestEnabled: true, ...(timezone ? { timezone } : {}) });
+      await saveSchedule(ctx, { digestDay: day, digestTime: time, digestEnabled: true, digestScheduledByUserId: ctx.user.id, digestPausedAt: null, ...(timezone ? { timezone } : {}) });
       const zone = timezone ?? (await channelTimezone(ctx.db, ctx.workspace.id, ctx.channel.id, ctx.workspace.timezone));
       return withClaimNotice({ messages: [notice(`✅ The weekly health digest will be posted here every ${DAY_NAMES[day]} at ${time} (${zone}).`, { visibility: 'channel', tone: 'success' })] }, admin);
     }

@@ -19,10 +19,13 @@ import { usageCommand } from './usage.js';
 import { adminCommand } from './admin.js';
 import { tokenCommand } from './token.js';
 import { settingsCommand } from './settings.js';
+import { alertsTenureCommand } from './alerts.js';
 import { CSV_IMPORT_ACTIONS } from './csv-import.js';
 import { CHECKIN_SHORTCUTS, type ChatShortcut } from './checkin-from-message.js';
 import type { CommandContext, ErrorLog } from './context.js';
 import { closeMatches } from '../src/core/names.js';
+import { channelStanding, noteChannelSharing, type ChannelStanding } from '../src/core/channel-kinds.js';
+import { confineReply } from '../src/core/posting-rule.js';
 import { cleanText, tokenize, type Token } from './parse.js';
 
 export type ActionHandler = (ctx: CommandContext, value: string) => Promise<Reply>;
@@ -115,6 +118,8 @@ export class Registry {
   async run(ctx: CommandContext, input: string): Promise<Reply> {
     let command: CommandDefinition | undefined;
     try {
+      const placed = await this.placed(ctx);
+      ctx = placed;
       if (input.length > COMMAND_MAX_CHARS) {
         throw new UserError(`That command is ${input.length.toLocaleString('en-US')} characters long; a command takes at most ${COMMAND_MAX_CHARS.toLocaleString('en-US')}.`, {
           hint: 'Shorten it: notes take up to 3,000 characters. For many rows at once, share a CSV file (see /tenure help).',
@@ -140,10 +145,30 @@ export class Registry {
         !rest[0]!.quoted &&
         (HELP_WORDS.has(rest[0]!.text.toLowerCase()) || (rest.length === 2 && !rest[1]!.quoted && HELP_WORDS.has(rest[1]!.text.toLowerCase())));
       if (wantsHelp) return { messages: [this.usage(command)] };
-      return await command.run(ctx, rest);
+      return await this.confine(placed, await command.run(placed, rest));
     } catch (err) {
       return { messages: [this.explain(err, command, { input, ctx })] };
     }
+  }
+
+  /** The context with what its channel counts as, keeping what the platform said about its sharing. */
+  private async placed(ctx: CommandContext): Promise<CommandContext & { standing: ChannelStanding }> {
+    let standing = await channelStanding(ctx.db, ctx.workspace.id, ctx.channel.id);
+    if (ctx.channel.sharedExternally !== undefined) standing = await noteChannelSharing(ctx.db, ctx.workspace.id, standing, ctx.channel.sharedExternally, ctx.now);
+    return { ...ctx, standing };
+  }
+
+  /** The reply as the channel may take it (src/core/posting-rule.ts); what it must not deliver is logged. */
+  private async confine(ctx: CommandContext & { standing: ChannelStanding }, reply: Reply): Promise<Reply> {
+    const kinds = new Map<string, ChannelStanding['kind']>();
+    for (const d of reply.deliveries ?? []) {
+      if (!kinds.has(d.channelId)) kinds.set(d.channelId, (await channelStanding(ctx.db, ctx.workspace.id, d.channelId)).kind);
+    }
+    const { reply: confined, withheld } = confineReply(reply, ctx.standing.kind, (id) => kinds.get(id) ?? 'unlinked');
+    for (const d of withheld) {
+      this.log.error({ workspaceId: ctx.workspace.id, channelId: d.channelId, text: d.message.text }, 'an internal message was bound for a customer channel: withheld');
+    }
+    return confined;
   }
 
   /** A button press: `id` names the action, `value` is what the button carried. */
@@ -151,7 +176,8 @@ export class Registry {
     const entry = this.actions.get(id);
     try {
       if (!entry) throw new UserError('That button is no longer available. Run the command again.');
-      return await entry.handler(ctx, cleanText(value));
+      const placed = await this.placed(ctx);
+      return await this.confine(placed, await entry.handler(placed, cleanText(value)));
     } catch (err) {
       return { messages: [this.explain(err, entry?.command, { action: id, ctx })] };
     }
@@ -164,7 +190,9 @@ export class Registry {
       if (!entry) throw new UserError('That form is no longer available. Run the command again.');
       const clean = (record: Record<string, string>) =>
         Object.fromEntries(Object.entries(record).map(([k, v]) => [k, cleanText(String(v))]));
-      return await entry.handler(ctx, clean(values), clean(state));
+      const placed = await this.placed(ctx);
+      const submission = await entry.handler(placed, clean(values), clean(state));
+      return submission.ok ? { ok: true, reply: await this.confine(placed, submission.reply) } : submission;
     } catch (err) {
       return { ok: true, reply: { messages: [this.explain(err, entry?.command, { form: formId, ctx })] } };
     }
@@ -214,7 +242,7 @@ export class Registry {
   }
 }
 
-export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, usageCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand, adminCommand, tokenCommand, settingsCommand];
+export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, usageCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand, adminCommand, tokenCommand, settingsCommand, alertsTenureCommand];
 
 /** Shortcuts the platforms offer on their menus (Slack's manifest features.shortcuts); each presses a registry action. */
 export const SHORTCUTS: ChatShortcut[] = [...CHECKIN_SHORTCUTS];

@@ -1,6 +1,9 @@
 // How surveys look as neutral messages: the question posted in the channel (with
 // its tally, never individual scores), the private thanks (for CSAT one card with
-// the person's answers, replaced as they answer), and the results.
+// the person's answers, replaced as they answer), the closing, and the results.
+// What the customer reads (the question, its tally, the thanks, the closing) is
+// marked audience 'customer' and is written for them: the partner's name, never
+// survey numbers, commands or other answers.
 import type { Account } from '../src/core/accounts.js';
 import { CSAT_OPEN_QUESTION, CSAT_QUESTIONS, formatCsat, type CsatMean, type CsatQuestion } from '../src/core/csat.js';
 import { npsCategory, npsPercentages } from '../src/core/nps.js';
@@ -9,13 +12,14 @@ import { formatDay, localDate } from '../src/core/time.js';
 import { actions, button, context, field, fields, header, message, text } from '../src/messages/builders.js';
 import type { Message } from '../src/messages/message.js';
 
-export const NPS_QUESTION = 'How likely is it that you would recommend us to a friend or colleague?';
+/** The one NPS question (PRODUCT.md), naming the partner being recommended. */
+export const npsQuestion = (partner: string) => `How likely is it that you would recommend ${partner} to a friend or colleague?`;
 
 /** An answer button's value; `cardOf` marks a button on that respondent's own private card (respondentTag). */
 const answerValue = (survey: Survey, question: string, score: number, cardOf?: string) => `${survey.id}:${question}:${score}${cardOf ? `:${cardOf}` : ''}`;
 
 function tally(survey: Survey, respondents: number, timezone: string, open: boolean): string {
-  const parts = [`Survey #${survey.number}`];
+  const parts: string[] = [];
   if (survey.anonymous) parts.push('anonymous: nobody sees who answered what');
   parts.push(respondents === 0 ? 'no responses yet' : `${respondents} response${respondents === 1 ? '' : 's'} so far`);
   parts.push(open ? `open until ${formatDay(localDate(survey.closesAt, timezone))}` : 'closed');
@@ -23,10 +27,11 @@ function tally(survey: Survey, respondents: number, timezone: string, open: bool
 }
 
 /** The survey as posted in the channel; re-rendered with the new tally after each answer. */
-export function surveyMessage(survey: Survey, account: Account, respondents: number, options: { timezone: string; open: boolean }): Message {
-  const blocks = [header(`${survey.kind === 'nps' ? 'A quick question' : 'How are we doing?'} — ${account.name}`)];
+export function surveyMessage(survey: Survey, respondents: number, options: { timezone: string; open: boolean; partner: string }): Message {
+  const { partner } = options;
+  const blocks = [header(survey.kind === 'nps' ? `A quick question from ${partner}` : `How is ${partner} doing?`)];
   if (survey.kind === 'nps') {
-    blocks.push(text(`**${NPS_QUESTION}**\n0 = not at all likely, 10 = extremely likely. One click; you can change it until the survey closes.`));
+    blocks.push(text(`**${npsQuestion(partner)}**\n0 = not at all likely, 10 = extremely likely. One click; you can change it until the survey closes.`));
     if (options.open) {
       // Two rows: Teams shows at most six actions in one set.
       blocks.push(actions([0, 1, 2, 3, 4, 5].map((n) => button('survey.answer', String(n), answerValue(survey, 'nps', n)))));
@@ -41,7 +46,13 @@ export function surveyMessage(survey: Survey, account: Account, respondents: num
     if (options.open) blocks.push(actions([button('survey.reason', 'Add a comment', survey.id)]));
   }
   blocks.push(context(tally(survey, respondents, options.timezone, options.open)));
-  return message(`Survey #${survey.number} about ${account.name}`, blocks, { visibility: 'channel' });
+  return message(`${partner} would like your feedback`, blocks, { visibility: 'channel', audience: 'customer' });
+}
+
+/** The closing as the channel reads it: how many answered, and thanks. */
+export function closingMessage(respondents: number, partner: string): Message {
+  const note = `This survey from ${partner} has closed with ${respondents} response${respondents === 1 ? '' : 's'}.`;
+  return message(note, [text(`🗳️ ${note} Thank you to everyone who answered.`)], { visibility: 'channel', audience: 'customer' });
 }
 
 function lead(outcome: AnswerOutcome, what: string): string {
@@ -52,11 +63,15 @@ function lead(outcome: AnswerOutcome, what: string): string {
 /** The private thanks for an NPS answer, with the way to say why. */
 export function thanksMessage(survey: Survey, score: number, outcome: AnswerOutcome): Message {
   const said = lead(outcome, `${score} (${npsCategory(score)})`);
-  return message(said, [
-    text(`🙏 ${said}${survey.anonymous ? ' Your answer is anonymous.' : ''}`),
-    context('Would you tell us why? It helps us act on it.'),
-    actions([button('survey.reason', 'Add a reason', survey.id, 'primary')]),
-  ]);
+  return message(
+    said,
+    [
+      text(`🙏 ${said}${survey.anonymous ? ' Your answer is anonymous.' : ''}`),
+      context('Would you tell us why? It helps us act on it.'),
+      actions([button('survey.reason', 'Add a reason', survey.id, 'primary')]),
+    ],
+    { audience: 'customer' },
+  );
 }
 
 /**
@@ -78,14 +93,14 @@ export function csatAnswersMessage(
   const mine = questions.map(([q]) => `${q.toUpperCase()} ${answers.get(q) ?? '—'}`).join(' · ');
   const open = questions.filter(([q]) => !answers.has(q)).map(([q]) => q.toUpperCase());
   const status = open.length === 0 ? 'All three answered: thank you!' : `Still open: ${open.join(', ')}. You can answer here.`;
-  const blocks = [text(`🙏 ${said}${survey.anonymous ? ' Your answers are anonymous.' : ''}`), context(`Your answers for survey #${survey.number}: ${mine}. ${status}`)];
+  const blocks = [text(`🙏 ${said}${survey.anonymous ? ' Your answers are anonymous.' : ''}`), context(`Your answers: ${mine}. ${status}`)];
   for (const [q, wording] of questions) {
     blocks.push(text(`**${q.toUpperCase()}.** ${wording}`));
     blocks.push(actions([1, 2, 3, 4, 5].map((n) => button('survey.answer', String(n), answerValue(survey, q, n, cardOf), answers.get(q) === n ? 'primary' : undefined))));
   }
   blocks.push(context(CSAT_OPEN_QUESTION));
   blocks.push(actions([button('survey.reason', 'Add a comment', survey.id)]));
-  return message(`${said} Your answers: ${mine}`, blocks);
+  return message(`${said} Your answers: ${mine}`, blocks, { audience: 'customer' });
 }
 
 /**

@@ -1,7 +1,8 @@
 // /survey: post NPS or CSAT surveys in the channel, take one-click answers and
 // reasons, show results, list, close, and the workspace's survey settings.
 import { z } from 'zod';
-import { alertChannel } from '../src/core/channels.js';
+import { alertRoute, routeTarget } from '../src/core/channel-kinds.js';
+import { partnerNameFor } from '../src/core/settings.js';
 import { getAccount, resolveAccount, type Account } from '../src/core/accounts.js';
 import { refuseSurveyOfChurned } from '../src/core/churned-accounts.js';
 import { UserError } from '../src/core/errors.js';
@@ -28,7 +29,6 @@ import {
   surveySettings,
   type Survey,
 } from '../src/core/surveys.js';
-import { getUser } from '../src/core/workspaces.js';
 import { claimRun } from '../src/core/ledger.js';
 import { context, message, notice, text } from '../src/messages/builders.js';
 import type { Delivery, FormSubmission, Reply } from '../src/messages/message.js';
@@ -36,8 +36,9 @@ import type { CommandContext } from './context.js';
 import { joinWords, parseShortId, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 import { surveySettingsCommand } from './survey-settings.js';
-import { csatAnswersMessage, listLine, resultsMessage, surveyMessage, thanksMessage } from './survey-messages.js';
-import { daysBefore } from '../src/core/time.js';
+import { closingMessage, csatAnswersMessage, listLine, resultsMessage, surveyMessage, thanksMessage } from './survey-messages.js';
+import { customerChannelName } from './customer-channel.js';
+import { daysBefore, formatDay, localDate } from '../src/core/time.js';
 
 const USAGE = {
   start: '/survey <nps|csat> <account> [anonymous=yes] [force=yes]',
@@ -81,6 +82,15 @@ async function start(ctx: CommandContext, kind: 'nps' | 'csat', args: Token[]): 
   if (!name) throw new UserError('Which account is the survey about?', { usage: USAGE.start, example: EXAMPLE.start });
   const account = await resolveAccount(ctx.db, ctx.workspace.id, name);
   refuseSurveyOfChurned(account);
+  // A customer reads their own channel: another customer's survey would name that customer to them.
+  const here = ctx.standing;
+  if (here?.kind === 'customer' && here.account && here.account.id !== account.id) {
+    throw new UserError(`This is ${customerChannelName(ctx)}: a survey about ${account.name} is not posted here.`, {
+      hint: `Post it in ${account.name}’s own customer channel, or link one with /account link "${account.name}" there.`,
+      usage: USAGE.start,
+      example: EXAMPLE.start,
+    });
+  }
   const settings = surveySettings(ctx.workspace);
 
   // Don't bombard customers: the same people are not asked about the same account twice in the window.
@@ -106,7 +116,14 @@ async function start(ctx: CommandContext, kind: 'nps' | 'csat', args: Token[]): 
       closeAfterDays: settings.closeAfterDays,
     }),
   );
-  return { messages: [surveyMessage(survey, account, 0, { timezone: ctx.workspace.timezone, open: true })] };
+  // The survey is written for the customer; its number and commands are told to the person who started it.
+  const started = `Survey #${survey.number} about ${account.name} is open until ${formatDay(localDate(survey.closesAt, ctx.workspace.timezone))}.`;
+  return {
+    messages: [
+      surveyMessage(survey, 0, { timezone: ctx.workspace.timezone, open: true, partner: partnerNameFor(ctx.workspace) }),
+      message(started, [text(`🗳️ ${started}`), context(`Results: /survey results ${survey.number} · close it early: /survey close ${survey.number}`)]),
+    ],
+  };
 }
 
 /**
@@ -116,11 +133,11 @@ async function start(ctx: CommandContext, kind: 'nps' | 'csat', args: Token[]): 
 const answerParts = [z.string().regex(UUID_PATTERN), z.string().regex(/^(nps|q1|q2|q3)$/i).transform((q) => q.toLowerCase()), z.string().regex(/^\d{1,2}$/)] as const;
 const answerValue = z.union([z.tuple([...answerParts]), z.tuple([...answerParts, z.string().regex(/^[0-9a-f]{16}$/)])]);
 
-/** Where a low score is reported: the owner privately, else the workspace's alert channel. */
+/** Where a low score is reported: where the account's alerts go, never where the customer reads. */
 async function lowScoreAlert(ctx: CommandContext, survey: Survey, account: Account, respondentKey: string, score: number, reason: string | null): Promise<Delivery[]> {
-  const owner = account.ownerUserId ? await getUser(ctx.db, ctx.workspace.id, account.ownerUserId) : undefined;
-  const target = owner?.platformUserId ?? (await alertChannel(ctx.db, ctx.workspace.id));
-  if (!target) return [];
+  const route = await alertRoute(ctx.db, ctx.workspace.id, account.id);
+  if (!route) return [];
+  const target = routeTarget(route);
   // Once per person per survey, and once more when they give a reason.
   const claim = await claimRun(ctx.db, { jobName: 'survey-low-score', periodKey: `${survey.id}:${respondentKey}${reason ? ':reason' : ''}`, workspaceId: ctx.workspace.id, now: ctx.now });
   if (!claim) return [];
@@ -154,7 +171,7 @@ async function answer(ctx: CommandContext, value: string): Promise<Reply> {
   });
   const low = survey.kind === 'nps' ? score <= 6 : score <= 2;
   const alerts = low ? { deliveries: await lowScoreAlert(ctx, survey, account, key, score, null) } : {};
-  const tally = async () => surveyMessage(survey, account, await respondentCount(ctx.db, survey.id), { timezone: ctx.workspace.timezone, open: true });
+  const tally = async () => surveyMessage(survey, await respondentCount(ctx.db, survey.id), { timezone: ctx.workspace.timezone, open: true, partner: partnerNameFor(ctx.workspace) });
   if (!isCsatQuestion(question)) return { messages: [thanksMessage(survey, score, outcome)], update: await tally(), ...alerts };
 
   // CSAT: one private card per respondent. A press on it replaces it; a press on the
@@ -236,14 +253,14 @@ async function close(ctx: CommandContext, args: Token[]): Promise<Reply> {
   const closed = await ctx.db.transaction((tx) => closeSurvey(tx, ctx.workspace.id, survey, { userId: ctx.user.id, now: ctx.now }));
   if (!closed) return { messages: [notice(`Survey #${survey.number} was already closed. See /survey results ${survey.number}.`, { tone: 'info' })] };
   const respondents = await respondentCount(ctx.db, survey.id);
-  return {
-    messages: [
-      message(`Closed survey #${survey.number} about ${account.name}.`, [text(`✅ Closed survey #${survey.number} about **${account.name}** with ${respondents} response${respondents === 1 ? '' : 's'}.`), context(`See /survey results ${survey.number}`)], {
-        visibility: 'channel',
-        tone: 'success',
-      }),
-    ],
-  };
+  const confirmation = message(
+    `Closed survey #${survey.number} about ${account.name}.`,
+    [text(`✅ Closed survey #${survey.number} about **${account.name}** with ${respondents} response${respondents === 1 ? '' : 's'}.`), context(`See /survey results ${survey.number}`)],
+    { visibility: 'channel', tone: 'success' },
+  );
+  // Where the customer reads, they are told in their words; the confirmation is the closer's alone.
+  const closedHere = ctx.standing?.kind === 'customer' && survey.channelId === ctx.channel.id;
+  return { messages: closedHere ? [closingMessage(respondents, partnerNameFor(ctx.workspace)), confirmation] : [confirmation] };
 }
 
 export const surveyCommand: CommandDefinition = {

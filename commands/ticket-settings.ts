@@ -1,8 +1,6 @@
-// /ticket hours, /ticket holidays and /ticket alerts: the workspace's business
-// hours (the SLA clock), its holiday dates, and the channel that gets SLA alerts
-// for accounts without a channel of their own. Everyone may read them; only
+// /ticket hours and /ticket holidays: the workspace's business hours (the SLA
+// clock) and its holiday dates (/ticket alerts is commands/alerts.ts). Everyone may read them; only
 // workspace admins change them (checked after the input is valid, before saving).
-import { alertChannel, setAlertChannel } from '../src/core/channels.js';
 import { UserError } from '../src/core/errors.js';
 import { businessHoursFor, CLOCK_TIME, MAX_HOLIDAYS, updateWorkspaceSettings, type BusinessHoursSetting } from '../src/core/settings.js';
 import { FIRST_RESPONSE_HOURS, type BusinessHours } from '../src/core/sla.js';
@@ -17,7 +15,7 @@ import { hoursText } from './ticket-views.js';
 export const SETTINGS_USAGE = {
   hours: '/ticket hours [09:00-18:00] [Europe/Berlin] [days=mon-fri]',
   holidays: '/ticket holidays [add|remove 2026-12-25 …]',
-  alerts: '/ticket alerts [here|off]',
+  alerts: '/ticket alerts [here|off|<account>]',
 };
 export const SETTINGS_EXAMPLE = {
   hours: '/ticket hours 09:00-18:00 Europe/Berlin',
@@ -158,25 +156,4 @@ export async function holidaysCommand(ctx: CommandContext, args: Token[]): Promi
       ], { visibility: 'channel', tone: 'success' }),
     ],
   }, admin);
-}
-
-export async function alertsCommand(ctx: CommandContext, args: Token[]): Promise<Reply> {
-  const verb = args[0]?.text.toLowerCase();
-  const here = ctx.channel.name ? `#${ctx.channel.name}` : 'this channel';
-  if (!verb) {
-    const current = await alertChannel(ctx.db, ctx.workspace.id);
-    const which = current ? `#${current}` : 'none set';
-    return { messages: [notice(`Alert channel: ${which}. SLA alerts go to an account's linked channel, else here. Set it with /ticket alerts here.`)] };
-  }
-  if (verb !== 'here' && verb !== 'off') {
-    throw new UserError(`"${args[0]!.text}": say here (this channel gets the alerts) or off.`, { usage: SETTINGS_USAGE.alerts, example: SETTINGS_EXAMPLE.alerts });
-  }
-  const channelId = verb === 'here' ? ctx.channel.id : null;
-  const admin = await requireAdmin(ctx, 'change the alert channel');
-  await ctx.db.transaction((tx) => setAlertChannel(tx, ctx.workspace.id, channelId, { userId: ctx.user.id, now: ctx.now }));
-  const answer =
-    channelId === null
-      ? 'SLA alerts for accounts without a channel of their own are now skipped (no alert channel).'
-      : `${here} is now the alert channel: SLA alerts for accounts without a linked channel come here.`;
-  return withClaimNotice({ messages: [notice(`✅ ${answer}`, { visibility: 'channel', tone: 'success' })] }, admin);
 }

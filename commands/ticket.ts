@@ -28,7 +28,8 @@ import { accountField, accountFromForm, accountNameFrom, splitAccountAndKeyword 
 import type { CommandContext } from './context.js';
 import { joinWords, parseShortId, splitOptions, textSchema, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
-import { alertsCommand, holidaysCommand, hoursCommand, SETTINGS_EXAMPLE, SETTINGS_USAGE } from './ticket-settings.js';
+import { holidaysCommand, hoursCommand, SETTINGS_EXAMPLE, SETTINGS_USAGE } from './ticket-settings.js';
+import { alertsCommand } from './alerts.js';
 import { listLine, openedMessage, SEVERITY_ICON, statsMessage, statusText, ticketCard } from './ticket-views.js';
 import { checkForm } from './form-input.js';
 import { withChurnedNote } from './churned.js';

@@ -233,52 +233,6 @@ export async function countAccounts(db: Db, workspaceId: string, options: { stag
   return Number(row!.n);
 }
 
-/** Links a channel to an account (a channel serves one account; relinking moves it). */
-export async function linkChannel(
-  db: Db,
-  workspaceId: string,
-  input: { accountId: string; channelId: string; channelName?: string },
-  actor: Actor,
-): Promise<{ previousAccountId: string | null }> {
-  const [existing] = await db
-    .select()
-    .from(accountChannels)
-    .where(and(eq(accountChannels.workspaceId, workspaceId), eq(accountChannels.channelId, input.channelId)));
-  await db
-    .insert(accountChannels)
-    .values({
-      workspaceId,
-      channelId: input.channelId,
-      accountId: input.accountId,
-      channelName: input.channelName ?? null,
-      linkedByUserId: actor.userId,
-      linkedAt: actor.now,
-    })
-    .onConflictDoUpdate({
-      target: [accountChannels.workspaceId, accountChannels.channelId],
-      set: { accountId: input.accountId, channelName: input.channelName ?? null, linkedByUserId: actor.userId, linkedAt: actor.now },
-    });
-  await recordAudit(db, workspaceId, {
-    actorUserId: actor.userId,
-    actorLabel: actor.label,
-    at: actor.now,
-    entityType: 'account',
-    entityId: input.accountId,
-    action: 'link-channel',
-    before: existing ? { channelId: existing.channelId, accountId: existing.accountId } : null,
-    after: { channelId: input.channelId, accountId: input.accountId },
-  });
-  return { previousAccountId: existing && existing.accountId !== input.accountId ? existing.accountId : null };
-}
-
-export async function linkedChannels(db: Db, workspaceId: string, accountId: string): Promise<{ channelId: string; channelName: string | null }[]> {
-  return db
-    .select({ channelId: accountChannels.channelId, channelName: accountChannels.channelName })
-    .from(accountChannels)
-    .where(and(eq(accountChannels.workspaceId, workspaceId), eq(accountChannels.accountId, accountId)))
-    .orderBy(asc(accountChannels.linkedAt));
-}
-
 export async function accountForChannel(db: Db, workspaceId: string, channelId: string): Promise<Account | undefined> {
   const [row] = await db
     .select({ account: accounts })

@@ -3,7 +3,7 @@
 // the channels that take the weekly digest.
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { accountChannels, channelSettings } from '../../db/schema.js';
+import { channelSettings } from '../../db/schema.js';
 import { recordAudit } from './audit.js';
 
 /** The zone times are shown in for a channel: its own if set, else the workspace's. */
@@ -52,22 +52,6 @@ export async function setAlertChannel(db: Db, workspaceId: string, channelId: st
     after: { channelId },
   });
   return previous;
-}
-
-/**
- * Where an account's alerts go: the channel linked to it first, else the
- * workspace's alert channel; undefined when there is neither.
- */
-export async function alertDestination(db: Db, workspaceId: string, accountId: string): Promise<{ channelId: string; via: 'account' | 'alert-channel' } | undefined> {
-  const [linked] = await db
-    .select({ channelId: accountChannels.channelId })
-    .from(accountChannels)
-    .where(and(eq(accountChannels.workspaceId, workspaceId), eq(accountChannels.accountId, accountId)))
-    .orderBy(asc(accountChannels.linkedAt), asc(accountChannels.channelId))
-    .limit(1);
-  if (linked) return { channelId: linked.channelId, via: 'account' };
-  const fallback = await alertChannel(db, workspaceId);
-  return fallback ? { channelId: fallback, via: 'alert-channel' } : undefined;
 }
 
 /** The channels of a workspace that asked for the weekly digest, with their day, time and zone. */

@@ -13,6 +13,10 @@ export interface DigestScheduleChange {
   digestDay?: Weekday;
   digestTime?: string;
   timezone?: string;
+  /** Who scheduled it: told privately should it be paused. */
+  digestScheduledByUserId?: string | null;
+  /** Cleared when it is scheduled again. */
+  digestPausedAt?: Date | null;
 }
 
 /** A channel without settings yet: what its audit "before" says. */
@@ -37,8 +41,9 @@ export async function setDigestSchedule(db: Db, workspaceId: string, channelId: 
         target: [channelSettings.workspaceId, channelSettings.channelId],
         set: { ...change, updatedAt: sql`excluded.updated_at` },
       });
+    const { digestScheduledByUserId: _by, digestPausedAt: _paused, ...audited } = change;
     const before = { ...UNSET, ...stored };
-    const diff = changedFields(before, { ...before, ...change });
+    const diff = changedFields(before, { ...before, ...audited });
     if (Object.keys(diff.after).length === 0) return;
     await recordAudit(tx, workspaceId, {
       actorUserId: actor.userId,
@@ -50,4 +55,29 @@ export async function setDigestSchedule(db: Db, workspaceId: string, channelId: 
       ...diff,
     });
   });
+}
+
+/**
+ * Stops a channel's digest because the channel became a customer channel (digests
+ * name other customers). Returns who scheduled it, to be told; undefined when it
+ * was not running (another replica paused it first).
+ */
+export async function pauseDigest(db: Db, workspaceId: string, channelId: string, now: Date): Promise<{ scheduledByUserId: string | null } | undefined> {
+  const [paused] = await db
+    .update(channelSettings)
+    .set({ digestEnabled: false, digestPausedAt: now, updatedAt: now })
+    .where(and(eq(channelSettings.workspaceId, workspaceId), eq(channelSettings.channelId, channelId), eq(channelSettings.digestEnabled, true)))
+    .returning({ scheduledByUserId: channelSettings.digestScheduledByUserId });
+  if (!paused) return undefined;
+  await recordAudit(db, workspaceId, {
+    actorUserId: null,
+    actorLabel: 'weekly digest',
+    at: now,
+    entityType: 'channel',
+    entityId: channelId,
+    action: 'digest-paused',
+    before: { digestEnabled: true },
+    after: { digestEnabled: false, reason: 'customer channel' },
+  });
+  return paused;
 }

@@ -4,7 +4,7 @@
 import { and, eq, gte, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { qualified } from '../../db/qualified.js';
-import { accountChannels, accounts, surveyResponses, surveys } from '../../db/schema.js';
+import { accountChannels, accounts, channelSettings, surveyResponses, surveys } from '../../db/schema.js';
 import type { Account } from './accounts.js';
 import { runIs } from './ledger.js';
 import { anonymityKey, respondentKeyFor, type Survey } from './surveys.js';
@@ -56,12 +56,18 @@ export async function membersWhoAnswered(db: Db, workspace: Pick<Workspace, 'id'
   return new Set(members.filter((m) => keys.has(respondentKeyFor(survey, `${workspace.platform}:${m}`, secret))));
 }
 
-/** Accounts (not churned) renewing between `from` and `to`, with the first channel linked to each; those with none are left out. */
+/** `ac` (an account_channels row) is a customer channel: linked so, or shared with another organisation. */
+const CUSTOMER_CHANNEL = sql`(ac.kind = 'customer' or exists (select 1 from ${channelSettings} cs where cs.workspace_id = ac.workspace_id and cs.channel_id = ac.channel_id and cs.shared_externally))`;
+
+/**
+ * Accounts (not churned) renewing between `from` and `to`, with the first customer
+ * channel of each (surveys go where the customer reads); those with none are left out.
+ */
 export async function accountsRenewingWithChannel(db: Db, workspaceId: string, window: { from: string; to: string }): Promise<{ account: Account; channelId: string }[]> {
   return db
     .select({
       account: accounts,
-      channelId: sql<string>`(select ac.channel_id from ${accountChannels} ac where ac.account_id = ${qualified(accounts.id)} order by ac.linked_at limit 1)`,
+      channelId: sql<string>`(select ac.channel_id from ${accountChannels} ac where ac.account_id = ${qualified(accounts.id)} and ${CUSTOMER_CHANNEL} order by ac.linked_at limit 1)`,
     })
     .from(accounts)
     .where(
@@ -70,7 +76,7 @@ export async function accountsRenewingWithChannel(db: Db, workspaceId: string, w
         ne(accounts.stage, 'churned'),
         gte(accounts.renewalDate, window.from),
         lte(accounts.renewalDate, window.to),
-        sql`exists (select 1 from ${accountChannels} ac where ac.account_id = ${qualified(accounts.id)})`,
+        sql`exists (select 1 from ${accountChannels} ac where ac.account_id = ${qualified(accounts.id)} and ${CUSTOMER_CHANNEL})`,
       ),
     );
 }

@@ -13,7 +13,15 @@
 // the 'done' row was written. Slack's chat.postMessage has no idempotency key, so
 // the next run cannot know the post happened and posts again; that window is the
 // few milliseconds of one UPDATE.
+//
+// Digests name every customer, so they go to internal channels only: a channel that
+// has become a customer channel has its digest paused, and whoever scheduled it
+// (else an admin) is told once, privately.
+import { channelStanding, firstAdmin } from '../core/channel-kinds.js';
 import { digestChannels } from '../core/channels.js';
+import { pauseDigest } from '../core/digest-schedule.js';
+import { getUser } from '../core/workspaces.js';
+import { context, message, text } from '../messages/builders.js';
 import { WEEKDAYS, type Weekday } from '../core/digest.js';
 import { releaseRun } from '../core/ledger.js';
 import { localDate, zonedInstant } from '../core/time.js';
@@ -55,6 +63,13 @@ export async function runDigests(deps: DigestDeps, now: Date): Promise<DigestRes
   for (const workspace of await activeWorkspaces(deps.db, platforms)) {
     for (const ch of await digestChannels(deps.db, workspace.id)) {
       if (!ch.digestDay || !ch.digestTime) continue;
+      const standing = await channelStanding(deps.db, workspace.id, ch.channelId);
+      if (standing.kind === 'customer') {
+        await pauseInCustomerChannel(once, workspace, { id: ch.channelId, name: standing.channelName }, standing.account?.name, now).catch((err) =>
+          deps.logger.error({ err, workspaceId: workspace.id, channelId: ch.channelId }, 'could not pause the digest of a customer channel'),
+        );
+        continue;
+      }
       const timezone = ch.timezone ?? workspace.timezone;
       const due = digestDueOn(now, timezone, ch.digestDay, ch.digestTime);
       if (!due || now < due.at) continue;
@@ -91,6 +106,27 @@ async function postDigest(deps: OnceDeps, workspace: Workspace, channelId: strin
   if (posted.outcome === 'failed') throw posted.error;
   deps.logger.info({ workspaceId: workspace.id, channelId, ref: posted.ref }, 'weekly digest posted');
   return 'posted';
+}
+
+export const DIGEST_PAUSED_JOB = 'digest-paused';
+
+async function pauseInCustomerChannel(deps: OnceDeps, workspace: Workspace, channel: { id: string; name: string | null }, accountName: string | undefined, now: Date): Promise<void> {
+  const channelId = channel.id;
+  const paused = await pauseDigest(deps.db, workspace.id, channelId, now);
+  if (!paused) return; // another replica paused it and tells them
+  const scheduler = paused.scheduledByUserId ? await getUser(deps.db, workspace.id, paused.scheduledByUserId) : undefined;
+  const person = scheduler ? { platformUserId: scheduler.platformUserId } : await firstAdmin(deps.db, workspace.id);
+  if (!person) {
+    deps.logger.warn({ workspaceId: workspace.id, channelId }, 'digest paused in a customer channel; nobody to tell');
+    return;
+  }
+  const claim = await claimOnce(deps, { jobName: DIGEST_PAUSED_JOB, periodKey: `${workspace.id}:${channelId}:${now.toISOString()}`, workspaceId: workspace.id, now, leaseMs: DIGEST_LEASE_MS, what: 'a paused-digest notice' });
+  if (!claim) return;
+  const whose = accountName ? ` of ${accountName}` : '';
+  const note = `The weekly digest in #${channel.name ?? channelId} is paused: it is now a customer channel${whose}, and the digest names your other customers.`;
+  const msg = message(note, [text(`⏸️ ${note}`), context('Schedule it in one of your team’s own channels: /digest schedule mon 09:00')]);
+  const posted = await postClaimed(deps, [claim], { workspace, channelId: person.platformUserId, message: msg, now, detail: { channelId } });
+  if (posted.outcome !== 'posted') deps.logger.warn({ err: posted.error, workspaceId: workspace.id, channelId }, 'could not tell anyone that a digest was paused');
 }
 
 export function digestJob(deps: DigestDeps, timezone: string): ScheduledJob {

@@ -1,17 +1,20 @@
 // The daily health pass, per workspace once per local day (ledger 'health-daily'):
 // today's snapshot of every account, then alerts, each claimed in the ledger so it
 // is posted once across replicas and runs (run-once.ts):
-// - a health drop of 15 points or more within 7 days → the account's channel, once
-//   per account and peak ('health-drop', account:peak day); only from a score to a
-//   score: going into or out of "not enough data" is no drop;
-// - renewals 120/90/60/30 days out → the account's channel, naming its owner, once
-//   per account, renewal date and threshold ('renewal-alert');
-// - overdue check-ins → one direct message per owner listing their overdue accounts,
+// - a health drop of 15 points or more within 7 days, once per account and peak
+//   ('health-drop', account:peak day); only from a score to a score: going into or
+//   out of "not enough data" is no drop;
+// - renewals 120/90/60/30 days out, naming the owner, once per account, renewal
+//   date and threshold ('renewal-alert');
+// - overdue check-ins: one message per destination listing its overdue accounts,
 //   each account once per due date ('cadence-reminder', account:due date).
+// Each goes where the account's alerts go (core/channel-kinds.ts alertRoute): its
+// internal channel, else the alert channel, else its owner or an admin privately —
+// never a customer channel.
 // A pass or an alert whose claimer died before finishing it is taken over: the
 // pass is run again (snapshots are rewritten, alerts already done are not), and
 // the alert is posted.
-import { alertDestination } from '../core/channels.js';
+import { alertRoutes, routeTarget, type AlertRoute } from '../core/channel-kinds.js';
 import { cadenceFor, touchStatus } from '../core/cadence.js';
 import { BAND_ICON } from '../core/health.js';
 import { portfolioHealth, type AccountHealth } from '../core/health-inputs.js';
@@ -83,9 +86,10 @@ async function dailyForWorkspace(deps: OnceDeps, workspace: Workspace, now: Date
   if (!claim) return;
   result.workspaces++;
   result.snapshots += await saveSnapshots(db, workspace.id, list, { day: today, now });
-  await dropAlerts(deps, workspace, list, today, now, result);
-  await renewalAlerts(deps, workspace, list, today, now, result);
-  await cadenceReminders(deps, workspace, list, today, now, config.cadenceMode, result);
+  const routes = await alertRoutes(db, workspace.id);
+  await dropAlerts(deps, workspace, list, routes, today, now, result);
+  await renewalAlerts(deps, workspace, list, routes, today, now, result);
+  await cadenceReminders(deps, workspace, list, routes, today, now, config.cadenceMode, result);
   await recordOutcome(deps, [claim], { status: 'done', now, detail: { accounts: list.length } });
 }
 
@@ -99,18 +103,26 @@ async function claimAndPost(deps: OnceDeps, workspace: Workspace, alert: { job: 
   return posted.outcome === 'posted';
 }
 
-async function dropAlerts(deps: OnceDeps, workspace: Workspace, list: AccountHealth[], today: string, now: Date, result: HealthDailyResult) {
+type Routes = Map<string, AlertRoute | undefined>;
+
+/** Where an account's alert goes; counted and logged as skipped when there is nowhere at all. */
+function destinationOf(deps: OnceDeps, workspace: Workspace, routes: Routes, a: AccountHealth, what: string, result: HealthDailyResult): string | undefined {
+  const route = routes.get(a.accountId);
+  if (route) return routeTarget(route);
+  result.skipped++;
+  deps.logger.warn({ workspaceId: workspace.id, account: a.name }, `${what} for ${a.name} not sent: no internal channel, alert channel, owner or admin to send it to`);
+  return undefined;
+}
+
+async function dropAlerts(deps: OnceDeps, workspace: Workspace, list: AccountHealth[], routes: Routes, today: string, now: Date, result: HealthDailyResult) {
   const peaks = await recentPeaks(deps.db, workspace.id, { day: today, days: 7 });
   const byAccount = new Map(list.map((a) => [a.accountId, a]));
   for (const p of peaks) {
     const a = byAccount.get(p.accountId);
     // The peaks are scores (recentPeaks); an account with no score now has not dropped.
     if (!a || a.health.band === 'insufficient' || p.score - a.health.score < DROP_POINTS) continue;
-    const destination = await alertDestination(deps.db, workspace.id, a.accountId);
-    if (!destination) {
-      result.skipped++;
-      continue;
-    }
+    const destination = destinationOf(deps, workspace, routes, a, 'A health drop alert', result);
+    if (!destination) continue;
     const msg = message(
       `Health drop: ${a.name} fell from ${p.score} to ${a.health.score} since ${p.day}.`,
       [
@@ -120,11 +132,11 @@ async function dropAlerts(deps: OnceDeps, workspace: Workspace, list: AccountHea
       ],
       { visibility: 'channel', tone: 'error' },
     );
-    if (await claimAndPost(deps, workspace, { job: 'health-drop', what: 'a health drop alert', key: `${a.accountId}:${p.day}` }, destination.channelId, msg, now)) result.dropAlerts++;
+    if (await claimAndPost(deps, workspace, { job: 'health-drop', what: 'a health drop alert', key: `${a.accountId}:${p.day}` }, destination, msg, now)) result.dropAlerts++;
   }
 }
 
-async function renewalAlerts(deps: OnceDeps, workspace: Workspace, list: AccountHealth[], today: string, now: Date, result: HealthDailyResult) {
+async function renewalAlerts(deps: OnceDeps, workspace: Workspace, list: AccountHealth[], routes: Routes, today: string, now: Date, result: HealthDailyResult) {
   const due = list
     .filter((a) => a.renewalDate)
     .map((a) => ({ a, daysLeft: daysBetween(today, a.renewalDate!), threshold: renewalAlertThreshold(daysBetween(today, a.renewalDate!)) }))
@@ -135,11 +147,8 @@ async function renewalAlerts(deps: OnceDeps, workspace: Workspace, list: Account
   const owners = await chatPeopleById(deps.db, workspace.id);
   for (const d of due) {
     if (done.has(keyOf(d))) continue;
-    const destination = await alertDestination(deps.db, workspace.id, d.a.accountId);
-    if (!destination) {
-      result.skipped++;
-      continue;
-    }
+    const destination = destinationOf(deps, workspace, routes, d.a, 'A renewal alert', result);
+    if (!destination) continue;
     const owner = d.a.ownerUserId ? owners.get(d.a.ownerUserId) : undefined;
     const risk = renewalRisk(d.a);
     const arr = d.a.arrCents !== null ? ` (${formatMoneyShort(d.a.arrCents, workspace.currency)} ARR)` : '';
@@ -152,47 +161,54 @@ async function renewalAlerts(deps: OnceDeps, workspace: Workspace, list: Account
       ],
       { visibility: 'channel', tone: risk.risk === 'high' ? 'error' : 'info' },
     );
-    if (await claimAndPost(deps, workspace, { job: 'renewal-alert', what: 'a renewal alert', key: keyOf(d) }, destination.channelId, msg, now)) result.renewalAlerts++;
+    if (await claimAndPost(deps, workspace, { job: 'renewal-alert', what: 'a renewal alert', key: keyOf(d) }, destination, msg, now)) result.renewalAlerts++;
   }
 }
 
-async function cadenceReminders(deps: OnceDeps, workspace: Workspace, list: AccountHealth[], today: string, now: Date, mode: 'standard' | 'twice-monthly', result: HealthDailyResult) {
+async function cadenceReminders(deps: OnceDeps, workspace: Workspace, list: AccountHealth[], routes: Routes, today: string, now: Date, mode: 'standard' | 'twice-monthly', result: HealthDailyResult) {
   const owners = await chatPeopleById(deps.db, workspace.id);
-  const byOwner = new Map<string, { a: AccountHealth; key: string; daysSince: number | null }[]>();
+  // One message per destination (an internal channel, the alert channel, a person) listing its overdue accounts.
+  const byDestination = new Map<string, { route: AlertRoute; entries: { a: AccountHealth; key: string; daysSince: number | null }[] }>();
   for (const a of list) {
-    if (!a.ownerUserId || !owners.has(a.ownerUserId)) continue;
     const cadence = cadenceFor(a.inputs.kickoffDate, today, mode);
     const status = touchStatus(a.inputs.lastTouchDay, today, cadence);
     if (!status.overdue) continue;
+    const target = destinationOf(deps, workspace, routes, a, 'A check-in reminder', result);
+    if (!target) continue;
     // The due date: the last touch plus the gap (never touched: the day the account was created).
     const dueDate = a.inputs.lastTouchDay ? addDays(a.inputs.lastTouchDay, cadence.maxGapDays) : a.inputs.createdDay;
-    const entries = byOwner.get(a.ownerUserId) ?? [];
-    entries.push({ a, key: `${a.accountId}:${dueDate}`, daysSince: status.daysSince });
-    byOwner.set(a.ownerUserId, entries);
+    const group = byDestination.get(target) ?? { route: routes.get(a.accountId)!, entries: [] };
+    group.entries.push({ a, key: `${a.accountId}:${dueDate}`, daysSince: status.daysSince });
+    byDestination.set(target, group);
   }
-  for (const [ownerId, entries] of byOwner) {
+  for (const [target, { route, entries }] of byDestination) {
     const done = await finishedKeys(deps.db, CADENCE_REMINDER_JOB, entries.map((e) => e.key));
     const fresh: typeof entries = [];
     const claims = [];
     for (const e of entries) {
       if (done.has(e.key)) continue;
-      // Each account claimed once per due date; the owner's one message lists the claimed ones.
+      // Each account claimed once per due date; the destination's one message lists the claimed ones.
       const claim = await claimOnce(deps, { jobName: CADENCE_REMINDER_JOB, periodKey: e.key, workspaceId: workspace.id, now, leaseMs: HEALTH_ALERT_LEASE_MS, what: 'a check-in reminder' });
       if (!claim) continue;
       fresh.push(e);
       claims.push(claim);
     }
     if (fresh.length === 0) continue;
-    const owner = owners.get(ownerId)!;
-    const lines = fresh.map((e) => `• ${e.a.name} — ${e.daysSince === null ? 'never touched' : `last touch ${e.daysSince} days ago`}`);
+    const ownerOf = (a: AccountHealth) => {
+      const owner = a.ownerUserId ? owners.get(a.ownerUserId) : undefined;
+      if (route.to === 'person' && route.via === 'owner') return '';
+      return owner ? ` (owner ${mention(owner.platformUserId, owner.name)})` : ' (no owner)';
+    };
+    const lines = fresh.map((e) => `• ${e.a.name} — ${e.daysSince === null ? 'never touched' : `last touch ${e.daysSince} days ago`}${ownerOf(e.a)}`);
+    const whose = route.to === 'person' && route.via === 'owner' ? ` of your account${fresh.length === 1 ? '' : 's'}` : '';
     const msg = message(`Check-ins overdue: ${fresh.map((e) => e.a.name).join(', ')}`, [
-      text(`⏰ **Check-ins overdue** for ${fresh.length} of your account${fresh.length === 1 ? '' : 's'}:\n${lines.join('\n')}`),
-      context('Log a touch with /checkin "Acme Corp" call Quarterly review went well'),
+      text(`⏰ **Check-ins overdue** for ${fresh.length}${whose || ` account${fresh.length === 1 ? '' : 's'}`}:\n${lines.join('\n')}`),
+      context(`Log a touch with /checkin "${fresh[0]!.a.name}" call Quarterly review went well`),
     ]);
-    // A direct message: the owner's platform user id as the channel (Slack opens the DM).
-    const posted = await postClaimed(deps, claims, { workspace, channelId: owner.platformUserId, message: msg, now });
+    // A person's own id as the channel is a direct message (Slack opens the DM).
+    const posted = await postClaimed(deps, claims, { workspace, channelId: target, message: msg, now, detail: { via: route.via } });
     if (posted.outcome === 'posted') result.reminders++;
-    if (posted.outcome === 'failed') deps.logger.error({ err: posted.error, workspaceId: workspace.id, ownerId }, 'cadence reminder failed; not retried, it may have been posted');
+    if (posted.outcome === 'failed') deps.logger.error({ err: posted.error, workspaceId: workspace.id, target }, 'cadence reminder failed; not retried, it may have been posted');
   }
 }
 

@@ -10,6 +10,8 @@
 // (unrecorded) and written first by the next run of this process; meanwhile this
 // process never claims that work again, so it is not posted a second time.
 import type { Db } from '../../db/client.js';
+import { channelStanding } from '../core/channel-kinds.js';
+import { mayPostPublicly } from '../core/posting-rule.js';
 import { claimWithLease, currentClaimer, finishRun, releaseRun, type Claim, type Claimer, type LeasedClaim } from '../core/ledger.js';
 import type { Workspace } from '../core/workspaces.js';
 import type { Message } from '../messages/message.js';
@@ -118,12 +120,29 @@ export type PostResult = { outcome: 'posted'; ref?: string } | { outcome: 'not-s
  * it announces), then the claims are given back. Throws only when the ledger
  * cannot be written.
  */
+/** An internal message was bound for a customer channel: not posted. */
+export class PostRefused extends Error {
+  constructor(channelId: string, accountName: string | undefined) {
+    super(`not posted: ${channelId} is a customer channel${accountName ? ` of ${accountName}` : ''}, and the message is not for the customer`);
+    this.name = 'PostRefused';
+  }
+}
+
 export async function postClaimed(
   deps: OnceDeps,
   claims: Claim[],
   post: { workspace: Workspace; channelId: string; message: Message; now: Date; detail?: Record<string, unknown>; undo?: () => Promise<void> },
 ): Promise<PostResult> {
   const { workspace, channelId, message, now } = post;
+  // The posting rule (core/posting-rule.ts), checked at the last moment for every job:
+  // a channel may have become a customer channel since the job chose it.
+  const standing = await channelStanding(deps.db, workspace.id, channelId);
+  if (!mayPostPublicly(standing.kind, message)) {
+    const error = new PostRefused(channelId, standing.account?.name);
+    await recordOutcome(deps, claims, { status: 'failed', now, detail: { channelId, refused: 'customer channel', ...post.detail } });
+    deps.logger.error({ workspaceId: workspace.id, channelId, text: message.text }, error.message);
+    return { outcome: 'failed', error };
+  }
   let ref: string | undefined;
   try {
     ref = (await deps.deliveries[workspace.platform]!.post(workspace, channelId, message))?.ref;

@@ -5,10 +5,12 @@
 // ledger row (job 'sla-warning' / 'sla-breach', period = ticket id) is claimed
 // before posting and marked done with what was sent (run-once.ts); a claim whose
 // claimer died before posting is taken over, so the alert still goes out. Alerts
-// go to the account's linked channel, else the workspace's alert channel; with
-// neither, the alert is skipped and logged once. A churned account's tickets are not
+// go where the account's alerts go (core/channel-kinds.ts): its internal channel,
+// else the alert channel, else its owner or an admin privately; only with none of
+// these is the alert skipped and logged once. A churned account's tickets are not
 // watched (unansweredTickets leaves them out).
-import { alertDestination, channelTimezone } from '../core/channels.js';
+import { alertRoute, routeTarget } from '../core/channel-kinds.js';
+import { channelTimezone } from '../core/channels.js';
 import { finishedKeys } from '../core/ledger.js';
 import { businessHoursFor } from '../core/settings.js';
 import { businessMinutesBetween, slaWarningAt, type BusinessHours } from '../core/sla.js';
@@ -93,15 +95,17 @@ async function alert(deps: OnceDeps, workspace: Workspace, ticket: TicketView, k
   const claim = await claimOnce(deps, { jobName: SLA_ALERT_JOBS[kind], periodKey: ticket.id, workspaceId: workspace.id, now, leaseMs: SLA_ALERT_LEASE_MS, what });
   if (!claim) return 'taken';
   const where = { workspaceId: workspace.id, ticket: ticket.number, kind };
-  const destination = await alertDestination(db, workspace.id, ticket.accountId);
-  if (!destination) {
-    logger.warn(where, `SLA ${kind} for #${ticket.number} (${ticket.accountName}) skipped: no channel is linked to the account and the workspace has no alert channel`);
-    await recordOutcome(deps, [claim], { status: 'done', now, detail: { skipped: 'no channel' } });
+  // Never a customer channel: the account's internal channel, the alert channel, or a person privately.
+  const route = await alertRoute(db, workspace.id, ticket.accountId);
+  if (!route) {
+    logger.warn(where, `SLA ${kind} for #${ticket.number} (${ticket.accountName}) skipped: no internal channel, alert channel, owner or admin to send it to`);
+    await recordOutcome(deps, [claim], { status: 'done', now, detail: { skipped: 'nowhere to send' } });
     return 'skipped';
   }
-  const timezone = await channelTimezone(db, workspace.id, destination.channelId, workspace.timezone);
+  const channelId = routeTarget(route);
+  const timezone = await channelTimezone(db, workspace.id, channelId, workspace.timezone);
   const alertMessage = kind === 'warning' ? warningMessage(ticket, hours, timezone, now) : breachMessage(ticket, timezone);
-  const posted = await postClaimed(deps, [claim], { workspace, channelId: destination.channelId, message: alertMessage, now, detail: { via: destination.via } });
+  const posted = await postClaimed(deps, [claim], { workspace, channelId, message: alertMessage, now, detail: { via: route.via } });
   if (posted.outcome === 'not-sent') {
     logger.warn({ ...where, err: posted.error }, 'SLA alert not delivered; the next run tries again');
     return 'retry';
@@ -115,9 +119,9 @@ async function alert(deps: OnceDeps, workspace: Workspace, ticket: TicketView, k
     kind: kind === 'warning' ? 'sla-warning' : 'sla-breach',
     at: now,
     userId: null,
-    note: `alert posted to #${destination.channelId}`,
+    note: route.to === 'channel' ? `alert posted to #${channelId}` : `alert sent privately to @${route.name} (${route.via})`,
   });
-  logger.info({ ...where, channelId: destination.channelId, ref: posted.ref }, `SLA ${kind} posted`);
+  logger.info({ ...where, channelId, via: route.via, ref: posted.ref }, `SLA ${kind} posted`);
   return 'posted';
 }
 

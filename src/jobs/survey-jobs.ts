@@ -5,8 +5,9 @@
 // Each happens once across replicas: the closing note, the reminder and the
 // automatic survey are claimed in the job ledger first (run-once.ts), and a claim
 // whose claimer died before finishing is taken over, so the work is still done.
-import { surveyMessage } from '../../commands/survey-messages.js';
-import { getAccount } from '../core/accounts.js';
+import { closingMessage, surveyMessage } from '../../commands/survey-messages.js';
+import { channelStanding } from '../core/channel-kinds.js';
+import { partnerNameFor } from '../core/settings.js';
 import { heldRun, releaseRun, noteRun } from '../core/ledger.js';
 import {
   accountsRenewingWithChannel,
@@ -20,7 +21,7 @@ import {
 import { closeSurvey, respondentCount, startSurvey, surveyById, surveySettings, type Survey } from '../core/surveys.js';
 import { addDays, daysBefore, localDate } from '../core/time.js';
 import { activeWorkspaces, type Platform, type Workspace } from '../core/workspaces.js';
-import { context, message, text } from '../messages/builders.js';
+import { context, text } from '../messages/builders.js';
 import type { ChannelAudience } from './delivery.js';
 import { claimOnce, onceDeps, postClaimed, recordOutcome, recordUnrecorded, withMemory, type JobDeps, type OnceDeps } from './run-once.js';
 import type { ScheduledJob } from './scheduler.js';
@@ -65,9 +66,9 @@ async function closeDue(deps: SurveyOnceDeps, workspace: Workspace, now: Date): 
       continue;
     }
     const responses = await respondentCount(deps.db, survey.id);
-    const name = (await getAccount(deps.db, workspace.id, survey.accountId))?.name ?? 'an account';
-    const note = `Survey #${survey.number} about ${name} has closed with ${responses} response${responses === 1 ? '' : 's'}.`;
-    const announcement = message(note, [text(`🗳️ ${note} Thank you to everyone who answered.`), context(`Results: /survey results ${survey.number}`)], { visibility: 'channel' });
+    // Written for whoever answered; the team's pointer to the results only where the customer does not read.
+    const announcement = closingMessage(responses, partnerNameFor(workspace));
+    if ((await channelStanding(deps.db, workspace.id, survey.channelId)).kind !== 'customer') announcement.blocks.push(context(`Results: /survey results ${survey.number}`));
     // Not retried when refused either: the survey is closed, and its results say the same.
     const posted = await postClaimed(deps, [claim], { workspace, channelId: survey.channelId, message: announcement, now, detail: { survey: survey.number } });
     if (posted.outcome !== 'posted') deps.logger.warn({ err: posted.error, survey: survey.number, workspaceId: workspace.id }, 'could not announce a closed survey');
@@ -90,10 +91,10 @@ async function remindAtMidpoint(deps: SurveyOnceDeps, workspace: Workspace, now:
       continue;
     }
     const done = await membersWhoAnswered(deps.db, workspace, survey, members);
-    const account = (await getAccount(deps.db, workspace.id, survey.accountId))!;
-    const reminder = surveyMessage(survey, account, await respondentCount(deps.db, survey.id), { timezone: workspace.timezone, open: true });
+    const partner = partnerNameFor(workspace);
+    const reminder = surveyMessage(survey, await respondentCount(deps.db, survey.id), { timezone: workspace.timezone, open: true, partner });
     reminder.visibility = 'ephemeral';
-    reminder.blocks.unshift(text(`⏰ A friendly reminder: survey #${survey.number} about **${account.name}** closes soon and we'd value your answer.`));
+    reminder.blocks.unshift(text(`⏰ A friendly reminder: this survey from ${partner} closes soon and we'd value your answer.`));
     let sent = 0;
     for (const member of members.filter((m) => !done.has(m))) {
       try {
@@ -138,7 +139,7 @@ async function autoNps(deps: SurveyOnceDeps, workspace: Workspace, now: Date): P
     const posted = await postClaimed(deps, [claim], {
       workspace,
       channelId,
-      message: surveyMessage(survey, account, 0, { timezone: workspace.timezone, open: true }),
+      message: surveyMessage(survey, 0, { timezone: workspace.timezone, open: true, partner: partnerNameFor(workspace) }),
       now,
       detail: { survey: survey.number },
       // Nothing reached the channel: the survey goes too, so the next run starts it afresh.

@@ -15,8 +15,14 @@ export const field = (label: string, value: string): Field => ({ label: containB
 export const button = (id: string, label: string, value: string, style?: Action['style']): Action =>
   style ? { id, label: containBidi(label), value, style } : { id, label: containBidi(label), value };
 
-export function message(summary: string, blocks: Block[], options: { visibility?: Visibility; tone?: Message['tone'] } = {}): Message {
-  return { text: containBidi(summary), blocks, visibility: options.visibility ?? 'ephemeral', ...(options.tone ? { tone: options.tone } : {}) };
+export function message(summary: string, blocks: Block[], options: { visibility?: Visibility; tone?: Message['tone']; audience?: Message['audience'] } = {}): Message {
+  return {
+    text: containBidi(summary),
+    blocks,
+    visibility: options.visibility ?? 'ephemeral',
+    ...(options.audience ? { audience: options.audience } : {}),
+    ...(options.tone ? { tone: options.tone } : {}),
+  };
 }
 
 /**

@@ -31,6 +31,12 @@ export interface Message {
   text: string;
   blocks: Block[];
   visibility: Visibility;
+  /**
+   * `customer`: written for the customer to read (a survey, its tally, its closing,
+   * a respondent's own thanks): the only public posts a customer channel takes.
+   * Anything else is internal (src/core/posting-rule.ts).
+   */
+  audience?: 'customer';
   /** Marks an error answer so renderers can style it. */
   tone?: 'error' | 'success' | 'info';
 }

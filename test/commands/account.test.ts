@@ -156,12 +156,12 @@ describe.each(ENGINES)('/account on $name', (engine) => {
     const ctx = await newContext(t.database.db, { channel: 'acme-ops' });
     await t.registry.run(ctx, '/account add Acme');
     await t.registry.run(ctx, '/account add Globex');
-    expect(plain(await t.registry.run(ctx, '/account link acme'))).toContain('Linked #acme-ops to Acme.');
-    expect(plain(await t.registry.run(ctx, '/account link Globex'))).toContain('Linked #acme-ops to Globex (it was linked to Acme before).');
+    expect(plain(await t.registry.run(ctx, '/account link acme'))).toContain('Linked #acme-ops to Acme as a customer channel: surveys will be posted here, alerts will not');
+    expect(plain(await t.registry.run(ctx, '/account link Globex'))).toContain('Linked #acme-ops to Globex as a customer channel (it was linked to Acme before)');
     const links = await t.database.db.select().from(accountChannels).where(eq(accountChannels.workspaceId, ctx.workspace.id));
     expect(links).toHaveLength(1);
-    expect(plain(await t.registry.run(ctx, '/account globex'))).toContain('Linked channels: #acme-ops');
-    expect(plain(await t.registry.run(ctx, '/account acme'))).toContain('No channel linked yet');
+    expect(plain(await t.registry.run(ctx, '/account globex'))).toContain('Customer channels (surveys): #acme-ops · No internal channel — /account link "Globex" internal');
+    expect(plain(await t.registry.run(ctx, '/account acme'))).toContain('No customer channel — /account link "Acme" where the customer is');
   });
 
   it('lists accounts sorted by name, filters by stage, and answers an empty workspace kindly', async () => {

@@ -41,7 +41,7 @@ describe.each(ENGINES)('/survey on $name', (engine) => {
     expect(survey.visibility).toBe('channel');
     const rows = survey.blocks.filter((b) => b.kind === 'actions');
     expect(rows.map((r) => (r.kind === 'actions' ? r.actions.map((a) => a.label).join(',') : ''))).toEqual(['0,1,2,3,4,5', '6,7,8,9,10']);
-    expect(plain(posted)).toContain('How likely is it that you would recommend us to a friend or colleague?');
+    expect(plain(posted)).toContain('How likely is it that you would recommend Test workspace to a friend or colleague?');
     expect(plain(posted)).toContain('no responses yet');
 
     const first = await press(await as(ctx, 'dana'), posted, '9');
@@ -274,7 +274,7 @@ describe.each(ENGINES)('/survey on $name', (engine) => {
     expect(card.visibility).toBe('ephemeral');
     expect(renderPlain(first.update!)).toContain('1 response so far');
     expect(renderPlain(card)).toContain('Thank you! You answered 5 for Q1.');
-    expect(renderPlain(card)).toContain('Your answers for survey #1: Q1 5 · Q2 — · Q3 —. Still open: Q2, Q3.');
+    expect(renderPlain(card)).toContain('Your answers: Q1 5 · Q2 — · Q3 —. Still open: Q2, Q3.');
     const onCard = (shown: Message, label: string, row: number) => {
       const button = buttonsOf({ messages: [shown] }).filter((b) => b.id === 'survey.answer' && b.label === label)[row]!;
       return t.registry.press(dana, button.id, button.value);
@@ -285,7 +285,7 @@ describe.each(ENGINES)('/survey on $name', (engine) => {
     expect(renderPlain(second.update!)).toContain('Thank you! You answered 4 for Q2.');
     const third = await onCard(second.update!, '3', 2);
     expect(third.messages).toEqual([]);
-    expect(renderPlain(third.update!)).toContain('Your answers for survey #1: Q1 5 · Q2 4 · Q3 3. All three answered: thank you!');
+    expect(renderPlain(third.update!)).toContain('Your answers: Q1 5 · Q2 4 · Q3 3. All three answered: thank you!');
     expect(renderPlain(third.update!)).not.toContain('response');
     const again = await onCard(third.update!, '3', 2);
     expect(renderPlain(again.update!)).toContain('You already answered 3 for Q3; nothing changed.');
@@ -293,7 +293,7 @@ describe.each(ENGINES)('/survey on $name', (engine) => {
     const cardButton = buttonsOf({ messages: [third.update!] }).filter((b) => b.id === 'survey.answer' && b.label === '2')[0]!;
     const marcus = await t.registry.press(await as(ctx, 'marcus'), cardButton.id, cardButton.value);
     expect(marcus.update).toBeUndefined();
-    expect(renderPlain(marcus.messages[0]!)).toContain('Your answers for survey #1: Q1 2 · Q2 — · Q3 —.');
+    expect(renderPlain(marcus.messages[0]!)).toContain('Your answers: Q1 2 · Q2 — · Q3 —.');
     expect(plain(await t.registry.run(ctx, '/survey results 1'))).toContain('Q1 overall satisfaction: 3.50');
   });
 

@@ -296,7 +296,7 @@ describe.each(ENGINES)('/ticket on $name', (engine) => {
     expect(plain(await run(ctx, '/ticket alerts'))).toContain('Alert channel: #general');
     const flagged = await db().select().from(channelSettings).where(and(eq(channelSettings.workspaceId, ctx.workspace.id), eq(channelSettings.isAlertChannel, true)));
     expect(flagged.map((c) => c.channelId)).toEqual(['general']);
-    expect(plain(await run(ctx, '/ticket alerts off'))).toContain('now skipped');
+    expect(plain(await run(ctx, '/ticket alerts off'))).toContain('No alert channel now: alerts of accounts without an internal channel go to their owner privately');
     expect(plain(await run(ctx, '/ticket alerts'))).toContain('none set');
   });
 

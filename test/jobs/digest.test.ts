@@ -171,10 +171,10 @@ describe.each(ENGINES)('digest and daily health jobs on $name', (engine) => {
     expect(deps.unrecorded!.size).toBe(0);
   });
 
-  it('the daily pass: snapshots, the 90-day renewal alert, one overdue reminder per owner, a drop alert — each once', async () => {
+  it('the daily pass: snapshots, the 90-day renewal alert, one overdue reminder, a drop alert — each once, in the account’s internal channel', async () => {
     const ctx = await newContext(t.database.db, { now: new Date('2026-08-01T10:00:00Z'), channel: 'acme' });
     await t.registry.run(ctx, '/account add "Acme Corp" arr=120k renewal=2027-02-15 licensed=100 active=90 owner=@ana');
-    await t.registry.run(ctx, '/account link "Acme Corp"');
+    await t.registry.run(ctx, '/account link "Acme Corp" internal');
     const acme = (await t.registry.run(ctx, '/account "Acme Corp"')) && (await db().select().from(checkins)).length; // no touches yet
     expect(acme).toBeGreaterThanOrEqual(0);
     const delivery = recorder();
@@ -187,7 +187,7 @@ describe.each(ENGINES)('digest and daily health jobs on $name', (engine) => {
     const texts = mine().map((p) => `${p.channelId}: ${renderPlain(p.message)}`);
     expect(texts.filter((x) => x.includes('Renewal in 90 days'))).toHaveLength(1);
     expect(texts.find((x) => x.includes('Renewal in 90 days'))).toMatch(/^acme: .*Acme Corp/);
-    expect(texts.filter((x) => x.startsWith('ana: ') && x.includes('Check-ins overdue'))).toHaveLength(1);
+    expect(texts.filter((x) => x.startsWith('acme: ') && x.includes('Check-ins overdue'))).toHaveLength(1);
     const snaps = await db().select().from(healthSnapshots).where(eq(healthSnapshots.workspaceId, ctx.workspace.id));
     expect(snaps.map((s) => String(s.day))).toEqual(['2026-11-17']);
     // Two days later the account has a critical ticket and two more: a drop of ≥ 15 points alerts once.
@@ -200,8 +200,10 @@ describe.each(ENGINES)('digest and daily health jobs on $name', (engine) => {
     const drops = mine().filter((p) => renderPlain(p.message).includes('Health drop'));
     expect(drops).toHaveLength(1);
     expect(renderPlain(drops[0]!.message)).toContain('Open tickets: 3 critical');
-    // The reminder is not repeated for the same due date.
-    expect(mine().filter((p) => p.channelId === 'ana')).toHaveLength(1);
+    expect(drops[0]!.channelId).toBe('acme');
+    // The reminder is not repeated for the same due date, and nothing went anywhere else.
+    expect(mine().filter((p) => renderPlain(p.message).includes('Check-ins overdue'))).toHaveLength(1);
+    expect(new Set(mine().map((p) => p.channelId))).toEqual(new Set(['acme']));
   });
 
   it.runIf(currentClaimer().scope !== null)('the daily pass and a check-in reminder claimed by a process that died are completed once by the next pass, at once (Linux)', async () => {

@@ -68,11 +68,11 @@ describe.each(ENGINES)('SLA watcher on $name', (engine) => {
     expect(errors.entries).toEqual([]);
   });
 
-  /** A workspace with Acme Corp (owner @ana) linked to #acme, unless `linked` is false. */
-  async function workspace(options: { linked?: boolean } = {}): Promise<CommandContext> {
+  /** A workspace with Acme Corp (owner @ana, unless `owner` is false) with #acme as its internal channel, unless `linked` is false. */
+  async function workspace(options: { linked?: boolean; owner?: boolean } = {}): Promise<CommandContext> {
     const ctx = await newContext(database.db, { now: new Date(MON_10), channel: 'acme' });
-    await registry.run(ctx, '/account add "Acme Corp" owner=@ana');
-    if (options.linked !== false) await registry.run(ctx, '/account link "Acme Corp"');
+    await registry.run(ctx, `/account add "Acme Corp"${options.owner === false ? '' : ' owner=@ana'}`);
+    if (options.linked !== false) await registry.run(ctx, '/account link "Acme Corp" internal');
     return ctx;
   }
   async function command(ctx: CommandContext, iso: string, input: string): Promise<Reply> {
@@ -128,8 +128,8 @@ describe.each(ENGINES)('SLA watcher on $name', (engine) => {
     // Each with what was sent and who claimed it (this process).
     const claimer = { pid: process.pid, instance: currentClaimer().instance, scope: currentClaimer().scope };
     expect(ledger.map((r) => [r.jobName, r.status, r.workspaceId, r.owner, r.detail])).toEqual([
-      ['sla-breach', 'done', ctx.workspace.id, currentClaimer().label, { channelId: 'acme', via: 'account', sent: postsOf(delivery, ctx)[1]!.message.text, claimer }],
-      ['sla-warning', 'done', ctx.workspace.id, currentClaimer().label, { channelId: 'acme', via: 'account', sent: postsOf(delivery, ctx)[0]!.message.text, claimer }],
+      ['sla-breach', 'done', ctx.workspace.id, currentClaimer().label, { channelId: 'acme', via: 'internal', sent: postsOf(delivery, ctx)[1]!.message.text, claimer }],
+      ['sla-warning', 'done', ctx.workspace.id, currentClaimer().label, { channelId: 'acme', via: 'internal', sent: postsOf(delivery, ctx)[0]!.message.text, claimer }],
     ]);
     const card = plain(await command(ctx, '2026-11-23T16:00:00Z', '/ticket 1'));
     expect(card).toContain('• Mon 23 Nov 2026 10:48 — SLA warning (alert posted to #acme)');
@@ -174,23 +174,31 @@ describe.each(ENGINES)('SLA watcher on $name', (engine) => {
     expect(postsOf(delivery, ctx).map((p) => p.message.text)).toEqual([expect.stringMatching(/^SLA breached: ticket #3 /)]);
   });
 
-  it('falls back to the workspace’s alert channel; with none, skips and logs it once', async () => {
+  it('without an internal channel: the owner privately, then the alert channel once set; with no one at all, skips and logs it once', async () => {
     const ctx = await workspace({ linked: false });
     await command(ctx, MON_10, '/ticket "Acme Corp" critical No channel anywhere'); // #1
     const delivery = recorder();
-    const { watch, log } = watcher(delivery);
+    const { watch } = watcher(delivery);
     await repeat(5, () => watch('2026-11-23T10:50:00Z'));
-    expect(postsOf(delivery, ctx)).toEqual([]);
-    const skipped = log.entries.filter((e) => e.details.workspaceId === ctx.workspace.id && e.level === 'warn');
-    expect(skipped.map((e) => e.message)).toEqual([
-      'SLA warning for #1 (Acme Corp) skipped: no channel is linked to the account and the workspace has no alert channel',
-    ]);
-    const ticket = await firstTicket(ctx);
-    expect((await database.db.select().from(jobRuns).where(eq(jobRuns.periodKey, ticket.id)))[0]).toMatchObject({ status: 'done', detail: { skipped: 'no channel' } });
-
+    // The warning: to the owner, privately (their own id is the direct message's channel).
+    expect(postsOf(delivery, ctx).map((p) => [p.channelId, p.message.text.slice(0, 26)])).toEqual([['ana', 'SLA warning: ticket #1 (cr']]);
     await registry.run({ ...ctx, channel: { id: 'ops', name: 'ops' } }, '/ticket alerts here');
     await repeat(5, () => watch('2026-11-23T11:05:00Z'));
-    expect(postsOf(delivery, ctx).map((p) => [p.channelId, p.message.text.slice(0, 26)])).toEqual([['ops', 'SLA breached: ticket #1 (c']]);
+    expect(postsOf(delivery, ctx).map((p) => [p.channelId, p.message.text.slice(0, 26)])).toEqual([
+      ['ana', 'SLA warning: ticket #1 (cr'],
+      ['ops', 'SLA breached: ticket #1 (c'],
+    ]);
+
+    // No internal channel, no alert channel, no owner and no admin: nowhere to send it.
+    const lonely = await workspace({ linked: false, owner: false });
+    await command(lonely, MON_10, '/ticket "Acme Corp" critical Nobody to tell'); // #1
+    const nowhere = watcher(delivery);
+    await repeat(5, () => nowhere.watch('2026-11-23T10:50:00Z'));
+    expect(postsOf(delivery, lonely)).toEqual([]);
+    const skipped = nowhere.log.entries.filter((e) => e.details.workspaceId === lonely.workspace.id && e.level === 'warn');
+    expect(skipped.map((e) => e.message)).toEqual(['SLA warning for #1 (Acme Corp) skipped: no internal channel, alert channel, owner or admin to send it to']);
+    const ticket = await firstTicket(lonely);
+    expect((await database.db.select().from(jobRuns).where(eq(jobRuns.periodKey, ticket.id)))[0]).toMatchObject({ status: 'done', detail: { skipped: 'nowhere to send' } });
   });
 
   it('tries again only when the platform provably took nothing; otherwise never posts twice', async () => {

@@ -61,7 +61,7 @@ describe.each(ENGINES)('survey jobs on $name', (engine) => {
     expect(mine(recorder, ctx)).toEqual([]);
     await Promise.all([runSurveyJobs(deps, new Date(NOW.getTime() + 7 * DAY + 60_000)), runSurveyJobs(deps, new Date(NOW.getTime() + 7 * DAY + 60_000))]);
     await runSurveyJobs(deps, new Date(NOW.getTime() + 8 * DAY));
-    expect(mine(recorder, ctx).map((p) => [p.channelId, p.text])).toEqual([['acme', expect.stringContaining('Survey #1 about Acme Corp has closed with 1 response.')]]);
+    expect(mine(recorder, ctx).map((p) => [p.channelId, p.text])).toEqual([['acme', expect.stringContaining('This survey from Test workspace has closed with 1 response.')]]);
     const [row] = await t.database.db.select().from(surveys).where(and(eq(surveys.workspaceId, ctx.workspace.id), eq(surveys.number, 1)));
     expect(row!.status).toBe('closed');
   });
@@ -78,7 +78,7 @@ describe.each(ENGINES)('survey jobs on $name', (engine) => {
       await Promise.all([runSurveyJobs(deps, midpoint), runSurveyJobs(deps, midpoint)]);
       await runSurveyJobs(deps, new Date(NOW.getTime() + 5 * DAY));
       expect(recorder.privately.map((p) => p.userId).sort()).toEqual(['u2', 'u3']);
-      expect(recorder.privately[0]!.text).toContain('A friendly reminder: survey #1 about Acme Corp closes soon');
+      expect(recorder.privately[0]!.text).toContain('A friendly reminder: this survey from Test workspace closes soon');
     }
   });
 
@@ -120,8 +120,8 @@ describe.each(ENGINES)('survey jobs on $name', (engine) => {
     await runSurveyJobs(deps, new Date(closedAt.getTime() + 1000));
     await runSurveyJobs(deps, new Date(closedAt.getTime() + DAY));
     expect(mine(recorder, ctx).map((p) => [p.channelId, p.text.split('\n')[0]])).toEqual([
-      ['acme', expect.stringContaining('Survey #1 about Acme Corp has closed with 0 responses.')],
-      ['globex', expect.stringContaining('Globex')],
+      ['acme', expect.stringContaining('This survey from Test workspace has closed with 0 responses.')],
+      ['globex', expect.stringContaining('A quick question from Test workspace')],
     ]);
     // The survey the dead process started is the one posted: no second one.
     const npsSurveys = await t.database.db.select().from(surveys).where(and(eq(surveys.workspaceId, ctx.workspace.id), eq(surveys.accountId, globex!.id)));
@@ -162,7 +162,7 @@ describe.each(ENGINES)('survey jobs on $name', (engine) => {
     expect(mine(recorder, ctx).filter((p) => p.text.includes('has closed')).map((p) => p.channelId)).toEqual(['hooli']);
     const posts = mine(recorder, ctx).filter((p) => !p.text.includes('has closed'));
     expect(posts.map((p) => p.channelId)).toEqual(['globex']);
-    expect(posts[0]!.text).toContain('How likely is it that you would recommend us to a friend or colleague?');
+    expect(posts[0]!.text).toContain('How likely is it that you would recommend Test workspace to a friend or colleague?');
     const started = await t.database.db.select().from(surveys).where(and(eq(surveys.workspaceId, ctx.workspace.id), eq(surveys.kind, 'nps')));
     expect(started).toHaveLength(1);
     expect(started[0]!.openedByUserId).toBeNull();
