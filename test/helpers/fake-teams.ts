@@ -192,3 +192,19 @@ export async function postActivity(url: string, body: Record<string, unknown>, h
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   return { status: res.status, text: await res.text() };
 }
+
+/** An invoke (message extension, Action.Execute): Teams waits for the HTTP answer. */
+export function invokeActivity(serviceUrl: string, place: Place, name: string, value: Record<string, unknown>, from: Person = ANA): Record<string, unknown> {
+  return activity(serviceUrl, place, { type: 'invoke', name, value }, from);
+}
+
+/** A message @mentioning people as Teams sends it: `<at>Name</at>` in the text, an entity per mention (without aadObjectId, as Teams often sends them). */
+export function mentioningMessage(serviceUrl: string, place: Place, parts: (string | Person)[], from: Person = ANA): Record<string, unknown> {
+  const base = textMessage(serviceUrl, place, '', from);
+  const text = parts.map((p) => (typeof p === 'string' ? p : `<at>${p.name}</at>`)).join('');
+  const entities = [
+    ...((base.entities as unknown[]) ?? []),
+    ...parts.filter((p): p is Person => typeof p !== 'string').map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: { id: p.id, name: p.name } })),
+  ];
+  return { ...base, text: `${base.text as string}${text}`, entities };
+}
