@@ -7,7 +7,7 @@ import { UserError } from '../src/core/errors.js';
 import { checkAccountName } from '../src/core/names.js';
 import { ensureUser, findUserByName } from '../src/core/workspaces.js';
 import type { CommandContext } from './context.js';
-import { countSchema, enumSchema, isoDateSchema, mentionSchema, moneySchema, textSchema, type Mention } from './parse.js';
+import { countSchema, dateSchema, enumSchema, gatherDatePhrases, mentionSchema, moneySchema, readsAsDate, splitOptions, textSchema, type DateContext, type Mention, type SplitTokens, type Token } from './parse.js';
 
 export const ACCOUNT_KEYS = ['name', 'arr', 'renewal', 'start', 'licensed', 'active', 'stage', 'owner', 'tier', 'kickoff', 'id'] as const;
 
@@ -36,20 +36,29 @@ export const accountNameSchema = z.string().transform((v, ctx) => {
   return z.NEVER;
 });
 
-// Built per currency: an amount is read in the workspace's currency (commands/money-input.ts).
-const fieldSchema = (currency: string) =>
+/** The date fields, under every name a person may give them. */
+const DATE_KEYS = ['renewal', 'start', 'kickoff', ...Object.entries(ACCOUNT_KEY_ALIASES).filter(([, key]) => key === 'renewal' || key === 'start').map(([alias]) => alias)];
+
+/** The options of /account add and set; a date may run over several words (`renewal=31 Mar 2027`). */
+export function splitAccountOptions(ctx: DateContext, args: Token[]): SplitTokens {
+  return splitOptions(gatherDatePhrases(args, DATE_KEYS, (phrase) => readsAsDate(ctx, phrase)), ACCOUNT_KEYS, ACCOUNT_KEY_ALIASES);
+}
+
+// Built per workspace: an amount is read in its currency (commands/money-input.ts), a
+// date in its zone and date order; a renewal named without a year (`Mar 31`) is ahead.
+const fieldSchema = (currency: string, at: DateContext) =>
   z
     .object({
       name: accountNameSchema.optional(),
       arr: clearable(moneySchema(currency)).optional(),
-      renewal: clearable(isoDateSchema).optional(),
-      start: clearable(isoDateSchema).optional(),
+      renewal: clearable(dateSchema(at, 'future')).optional(),
+      start: clearable(dateSchema(at, 'nearest')).optional(),
       licensed: clearable(countSchema).optional(),
       active: clearable(countSchema).optional(),
       stage: enumSchema(LIFECYCLE_STAGES, 'lifecycle stage').optional(),
       owner: clearable(mentionSchema).optional(),
       tier: clearable(textSchema('tier', 40)).optional(),
-      kickoff: clearable(isoDateSchema).optional(),
+      kickoff: clearable(dateSchema(at, 'nearest')).optional(),
       id: clearable(textSchema('external id', 120)).optional(),
     })
     .strict();
@@ -59,7 +68,7 @@ export const ACCOUNT_FIELD_HELP =
 
 /** Validates options into account fields; the first problem becomes a UserError. */
 export async function parseAccountFields(ctx: CommandContext, options: Record<string, string>): Promise<AccountFields> {
-  const parsed = fieldSchema(ctx.workspace.currency).safeParse(options);
+  const parsed = fieldSchema(ctx.workspace.currency, ctx).safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues.find((i) => i.code === 'custom') ?? parsed.error.issues[0]!;
     const key = String(issue.path[0] ?? '');

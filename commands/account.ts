@@ -29,6 +29,7 @@ import {
   ACCOUNT_KEYS,
   accountNameSchema,
   parseAccountFields,
+  splitAccountOptions,
   rejectUnknownKeys,
 } from './account-fields.js';
 import { historyReply, importHelpReply } from './account-history.js';
@@ -84,7 +85,7 @@ async function showAccount(ctx: CommandContext, account: Account): Promise<Reply
 }
 
 async function add(ctx: CommandContext, args: Token[]): Promise<Reply> {
-  const { words, options, unknown } = splitOptions(args, ACCOUNT_KEYS, ACCOUNT_KEY_ALIASES);
+  const { words, options, unknown } = splitAccountOptions(ctx, args);
   rejectUnknownKeys(unknown, ACCOUNT_KEYS.filter((k) => k !== 'name'));
   if (options.name !== undefined && words.length === 0) words.push({ text: options.name, quoted: true });
   delete options.name;
@@ -117,7 +118,9 @@ function overdueWarning(a: Account, ctx: CommandContext): string | undefined {
 function describeFields(a: Account, ctx: CommandContext): string {
   const parts: string[] = [`stage ${stageText(a, ctx.workspace.currency)}`];
   if (a.arrCents !== null && a.stage !== 'churned') parts.push(`ARR ${formatMoney(a.arrCents, ctx.workspace.currency)}`);
-  if (a.renewalDate) parts.push(`renews ${a.renewalDate}`);
+  if (a.renewalDate) parts.push(`renews ${formatDay(a.renewalDate)}`);
+  if (a.contractStart) parts.push(`contract start ${formatDay(a.contractStart)}`);
+  if (a.kickoffDate) parts.push(`kickoff ${formatDay(a.kickoffDate)}`);
   if (a.licensedUsers !== null) parts.push(`${a.licensedUsers} licensed`);
   if (a.activeUsers !== null) parts.push(`${a.activeUsers} active`);
   if (a.tier) parts.push(`tier ${a.tier}`);
@@ -139,7 +142,7 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 async function set(ctx: CommandContext, args: Token[]): Promise<Reply> {
-  const { words, options, unknown } = splitOptions(args, ACCOUNT_KEYS, ACCOUNT_KEY_ALIASES);
+  const { words, options, unknown } = splitAccountOptions(ctx, args);
   rejectUnknownKeys(unknown, ACCOUNT_KEYS);
   const name = nameFrom(words, 'set');
   if (Object.keys(options).length === 0) {

@@ -6,29 +6,34 @@ import { accountForChannel, getAccount, type Account } from '../src/core/account
 import { logCheckin, logCheckinByReading, type Checkin, type CheckinReading, type CheckinType, type Sentiment, type TouchDetails } from '../src/core/checkins.js';
 import { UserError } from '../src/core/errors.js';
 import { checkAccountName } from '../src/core/names.js';
-import { daysBetween, formatDay, isIsoDate, localDate, zonedInstant } from '../src/core/time.js';
+import { daysBetween, formatDay, localDate, zonedInstant } from '../src/core/time.js';
 import { context, message, text } from '../src/messages/builders.js';
 import type { FormSubmission, Reply } from '../src/messages/message.js';
 import { accountFromForm, splitAccountAndKeyword } from './account-input.js';
 import { checkinForm, NOTE_MAX_CHARS, sourceFromState, type MessageSource } from './checkin-form.js';
 import { CHECKIN_FROM_MESSAGE_ACTIONS } from './checkin-from-message.js';
 import type { CommandContext } from './context.js';
-import { enumSchema, isoDateSchema, joinWords, splitOptions, textSchema, type Token } from './parse.js';
+import { dateSchema, enumSchema, gatherDatePhrases, joinWords, lengthSentence, readsAsDate, splitOptions, textSchema, verbatimText, type DateContext, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 import { withChurnedNote } from './churned.js';
 import { checkForm } from './form-input.js';
 
-const USAGE = '/checkin <account> <call|meeting|email|qbr|kickoff|review|other> <notes…> [sentiment=positive|neutral|negative] [next=2026-12-01]';
-const EXAMPLE = '/checkin "Acme Corp" call Walked through the backup runbook; they want DR next sentiment=positive next=2026-12-01';
+const USAGE = '/checkin <account> <call|meeting|email|qbr|kickoff|review|other> <notes…> [sentiment=positive|neutral|negative] [next=fri|in 2 weeks|31 Mar] [date=yesterday]';
+const EXAMPLE = '/checkin "Acme Corp" call Walked through the backup runbook; they want DR next sentiment=positive next=in 2 weeks';
 const KEYS = ['sentiment', 'next', 'date'] as const;
 
 const notesSchema = textSchema('note', NOTE_MAX_CHARS);
 
-const optionsSchema = z.object({
-  sentiment: enumSchema(SENTIMENTS, 'sentiment').optional(),
-  next: isoDateSchema.optional(),
-  date: isoDateSchema.optional(),
-});
+// A touch has happened (date=fri is the last Friday); its next step is ahead (next=fri is the coming one).
+const optionsSchema = (at: DateContext) =>
+  z.object({
+    sentiment: enumSchema(SENTIMENTS, 'sentiment').optional(),
+    next: dateSchema(at, 'future').optional(),
+    date: dateSchema(at, 'past').optional(),
+  });
+
+/** A form's optional date field: empty, or a date as people write it. */
+const optionalDate = (at: DateContext, direction: 'past' | 'future') => z.string().trim().pipe(z.union([z.literal(''), dateSchema(at, direction)]));
 
 interface TouchRequest {
   type: CheckinType;
@@ -105,7 +110,7 @@ async function record(ctx: CommandContext, request: CheckinRequest): Promise<Rep
  */
 function readingsOf(ctx: CommandContext, words: Token[]): CheckinReading[] {
   const reading = (account: CheckinReading['account'], typeIndex: number): CheckinReading => {
-    const notes = notesSchema.safeParse(joinWords(words.slice(typeIndex + 1)));
+    const notes = notesSchema.safeParse(verbatimText(words.slice(typeIndex + 1)));
     return { account, type: words[typeIndex]!.text.toLowerCase() as CheckinType, notes: notes.success ? notes.data : null };
   };
   const first = words[0];
@@ -128,9 +133,12 @@ function readingsOf(ctx: CommandContext, words: Token[]): CheckinReading[] {
 async function whyNotLogged(ctx: CommandContext, words: Token[], dateProblem: UserError | undefined): Promise<UserError> {
   const { account, typeIndex } = await splitAccountAndType(ctx, words);
   const type = words[typeIndex]!.text.toLowerCase();
-  const notes = notesSchema.safeParse(joinWords(words.slice(typeIndex + 1)));
+  const notes = notesSchema.safeParse(verbatimText(words.slice(typeIndex + 1)));
   if (!notes.success) {
-    return new UserError(`Add a note about the ${type}: ${notes.error.issues[0]!.message}.`, {
+    const problem = notes.error.issues[0]!.message;
+    // Too long is said the same way here as in the form (parse.ts lengthProblem).
+    if (words.length > typeIndex + 1) return new UserError(`${problem[0]!.toUpperCase()}${problem.slice(1)}.`);
+    return new UserError(`Add a note about the ${type}: ${problem}.`, {
       hint: `What was discussed? e.g. /checkin "${account.name}" ${type} Reviewed backup coverage`,
     });
   }
@@ -185,8 +193,9 @@ function confirmation(ctx: CommandContext, account: Pick<Account, 'name'>, check
 type Message = ReturnType<typeof message>;
 
 async function fromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
-  const { words, options } = splitOptions(args, KEYS, { mood: 'sentiment', next_step: 'next', on: 'date' });
-  const parsedOptions = optionsSchema.safeParse(options);
+  const tokens = gatherDatePhrases(args, ['next', 'next_step', 'date', 'on'], (phrase) => readsAsDate(ctx, phrase));
+  const { words, options } = splitOptions(tokens, KEYS, { mood: 'sentiment', next_step: 'next', on: 'date' });
+  const parsedOptions = optionsSchema(ctx).safeParse(options);
   if (!parsedOptions.success) {
     const issue = parsedOptions.error.issues[0]!;
     throw new UserError(`${String(issue.path[0])}=${options[String(issue.path[0])] ?? ''}: ${issue.message}`);
@@ -203,20 +212,20 @@ async function fromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
   throw await whyNotLogged(ctx, words, dateProblem);
 }
 
-const formSchema = z.object({
+const formSchema = (at: DateContext) =>
+  z.object({
   account: z.string().trim().min(1, 'Pick an account'),
   type: z.string().trim().refine((v) => (CHECKIN_TYPES as readonly string[]).includes(v.toLowerCase()), 'Pick the kind of touch'),
-  date: z.string().trim().refine(isIsoDate, 'Enter a date as YYYY-MM-DD'),
+  date: z.string().trim().pipe(dateSchema(at, 'past')),
   sentiment: z.string().trim().refine((v) => (SENTIMENTS as readonly string[]).includes(v.toLowerCase()), 'Pick a sentiment'),
-  notes: z.string().trim().min(1, 'Add a note about the touch').max(NOTE_MAX_CHARS, 'Keep notes under 3,000 characters'),
-  next: z
-    .string()
-    .trim()
-    .refine((v) => v === '' || isIsoDate(v), 'Enter a date as YYYY-MM-DD, or leave it empty'),
+  notes: z.string().trim().min(1, 'Add a note about the touch').superRefine((v, issue) => {
+    if (v.length > NOTE_MAX_CHARS) issue.addIssue({ code: z.ZodIssueCode.custom, message: lengthSentence('note', v.length, NOTE_MAX_CHARS) });
+  }),
+  next: optionalDate(at, 'future'),
 });
 
 async function submitForm(ctx: CommandContext, values: Record<string, string>, state: Record<string, string>): Promise<FormSubmission> {
-  const { data: v, errors } = checkForm(formSchema, { account: '', type: '', date: '', sentiment: 'neutral', notes: '', next: '', ...values });
+  const { data: v, errors } = checkForm(formSchema(ctx), { account: '', type: '', date: '', sentiment: 'neutral', notes: '', next: '', ...values });
   let account: Account | undefined;
   if (v) {
     const found = await accountFromForm(ctx, v.account);

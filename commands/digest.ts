@@ -2,8 +2,7 @@
 // digest for the current channel. Anyone may post it now; only workspace admins
 // schedule it or turn it off.
 import { UserError } from '../src/core/errors.js';
-import { CLOCK_TIME } from '../src/core/settings.js';
-import { canonicalTimeZone } from '../src/core/time.js';
+import { CLOCK_FORMS, readClock, readTimeZone } from '../src/core/time-reading.js';
 import { notice } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
 import { WEEKDAYS, type Weekday } from '../src/core/digest.js';
@@ -16,7 +15,7 @@ import { refuseInCustomerChannel } from './customer-channel.js';
 import type { Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 
-const USAGE = ['/digest now', '/digest schedule <mon..sun> <HH:MM> [time zone]', '/digest off'];
+const USAGE = ['/digest now', '/digest schedule <mon..sun> <9am|09:00> [time zone]', '/digest off'];
 const EXAMPLES = ['/digest schedule mon 09:00 Europe/Berlin', '/digest now', '/digest off'];
 const DAY_NAMES: Record<Weekday, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
 
@@ -54,18 +53,17 @@ export const digestCommand: CommandDefinition = {
       refuseInCustomerChannel(ctx, 'no digest is scheduled here: digests name your other customers and go to internal channels only', 'Schedule it in one of your team’s own channels: /digest schedule mon 09:00.');
       if (args.length > 4) throw new UserError('Too many words: give a day, a time and optionally a time zone.', { usage: USAGE[1], example: EXAMPLES[0] });
       const day = weekday(args[1]?.text);
-      const time = args[2]?.text ?? '';
-      if (!CLOCK_TIME.test(time)) throw new UserError(time ? `"${time}" is not a time: write it as HH:MM on a 24-hour clock, e.g. 09:00.` : 'At what time? Write it as HH:MM, e.g. 09:00.', { usage: USAGE[1], example: EXAMPLES[0] });
-      let timezone: string | undefined;
-      if (args[3]) {
-        const zone = canonicalTimeZone(args[3].text);
-        if (!zone) throw new UserError(`"${args[3].text}" is not a time zone: use an IANA name like Europe/Berlin or America/New_York.`, { usage: USAGE[1], example: EXAMPLES[0] });
-        timezone = zone;
-      }
+      const clock = readClock(args[2]?.text ?? '');
+      if (!clock.ok) throw new UserError(args[2] ? `${clock.problem}.` : `At what time? Write it like ${CLOCK_FORMS}.`, { usage: USAGE[1], example: EXAMPLES[0] });
+      const time = clock.time;
+      // An IANA name, or an abbreviation read as a named zone that the answer states.
+      const zoneRead = args[3] ? readTimeZone(args[3].text) : undefined;
+      if (zoneRead && !zoneRead.ok) throw new UserError(`${zoneRead.problem}.`, { usage: USAGE[1], example: EXAMPLES[0] });
+      const timezone = zoneRead?.ok ? zoneRead.zone : undefined;
       const admin = await requireAdmin(ctx, 'schedule the weekly digest');
       await saveSchedule(ctx, { digestDay: day, digestTime: time, digestEnabled: true, digestScheduledByUserId: ctx.user.id, digestPausedAt: null, ...(timezone ? { timezone } : {}) });
       const zone = timezone ?? (await channelTimezone(ctx.db, ctx.workspace.id, ctx.channel.id, ctx.workspace.timezone));
-      return withClaimNotice({ messages: [notice(`✅ The weekly health digest will be posted here every ${DAY_NAMES[day]} at ${time} (${zone}).`, { visibility: 'channel', tone: 'success' })] }, admin);
+      return withClaimNotice({ messages: [notice(`✅ The weekly health digest will be posted here every ${DAY_NAMES[day]} at ${time} (${zone}).${zoneRead?.ok && zoneRead.note ? ` ${zoneRead.note}.` : ''}`, { visibility: 'channel', tone: 'success' })] }, admin);
     }
     throw new UserError(sub ? `"${args[0]!.text}" is not a /digest subcommand: use now, schedule or off.` : 'Say what to do: now, schedule or off.', { usage: USAGE[0], example: EXAMPLES[0] });
   },

@@ -251,6 +251,12 @@ export function lengthProblem(what: string, length: number, max: number): string
   return `the ${what} is ${withCommas(length)} characters long; ${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what} takes at most ${withCommas(max)}`;
 }
 
+/** lengthProblem as a sentence of its own, for a form field or an answer. */
+export function lengthSentence(what: string, length: number, max: number): string {
+  const problem = lengthProblem(what, length, max);
+  return `${problem[0]!.toUpperCase()}${problem.slice(1)}.`;
+}
+
 /** An amount in the workspace's `currency`, as integer cents (see readMoney for what is refused). */
 export const moneySchema = (currency: string) =>
   z.string().transform((v, ctx) => {

@@ -33,7 +33,10 @@ import { claimRun } from '../src/core/ledger.js';
 import { context, message, notice, text } from '../src/messages/builders.js';
 import type { Delivery, FormSubmission, Reply } from '../src/messages/message.js';
 import type { CommandContext } from './context.js';
-import { joinWords, parseShortId, splitOptions, type Token } from './parse.js';
+import { joinWords, lengthSentence, parseShortId, splitOptions, type Token } from './parse.js';
+
+/** The longest reason a respondent may give (the column holds more; a reason is a few sentences). */
+const REASON_MAX_CHARS = 2000;
 import type { CommandDefinition } from './registry.js';
 import { surveySettingsCommand } from './survey-settings.js';
 import { closingMessage, csatAnswersMessage, listLine, resultsMessage, surveyMessage, thanksMessage } from './survey-messages.js';
@@ -212,7 +215,7 @@ async function reasonForm(ctx: CommandContext, surveyId: string): Promise<Reply>
 async function submitReason(ctx: CommandContext, values: Record<string, string>, state: Record<string, string>): Promise<FormSubmission> {
   const reason = (values.reason ?? '').trim();
   if (!reason) return { ok: false, errors: { reason: 'Write a sentence or two — or close the form.' } };
-  if (reason.length > 2000) return { ok: false, errors: { reason: 'Please keep it under 2,000 characters.' } };
+  if (reason.length > REASON_MAX_CHARS) return { ok: false, errors: { reason: lengthSentence('reason', reason.length, REASON_MAX_CHARS) } };
   const survey = await surveyById(ctx.db, ctx.workspace.id, state.surveyId ?? '');
   if (!survey) throw new UserError('That survey no longer exists.');
   const key = await respondentKey(ctx, survey);

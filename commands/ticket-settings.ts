@@ -2,9 +2,11 @@
 // clock) and its holiday dates (/ticket alerts is commands/alerts.ts). Everyone may read them; only
 // workspace admins change them (checked after the input is valid, before saving).
 import { UserError } from '../src/core/errors.js';
-import { businessHoursFor, CLOCK_TIME, MAX_HOLIDAYS, updateWorkspaceSettings, type BusinessHoursSetting } from '../src/core/settings.js';
+import { businessHoursFor, dateOrderFor, MAX_HOLIDAYS, updateWorkspaceSettings, type BusinessHoursSetting } from '../src/core/settings.js';
 import { FIRST_RESPONSE_HOURS, type BusinessHours } from '../src/core/sla.js';
-import { canonicalTimeZone, isIsoDate, localDate } from '../src/core/time.js';
+import { DATE_FORMS, readDate } from '../src/core/date-reading.js';
+import { readHours, readTimeZone } from '../src/core/time-reading.js';
+import { formatDay, localDate } from '../src/core/time.js';
 import { context, message, notice, text } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
 import { requireAdmin, withClaimNotice } from './admin.js';
@@ -14,12 +16,12 @@ import { hoursText } from './ticket-views.js';
 
 export const SETTINGS_USAGE = {
   hours: '/ticket hours [09:00-18:00] [Europe/Berlin] [days=mon-fri]',
-  holidays: '/ticket holidays [add|remove 2026-12-25 …]',
+  holidays: '/ticket holidays [add|remove <date> …]',
   alerts: '/ticket alerts [here|off|<account>]',
 };
 export const SETTINGS_EXAMPLE = {
   hours: '/ticket hours 09:00-18:00 Europe/Berlin',
-  holidays: '/ticket holidays add 2026-12-25 2026-12-26',
+  holidays: '/ticket holidays add Dec 25 Dec 26',
   alerts: '/ticket alerts here',
 };
 
@@ -29,10 +31,55 @@ function hoursError(what: string, hint?: string): UserError {
   return new UserError(what, { usage: SETTINGS_USAGE.hours, example: SETTINGS_EXAMPLE.hours, ...(hint ? { hint } : {}) });
 }
 
-/** `9:00` → `09:00`; null when it is not a clock time. */
-function clockTime(raw: string): string | null {
-  const padded = /^\d:\d\d$/.test(raw) ? `0${raw}` : raw;
-  return CLOCK_TIME.test(padded) ? padded : null;
+/** Why a range of hours was refused, in the words of /ticket hours. */
+function rangeError(text: string, problem: string): UserError {
+  return /not a time of day/.test(problem)
+    ? hoursError(`"${text}" has a time that does not exist; use 00:00 to 23:59.`)
+    : hoursError(`"${text}" is not a time range; write the opening and closing time like 9-17, 9am-5pm or 09:00-18:00, then the time zone if it changes.`);
+}
+
+/**
+ * The hours and zone of `/ticket hours …`: a range, a range and a zone, or a zone alone.
+ * The last word is the zone when the words before it are the range.
+ */
+function readHoursLine(words: string[]): { start?: string; end?: string; zone?: string; zoneNote?: string } {
+  const line = words.join(' ');
+  const whole = readHours(line);
+  if (whole.ok) return { start: whole.start, end: whole.end };
+  const zoneText = words.length === 1 ? (/\d/.test(line) ? undefined : line) : words[words.length - 1]!;
+  const rangeText = words.length === 1 ? (zoneText === undefined ? line : '') : words.slice(0, -1).join(' ');
+  const range = rangeText ? readHours(rangeText) : undefined;
+  if (range && !range.ok) throw rangeError(words.length === 1 ? line : rangeText, range.problem);
+  const zone = zoneText === undefined ? undefined : readTimeZone(zoneText);
+  if (zone && !zone.ok) throw hoursError(`${zone.problem}.`);
+  return {
+    ...(range?.ok ? { start: range.start, end: range.end } : {}),
+    ...(zone?.ok ? { zone: zone.zone, ...(zone.note ? { zoneNote: zone.note } : {}) } : {}),
+  };
+}
+
+/**
+ * The dates of `/ticket holidays add …`, each as people write it (`Dec 25`, `25/12`,
+ * `2026-12-25`, `1 Jan 2027`): at each word the longest run of up to four words that
+ * reads as one date. A holiday named without a year is the next one.
+ */
+function readHolidayDates(ctx: CommandContext, words: string[]): string[] {
+  const options = { now: ctx.now, timeZone: ctx.workspace.timezone, order: dateOrderFor(ctx.workspace), direction: 'future' as const };
+  const dates: string[] = [];
+  for (let i = 0; i < words.length; ) {
+    let taken = 0;
+    for (let n = Math.min(4, words.length - i); n >= 1 && taken === 0; n--) {
+      const read = readDate(words.slice(i, i + n).join(' '), options);
+      if (read.ok) {
+        dates.push(read.date);
+        taken = n;
+      } else if (n === 1) {
+        throw holidaysError(read.ambiguous ? `${read.problem}.` : `"${words[i]}" is not a date; write it like Dec 25, 25 Dec 2026 or 2026-12-25.`);
+      }
+    }
+    i += taken;
+  }
+  return dates;
 }
 
 /** `mon-fri`, `sun-thu`, `mon,wed,fri`, `weekdays` → ISO weekdays (1 = Monday). */
@@ -80,29 +127,15 @@ export async function hoursCommand(ctx: CommandContext, args: Token[]): Promise<
     const hours = await saveHours(ctx, (current) => (current.holidays ? { holidays: current.holidays } : {}));
     return withClaimNotice({ messages: [notice(`✅ Business hours are back to the default: ${hoursText(hours)}. Holidays are kept.`, { visibility: 'channel', tone: 'success' })] }, admin);
   }
-  // "09:00-18:00 Europe/Berlin", "9:00 - 18:00", "09:00–18:00" (en dash), then an optional zone.
-  const line = words.map((w) => w.text).join(' ');
-  const rangeMatch = /^(\d{1,2}:\d\d)\s*[-–]\s*(\d{1,2}:\d\d)(?:\s+(\S+))?$/.exec(line.trim());
-  // A single word without a clock time: only the zone changes.
-  const zoneOnly = !rangeMatch && words.length === 1 && !/\d:\d/.test(line) ? line : undefined;
-  if (words.length > 0 && !rangeMatch && !zoneOnly) {
-    throw hoursError(`"${line}" is not a time range; write the opening and closing time like 09:00-18:00, then the time zone if it changes.`);
-  }
+  // "9-17", "9am-5pm CET", "09:00–18:00 Europe/Berlin", or a zone alone.
+  const read = words.length > 0 ? readHoursLine(words.map((w) => w.text)) : {};
   const patch: BusinessHoursSetting = {};
-  if (rangeMatch) {
-    const start = clockTime(rangeMatch[1]!);
-    const end = clockTime(rangeMatch[2]!);
-    if (!start || !end) throw hoursError(`"${rangeMatch[1]}-${rangeMatch[2]}" has a time that does not exist; use 00:00 to 23:59.`);
-    if (start >= end) throw hoursError(`Business hours must close after they open: ${start}-${end} does not.`, 'Hours across midnight are not supported.');
-    patch.start = start;
-    patch.end = end;
+  if (read.start !== undefined && read.end !== undefined) {
+    if (read.start >= read.end) throw hoursError(`Business hours must close after they open: ${read.start}-${read.end} does not.`, 'Hours across midnight are not supported.');
+    patch.start = read.start;
+    patch.end = read.end;
   }
-  const zoneText = rangeMatch?.[3] ?? zoneOnly;
-  if (zoneText !== undefined) {
-    const zone = canonicalTimeZone(zoneText);
-    if (!zone) throw hoursError(`"${zoneText}" is not a time zone; use an IANA name such as Europe/Berlin or America/New_York.`);
-    patch.timezone = zone;
-  }
+  if (read.zone !== undefined) patch.timezone = read.zone;
   if (options.days !== undefined) {
     const days = parseWorkdays(options.days);
     if (!days) throw hoursError(`days=${options.days}: write the working days like mon-fri, sun-thu or mon,wed,fri.`);
@@ -113,8 +146,8 @@ export async function hoursCommand(ctx: CommandContext, args: Token[]): Promise<
   return withClaimNotice({
     messages: [
       message(`Business hours are now ${hoursText(hours)}.`, [
-        text(`✅ Business hours are now **${hoursText(hours)}**.`),
-        context('They set the first-response deadline of tickets opened from now on; open tickets keep theirs.'),
+        text(`✅ Business hours are now **${hoursText(hours)}**.${read.zoneNote ? ` ${read.zoneNote}.` : ''}`),
+        context(`They set the first-response deadline of tickets opened from now on; open tickets keep theirs. Deadlines are shown in ${hours.timezone}.`),
       ], { visibility: 'channel', tone: 'success' }),
     ],
   }, admin);
@@ -129,10 +162,9 @@ export async function holidaysCommand(ctx: CommandContext, args: Token[]): Promi
   const verb = args[0]?.text.toLowerCase();
   if (!verb || verb === 'list') return { messages: [message('Holidays', [text(describe(businessHoursFor(ctx.workspace), today))])] };
   if (verb !== 'add' && verb !== 'remove' && verb !== 'delete') throw holidaysError(`"${args[0]!.text}": say add or remove, then the dates.`);
-  const dates = args.slice(1).map((t) => t.text.replace(/,$/, ''));
-  if (dates.length === 0) throw holidaysError(`Which dates? Give them as YYYY-MM-DD, e.g. /ticket holidays ${verb} 2026-12-25.`);
-  const bad = dates.find((d) => !isIsoDate(d));
-  if (bad !== undefined) throw holidaysError(`"${bad}" is not a date; write it as YYYY-MM-DD, e.g. 2026-12-25.`);
+  const typed = args.slice(1).map((t) => t.text.replace(/,$/, '')).filter((w) => w !== '');
+  if (typed.length === 0) throw holidaysError(`Which dates? Give them like /ticket holidays ${verb} Dec 25 Dec 26, or as ${DATE_FORMS}.`);
+  const dates = readHolidayDates(ctx, typed);
   const adding = verb === 'add';
   const current = businessHoursFor(ctx.workspace).holidays;
   if (adding && new Set([...current, ...dates]).size > MAX_HOLIDAYS) throw holidaysError(`At most ${MAX_HOLIDAYS} holiday dates are kept; remove past ones first.`);
@@ -151,6 +183,7 @@ export async function holidaysCommand(ctx: CommandContext, args: Token[]): Promi
     messages: [
       message(`${verbText} holidays: ${unique.join(', ')}.`, [
         text(`✅ ${verbText} ${unique.length === 1 ? 'holiday' : 'holidays'} ${unique.join(', ')}.`),
+        text(`Read as ${unique.map(formatDay).join(', ')}.`),
         text(describe(hours, today)),
         context('Holidays count for tickets opened from now on; open tickets keep their deadlines.'),
       ], { visibility: 'channel', tone: 'success' }),

@@ -26,7 +26,7 @@ import { context, header, message, notice, text } from '../src/messages/builders
 import type { Form, FormSubmission, Reply } from '../src/messages/message.js';
 import { accountField, accountFromForm, accountNameFrom, splitAccountAndKeyword } from './account-input.js';
 import type { CommandContext } from './context.js';
-import { joinWords, parseShortId, splitOptions, textSchema, type Token } from './parse.js';
+import { joinWords, parseShortId, splitOptions, textSchema, verbatimText, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 import { holidaysCommand, hoursCommand, SETTINGS_EXAMPLE, SETTINGS_USAGE } from './ticket-settings.js';
 import { alertsCommand } from './alerts.js';
@@ -85,9 +85,13 @@ async function withUsage<T>(which: 'ack' | 'resolve' | 'show', work: Promise<T>)
   }
 }
 
-/** The zone a channel reads times in, and the workspace's business hours. */
+/**
+ * The zone times are shown in — the channel's own if it has one, else the zone of the
+ * business hours (`/ticket hours 9-17 CET` shows deadlines in that zone) — and the hours.
+ */
 async function clockOf(ctx: CommandContext) {
-  return { timezone: await channelTimezone(ctx.db, ctx.workspace.id, ctx.channel.id, ctx.workspace.timezone), hours: businessHoursFor(ctx.workspace) };
+  const hours = businessHoursFor(ctx.workspace);
+  return { timezone: await channelTimezone(ctx.db, ctx.workspace.id, ctx.channel.id, hours.timezone), hours };
 }
 
 async function open(ctx: CommandContext, request: { account: Account; severity: Severity; title: string; technology: string | null }): Promise<Reply> {
@@ -105,9 +109,12 @@ async function openFromText(ctx: CommandContext, args: Token[]): Promise<Reply> 
   const { words, options } = splitOptions(args, ['tech'], { technology: 'tech' });
   const { account, keywordIndex } = await splitAccountAndKeyword(ctx, words, isSeverity, severityError);
   const severity = words[keywordIndex]!.text.toLowerCase() as Severity;
-  const title = titleSchema.safeParse(joinWords(words.slice(keywordIndex + 1)));
+  const title = titleSchema.safeParse(verbatimText(words.slice(keywordIndex + 1)));
   if (!title.success) {
-    throw new UserError(`Add a title for the ticket: ${title.error.issues[0]!.message}.`, {
+    const problem = title.error.issues[0]!.message;
+    // Too long is said as everywhere (parse.ts lengthProblem), not as a missing title.
+    if (words.length > keywordIndex + 1) throw new UserError(`${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`, { usage: USAGE.open, example: EXAMPLE.open });
+    throw new UserError(`Add a title for the ticket: ${problem}.`, {
       hint: `What is wrong? e.g. /ticket "${account.name}" ${severity} Backups failing since Monday`,
       usage: USAGE.open,
       example: EXAMPLE.open,
@@ -140,7 +147,7 @@ async function acknowledge(ctx: CommandContext, number: number): Promise<Reply> 
 async function resolve(ctx: CommandContext, number: number, noteWords: Token[]): Promise<Reply> {
   let note: string | null = null;
   if (noteWords.length > 0) {
-    const parsed = noteSchema.safeParse(joinWords(noteWords));
+    const parsed = noteSchema.safeParse(verbatimText(noteWords));
     if (!parsed.success) {
       // The issue names the note itself ("the note is missing"): only its first letter changes.
       const issue = parsed.error.issues[0]!.message;

@@ -32,7 +32,7 @@ export type DateReading =
   | { ok: false; problem: string; /** Set when the text is a numeric date the order would settle. */ ambiguous?: boolean };
 
 /** The forms a date may take, for answers that say what to type. */
-export const DATE_FORMS = 'tomorrow, fri, next friday, in 2 weeks, 31 Mar, 31 Mar 2027 or 2027-03-31';
+export const DATE_FORMS = 'tomorrow, fri, next friday, in 2 weeks, 31 Mar, 31 Mar 2027 or YYYY-MM-DD';
 
 const NUMERIC = /^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?$|^(\d{1,2})-(\d{1,2})-(\d{4})$/;
 
@@ -45,7 +45,7 @@ export function readDate(input: string, options: DateReadingOptions): DateReadin
   const text = input.trim().replace(/\s+/g, ' ');
   if (text === '') return { ok: false, problem: `the date is missing; write it like ${DATE_FORMS}` };
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    return isIsoDate(text) ? { ok: true, date: text } : { ok: false, problem: `"${text}" is not a date: that month has no such day` };
+    return isIsoDate(text) ? { ok: true, date: text } : { ok: false, problem: `"${text}" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31 (that month has no such day)` };
   }
   const today = localDate(options.now, options.timeZone);
   const direction = options.direction ?? 'nearest';

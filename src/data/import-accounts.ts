@@ -10,7 +10,8 @@ import { parseCount } from '../../commands/parse.js';
 import { createAccount, updateAccount, type Account, type AccountFields, type Actor } from '../core/accounts.js';
 import { recordAudit } from '../core/audit.js';
 import { accountName, cleanName } from '../core/names.js';
-import { isIsoDate } from '../core/time.js';
+import { readDate, type DateOrder, type DateReadingOptions } from '../core/date-reading.js';
+import { dateOrderFor } from '../core/settings.js';
 import { ensureUser, findUserByName } from '../core/workspaces.js';
 import type { Cells } from './columns.js';
 
@@ -31,9 +32,15 @@ const ROLE_WORDS: Record<string, ContactRole> = {
   tech: 'technical_contact',
 };
 
-export function parseDateCell(what: string, v: string): string {
-  if (!isIsoDate(v)) throw new RowError(`${what} "${v}" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31`);
-  return v;
+/**
+ * A date cell as people write it (2027-03-31, 31 Mar 2027, 31/03/2027 in the
+ * workspace's date order; an ambiguous 12/01/2027 is refused with both readings),
+ * read in the workspace's zone on the day of the import.
+ */
+export function parseDateCell(what: string, v: string, reading: DateReadingOptions): string {
+  const read = readDate(v, reading);
+  if (!read.ok) throw new RowError(`${what} ${read.problem}`);
+  return read.date;
 }
 /** An amount in the workspace's currency; one in another currency is refused, never converted. */
 export function parseMoneyCell(what: string, v: string, currency: string): number {
@@ -56,12 +63,22 @@ export class AccountIndex {
   createsOwners = false;
   /** The workspace's currency: amounts in the file are read in it. */
   currency = 'USD';
+  /** The workspace's zone and numeric date order: dates in the file are read in them. */
+  timezone = 'UTC';
+  dateOrder: DateOrder | undefined;
 
   static async load(db: Db, workspaceId: string): Promise<AccountIndex> {
     const index = new AccountIndex();
-    const [ws] = await db.select({ platform: workspaces.platform, currency: workspaces.currency }).from(workspaces).where(eq(workspaces.id, workspaceId));
+    const [ws] = await db
+      .select({ platform: workspaces.platform, currency: workspaces.currency, timezone: workspaces.timezone, settings: workspaces.settings })
+      .from(workspaces)
+      .where(eq(workspaces.id, workspaceId));
     index.createsOwners = ws?.platform === 'console';
-    if (ws) index.currency = ws.currency;
+    if (ws) {
+      index.currency = ws.currency;
+      index.timezone = ws.timezone;
+      index.dateOrder = dateOrderFor(ws);
+    }
     for (const a of await db.select().from(accounts).where(eq(accounts.workspaceId, workspaceId))) index.put(a);
     const rows = await db
       .select({ accountId: contacts.accountId, name: contacts.name, email: contacts.email })
@@ -102,22 +119,23 @@ function contactKey(accountId: string, name: string, email: string | null): stri
 }
 
 /** The row's fields as typed values; the first bad cell is a RowError. */
-async function fieldsOf(db: Db, workspaceId: string, cells: Cells, index: AccountIndex): Promise<AccountFields> {
+async function fieldsOf(db: Db, workspaceId: string, cells: Cells, index: AccountIndex, now: Date): Promise<AccountFields> {
   const f: AccountFields = {};
+  const dates = { now, timeZone: index.timezone, order: index.dateOrder };
   if (cells.name !== undefined) {
     if (cells.name.length > 120) throw new RowError('the account name is too long (at most 120 characters)');
     f.name = cells.name;
   }
   if (cells.externalId !== undefined) f.externalId = cells.externalId;
   if (cells.arr !== undefined) f.arrCents = parseMoneyCell('arr', cells.arr, index.currency);
-  if (cells.renewal !== undefined) f.renewalDate = parseDateCell('renewal date', cells.renewal);
-  if (cells.start !== undefined) f.contractStart = parseDateCell('contract start', cells.start);
+  if (cells.renewal !== undefined) f.renewalDate = parseDateCell('renewal date', cells.renewal, { ...dates, direction: 'future' });
+  if (cells.start !== undefined) f.contractStart = parseDateCell('contract start', cells.start, dates);
   if (cells.churned !== undefined) {
     // A churn date makes the row a churned account (whatever its stage column says):
     // the KPIs count its ARR as lost from that day.
-    f.churnedOn = parseDateCell('churn date', cells.churned);
+    f.churnedOn = parseDateCell('churn date', cells.churned, { ...dates, direction: 'past' });
   }
-  if (cells.kickoff !== undefined) f.kickoffDate = parseDateCell('kickoff date', cells.kickoff);
+  if (cells.kickoff !== undefined) f.kickoffDate = parseDateCell('kickoff date', cells.kickoff, dates);
   if (cells.licensed !== undefined) f.licensedUsers = parseCountCell('licensed users', cells.licensed);
   if (cells.active !== undefined) f.activeUsers = parseCountCell('active users', cells.active);
   if (cells.tier !== undefined) f.tier = cells.tier.slice(0, 40);
@@ -192,7 +210,7 @@ export async function applyAccountRow(
   if (!cells.name && !cells.externalId) throw new RowError('the account name is missing');
   // Matched and stored by the one rule for names, as if typed in chat (a UserError is this row's error).
   if (cells.name !== undefined) cells = { ...cells, name: accountName(cells.name) };
-  const fields = await fieldsOf(db, workspaceId, cells, index);
+  const fields = await fieldsOf(db, workspaceId, cells, index, actor.now);
   const contact = contactOf(cells);
   const existing = index.find(cells);
   let account: Account;

@@ -120,7 +120,7 @@ describe.each(ENGINES)('/checkin on $name', (engine) => {
     expect(form.fields[0]!.options!.map((o) => o.value)).toEqual(['Acme Corp', 'Globex']);
     expect(form.fields.find((f) => f.id === 'date')!.initial).toBe('2026-11-23');
 
-    const invalid = await t.registry.submit(ctx, 'checkin', { account: 'Acme Crop', type: 'call', date: '2026-11-30', sentiment: 'neutral', notes: ' ', next: 'tomorrow' });
+    const invalid = await t.registry.submit(ctx, 'checkin', { account: 'Acme Crop', type: 'call', date: '2026-11-30', sentiment: 'neutral', notes: ' ', next: 'soon' });
     expect(invalid.ok).toBe(false);
     if (invalid.ok) throw new Error('unreachable');
     expect(invalid.errors.notes).toMatch(/Add a note/);

@@ -39,7 +39,7 @@ describe.each(ENGINES)('importing a shared CSV on $name', (engine) => {
     const preview = await previewSharedCsv(ctx, file);
     const [message] = preview.messages;
     expect(message!.visibility).toBe('channel');
-    expect(message!.text).toBe('crm.csv: 1 account to create, 0 to change, 1 bad row (line 3: renewal date "soon" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31)');
+    expect(message!.text).toBe('crm.csv: 1 account to create, 0 to change, 1 bad row (line 3: renewal date "soon" is not a date; write it like tomorrow, fri, next friday, in 2 weeks, 31 Mar, 31 Mar 2027 or YYYY-MM-DD)');
     const buttons = message!.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : []));
     expect(buttons.map((b) => b.label)).toEqual(['Import', 'Cancel']);
     const accountsNow = async () => (await t.database.db.select({ n: count() }).from(accounts).where(eq(accounts.workspaceId, ctx.workspace.id)))[0]!.n;

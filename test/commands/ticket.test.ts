@@ -209,8 +209,8 @@ describe.each(ENGINES)('/ticket on $name', (engine) => {
     await run(await at(ctx, '2026-12-23T15:00:00Z'), '/ticket "Acme Corp" major Before the holiday');
     // Thu 24 Dec 16:00 Berlin: 2 h Thu, Fri 25 a holiday, the weekend → Mon 28 Dec 09:00 + 2 h = 11:00 Berlin = 10:00 UTC.
     const reply = plain(await run(await at(ctx, '2026-12-24T15:00:00Z'), '/ticket "Acme Corp" major Over the holiday'));
-    expect(reply).toContain('First response due Mon 28 Dec 2026 10:00 (UTC) — 4 business hours');
-    expect(reply).toContain("the team's business hours are 09:00–18:00 Mon–Fri (Europe/Berlin)");
+    // Shown in the zone of the business hours (issue 24: deadlines were shown in the workspace's UTC).
+    expect(reply).toContain('First response due Mon 28 Dec 2026 11:00 (Europe/Berlin) — 4 business hours');
     const rows = await ticketRows(ctx);
     expect(rows.map((r) => r.slaDueAt.toISOString())).toEqual(['2026-12-24T10:00:00.000Z', '2026-12-28T10:00:00.000Z']);
 

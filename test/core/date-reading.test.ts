@@ -131,7 +131,7 @@ describe('readDate: what is not a date', () => {
     ['fri 2', '"fri 2" is not a date'],
     ['9am', '"9am" is not a date'],
     ['feb 30', '"feb 30" is not a date'],
-    ['2027-02-30', '"2027-02-30" is not a date: that month has no such day'],
+    ['2027-02-30', '"2027-02-30" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31 (that month has no such day)'],
     ['dec 1 call', '"dec 1 call" is not a date'],
   ];
   it.each(cases)('%j', (text, problem) => {

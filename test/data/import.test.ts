@@ -44,7 +44,7 @@ describe.each(ENGINES)('CSV import on $name', (engine) => {
     expect(report).toMatchObject({ rows: 7, created: 2, updated: 0, unchanged: 1, errorCount: 4, ignoredColumns: ['Notes'] });
     expect(report.errors).toEqual([
       { line: 5, message: 'arr "lots" is not an amount; write it like 120000, $120k or 1.2m' },
-      { line: 7, message: 'renewal date "2027-02-30" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31' },
+      { line: 7, message: 'renewal date "2027-02-30" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31 (that month has no such day)' },
       { line: 9, message: 'licensed users "1x" is not a whole number; write it like 100 or 1,200' },
       { line: 10, message: 'stage "wobbly" is not a lifecycle stage; use one of land, onboard, adopt, expand, renew, churned' },
     ]);

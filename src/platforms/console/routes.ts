@@ -27,11 +27,14 @@ const channelSchema = z
   .regex(/^[a-z0-9._-]{1,60}$/, 'channel must be lower-case letters, digits, . _ or -')
   .default(DEFAULT_CONSOLE_CHANNEL);
 
-const commandBody = z.object({ text: z.string().max(4000, 'text is limited to 4,000 characters'), user: userSchema, channel: channelSchema });
+// Texts are bounded by the JSON body limit (64 kB) only: how long a command, a note or a
+// reason may be is the command's own rule, answered in the same words on every platform
+// (registry.ts COMMAND_MAX_CHARS, parse.ts lengthProblem), not a 400 from this door.
+const commandBody = z.object({ text: z.string(), user: userSchema, channel: channelSchema });
 const actionBody = z.object({ id: z.string().min(1).max(100), value: z.string().max(500).default(''), user: userSchema, channel: channelSchema });
 const formBody = z.object({
   id: z.string().min(1).max(100),
-  values: z.record(z.string().max(5000)).default({}),
+  values: z.record(z.string()).default({}),
   state: z.record(z.string().max(500)).default({}),
   user: userSchema,
   channel: channelSchema,

@@ -98,6 +98,13 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
     await next();
   });
 
+  /**
+   * A slash command's text as typed: Slack escapes &, < and > in it (&amp; &lt; &gt;),
+   * while its own mentions (<@U1|ana>) arrive unescaped, so undoing the three escapes
+   * keeps both a note's "a < b" and the mentions the tokenizer reads.
+   */
+  const slashText = (text: string) => text.replace(/&(amp|lt|gt);/g, (e) => ({ '&amp;': '&', '&lt;': '<', '&gt;': '>' })[e]!);
+
   app.command(/^\/[\w-]+$/, async ({ command, ack, respond, client, context }) => {
     const cmd = command as SlashCommand;
     const answer = (async (): Promise<Reply> => {
@@ -106,7 +113,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
         client,
       );
       if (!who.ctx) return who.failure;
-      return registry.run(who.ctx, `${cmd.command} ${cmd.text ?? ''}`);
+      return registry.run(who.ctx, `${cmd.command} ${slashText(cmd.text ?? '')}`);
     })();
     // Quick answers go in the ack itself; slow ones are acked empty and follow through response_url.
     const quick = await within(answer, budget);
