@@ -6,14 +6,15 @@
 import { PSA_CONNECTORS } from '../db/schema.js';
 import { resolveAccount } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
-import { activateConnection, findConnection, listConnections, openedConnection, removeConnection, saveConnection, setPriorityMapping, recordSyncSuccess, type OpenedConnection } from '../src/core/psa-connections.js';
+import { listConnections, openedConnection, removeConnection, setPriorityMapping } from '../src/core/psa-connections.js';
 import { findCompany, mapCompany, unmatchedCompanies } from '../src/core/psa-sync.js';
 import { SourceAuthError, SourceUnavailableError, type ConnectorName } from '../src/core/ticket-sources.js';
 import { actions, button, context, header, message, notice, text } from '../src/messages/builders.js';
 import type { Form, FormSubmission, Reply } from '../src/messages/message.js';
 import { connectorFor } from '../src/psa/connectors.js';
 import type { RetryPolicy } from '../src/psa/http.js';
-import { failureText, previewImport, pullChanges, syncConnection, syncTarget, type PsaDeps } from '../src/psa/sync.js';
+import { confirmImport, previewAndSave } from '../src/psa/setup.js';
+import { failureText, syncConnection, syncTarget, type PsaDeps } from '../src/psa/sync.js';
 import { webhookUrl } from '../src/psa/webhook-router.js';
 import { requireAdmin, withClaimNotice } from './admin.js';
 import { checkForm } from './form-input.js';
@@ -105,33 +106,17 @@ async function submitCredentials(ctx: CommandContext, runtime: ConnectRuntime | 
   await requireAdmin(ctx, WHAT);
   const { data: credentials, errors } = checkForm<Record<string, string>>(connector.credentialsSchema, values);
   if (!credentials) return { ok: false, errors };
-  const trial: OpenedConnection = {
-    id: '',
-    workspaceId: ctx.workspace.id,
-    connector: connector.name,
-    status: 'preview',
-    priorityMap: (await findConnection(ctx.db, ctx.workspace.id, connector.name))?.priorityMap ?? {},
-    cursor: null,
-    lastSuccessAt: null,
-    failingSince: null,
-    lastError: null,
-    createdByUserId: ctx.user.id,
-    createdAt: ctx.now,
-    credentials,
-    webhookSecret: '',
-  };
-  let preview;
+  let saved;
   try {
-    preview = await previewImport(ctx.db, trial, runtime?.retry);
+    saved = await previewAndSave(ctx.db, ctx.workspace.id, { connector: connector.name, credentials, key, ...(runtime?.retry ? { retry: runtime.retry } : {}) }, { userId: ctx.user.id, now: ctx.now });
   } catch (err) {
     if (err instanceof SourceAuthError) return { ok: false, errors: { [connector.credentialFields[2]?.id ?? 'site']: `${connector.label} refused these credentials (HTTP ${err.status}): check the keys and the API user's role.` } };
     if (err instanceof SourceUnavailableError) throw new UserError(`${connector.label} did not answer: ${err.message}. Nothing was saved.`, { hint: 'Try again in a few minutes.', usage: USAGE.connect, example: EXAMPLE.connect });
     if (err instanceof TypeError || /answered 404/.test((err as Error).message)) return { ok: false, errors: { site: `No ${connector.label} API answered at this address.` } };
     throw err;
   }
-  const saved = await ctx.db.transaction((tx) => saveConnection(tx, ctx.workspace.id, { connector: connector.name, credentials, key }, { userId: ctx.user.id, now: ctx.now }));
   const url = runtime?.publicUrl();
-  return { ok: true, reply: { messages: [previewMessage(connector, preview, { webhookUrl: url ? webhookUrl(url, saved.id) : undefined, secret: connector.webhookSteps ? saved.webhookSecret : undefined })] } };
+  return { ok: true, reply: { messages: [previewMessage(connector, saved.preview, { webhookUrl: url ? webhookUrl(url, saved.connection.id) : undefined, secret: connector.webhookSteps ? saved.connection.webhookSecret : undefined })] } };
 }
 
 async function confirm(ctx: CommandContext, runtime: ConnectRuntime | undefined, value: string): Promise<Reply> {
@@ -141,27 +126,17 @@ async function confirm(ctx: CommandContext, runtime: ConnectRuntime | undefined,
   const connection = await openedConnection(ctx.db, ctx.workspace.id, connector.name, key);
   if (!connection) throw new UserError(`There is no ${connector.label} connection to import from.`, { usage: USAGE.connect, example: EXAMPLE.connect });
   if (connection.status === 'active') return { messages: [notice(`${connector.label} is already imported and syncing. See /tenure connect list.`, { tone: 'info' })] };
-  const url = runtime?.publicUrl();
-  let registered = '';
-  if (connector.registerWebhook && url) {
-    try {
-      registered = (await connector.registerWebhook(connection.credentials, webhookUrl(url, connection.id), runtime?.retry)) === 'registered' ? ' Tenure registered its callback in the PSA.' : ' The PSA already had Tenure\'s callback.';
-    } catch (err) {
-      registered = ` The callback could not be registered (${failureText(err)}); the poll every five minutes still catches every change.`;
-    }
-  }
   let counts;
   try {
-    counts = await pullChanges(ctx.db, connection, ctx.now, runtime?.retry);
+    const url = runtime?.publicUrl();
+    counts = await confirmImport(ctx.db, connection, { ...(url ? { publicUrl: url } : {}), ...(runtime?.retry ? { retry: runtime.retry } : {}), actor: { userId: ctx.user.id, now: ctx.now } });
   } catch (err) {
     if (err instanceof SourceAuthError || err instanceof SourceUnavailableError) {
       throw new UserError(`The import stopped: ${failureText(err)}. The pages already imported are kept; nothing half-written.`, { hint: 'Press the button again (or run /tenure connect sync now) to continue where it stopped.' });
     }
     throw err;
   }
-  await activateConnection(ctx.db, ctx.workspace.id, connection.id, { userId: ctx.user.id, now: ctx.now });
-  await recordSyncSuccess(ctx.db, connection.id, ctx.now);
-  const summary = `${connector.label} imported: ${counts.created + counts.updated} tickets synced, ${counts.aside} kept aside for unmatched companies.${registered}`;
+  const summary = `${connector.label} imported: ${counts.created + counts.updated} tickets synced, ${counts.aside} kept aside for unmatched companies.${counts.webhook ? ` ${counts.webhook}` : ''}`;
   const blocks = [text(`✅ ${summary}`)];
   if (counts.aside > 0) blocks.push(context('Map the unmatched companies with /tenure connect unmatched, then /tenure connect map "<company>" to "<account>": their tickets are attached at once.'));
   return { messages: [message(summary, blocks, { tone: 'success' })] };

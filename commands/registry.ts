@@ -21,6 +21,7 @@ import { tokenCommand } from './token.js';
 import { settingsCommand } from './settings.js';
 import { alertsTenureCommand } from './alerts.js';
 import { CSV_IMPORT_ACTIONS } from './csv-import.js';
+import { connectCommand, type ConnectRuntime } from './connect.js';
 import { CHECKIN_SHORTCUTS, type ChatShortcut } from './checkin-from-message.js';
 import type { CommandContext, ErrorLog } from './context.js';
 import { closeMatches } from '../src/core/names.js';
@@ -242,11 +243,13 @@ export class Registry {
   }
 }
 
-export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, usageCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand, adminCommand, tokenCommand, settingsCommand, alertsTenureCommand];
+export const COMMANDS: CommandDefinition[] = [accountCommand, checkinCommand, ticketCommand, surveyCommand, usageCommand, healthCommand, renewalsCommand, renewalCommand, digestCommand, kpisCommand, exportCommand, adminCommand, tokenCommand, settingsCommand, alertsTenureCommand, connectCommand()];
 
 /** Shortcuts the platforms offer on their menus (Slack's manifest features.shortcuts); each presses a registry action. */
 export const SHORTCUTS: ChatShortcut[] = [...CHECKIN_SHORTCUTS];
 
-export function createRegistry(log: ErrorLog): Registry {
-  return new Registry(COMMANDS, log, CSV_IMPORT_ACTIONS);
+/** `connect`: what /tenure connect needs from the server (TENURE_SECRET_KEY, the public URL); without it the command says what is missing. */
+export function createRegistry(log: ErrorLog, options: { connect?: ConnectRuntime } = {}): Registry {
+  const commands = options.connect ? COMMANDS.map((c) => (c.name === 'connect' ? connectCommand(options.connect) : c)) : COMMANDS;
+  return new Registry(commands, log, CSV_IMPORT_ACTIONS);
 }

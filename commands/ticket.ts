@@ -33,6 +33,7 @@ import { alertsCommand } from './alerts.js';
 import { listLine, openedMessage, SEVERITY_ICON, statsMessage, statusText, ticketCard } from './ticket-views.js';
 import { checkForm } from './form-input.js';
 import { withChurnedNote } from './churned.js';
+import { syncedTicketReply } from './connect-views.js';
 
 const USAGE = {
   open: '/ticket <account> <critical|major|minor|cosmetic> <title…> [tech=backup]',
@@ -130,6 +131,8 @@ async function openFromText(ctx: CommandContext, args: Token[]): Promise<Reply> 
 }
 
 async function acknowledge(ctx: CommandContext, number: number): Promise<Reply> {
+  const synced = await syncedTicketReply(ctx, number, 'acknowledge');
+  if (synced) return synced;
   const { timezone, hours } = await clockOf(ctx);
   const { ticket, businessMinutes, met } = await withUsage('ack', ctx.db.transaction((tx) => acknowledgeTicket(tx, ctx.workspace.id, number, hours, { userId: ctx.user.id, now: ctx.now })));
   const verdict = met ? '**SLA met**' : `**SLA missed** by ${formatMinutes(businessMinutesBetween(ticket.slaDueAt, ctx.now, hours))} of business time`;
@@ -145,6 +148,8 @@ async function acknowledge(ctx: CommandContext, number: number): Promise<Reply> 
 }
 
 async function resolve(ctx: CommandContext, number: number, noteWords: Token[]): Promise<Reply> {
+  const synced = await syncedTicketReply(ctx, number, 'resolve');
+  if (synced) return synced;
   let note: string | null = null;
   if (noteWords.length > 0) {
     const parsed = noteSchema.safeParse(verbatimText(noteWords));

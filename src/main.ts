@@ -30,6 +30,11 @@ import { createSlackAdapter } from './platforms/slack/app.js';
 import type { TeamsAdapterDeps } from './platforms/teams/app.js';
 import { createTeamsAdapter, type TeamsAdapter } from './platforms/teams/loader.js';
 import { listen, type Listener } from './serving.js';
+import { anyConnection } from './core/psa-connections.js';
+import { parseSecretKey } from './core/secrets.js';
+import type { ConnectRuntime } from '../commands/connect.js';
+import { psaPollJob } from './psa/poll-job.js';
+import { psaWebhookRouter } from './psa/webhook-router.js';
 import { settlesWithin } from './settles.js';
 
 export interface Tenure {
@@ -88,7 +93,15 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     database.kind === 'pglite' ? 'PGlite database open and migrated' : 'PostgreSQL database open and migrated',
   );
 
-  const registry = createRegistry(logger);
+  // PSA connectors: their credentials are sealed with TENURE_SECRET_KEY, so a database that has some needs it.
+  const secretKey = config.secretKey ? parseSecretKey(config.secretKey) : undefined;
+  if (!secretKey && (await anyConnection(database.db))) {
+    if (!options.database) await database.close();
+    throw new ConfigError('TENURE_SECRET_KEY', 'is missing: PSA connectors are configured here and their credentials cannot be read without the key they were stored with');
+  }
+  let serverOrigin: string | undefined;
+  const connect: ConnectRuntime = { ...(secretKey ? { key: secretKey } : {}), publicUrl: () => config.publicUrl ?? serverOrigin, logger };
+  const registry = createRegistry(logger, { connect });
   // The ingest API takes TENURE_API_TOKEN (any workspace) and workspace tokens from /tenure token create.
   // Signed, short-lived export downloads (Teams cannot take an uploaded file).
   const exportLinks = ExportLinks.fromSecret(config.teams?.appPassword ?? config.slack?.signingSecret);
@@ -96,6 +109,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     apiRouter({ db: database.db, apiToken: config.apiToken, timezone: config.timezone, clock, logger, rateLimit: options.apiRateLimit, authFailureLimit: options.apiAuthFailureLimit }),
     exportsRouter({ db: database.db, links: exportLinks, clock, logger }),
   ];
+  if (secretKey) routers.push(psaWebhookRouter({ db: database.db, key: secretKey, logger, clock }));
   if (config.mode === 'local') {
     const workspace = await ensureWorkspace(database.db, {
       platform: 'console',
@@ -137,6 +151,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     deliveries[platform.platform] = platform.delivery;
     if (platform.audience) audiences[platform.platform] = platform.audience;
   }
+  connect.deliveries = deliveries;
 
   const app = createHttpApp({ database, logger, routers, loopbackOnly: config.mode === 'local' });
   let listener: Listener;
@@ -151,6 +166,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
   const server = listener.server;
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}/`;
+  serverOrigin = `http://localhost:${port}`;
 
   // Jobs start once the server is up; a first pass right away catches up on what
   // came due while Tenure was stopped (the ledger keeps it from repeating anything).
@@ -163,6 +179,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
         surveyJob({ db: database.db, deliveries, audiences, logger }, config.timezone),
         digestJob({ db: database.db, deliveries, logger, claimer }, config.timezone),
         healthDailyJob({ db: database.db, deliveries, logger, owner: claimer.label }, config.timezone),
+        ...(secretKey ? [psaPollJob({ db: database.db, key: secretKey, logger, deliveries, claimer }, config.timezone)] : []),
       ],
       { clock, logger },
     );
@@ -170,6 +187,7 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
     void scheduler.runNow('surveys');
     void scheduler.runNow('weekly-digest');
     void scheduler.runNow('health-daily');
+    if (secretKey) void scheduler.runNow('psa-poll');
   }
 
   let closing: Promise<{ clean: boolean }> | undefined;
@@ -238,7 +256,7 @@ export async function main(options: Omit<StartOptions, 'logger'> = {}): Promise<
   try {
     tenure = await startTenure(config, { ...options, logger });
   } catch (err) {
-    if (err instanceof DataDirLockedError) {
+    if (err instanceof DataDirLockedError || err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(1);
     }

@@ -61,7 +61,7 @@ export async function saveConnection(
   db: Db,
   workspaceId: string,
   input: { connector: ConnectorName; credentials: Record<string, string>; key: Buffer },
-  actor: { userId: string; now: Date },
+  actor: { userId: string | null; now: Date },
 ): Promise<OpenedConnection> {
   const sealed = { credentials: sealSecret(input.key, JSON.stringify(input.credentials)), webhookSecret: sealSecret(input.key, newWebhookSecret()) };
   const [row] = await db
@@ -153,7 +153,7 @@ export async function activateConnection(db: Db, workspaceId: string, connection
  * tickets (their history is the customer's); the kept-aside ones and the company
  * mapping go with the connection.
  */
-export async function removeConnection(db: Db, workspaceId: string, connector: ConnectorName, actor: { userId: string; now: Date }): Promise<boolean> {
+export async function removeConnection(db: Db, workspaceId: string, connector: ConnectorName, actor: { userId: string | null; now: Date }): Promise<boolean> {
   const [row] = await db
     .delete(psaConnections)
     .where(and(eq(psaConnections.workspaceId, workspaceId), eq(psaConnections.connector, connector)))
