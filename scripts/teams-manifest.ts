@@ -1,5 +1,6 @@
 // Builds the Teams app manifest from the command registry (the bot's command menu
-// lists registry commands, help first), and checks a manifest against the Teams
+// lists registry commands, help first; the message extension's commands come from
+// src/platforms/teams/extension-commands.ts), and checks a manifest against the Teams
 // JSON schema of the version it declares — the schema shipped in the
 // @microsoft/app-manifest package, never fetched.
 import { readFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ManifestUtil } from '@microsoft/app-manifest';
 import { COMMANDS } from '../commands/registry.js';
+import { EXTENSION_COMMANDS } from '../src/platforms/teams/extension-commands.js';
 import { PLACEHOLDER_HOST } from './slack-manifest.js';
 
 export const TEAMS_MANIFEST_VERSION = '1.19';
@@ -59,6 +61,8 @@ export function teamsManifest(appId: string = PLACEHOLDER_APP_ID): Record<string
         commandLists: [{ scopes: [...SCOPES], commands: teamsCommands() }],
       },
     ],
+    // The message extension: find an account for the compose box; "Log as check-in" on a message's menu.
+    composeExtensions: [{ botId: appId, commands: EXTENSION_COMMANDS }],
     permissions: ['identity', 'messageTeamMembers'],
     validDomains: [],
   };

@@ -19,6 +19,7 @@ export async function buildTeamsPackage(appId?: string): Promise<Uint8Array> {
   if (appId) {
     manifest.id = appId;
     for (const bot of manifest.bots ?? []) bot.botId = appId;
+    for (const extension of manifest.composeExtensions ?? []) extension.botId = appId;
   }
   const errors = await teamsManifestErrors(manifest);
   if (errors.length > 0) throw new Error(`manifest.json does not match the Teams ${manifest.manifestVersion} schema:\n${errors.join('\n')}`);

@@ -56,6 +56,18 @@ describe('manifest/teams', () => {
     expect(titles).toEqual(['help', ...COMMANDS.map((c) => c.name)].slice(0, TEAMS_COMMAND_LIMIT));
   });
 
+  it('declares the message extension: account search for the compose box, and the registry’s message shortcut on a message’s menu', () => {
+    const manifest = JSON.parse(read('manifest.json').toString('utf8'));
+    const [extension] = manifest.composeExtensions;
+    expect(extension.botId).toBe(manifest.bots[0].botId);
+    expect(extension.commands.map((c: { id: string; type: string; context: string[] }) => [c.id, c.type, c.context])).toEqual([
+      ['findAccount', 'query', ['compose', 'commandBox']],
+      ['logCheckin', 'action', ['message']],
+    ]);
+    const fromMessage = SHORTCUTS.find((s) => s.kind === 'message')!;
+    expect(extension.commands[1]).toMatchObject({ title: fromMessage.name, description: fromMessage.description, fetchTask: true });
+  });
+
   it('has the icons Teams asks for: color 192×192, outline 32×32 in white on transparent', () => {
     expect(pngSize(read('color.png'))).toEqual({ width: 192, height: 192 });
     expect(pngSize(read('outline.png'))).toEqual({ width: 32, height: 32 });
@@ -83,6 +95,7 @@ describe('manifest/teams', () => {
     const manifest = JSON.parse(Buffer.from(files['manifest.json']!).toString('utf8'));
     expect(manifest.id).toBe(appId);
     expect(manifest.bots[0].botId).toBe(appId);
+    expect(manifest.composeExtensions[0].botId).toBe(appId);
     expect(manifest.$schema).toContain(`/v${manifest.manifestVersion}/`);
     expect(await teamsManifestErrors(manifest)).toEqual([]);
     expect(pngSize(files['color.png']!)).toEqual({ width: 192, height: 192 });

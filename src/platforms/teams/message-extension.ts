@@ -14,11 +14,8 @@ import { submitForm } from '../requests.js';
 import { plainTitle, toAdaptiveCard, type AdaptiveCard } from './cards.js';
 import { readSubmission, toFormCard } from './form-card.js';
 import type { InboundActivity } from './inbound.js';
+import { LOG_CHECKIN_COMMAND } from './extension-commands.js';
 import type { TeamsInvokeDeps } from './invokes.js';
-
-/** The manifest's command ids (manifest/teams/manifest.json composeExtensions[0].commands). */
-export const SEARCH_ACCOUNTS_COMMAND = 'findAccount';
-export const LOG_CHECKIN_COMMAND = 'logCheckin';
 
 const RESULTS = 10;
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
