@@ -47,10 +47,10 @@ const USAGE = {
   import: '/account import',
 };
 const EXAMPLE = {
-  add: '/account add "Acme Corp" arr=$120k renewal=2027-03-31 licensed=100 active=72 stage=onboard owner=@ana',
+  add: '/account add "Acme Corp" arr=$120k renewal=31 Mar licensed=100 active=72 stage=onboard owner=@ana',
   show: '/account "Acme Corp"',
   list: '/account list adopt',
-  set: '/account set "Acme Corp" renewal=2027-06-30 active=80',
+  set: '/account set "Acme Corp" renewal=30 Jun active=80',
   link: '/account link "Acme Corp" internal',
   history: '/account history "Acme Corp"',
   import: '/account import',
