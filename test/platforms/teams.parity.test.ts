@@ -92,6 +92,12 @@ describe.each(ENGINES)('Teams parity on $name', (engine) => {
     const unknown = await send(mentioningMessage(connector.url, OPS, ['account set "Acme Corp" owner=', stranger]));
     expect(unknown.texts.join('\n')).toContain('Nobody called @Dan');
     expect((await acme()).ownerUserId).toBe(ben!.id);
+    // /tenure admin add @Ben, as typed to the bot in Teams.
+    const admin = await send(mentioningMessage(connector.url, OPS, ['tenure admin add ', BEN]));
+    expect(admin.texts.join('\n')).toContain('Ben Ode');
+    expect(admin.texts.join('\n')).not.toContain('Nobody called');
+    const listed = await send(textMessage(connector.url, OPS, 'tenure admin list'));
+    expect(listed.texts.join('\n')).toContain('Ben Ode');
   });
 
   // ------------------------------------------------------------ survey reminders
