@@ -1,4 +1,4 @@
-// The real Teams AI app over HTTP: Bot Framework activities into /api/messages
+// The real Teams SDK v2 app over HTTP: Bot Framework activities into /api/messages
 // (local mode: the emulator's unauthenticated traffic), a fake Bot connector at the
 // activities' serviceUrl recording every reply. Commands, card buttons, form
 // validation, and conversation references stored on install and retired on removal.

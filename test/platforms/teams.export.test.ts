@@ -1,4 +1,4 @@
-// /export in Teams through the real Teams AI app: a bot cannot upload into a
+// /export in Teams through the real Teams SDK v2 app: a bot cannot upload into a
 // channel, so the answer carries a signed download link (Action.OpenUrl) to our own
 // server, which makes the CSV of that tenant's workspace when the link is opened —
 // for 15 minutes, only with an unaltered signature, and only while the workspace is

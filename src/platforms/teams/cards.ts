@@ -27,7 +27,7 @@ export const CARD_LIMITS = {
   fallbackText: 1_000,
 } as const;
 
-/** The key Teams AI routes Action.Submit data on (ApplicationOptions.adaptiveCards.actionSubmitFilter). */
+/** The key of Action.Submit data that handlers.ts routes a card submit on (a button press or a form). */
 export const SUBMIT_VERB_KEY = 'tenureVerb';
 export const PRESS_VERB = 'tenure.press';
 export const SUBMIT_VERB = 'tenure.submit';

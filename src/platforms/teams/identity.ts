@@ -6,7 +6,7 @@ import { contextFor, type CommandContext } from '../../../commands/context.js';
 import type { Db } from '../../../db/client.js';
 import type { InboundActivity, TeamsChannelData } from './inbound.js';
 
-/** Where activities without a tenant (Bot Framework Emulator) live in local mode. */
+/** Where activities without a tenant (an emulator: Agents Playground, Bot Framework Emulator) live in local mode. */
 export const EMULATOR_TENANT = 'emulator';
 
 /** `19:abc@thread.tacv2;messageid=1700000000000` → `19:abc@thread.tacv2`: posts go to the channel, not a thread. */
