@@ -5,6 +5,7 @@
 // re-importing a file adds nothing.
 import type { Db } from '../../db/client.js';
 import type { Actor } from '../core/accounts.js';
+import { readDate, type DateReadingOptions } from '../core/date-reading.js';
 import { isIsoDate } from '../core/time.js';
 import { UsageRecording, type UsageReading } from '../core/usage.js';
 import type { Cells } from './columns.js';
@@ -12,14 +13,19 @@ import { parseCountCell, parseMoneyCell, RowError, type AccountIndex, type RowOu
 
 const DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-/** `2026-11-01` (midnight UTC) or an ISO date-time with an offset. */
-export function parseInstant(v: string): Date {
-  if (isIsoDate(v)) return new Date(`${v}T00:00:00Z`);
+/**
+ * An ISO date-time with an offset, or a date as people write it (2026-11-01, 1 Nov
+ * 2026, 01/11/2026 in the workspace's date order, yesterday), taken at midnight UTC
+ * as an ISO date always was. A reading has happened: `fri` is the Friday past.
+ */
+export function parseInstant(v: string, reading: Omit<DateReadingOptions, 'direction'>): Date {
   if (DATETIME.test(v)) {
     const d = new Date(v.replace(' ', 'T'));
     if (!Number.isNaN(d.getTime())) return d;
   }
-  throw new RowError(`date "${v}" is not a date; write it as YYYY-MM-DD or 2026-11-01T09:00:00Z`);
+  const read = isIsoDate(v) ? { ok: true as const, date: v } : readDate(v, { ...reading, direction: 'past' });
+  if (read.ok) return new Date(`${read.date}T00:00:00Z`);
+  throw new RowError(read.ambiguous ? `date ${read.problem}` : `date "${v}" is not a date; write it as YYYY-MM-DD, 1 Nov 2026 or 2026-11-01T09:00:00Z`);
 }
 
 export class UsageWriter {
@@ -29,7 +35,7 @@ export class UsageWriter {
     db: Db,
     workspaceId: string,
     private readonly index: AccountIndex,
-    actor: Actor,
+    private readonly actor: Actor,
     source: string,
   ) {
     this.recording = new UsageRecording(db, workspaceId, actor, { source, skipRepeats: true });
@@ -43,7 +49,7 @@ export class UsageWriter {
     if (!cells.recordedAt) throw new RowError('the date is missing');
     const reading: UsageReading = {
       accountId: account.id,
-      recordedAt: parseInstant(cells.recordedAt),
+      recordedAt: parseInstant(cells.recordedAt, { now: this.actor.now, timeZone: this.index.timezone, order: this.index.dateOrder }),
       activeUsers: cells.active !== undefined ? parseCountCell('active users', cells.active) : null,
       licensedUsers: cells.licensed !== undefined ? parseCountCell('licensed users', cells.licensed) : null,
       spendCents: cells.spend !== undefined ? parseMoneyCell('spend', cells.spend, this.index.currency) : null,

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
-import { accounts, auditLog, channelSettings, checkins, users, workspaces } from '../../db/schema.js';
+import { accounts, auditLog, channelSettings, checkins, usageReadings, users, workspaces } from '../../db/schema.js';
 import { importCsv } from '../../src/data/import.js';
 import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
@@ -54,10 +54,10 @@ describe.each(ENGINES)('dates and times as people write them on $name', (engine)
       ['next=25/12/2026', '2026-12-25', 'Fri 25 Dec 2026'],
       ['next_step=today', '2026-12-06', 'Sun 6 Dec 2026'],
     ];
-    for (const [option, date, words] of cases) {
-      const reply = plain(await t.registry.run(ctx, `/checkin "Acme Corp" email Sent the plan ${option}`));
+    for (const [i, [option, date, words]] of cases.entries()) {
+      const reply = plain(await t.registry.run(ctx, `/checkin "Acme Corp" email Sent plan ${i} ${option}`));
       expect(reply, option).toContain(`next touch ${words}`);
-      expect(await lastTouch(ctx), option).toMatchObject({ notes: 'Sent the plan', nextStepDate: date });
+      expect(await lastTouch(ctx), option).toMatchObject({ notes: `Sent plan ${i}`, nextStepDate: date });
     }
   });
 
@@ -89,7 +89,7 @@ describe.each(ENGINES)('dates and times as people write them on $name', (engine)
     const dmy = await fresh(admin);
     expect(plain(await t.registry.run(dmy, '/checkin "Acme Corp" call Roadmap next=12/01/2027'))).toContain('next touch Tue 12 Jan 2027');
     await t.registry.run(dmy, '/tenure settings dates=mdy');
-    expect(plain(await t.registry.run(await fresh(admin), '/checkin "Acme Corp" call Roadmap next=12/01/2027'))).toContain('next touch Wed 1 Dec 2027');
+    expect(plain(await t.registry.run(await fresh(admin), '/checkin "Acme Corp" call Roadmap again next=12/01/2027'))).toContain('next touch Wed 1 Dec 2027');
     expect((await touches(admin)).map((c) => c.nextStepDate).sort()).toEqual(['2027-01-12', '2027-12-01']);
   });
 
@@ -158,5 +158,16 @@ describe.each(ENGINES)('dates and times as people write them on $name', (engine)
     const rows = await db().select().from(accounts).where(eq(accounts.workspaceId, ctx.workspace.id));
     const renewal = Object.fromEntries(rows.map((r) => [r.name, r.renewalDate]));
     expect(renewal).toMatchObject({ Initech: '2027-03-31', Hooli: '2027-12-01', Umbrella: '2027-12-25' });
+
+    // Usage readings: a date in words, a numeric one in the order now set, an ISO date-time.
+    const usage = await importCsv(db(), ctx.workspace.id, 'name,date,active\nInitech,1 Nov 2026,40\nInitech,11/02/2026,41\nInitech,yesterday,42\nInitech,2026-12-01T09:00:00Z,43\n', { actor, source: 'csv' });
+    expect(usage).toMatchObject({ kind: 'usage', created: 4, errorCount: 0 });
+    const readings = await db().select().from(usageReadings).where(eq(usageReadings.workspaceId, ctx.workspace.id));
+    expect(readings.map((r) => [r.activeUsers, r.recordedAt.toISOString()]).sort()).toEqual([
+      [40, '2026-11-01T00:00:00.000Z'],
+      [41, '2026-11-02T00:00:00.000Z'],
+      [42, '2026-12-05T00:00:00.000Z'],
+      [43, '2026-12-01T09:00:00.000Z'],
+    ]);
   });
 });

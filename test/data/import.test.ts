@@ -91,7 +91,7 @@ describe.each(ENGINES)('CSV import on $name', (engine) => {
     await importCsv(database.db, ws.id, 'name,id\nAcme,A-1\n', { actor });
     const lines = ['Customer,Date,Active Users,Spend,Forecast'];
     for (let day = 1; day <= 28; day++) lines.push(`Acme,2026-02-${String(day).padStart(2, '0')},${day},$1.5k,1400`);
-    lines.push('Nobody,2026-02-01,3,,', 'Acme,yesterday,3,,', 'Acme,2026-03-01,,,');
+    lines.push('Nobody,2026-02-01,3,,', 'Acme,someday,3,,', 'Acme,2026-03-01,,,');
     const csv = `${lines.join('\n')}\n`;
     const first = await importCsv(database.db, ws.id, csv, { actor, source: 'csv' });
     expect(first).toMatchObject({ kind: 'usage', rows: 31, created: 28, errorCount: 3 });
