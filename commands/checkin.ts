@@ -7,11 +7,13 @@ import { logCheckin, logCheckinByReading, type Checkin, type CheckinReading, typ
 import { UserError } from '../src/core/errors.js';
 import { checkAccountName } from '../src/core/names.js';
 import { daysBetween, formatDay, localDate, zonedInstant } from '../src/core/time.js';
-import { context, message, text } from '../src/messages/builders.js';
+import { actions, button, context, message, text } from '../src/messages/builders.js';
 import type { FormSubmission, Reply } from '../src/messages/message.js';
 import { accountFromForm, splitAccountAndKeyword } from './account-input.js';
 import { checkinForm, NOTE_MAX_CHARS, sourceFromState, type MessageSource } from './checkin-form.js';
 import { CHECKIN_FROM_MESSAGE_ACTIONS } from './checkin-from-message.js';
+import { againSchema, CHANGE_EXAMPLE, CHANGE_USAGE, CHECKIN_CHANGE_ACTIONS, CHECKIN_CHANGE_FORMS, duplicateQuestion, editForm, undoLast, undoLine } from './checkin-changes.js';
+import { findCheckin } from '../src/core/checkin-changes.js';
 import type { CommandContext } from './context.js';
 import { dateSchema, enumSchema, gatherDatePhrases, joinWords, lengthSentence, readsAsDate, splitOptions, textSchema, verbatimText, type DateContext, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -92,12 +94,20 @@ function touchOf(ctx: CommandContext, request: Omit<TouchRequest, 'type' | 'note
   };
 }
 
-async function record(ctx: CommandContext, request: CheckinRequest): Promise<Reply> {
+/** `force`: the person said a touch identical to one logged that day is another one (the duplicate question's button). */
+async function record(ctx: CommandContext, request: CheckinRequest, force = false): Promise<Reply> {
   const problem = touchDateProblem(ctx, request.date, request.next);
   if (problem) throw problem;
   const { details, when } = touchOf(ctx, request);
   const source = { sourceAuthor: request.source?.author ?? null, sourceLink: request.source?.link ?? null };
-  const { checkin, previous } = await logCheckin(ctx.db, ctx.workspace.id, { ...details, ...source, accountId: request.account.id, type: request.type, notes: request.notes }, ctx.now);
+  const { checkin, previous, duplicate } = await logCheckin(ctx.db, ctx.workspace.id, { ...details, ...source, accountId: request.account.id, type: request.type, notes: request.notes }, ctx.now, {
+    timezone: ctx.workspace.timezone,
+    force,
+  });
+  if (duplicate) {
+    const again = { sentiment: request.sentiment, next: request.next, ...(request.date ? { date: request.date } : {}), ...(request.source?.author ? { sourceAuthor: request.source.author } : {}), ...(request.source?.link ? { sourceLink: request.source.link } : {}) };
+    return duplicateQuestion(ctx, request.account.name, duplicate, again);
+  }
   return { messages: [withChurnedNote(confirmation(ctx, request.account, checkin, previous, when), request.account, 'check-in')] };
 }
 
@@ -184,7 +194,9 @@ function confirmation(ctx: CommandContext, account: Pick<Account, 'name'>, check
     [
       text(`✅ Logged ${touchPhrase(checkin.type)} with **${account.name}** ${when === 'today' ? `today (${formatDay(touchDay)})` : `on ${when}`} — ${gap}.`),
       text(`> ${checkin.notes.replace(/\n/g, '\n> ')}`),
-      context(details.join(' · ')),
+      context([`#${checkin.number}`, ...details].join(' · ')),
+      actions([button('checkin.undo', 'Undo', checkin.id)]),
+      context(undoLine(ctx, checkin)),
     ],
     { visibility: 'channel', tone: 'success' },
   );
@@ -206,7 +218,8 @@ async function fromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
   // One statement finds the account and writes the touch; only when it writes nothing are the reasons looked up.
   if (!dateProblem && readings.some((r) => r.notes !== null)) {
     const touch = touchOf(ctx, { sentiment, date, next });
-    const logged = await logCheckinByReading(ctx.db, ctx.workspace.id, readings, touch.details, ctx.now);
+    const logged = await logCheckinByReading(ctx.db, ctx.workspace.id, readings, touch.details, ctx.now, { timezone: ctx.workspace.timezone });
+    if (logged?.duplicate) return duplicateQuestion(ctx, logged.account.name, logged.duplicate, { sentiment, next, ...(date ? { date } : {}) });
     if (logged) return { messages: [withChurnedNote(confirmation(ctx, logged.account, logged.checkin, logged.previous, touch.when), logged.account, 'check-in')] };
   }
   throw await whyNotLogged(ctx, words, dateProblem);
@@ -251,18 +264,39 @@ async function submitForm(ctx: CommandContext, values: Record<string, string>, s
 export const checkinCommand: CommandDefinition = {
   name: 'checkin',
   summary: 'Log a customer touch (call, meeting, QBR…); with no arguments, open a form.',
-  usage: [USAGE, '/checkin'],
-  examples: [EXAMPLE, '/checkin Globex qbr Renewal looks safe; expanding to 20 more seats', '/checkin'],
+  usage: [USAGE, '/checkin', CHANGE_USAGE.undo, CHANGE_USAGE.edit],
+  examples: [EXAMPLE, '/checkin Globex qbr Renewal looks safe; expanding to 20 more seats', '/checkin', CHANGE_EXAMPLE.undo, CHANGE_EXAMPLE.edit],
   async run(ctx, args) {
     if (args.length === 0) {
       // In a customer's channel the form starts on that customer.
       const linked = await accountForChannel(ctx.db, ctx.workspace.id, ctx.channel.id);
       return { messages: [], form: await checkinForm(ctx, linked) };
     }
+    // `/checkin undo`, `/checkin edit 12`; an account named Undo still takes touches (its touch type follows).
+    const change = !args[0]!.quoted && args[0]!.key === undefined && !args.some(isType) ? args[0]!.text.toLowerCase() : '';
+    if (change === 'undo') return undoLast(ctx, args.slice(1));
+    if (change === 'edit') return editForm(ctx, args.slice(1));
     return fromText(ctx, args);
   },
   actions: {
     ...CHECKIN_FROM_MESSAGE_ACTIONS,
+    ...CHECKIN_CHANGE_ACTIONS,
+    /** The duplicate question's button: the same touch, logged all the same. */
+    async 'checkin.again'(ctx, value) {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(value);
+      } catch {
+        raw = undefined;
+      }
+      const again = againSchema.safeParse(raw);
+      const first = again.success ? await findCheckin(ctx.db, ctx.workspace.id, { id: again.data.of }) : undefined;
+      const account = first ? await getAccount(ctx.db, ctx.workspace.id, first.accountId) : undefined;
+      if (!again.success || !first || !account) throw new UserError('The check-in this button repeats was undone meanwhile: log the touch again with /checkin.');
+      const { sentiment, date, next, sourceAuthor, sourceLink } = again.data;
+      const source = sourceAuthor || sourceLink ? { ...(sourceAuthor ? { author: sourceAuthor } : {}), ...(sourceLink ? { link: sourceLink } : {}) } : undefined;
+      return record(ctx, { account, type: first.type, notes: first.notes, sentiment, next, ...(date ? { date } : {}), ...(source ? { source } : {}) }, true);
+    },
     async 'checkin.form'(ctx, value) {
       const account = /^[0-9a-f-]{36}$/i.test(value) ? await getAccount(ctx.db, ctx.workspace.id, value) : undefined;
       return { messages: [], form: await checkinForm(ctx, account) };
@@ -270,5 +304,6 @@ export const checkinCommand: CommandDefinition = {
   },
   forms: {
     checkin: (ctx, values, state) => submitForm(ctx, values, state),
+    ...CHECKIN_CHANGE_FORMS,
   },
 };

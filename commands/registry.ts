@@ -24,7 +24,7 @@ import { CSV_IMPORT_ACTIONS } from './csv-import.js';
 import { connectCommand, type ConnectRuntime } from './connect.js';
 import { CHECKIN_SHORTCUTS, type ChatShortcut } from './checkin-from-message.js';
 import type { CommandContext, ErrorLog } from './context.js';
-import { closeMatches } from '../src/core/names.js';
+import { asTyped, commandSuggestion, lineFor, slashName, subcommandSuggestion } from './suggestions.js';
 import { channelStanding, noteChannelSharing, type ChannelStanding } from '../src/core/channel-kinds.js';
 import { confineReply } from '../src/core/posting-rule.js';
 import { cleanText, tokenize, type Token } from './parse.js';
@@ -44,6 +44,8 @@ export interface CommandDefinition {
   forms?: Record<string, FormHandler>;
   /** Only typed as `/tenure <name> …` (no slash command of its own in the Slack manifest). */
   tenureOnly?: boolean;
+  /** Other words people type for a subcommand (`close` → `resolve`): usage lines and suggestions read them as it. */
+  aliases?: Record<string, string>;
 }
 
 const HELP_WORDS = new Set(['help', '--help', '-h', '?']);
@@ -55,35 +57,9 @@ const HELP_WORDS = new Set(['help', '--help', '-h', '?']);
  */
 export const COMMAND_MAX_CHARS = 4_000;
 
-/** The typed subcommand (`/account set …` → "set"), to pick the matching usage line. */
-function subcommandOf(command: CommandDefinition, input: unknown): string | undefined {
-  if (typeof input !== 'string') return undefined;
-  const words = input.trim().replace(/^\/?tenure\s+/i, '').split(/\s+/);
-  return words[0]?.replace(/^\//, '').toLowerCase() === command.name ? words[1]?.toLowerCase() : undefined;
-}
-
-/** The subcommand word of a usage or example line (`/account set …`, `/tenure admin add …`). */
-function subcommandWord(line: string): string | undefined {
-  return line.replace(/^\/tenure\s+/i, '').split(/\s+/)[1]?.toLowerCase();
-}
-
-/** The usage line for what was typed: its subcommand's line when there is one, else the first. */
-function usageFor(command: CommandDefinition, input: unknown): string {
-  const sub = subcommandOf(command, input);
-  const line = sub ? command.usage.find((u) => subcommandWord(u) === sub) : undefined;
-  return line ?? command.usage[0]!;
-}
-
-function exampleFor(command: CommandDefinition, input: unknown): string {
-  const sub = subcommandOf(command, input);
-  const line = sub ? command.examples.find((e) => subcommandWord(e) === sub) : undefined;
-  return line ?? command.examples[0]!;
-}
-
-/** How a person types the command: `/checkin`, or `/tenure admin` for a /tenure-only one. */
-function slashName(command: CommandDefinition): string {
-  return command.tenureOnly ? `/tenure ${command.name}` : `/${command.name}`;
-}
+/** The usage line for what was typed: its subcommand's line when there is one (as typed: suggestions.ts), else the first. */
+const usageFor = (command: CommandDefinition, input: unknown): string => lineFor(command, command.usage, input);
+const exampleFor = (command: CommandDefinition, input: unknown): string => lineFor(command, command.examples, input);
 
 function errorId(): string {
   return randomBytes(4).toString('hex');
@@ -136,10 +112,7 @@ export class Registry {
       if (first === '' || HELP_WORDS.has(first)) return { messages: [this.overview()] };
       command = this.commands.get(first);
       if (!command) {
-        const close = closeMatches(first, [...this.commands.keys()], 2);
-        throw new UserError(`There is no command "${first}".`, {
-          hint: close.length > 0 ? `Did you mean ${close.map((c) => `/${c}`).join(' or ')}?` : 'Type /tenure help for every command.',
-        });
+        throw new UserError(`There is no command "${first}".`, { hint: commandSuggestion(first, input, this.list()) });
       }
       const wantsHelp =
         rest.length > 0 &&
@@ -219,10 +192,13 @@ export class Registry {
    */
   explain(err: unknown, command: CommandDefinition | undefined, where: { ctx?: CommandContext } & Record<string, unknown>): Message {
     if (err instanceof UserError) {
-      const usage = err.details.usage ?? (command ? usageFor(command, where.input) : undefined);
-      const example = err.details.example ?? (command ? exampleFor(command, where.input) : undefined);
+      // A line the error gave is shown with the word typed for its subcommand too (`/ticket close <id>`).
+      const usage = err.details.usage && command ? asTyped(command, err.details.usage, where.input) : (err.details.usage ?? (command ? usageFor(command, where.input) : undefined));
+      const example = err.details.example && command ? asTyped(command, err.details.example, where.input) : (err.details.example ?? (command ? exampleFor(command, where.input) : undefined));
       const blocks = [text(`⚠️ ${err.message}`)];
       if (err.details.hint) blocks.push(text(err.details.hint));
+      const meant = command ? subcommandSuggestion(command, where.input) : undefined;
+      if (meant) blocks.push(text(meant));
       if (usage) blocks.push(context(`Usage: \`${usage}\``));
       if (example) blocks.push(context(`Example: \`${example}\``));
       return message(err.message, blocks, { tone: 'error' });

@@ -33,6 +33,8 @@ import { alertsCommand } from './alerts.js';
 import { listLine, openedMessage, SEVERITY_ICON, statsMessage, statusText, ticketCard } from './ticket-views.js';
 import { checkForm } from './form-input.js';
 import { withChurnedNote } from './churned.js';
+import { reopen, REOPEN_EXAMPLE, REOPEN_USAGE, TICKET_UNDO_ACTIONS, TICKET_VERBS, ticketVerb, withTicketUndo } from './ticket-changes.js';
+import { accountBeforeKeyword } from './word-order.js';
 import { syncedTicketReply } from './connect-views.js';
 
 const USAGE = {
@@ -103,11 +105,13 @@ async function open(ctx: CommandContext, request: { account: Account; severity: 
       now: ctx.now,
     }),
   );
-  return { messages: [withChurnedNote(openedMessage(ticket, request.account.name, hours, timezone), request.account, 'ticket')] };
+  return { messages: [withChurnedNote(withTicketUndo(ctx, openedMessage(ticket, request.account.name, hours, timezone), 'open', ticket.id), request.account, 'ticket')] };
 }
 
 async function openFromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
-  const { words, options } = splitOptions(args, ['tech'], { technology: 'tech' });
+  const { words: typed, options } = splitOptions(args, ['tech'], { technology: 'tech' });
+  // `/ticket critical "Acme Corp" VPN down` reads as `/ticket "Acme Corp" critical VPN down`.
+  const words = await accountBeforeKeyword(ctx, typed, isSeverity);
   const { account, keywordIndex } = await splitAccountAndKeyword(ctx, words, isSeverity, severityError);
   const severity = words[keywordIndex]!.text.toLowerCase() as Severity;
   const title = titleSchema.safeParse(verbatimText(words.slice(keywordIndex + 1)));
@@ -139,10 +143,10 @@ async function acknowledge(ctx: CommandContext, number: number): Promise<Reply> 
   const headline = `#${ticket.number} acknowledged by @${ctx.user.displayName}: first response after ${formatMinutes(businessMinutes)} of business time`;
   return {
     messages: [
-      message(`${headline}, ${met ? 'SLA met' : 'SLA missed'}.`, [
+      withTicketUndo(ctx, message(`${headline}, ${met ? 'SLA met' : 'SLA missed'}.`, [
         text(`${met ? '✅' : '⚠️'} ${headline} — ${verdict}; it was due ${formatDateTimeInZone(ticket.slaDueAt, timezone)}.`),
         context(`Resolve it with /ticket resolve ${ticket.number} <note>.`),
-      ], { visibility: 'channel', tone: met ? 'success' : 'info' }),
+      ], { visibility: 'channel', tone: met ? 'success' : 'info' }), 'ack', ticket.id),
     ],
   };
 }
@@ -169,7 +173,7 @@ async function resolve(ctx: CommandContext, number: number, noteWords: Token[]):
     const met = ctx.now <= ticket.slaDueAt;
     blocks.push(context(`It was never acknowledged, so the resolution counts as the first response (${met ? 'SLA met' : 'SLA missed'}).`));
   }
-  return { messages: [message(`Resolved #${ticket.number} for ${view.accountName} after ${elapsed}.`, blocks, { visibility: 'channel', tone: 'success' })] };
+  return { messages: [withTicketUndo(ctx, message(`Resolved #${ticket.number} for ${view.accountName} after ${elapsed}.`, blocks, { visibility: 'channel', tone: 'success' }), 'resolve', ticket.id)] };
 }
 
 async function show(ctx: CommandContext, ticket: TicketView): Promise<Reply> {
@@ -273,21 +277,23 @@ function rejectExtra(tokens: Token[], which: 'ack' | 'show'): void {
 export const ticketCommand: CommandDefinition = {
   name: 'ticket',
   summary: 'Open, acknowledge, resolve and list customer tickets; first-response SLA in business hours, with alerts before a breach.',
-  usage: [USAGE.open, USAGE.ack, USAGE.resolve, USAGE.list, USAGE.show, USAGE.stats, SETTINGS_USAGE.hours, SETTINGS_USAGE.holidays, SETTINGS_USAGE.alerts, '/ticket'],
-  examples: [EXAMPLE.open, EXAMPLE.ack, EXAMPLE.resolve, EXAMPLE.list, EXAMPLE.stats, SETTINGS_EXAMPLE.hours, SETTINGS_EXAMPLE.holidays],
+  usage: [USAGE.open, USAGE.ack, USAGE.resolve, REOPEN_USAGE, USAGE.list, USAGE.show, USAGE.stats, SETTINGS_USAGE.hours, SETTINGS_USAGE.holidays, SETTINGS_USAGE.alerts, '/ticket'],
+  examples: [EXAMPLE.open, EXAMPLE.ack, EXAMPLE.resolve, REOPEN_EXAMPLE, EXAMPLE.list, EXAMPLE.stats, SETTINGS_EXAMPLE.hours, SETTINGS_EXAMPLE.holidays],
   async run(ctx, args) {
     if (args.length === 0) {
       // In a customer's channel the form starts on that customer.
       return { messages: [], form: await ticketForm(ctx, await accountForChannel(ctx.db, ctx.workspace.id, ctx.channel.id)) };
     }
     const first = args[0]!;
-    const sub = !first.quoted && first.key === undefined ? first.text.toLowerCase() : '';
+    const sub = ticketVerb(args, isSeverity);
     const rest = args.slice(1);
     switch (sub) {
       case 'ack':
       case 'acknowledge':
         rejectExtra(rest.slice(1), 'ack');
         return acknowledge(ctx, ticketNumber(rest[0], 'ack'));
+      case 'reopen':
+        return reopen(ctx, rest);
       case 'resolve':
         return resolve(ctx, ticketNumber(rest[0], 'resolve'), rest.slice(1));
       case 'list':
@@ -310,7 +316,9 @@ export const ticketCommand: CommandDefinition = {
     }
     return openFromText(ctx, args);
   },
+  aliases: TICKET_VERBS,
   actions: {
+    ...TICKET_UNDO_ACTIONS,
     async 'ticket.ack'(ctx, value) {
       return acknowledge(ctx, (await ticketFromButton(ctx, value)).number);
     },

@@ -278,7 +278,28 @@ describe.each(ENGINES)('roles on $name', (engine) => {
     const actions = [...t.registry.list().flatMap((c) => Object.keys(c.actions ?? {})), ...Object.keys(CSV_IMPORT_ACTIONS)].sort();
     const forms = [...t.registry.list().flatMap((c) => Object.keys(c.forms ?? {}))].sort();
     // The CSV import buttons (a file shared in Slack) add accounts, as /account add does: members may.
-    expect(actions).toEqual(['account.link', 'account.show', 'checkin.form', 'csv-import.cancel', 'csv-import.confirm', 'renewal.undo', 'survey.answer', 'survey.reason', 'ticket.ack', 'ticket.resolve', 'ticket.show'].sort());
-    expect(forms).toEqual(['checkin', 'survey.reason', 'ticket']);
+    // Undo buttons and check-in edits are the change's own person's (core/undo.ts checks who), not an admin's.
+    expect(actions).toEqual(
+      [
+        'account.link',
+        'account.show',
+        'checkin.again',
+        'checkin.form',
+        'checkin.from-message',
+        'checkin.undo',
+        'csv-import.cancel',
+        'csv-import.confirm',
+        'renewal.undo',
+        'survey.answer',
+        'survey.reason',
+        'ticket.ack',
+        'ticket.resolve',
+        'ticket.show',
+        'ticket.undo-ack',
+        'ticket.undo-open',
+        'ticket.undo-resolve',
+      ].sort(),
+    );
+    expect(forms).toEqual(['checkin', 'checkin.edit', 'survey.reason', 'ticket']);
   });
 });

@@ -10,6 +10,7 @@ import { checkAccountChange } from './account-rules.js';
 import { recordArrChange, type ArrChangeSource } from './arr-history.js';
 import { changedFields, recordAudit } from './audit.js';
 import { UserError } from './errors.js';
+import { accountByPartOfName } from './account-lookup.js';
 import { accountName, checkAccountName, cleanName, closeMatches } from './names.js';
 import { daysBefore } from './time.js';
 
@@ -109,7 +110,7 @@ export async function resolveAccount(db: Db, workspaceId: string, typed: string)
   const checked = checkAccountName(typed);
   if (!checked.ok) throw new UserError(checked.problem);
   const name = checked.name;
-  const found = await findAccountByName(db, workspaceId, name);
+  const found = (await findAccountByName(db, workspaceId, name)) ?? (await accountByPartOfName(db, workspaceId, name));
   if (found) return found;
   const names = await accountNames(db, workspaceId);
   const close = closeMatches(name, names);

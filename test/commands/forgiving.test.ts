@@ -1,0 +1,104 @@
+// Forgiving order and verbs (issue 24, item 5), on every database engine: the severity
+// before the account, other words for the ticket verbs, part of an account's name,
+// suggestions for a misspelt command or subcommand that name only what exists, and
+// usage lines that show the subcommand as it was typed.
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../commands/context.js';
+import { accounts as accountsTable, checkins, tickets } from '../../db/schema.js';
+import type { Reply } from '../../src/messages/message.js';
+import { renderPlain } from '../../src/messages/plain.js';
+import { ENGINES } from '../helpers/engines.js';
+import { newContext, registryOn } from '../helpers/context.js';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
+
+describe.each(ENGINES)('forgiving order and verbs on $name', (engine) => {
+  const t = registryOn(engine);
+
+  async function workspace(names = ['Acme Corp', 'Globex']): Promise<CommandContext> {
+    const ctx = await newContext(t.database.db, { now: NOW });
+    for (const name of names) await t.registry.run(ctx, `/account add "${name}"`);
+    return ctx;
+  }
+  const ticketRows = (ctx: CommandContext) => t.database.db.select().from(tickets).where(eq(tickets.workspaceId, ctx.workspace.id)).orderBy(tickets.number);
+
+  it('opens a ticket with the severity before the account, quoted, unquoted or by part of the name', async () => {
+    const ctx = await workspace();
+    expect(plain(await t.registry.run(ctx, '/ticket critical "Acme Corp" VPN down'))).toContain('Acme Corp');
+    await t.registry.run(ctx, '/ticket major acme corp Backups failing');
+    await t.registry.run(ctx, '/ticket minor glob Portal slow');
+    const rows = await ticketRows(ctx);
+    expect(rows.map((r) => [r.severity, r.title])).toEqual([
+      ['critical', 'VPN down'],
+      ['major', 'Backups failing'],
+      ['minor', 'Portal slow'],
+    ]);
+    const [acme, globex] = await Promise.all(['Acme Corp', 'Globex'].map((n) => t.database.db.select().from(accountsTable).where(and(eq(accountsTable.workspaceId, ctx.workspace.id), eq(accountsTable.name, n)))));
+    expect(rows.map((r) => r.accountId)).toEqual([acme![0]!.id, acme![0]!.id, globex![0]!.id]);
+    // A typo in a quoted name is an unknown account, with close names.
+    expect(plain(await t.registry.run(ctx, '/ticket critical "Acme Crop" VPN down'))).toMatch(/No account named "Acme Crop"[\s\S]*Did you mean "Acme Corp"/);
+  });
+
+  it('takes close, done and fixed for resolve, and reopens', async () => {
+    const ctx = await workspace();
+    for (let i = 0; i < 3; i++) await t.registry.run(ctx, `/ticket "Acme Corp" minor Issue ${i + 1}`);
+    expect(plain(await t.registry.run(ctx, '/ticket close 1'))).toContain('Resolved #1 for Acme Corp');
+    expect(plain(await t.registry.run(ctx, '/ticket done #2 Rotated the certificate'))).toContain('Resolved #2');
+    expect(plain(await t.registry.run(ctx, '/ticket fixed 3'))).toContain('Resolved #3');
+    expect((await ticketRows(ctx)).map((r) => [r.status, r.resolutionNote])).toEqual([
+      ['resolved', null],
+      ['resolved', 'Rotated the certificate'],
+      ['resolved', null],
+    ]);
+    const reopened = plain(await t.registry.run(ctx, '/ticket reopen 2 The certificate expired again'));
+    expect(reopened).toContain('Reopened #2 for Acme Corp — “Issue 2”: it is acknowledged again.');
+    expect(reopened).toContain('> The certificate expired again');
+    expect(plain(await t.registry.run(ctx, '/ticket reopen 2'))).toContain('Ticket #2 is not resolved (it is acknowledged): there is nothing to reopen.');
+    expect(plain(await t.registry.run(ctx, '/ticket reopen'))).toContain('Usage: /ticket reopen <id> [reason…]');
+    // An account whose name is one of those words still gets its tickets.
+    await t.registry.run(ctx, '/account add "Fix Inc"');
+    expect(plain(await t.registry.run(ctx, '/ticket Fix Inc critical Mail down'))).toContain('Fix Inc');
+  });
+
+  it('finds an account by a unique part of its name, and lists the candidates of an ambiguous one', async () => {
+    const ctx = await workspace(['Acme Corp', 'Acorn Ltd', 'Globex Inc']);
+    expect(plain(await t.registry.run(ctx, '/account acme'))).toContain('Acme Corp');
+    expect(plain(await t.registry.run(ctx, '/account inc'))).toContain('Globex Inc');
+    const ambiguous = plain(await t.registry.run(ctx, '/account ac'));
+    expect(ambiguous).toContain('"ac" fits more than one account: "Acme Corp", "Acorn Ltd".');
+    expect(ambiguous).toContain('Type more of the name, or the whole name in quotes.');
+    // /checkin finds it in the same statement that writes the touch.
+    expect(plain(await t.registry.run(ctx, '/checkin acme call Walked through the runbook'))).toContain('Logged a call with Acme Corp');
+    expect(plain(await t.registry.run(ctx, '/checkin ac call Walked through the runbook'))).toContain('fits more than one account');
+    expect(await t.database.db.select().from(checkins).where(eq(checkins.workspaceId, ctx.workspace.id))).toHaveLength(1);
+    // One letter is too little to go on.
+    expect(plain(await t.registry.run(ctx, '/account g'))).toContain('No account named "g"');
+  });
+
+  it('suggests only commands that exist, as they are typed, with the rest of the line', async () => {
+    const ctx = await workspace();
+    const tickets = plain(await t.registry.run(ctx, '/tickets list'));
+    expect(tickets).toContain('There is no command "tickets".');
+    expect(tickets).toContain('Did you mean /ticket list?');
+    expect(tickets).not.toContain('/token');
+    // A /tenure-only command is suggested the way it is typed.
+    expect(plain(await t.registry.run(ctx, '/tokn list'))).toContain('Did you mean /tenure token list?');
+    expect(plain(await t.registry.run(ctx, '/chekin acme call x'))).toContain('Did you mean /checkin acme call x?');
+  });
+
+  it('suggests the subcommand a misspelt one meant, and shows usage lines with the word that was typed', async () => {
+    const ctx = await workspace();
+    await t.registry.run(ctx, '/ticket "Acme Corp" minor Issue');
+    const resolv = plain(await t.registry.run(ctx, '/ticket resolv 1 Rotated it'));
+    expect(resolv).toContain('Did you mean /ticket resolve 1 Rotated it?');
+    expect(plain(await t.registry.run(ctx, '/account lsit'))).not.toContain('Did you mean /account list');
+    expect(plain(await t.registry.run(ctx, '/account lisst'))).toContain('Did you mean /account list?');
+    const close = plain(await t.registry.run(ctx, '/ticket close'));
+    expect(close).toContain('Which ticket?');
+    expect(close).toContain('Usage: /ticket close <id> [note…]');
+    expect(close).toContain('Example: /ticket close #42 Rotated the expired certificate');
+    expect(plain(await t.registry.run(ctx, '/ticket ack'))).toContain('Usage: /ticket ack <id>');
+  });
+});

@@ -1,0 +1,149 @@
+// Undo, edit and asking before a duplicate (issue 24, item 6) for check-ins, on every
+// database engine: the Undo button on a check-in's confirmation and /checkin undo work
+// for the person who logged it, for a day; /checkin edit <id> corrects your own; the
+// same touch sent twice the same day is asked about before it is saved. All audited.
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../commands/context.js';
+import { auditLog, checkins, tickets } from '../../db/schema.js';
+import type { Action, Reply } from '../../src/messages/message.js';
+import { renderPlain } from '../../src/messages/plain.js';
+import { ENGINES } from '../helpers/engines.js';
+import { newContext, registryOn } from '../helpers/context.js';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+const HOUR = 60 * 60_000;
+const plain = (reply: Reply) => [...reply.messages, ...(reply.update ? [reply.update] : [])].map(renderPlain).join('\n');
+const buttons = (reply: Reply): Action[] => reply.messages.flatMap((m) => m.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : [])));
+
+describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) => {
+  const t = registryOn(engine);
+
+  async function workspace(): Promise<{ ana: CommandContext; bo: CommandContext }> {
+    const ana = await newContext(t.database.db, { now: NOW });
+    const bo = await newContext(t.database.db, { now: NOW, user: 'bo', workspace: ana.workspace.externalId });
+    await t.registry.run(ana, '/account add "Acme Corp"');
+    return { ana, bo };
+  }
+  const rows = (ctx: CommandContext) => t.database.db.select().from(checkins).where(eq(checkins.workspaceId, ctx.workspace.id));
+  const audit = (ctx: CommandContext, action: string) =>
+    t.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ctx.workspace.id), eq(auditLog.entityType, 'checkin'), eq(auditLog.action, action)));
+
+  it('puts an Undo button and the short id on the confirmation; it works for who logged it, once, and is audited', async () => {
+    const { ana, bo } = await workspace();
+    const logged = await t.registry.run(ana, '/checkin "Acme Corp" call Walked through the "DR runbook"');
+    const [undo] = buttons(logged);
+    const [row] = await rows(ana);
+    expect(undo).toMatchObject({ id: 'checkin.undo', label: 'Undo', value: row!.id });
+    expect(plain(logged)).toContain('#1 · ⚪ neutral · by @ana');
+    expect(plain(logged)).toContain('Wrong? Undo it until Tue 24 Nov 2026 10:00 (UTC), or correct it with /checkin edit 1.');
+
+    const refused = await t.registry.press({ ...bo, now: new Date(NOW.getTime() + HOUR) }, 'checkin.undo', undo!.value);
+    expect(plain(refused)).toContain('Check-in #1 (call with Acme Corp) was made by @ana: only they can undo it');
+    expect(await rows(ana)).toHaveLength(1);
+
+    const undone = await t.registry.press({ ...ana, now: new Date(NOW.getTime() + HOUR) }, 'checkin.undo', undo!.value);
+    expect(undone.update?.text).toBe('Undid check-in #1: the call with Acme Corp on Mon 23 Nov 2026 is no longer logged.');
+    expect(await rows(ana)).toEqual([]);
+    const [entry] = await audit(ana, 'undo');
+    expect(entry).toMatchObject({ entityId: row!.id, actorUserId: ana.user.id, before: { notes: 'Walked through the "DR runbook"', number: 1, type: 'call' } });
+    expect(plain(await t.registry.press(ana, 'checkin.undo', undo!.value))).toContain('That check-in was already undone');
+  });
+
+  it('/checkin undo takes back your own last check-in, for a day', async () => {
+    const { ana, bo } = await workspace();
+    await t.registry.run(ana, '/checkin "Acme Corp" email Sent the cost report');
+    await t.registry.run({ ...ana, now: new Date(NOW.getTime() + HOUR) }, '/checkin "Acme Corp" meeting Planned the migration');
+    await t.registry.run({ ...bo, now: new Date(NOW.getTime() + 2 * HOUR) }, '/checkin "Acme Corp" call Bo’s own call');
+    const undone = await t.registry.run({ ...ana, now: new Date(NOW.getTime() + 3 * HOUR) }, '/checkin undo');
+    expect(plain(undone)).toContain('Undid check-in #2: the meeting with Acme Corp on Mon 23 Nov 2026 is no longer logged.');
+    expect((await rows(ana)).map((r) => r.notes).sort()).toEqual(['Bo’s own call', 'Sent the cost report']);
+    const late = await t.registry.run({ ...ana, now: new Date(NOW.getTime() + 25 * HOUR) }, '/checkin undo');
+    expect(plain(late)).toContain('it could be undone for a day, until Tue 24 Nov 2026 10:00 (UTC)');
+    expect(plain(late)).toContain('Correct it with /checkin edit 1');
+    expect(plain(await t.registry.run(ana, '/checkin undo now'))).toContain('Usage: /checkin undo');
+    // An account named Undo still takes touches.
+    await t.registry.run(ana, '/account add Undo');
+    expect(plain(await t.registry.run(ana, '/checkin undo call Checked in'))).toContain('Logged a call with Undo');
+  });
+
+  it('/checkin edit <id> opens your own check-in in a form and saves what changed, audited', async () => {
+    const { ana, bo } = await workspace();
+    await t.registry.run(ana, '/checkin "Acme Corp" call Walked through the runbook');
+    const opened = await t.registry.run(ana, '/checkin edit #1');
+    const form = opened.form!;
+    expect(form.id).toBe('checkin.edit');
+    expect(Object.fromEntries(form.fields.map((f) => [f.id, f.initial]))).toMatchObject({ type: 'call', date: '2026-11-23', sentiment: 'neutral', notes: 'Walked through the runbook' });
+    const values = { type: 'meeting', date: '2026-11-23', sentiment: 'positive', notes: 'Walked through the "DR runbook" with `ops` <3', next: '2026-12-01' };
+    const saved = await t.registry.submit(ana, 'checkin.edit', values, form.state);
+    expect(saved.ok && plain(saved.reply)).toContain('Check-in #1 with Acme Corp: changed the kind, the sentiment, the note, the next touch.');
+    const [row] = await rows(ana);
+    expect(row).toMatchObject({ type: 'meeting', sentiment: 'positive', notes: values.notes, nextStepDate: '2026-12-01', occurredAt: NOW });
+    const [entry] = await audit(ana, 'edit');
+    expect(entry!.before).toMatchObject({ type: 'call', sentiment: 'neutral', notes: 'Walked through the runbook', nextStepDate: null });
+    expect(entry!.after).toMatchObject({ type: 'meeting', sentiment: 'positive', nextStepDate: '2026-12-01' });
+
+    expect(plain(await t.registry.run(bo, '/checkin edit 1'))).toContain('Check-in #1 was logged by @ana: only they can edit it.');
+    expect(plain(await t.registry.run(ana, '/checkin edit 99'))).toContain('There is no check-in #99.');
+    expect(plain(await t.registry.run(ana, '/checkin edit'))).toMatch(/Which check-in\?[\s\S]*Usage: \/checkin edit <id>/);
+    expect(await t.registry.submit(ana, 'checkin.edit', { ...values, notes: '' }, form.state)).toEqual({ ok: false, errors: { notes: 'Add a note about the touch' } });
+    expect(await t.registry.submit(ana, 'checkin.edit', { ...values, next: '2026-11-01' }, form.state)).toEqual({ ok: false, errors: { next: 'The next touch must come after this one' } });
+  });
+
+  it('asks before saving the same touch twice on one day, and logs it when told to', async () => {
+    const { ana } = await workspace();
+    await t.registry.run(ana, '/checkin "Acme Corp" call Walked through the runbook sentiment=positive');
+    const again = await t.registry.run({ ...ana, now: new Date(NOW.getTime() + HOUR) }, '/checkin acme corp call Walked through the runbook sentiment=positive');
+    expect(plain(again)).toContain('This call with Acme Corp on Mon 23 Nov 2026 is already logged with the same note (#1, logged Mon 23 Nov 2026 10:00 (UTC)): nothing was saved.');
+    expect(await rows(ana)).toHaveLength(1);
+    const [button] = buttons(again);
+    expect(button).toMatchObject({ id: 'checkin.again', label: 'Log it again' });
+    const logged = await t.registry.press({ ...ana, now: new Date(NOW.getTime() + HOUR) }, 'checkin.again', button!.value);
+    expect(plain(logged)).toContain('Logged a call with Acme Corp today');
+    expect((await rows(ana)).map((r) => [r.number, r.sentiment])).toEqual([
+      [1, 'positive'],
+      [2, 'positive'],
+    ]);
+    // Another note, another kind or another day is another touch.
+    expect(plain(await t.registry.run(ana, '/checkin "Acme Corp" call Walked through the runbook again'))).toContain('Logged a call');
+    expect(plain(await t.registry.run({ ...ana, now: new Date(NOW.getTime() + 24 * HOUR) }, '/checkin "Acme Corp" call Walked through the runbook'))).toContain('Logged a call');
+    // The form asks too.
+    const form = { account: 'Acme Corp', type: 'email', date: '2026-11-23', sentiment: 'neutral', notes: 'Sent the report', next: '' };
+    await t.registry.submit(ana, 'checkin', form, {});
+    const twice = await t.registry.submit(ana, 'checkin', form, {});
+    expect(twice.ok && plain(twice.reply)).toContain('is already logged with the same note');
+  });
+
+  it('puts Undo on a ticket’s opening, acknowledgement and resolution, for who did it, for a day; audited', async () => {
+    const { ana, bo } = await workspace();
+    const later = (ctx: CommandContext, hours: number) => ({ ...ctx, now: new Date(NOW.getTime() + hours * HOUR) });
+    const ticket = async () => (await t.database.db.select().from(tickets).where(eq(tickets.workspaceId, ana.workspace.id)))[0];
+    const opened = await t.registry.run(ana, '/ticket "Acme Corp" critical VPN down');
+    const undoOpen = buttons(opened).find((b) => b.label === 'Undo')!;
+    expect(undoOpen.id).toBe('ticket.undo-open');
+    expect(plain(opened)).toContain('Undo works for you until Tue 24 Nov 2026 10:00 (UTC).');
+    const acked = await t.registry.run(later(bo, 1), '/ticket ack 1');
+    const undoAck = buttons(acked).find((b) => b.label === 'Undo')!;
+    // The opening is no longer the ticket's latest step.
+    expect(plain(await t.registry.press(later(ana, 1), undoOpen.id, undoOpen.value))).toContain('Ticket #1 has moved on since its opening (it is acknowledged now)');
+    expect(plain(await t.registry.press(later(ana, 1), undoAck.id, undoAck.value))).toContain('The acknowledgement of ticket #1 was made by @bo: only they can undo it');
+    const ackUndone = await t.registry.press(later(bo, 2), undoAck.id, undoAck.value);
+    expect(ackUndone.update?.text).toBe('#1 for Acme Corp: acknowledgement undone: it is open again and its first-response clock runs.');
+    expect(await ticket()).toMatchObject({ status: 'open', firstResponseAt: null, firstResponseByUserId: null });
+
+    // Resolved without an acknowledgement: the resolution was the first response, and goes with it.
+    const resolved = await t.registry.run(later(ana, 3), '/ticket resolve 1 Restarted the tunnel');
+    const undoResolve = buttons(resolved).find((b) => b.label === 'Undo')!;
+    expect(plain(await t.registry.press(later(ana, 28), undoResolve.id, undoResolve.value))).toContain('it could be undone for a day');
+    expect((await t.registry.press(later(ana, 4), undoResolve.id, undoResolve.value)).update?.text).toBe('#1 for Acme Corp: resolution undone: it is open again.');
+    expect(await ticket()).toMatchObject({ status: 'open', resolvedAt: null, resolutionNote: null, firstResponseAt: null });
+
+    // An opening still the latest step is undone by deleting the ticket.
+    const second = await t.registry.run(later(ana, 5), '/ticket "Acme Corp" minor Typo on the portal');
+    const undoSecond = buttons(second).find((b) => b.label === 'Undo')!;
+    expect((await t.registry.press(later(ana, 6), undoSecond.id, undoSecond.value)).update?.text).toBe('#2 for Acme Corp: opening undone: the ticket is deleted.');
+    expect((await t.database.db.select().from(tickets).where(eq(tickets.workspaceId, ana.workspace.id))).map((r) => r.number)).toEqual([1]);
+    const entries = await t.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ana.workspace.id), eq(auditLog.entityType, 'ticket')));
+    expect(entries.map((e) => e.action).filter((a) => a.startsWith('undo-')).sort()).toEqual(['undo-ack', 'undo-open', 'undo-resolve']);
+  });
+});
