@@ -103,7 +103,8 @@ async function alert(deps: OnceDeps, workspace: Workspace, ticket: TicketView, k
     return 'skipped';
   }
   const channelId = routeTarget(route);
-  const timezone = await channelTimezone(db, workspace.id, channelId, workspace.timezone);
+  // Times in the channel's own zone, else the business hours' (as /ticket shows them).
+  const timezone = await channelTimezone(db, workspace.id, channelId, hours.timezone);
   const alertMessage = kind === 'warning' ? warningMessage(ticket, hours, timezone, now) : breachMessage(ticket, timezone);
   const posted = await postClaimed(deps, [claim], { workspace, channelId, message: alertMessage, now, detail: { via: route.via } });
   if (posted.outcome === 'not-sent') {

@@ -157,7 +157,8 @@ describe.each(ENGINES)('SLA watcher on $name', (engine) => {
     await watch('2026-11-23T11:11:00Z');
     expect(postsOf(delivery, ctx)).toEqual([]);
     await watch('2026-11-23T11:12:00Z');
-    expect(renderPlain(postsOf(delivery, ctx)[0]!.message)).toContain('First response due Mon 23 Nov 2026 12:00 (UTC): 48 min of business time left.');
+    // The channel has no zone of its own: the business hours' zone (it was the workspace's UTC, issue 24).
+    expect(renderPlain(postsOf(delivery, ctx)[0]!.message)).toContain('First response due Mon 23 Nov 2026 13:00 (Europe/Berlin): 48 min of business time left.');
   });
 
   it('sends nothing for tickets answered in time, and only the breach when the watcher was away for the 80% mark', async () => {
