@@ -196,7 +196,8 @@ async function link(ctx: CommandContext, account: Account, asked: ChannelKind | 
       message(summary, [
         text(`🔗 Linked ${where} to **${account.name}** as a${kind === 'internal' ? 'n internal' : ' customer'} channel${moved}: ${KIND_MEANING[kind]}.${why}`),
         context(other),
-      ], { visibility: 'channel', tone: 'success' }),
+        // Said publicly only where the customer does not read (the registry looked before the link).
+      ], { visibility: kind === 'customer' || shared ? 'ephemeral' : 'channel', tone: 'success' }),
     ],
   };
 }

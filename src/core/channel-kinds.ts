@@ -7,7 +7,7 @@
 // owner privately, else the workspace's first admin privately.
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { accountChannels, accounts, CHANNEL_KINDS, channelSettings, users } from '../../db/schema.js';
+import { accountChannels, accounts, CHANNEL_KINDS, channelSettings, users, workspaces } from '../../db/schema.js';
 import { recordAudit } from './audit.js';
 import { UserError } from './errors.js';
 
@@ -70,6 +70,21 @@ export async function noteChannelSharing(db: Db, workspaceId: string, standing: 
     .values({ workspaceId, channelId: standing.channelId, sharedExternally, sharedCheckedAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: [channelSettings.workspaceId, channelSettings.channelId], set: { sharedExternally, sharedCheckedAt: now, updatedAt: now } });
   return { ...standing, sharedExternally, kind: kindOf(standing.linkedAs, sharedExternally) };
+}
+
+/**
+ * The platform told, without anyone asking (Slack's channel_shared / channel_unshared
+ * events), that a channel of one of its workspaces is now shared or not: kept at once,
+ * so the next alert already knows. A workspace Tenure has never seen is left alone.
+ */
+export async function platformSaysShared(db: Db, platform: (typeof workspaces.$inferSelect)['platform'], externalId: string, channelId: string, shared: boolean, now: Date): Promise<boolean> {
+  const [workspace] = await db
+    .select({ id: workspaces.id })
+    .from(workspaces)
+    .where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId)));
+  if (!workspace) return false;
+  await noteChannelSharing(db, workspace.id, await channelStanding(db, workspace.id, channelId), shared, now);
+  return true;
 }
 
 /** Why a shared channel cannot be an internal one, in the words every door shows. */
@@ -238,4 +253,31 @@ export async function channelKinds(db: Db, workspaceId: string): Promise<{ chann
     .where(eq(accountChannels.workspaceId, workspaceId))
     .orderBy(asc(accountChannels.channelId));
   return rows.map((r) => ({ channelId: r.channelId, channelName: r.channelName, accountName: r.accountName, kind: r.shared ? 'customer' : r.linkedAs }));
+}
+
+/** A channel as a channel picker shows it (the console's): what it is, and whose. */
+export interface ChannelListing {
+  channelId: string;
+  name: string;
+  kind: ChannelKind | 'unlinked';
+  accountName: string | null;
+  isAlertChannel: boolean;
+}
+
+/** Every channel of the workspace Tenure knows something about: linked ones, the alert channel, digest channels. */
+export async function workspaceChannels(db: Db, workspaceId: string): Promise<ChannelListing[]> {
+  const linked = await channelKinds(db, workspaceId);
+  const settings = await db
+    .select({ channelId: channelSettings.channelId, isAlert: channelSettings.isAlertChannel, shared: channelSettings.sharedExternally, digest: channelSettings.digestEnabled })
+    .from(channelSettings)
+    .where(eq(channelSettings.workspaceId, workspaceId));
+  const byId = new Map<string, ChannelListing>(
+    linked.map((l) => [l.channelId, { channelId: l.channelId, name: l.channelName ?? l.channelId, kind: l.kind, accountName: l.accountName, isAlertChannel: false }]),
+  );
+  for (const s of settings) {
+    const known = byId.get(s.channelId);
+    if (known) known.isAlertChannel = s.isAlert;
+    else if (s.isAlert || s.shared || s.digest) byId.set(s.channelId, { channelId: s.channelId, name: s.channelId, kind: s.shared ? 'customer' : 'unlinked', accountName: null, isAlertChannel: s.isAlert });
+  }
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -34,7 +34,10 @@ export interface DemoAccount {
   slaMetShare: number;
   openTickets: Severity[];
   contacts: [string, string, string];
+  /** The customer's channel (surveys; the customer reads it). */
   channel?: string;
+  /** The team's own channel about the account (its alerts). */
+  internalChannel?: string;
   surveys: { kind: 'nps' | 'csat'; daysAgo: number; scores: number[]; reasons?: (string | null)[] }[];
   /**
    * The last renewal's outcome. Renewed, expanded or downgraded: at the contract's first
@@ -43,6 +46,9 @@ export interface DemoAccount {
   outcome?: { outcome: 'renewed' | 'expanded' | 'downgraded' | 'churned'; reason?: string; arrBefore?: number };
 }
 
+/** The team's channel for alerts of accounts without an internal channel of their own. */
+export const DEMO_ALERT_CHANNEL = 'cs-team';
+
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   {
     name: 'Acme Corp', externalId: 'CRM-1001', domain: 'acme.example', stage: 'adopt', tier: 'gold', owner: 'ana',
@@ -50,6 +56,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     activeTrend: 4, spendRatio: 1.02, spendTrend: 0.01, touchEveryDays: 21, lastTouchDaysAgo: 12, positiveShare: 0.6,
     resolvedTickets: 5, slaMetShare: 0.8, openTickets: ['minor'], contacts: ['Dana Whitfield', 'Marcus Lee', 'Priya Raman'],
     channel: 'acme-corp',
+    internalChannel: 'acme-team',
     surveys: [{ kind: 'nps', daysAgo: 40, scores: [9, 10, 7], reasons: ['Fast answers from our TAM', null, 'Onboarding took longer than planned'] }],
   },
   {

@@ -8,6 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
   accountChannels,
+  channelSettings,
   accounts,
   arrHistory,
   checkins,
@@ -25,7 +26,7 @@ import {
 import { healthConfigFor } from '../core/settings.js';
 import { DEFAULT_BUSINESS_HOURS, slaDueAt, type Severity } from '../core/sla.js';
 import { addDays, daysAfter, localDate, zonedInstant } from '../core/time.js';
-import { DEMO_ACCOUNTS, DEMO_USERS, NOTES, TICKET_TITLES, type DemoAccount } from './demo-data.js';
+import { DEMO_ACCOUNTS, DEMO_ALERT_CHANNEL, DEMO_USERS, NOTES, TICKET_TITLES, type DemoAccount } from './demo-data.js';
 import { seedHealthHistory } from './health-history.js';
 import { prng } from './prng.js';
 
@@ -119,7 +120,10 @@ async function seed(db: Db, workspaceId: string, now: Date, timezone: string): P
       { workspaceId, accountId, name: demo.contacts[2], email: emailFor(demo.contacts[2], demo.domain), role: 'technical_contact' as const },
     );
     if (demo.channel) {
-      rows.channels.push({ workspaceId, channelId: demo.channel, channelName: demo.channel, accountId, linkedByUserId: owner, linkedAt: at(150) });
+      rows.channels.push({ workspaceId, channelId: demo.channel, channelName: demo.channel, accountId, kind: 'customer', linkedByUserId: owner, linkedAt: at(150) });
+    }
+    if (demo.internalChannel) {
+      rows.channels.push({ workspaceId, channelId: demo.internalChannel, channelName: demo.internalChannel, accountId, kind: 'internal', linkedByUserId: owner, linkedAt: at(150) });
     }
 
     // Touches every `touchEveryDays` (jittered) from six months ago, stopping at lastTouchDaysAgo.
@@ -244,6 +248,7 @@ async function seed(db: Db, workspaceId: string, now: Date, timezone: string): P
   await db.insert(accounts).values(rows.accounts);
   await db.insert(contacts).values(rows.contacts);
   if (rows.channels.length > 0) await db.insert(accountChannels).values(rows.channels);
+  await db.insert(channelSettings).values({ workspaceId, channelId: DEMO_ALERT_CHANNEL, isAlertChannel: true, updatedAt: now });
   await db.insert(checkins).values(rows.checkins);
   await db.insert(tickets).values(rows.tickets);
   await db.insert(ticketEvents).values(rows.ticketEvents);

@@ -60,6 +60,8 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   /** Display names users.info answers with. */
   readonly profiles = new Map<string, string>();
+  /** conversations.info's sharing fields per channel id (Slack Connect); other channels are not shared. */
+  readonly channelSharing = new Map<string, Record<string, boolean>>();
   /** Files by id, for files.info and downloads. */
   readonly files = new Map<string, FakeFile>();
   /** The bearer token downloads must carry (the bot token); anything else gets Slack's sign-in page. */
@@ -211,6 +213,10 @@ export class FakeSlack {
         const id = String(body.user);
         const name = this.profiles.get(id) ?? id.toLowerCase();
         return { ok: true, user: { id, name, profile: { display_name: name, real_name: name } } };
+      }
+      case 'conversations.info': {
+        const id = String(body.channel);
+        return { ok: true, channel: { id, name: id.toLowerCase(), is_channel: true, is_shared: false, is_ext_shared: false, is_org_shared: false, ...this.channelSharing.get(id) } };
       }
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `${Date.now() / 1000}`, message: { text: body.text } };

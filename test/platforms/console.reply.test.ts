@@ -71,11 +71,14 @@ describe.each(ENGINES)('console replies on $name', (engine) => {
     ['a typed command', '/console/command', { text: '/probe' }, 'Typed'],
     ['a button', '/console/action', { id: 'probe.everything', value: 'one' }, 'Pressed one'],
     ['a form', '/console/form', { id: 'probe', values: { why: 'a reason' } }, 'Saved a reason'],
-  ])('%s: messages, update, deliveries and a downloadable file', async (_what, route, body, said) => {
+  ])('%s: messages, update, deliveries (to their feed) and a downloadable file', async (_what, route, body, said) => {
     const answer = await post(route, body);
     expect(answer.messages.map((m) => m.text)).toEqual([said]);
     expect(answer.update?.text).toBe(`${said} (updated)`);
-    expect(answer.deliveries).toEqual([{ channelId: 'owner', message: expect.objectContaining({ text: `${said} (for the owner)` }) }]);
+    // A delivery goes to the feed of whom it is for, not into the answer of whoever asked.
+    expect(answer.deliveries).toBeUndefined();
+    const feed = (await (await fetch(`${base}/console/feed?channel=owner`)).json()) as { messages: { text: string }[] };
+    expect(feed.messages.map((m) => m.text)).toContain(`${said} (for the owner)`);
     expect(answer.files).toEqual([{ filename: 'probe.csv', title: 'Probe export', url: expect.stringMatching(/^\/console\/files\/[0-9a-f]+\/probe\.csv$/) }]);
     const file = await fetch(`${base}${answer.files![0]!.url}`);
     expect(await file.text()).toBe('a,b\r\n1,2\r\n');

@@ -38,7 +38,7 @@ describe.each(ENGINES)('Slack OAuth install on $name', (engine) => {
     expect(install.status).toBe(302);
     const location = new URL(install.headers.get('location')!);
     expect(location.pathname).toBe('/oauth/v2/authorize');
-    expect(location.searchParams.get('scope')).toBe('commands,chat:write,users:read,channels:read,files:write,files:read,channels:history,groups:history');
+    expect(location.searchParams.get('scope')).toBe('commands,chat:write,users:read,channels:read,groups:read,files:write,files:read,channels:history,groups:history');
     const state = location.searchParams.get('state')!;
     const cookie = install.headers.get('set-cookie')!.split(';')[0]!;
 

@@ -1,5 +1,6 @@
-// The console's channel feed: what jobs post (SLA alerts, digests) is kept in
-// memory per channel, and the page polls GET /console/feed for what is new.
+// The console's channel feed: what jobs post (SLA alerts, digests) and what a reply
+// delivers elsewhere (a detractor alert for the account's internal channel) is kept
+// in memory per channel, and the page polls GET /console/feed for what is new.
 // Local mode only; a restart starts an empty feed (the ledger still knows what
 // was posted, so nothing is posted again).
 import type { Workspace } from '../../core/workspaces.js';
@@ -24,6 +25,11 @@ export class ConsoleFeed implements ChannelDelivery {
   ) {}
 
   async post(_workspace: Workspace, channelId: string, message: Message): Promise<void> {
+    this.add(channelId, message);
+  }
+
+  /** Puts a message in a channel's feed (a job's post, or a reply's delivery to another channel or person). */
+  add(channelId: string, message: Message): void {
     const entries = this.channels.get(channelId) ?? [];
     entries.push({ seq: ++this.seq, channelId, at: this.clock(), message });
     if (entries.length > this.keep) entries.splice(0, entries.length - this.keep);

@@ -55,6 +55,16 @@ export interface ConsoleDeps {
   files: ConsoleFiles;
   resolvePerson: (person: ConsolePerson, now: Date) => Promise<CommandContext>;
   deliverReply: ConsoleReplyDelivery;
+  /** The console workspace's channels with their kinds (customer, internal), for the channel picker. */
+  channels: () => Promise<ConsoleChannel[]>;
+}
+
+/** A channel in the console's picker. */
+export interface ConsoleChannel {
+  id: string;
+  /** What the picker shows: `#acme-corp — customer channel · Acme Corp`. */
+  label: string;
+  kind: 'customer' | 'internal' | 'unlinked';
 }
 
 export function consoleRouter(deps: ConsoleDeps): Router {
@@ -90,6 +100,10 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     if (!query.success) return bad(res, query.error);
     const { entries, last } = deps.feed.since(query.data.channel, query.data.after);
     res.set('Cache-Control', 'no-store').json({ messages: entries.map((e) => ({ seq: e.seq, at: e.at.toISOString(), ...toConsoleMessage(e.message) })), last });
+  });
+
+  router.get('/console/channels', async (_req: Request, res: Response) => {
+    res.set('Cache-Control', 'no-store').json({ channels: await deps.channels() });
   });
 
   router.get('/console/files/:id/:name', (req: Request, res: Response) => {

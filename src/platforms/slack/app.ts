@@ -10,6 +10,7 @@ import { InFlight } from '../../serving.js';
 import type { PlatformAdapter, PlatformAdapterDeps } from '../platform.js';
 import { toSlackMessage } from './blocks.js';
 import { registerSlackHandlers } from './handlers.js';
+import { ChannelSharing } from './channel-sharing.js';
 import { DisplayNames, slackContext, type SlackPerson } from './identity.js';
 import { SlackDelivery } from './delivery.js';
 import { slackReplyDelivery, type SlackReplyTarget } from './reply.js';
@@ -22,9 +23,11 @@ import { slackWorkspaceGate } from './workspace-gate.js';
 /** Least privilege: see the README's scope table for why each is needed. */
 // files:write: /export uploads its CSV with files.uploadV2. files:read, channels:history,
 // groups:history: a CSV shared in a (public or private) channel with the bot is offered for import.
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'files:write', 'files:read', 'channels:history', 'groups:history'];
+// channels:read, groups:read: conversations.info says whether a channel is shared with another
+// organisation (Slack Connect), which makes it a customer channel (channel-sharing.ts).
+export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'groups:read', 'files:write', 'files:read', 'channels:history', 'groups:history'];
 /** Events the app subscribes to (the manifest's bot_events). */
-export const SLACK_BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked', 'message.channels', 'message.groups'];
+export const SLACK_BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked', 'message.channels', 'message.groups', 'channel_shared', 'channel_unshared'];
 
 export interface SlackAdapterDeps extends PlatformAdapterDeps {
   config: SlackConfig;
@@ -64,8 +67,9 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   const clientOptions = slackClientOptions(config.apiUrl);
   const logger = boltLogger(deps.logger);
   const names = new DisplayNames();
+  const sharing = new ChannelSharing();
   const resolvePerson = (person: SlackPerson, now: Date) =>
-    slackContext(deps.db, person.identity, { ...(person.client ? { client: person.client } : {}), names, timezone: deps.timezone, currency: deps.currency, now });
+    slackContext(deps.db, person.identity, { ...(person.client ? { client: person.client } : {}), names, sharing, timezone: deps.timezone, currency: deps.currency, now });
   const deliverReply = slackReplyDelivery({ logger: deps.logger });
   const work = new InFlight();
   /** The listeners, then the tracking of their work for shutdown. */
@@ -77,6 +81,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
       clock: deps.clock,
       resolvePerson,
       deliverReply,
+      channelSharing: sharing,
       ...(deps.ackBudgetMs !== undefined ? { ackBudgetMs: deps.ackBudgetMs } : {}),
       ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
     });

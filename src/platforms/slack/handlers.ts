@@ -12,6 +12,8 @@ import { looksLikeCsv, previewSharedCsv } from '../../../commands/csv-import.js'
 import type { CommandContext, SharedFiles } from '../../../commands/context.js';
 import type { Registry } from '../../../commands/registry.js';
 import { portfolioHome } from '../../../commands/home.js';
+import { platformSaysShared } from '../../core/channel-kinds.js';
+import type { ChannelSharing } from './channel-sharing.js';
 import type { Db } from '../../../db/client.js';
 import { firstDelivery } from '../../core/ledger.js';
 import type { Logger } from '../../log.js';
@@ -39,6 +41,8 @@ export interface HandlerDeps {
   ackBudgetMs?: number;
   /** SLACK_API_URL, whose host may serve shared files (tests). */
   apiUrl?: string;
+  /** What Slack said about channels' sharing, cached (channel-sharing.ts): forgotten when Slack says it changed. */
+  channelSharing?: ChannelSharing;
 }
 
 /** A message event carrying files (message.channels / message.groups, subtype file_share). */
@@ -186,6 +190,12 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
   });
 
   const events = eventListener(app);
+  // Slack Connect: a channel shared with another organisation is a customer channel from now on
+  // (core/channel-kinds.ts); unshared, it is what it was linked as again.
+  const sharingChanged = async (teamId: string, channel: string, shared: boolean) => {
+    deps.channelSharing?.forget(teamId, channel);
+    if (await platformSaysShared(deps.db, 'slack', teamId, channel, shared, deps.clock())) logger.info({ teamId, channel, shared }, 'Slack says a channel’s sharing changed');
+  };
   events.on('app_home_opened', async ({ event, body, client, context }) => {
     if (event.tab && event.tab !== 'home') return;
     const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? '';
@@ -224,6 +234,9 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
       await deliverReply(reply, { client, userId: e.user, channelId: e.channel, thread: { ts: e.thread_ts ?? e.ts, joined: e.thread_ts !== undefined } });
     }
   });
+
+  events.on('channel_shared', async ({ event, body, context }) => sharingChanged(teamOf(context, body), event.channel, true));
+  events.on('channel_unshared', async ({ event, body, context }) => sharingChanged(teamOf(context, body), event.channel, event.is_ext_shared === true));
 
   const deactivate = async (teamId: string, why: string) => {
     await deactivateSlackWorkspace(deps.db, teamId, deps.clock());

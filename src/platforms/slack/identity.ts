@@ -4,6 +4,7 @@
 import type { WebClient } from '@slack/web-api';
 import { contextFor, type CommandContext } from '../../../commands/context.js';
 import type { Db } from '../../../db/client.js';
+import type { ChannelSharing } from './channel-sharing.js';
 
 const NAME_TTL_MS = 60 * 60 * 1000;
 const NAME_LOOKUP_BUDGET_MS = 700;
@@ -50,9 +51,12 @@ export class DisplayNames {
 export async function slackContext(
   db: Db,
   who: SlackIdentity,
-  deps: { client?: WebClient; names: DisplayNames; timezone: string; currency?: string; now: Date },
+  deps: { client?: WebClient; names: DisplayNames; sharing?: ChannelSharing; timezone: string; currency?: string; now: Date },
 ): Promise<CommandContext> {
-  const userName = await deps.names.lookup(deps.client, who.teamId, who.userId, who.userName);
+  const [userName, shared] = await Promise.all([
+    deps.names.lookup(deps.client, who.teamId, who.userId, who.userName),
+    deps.sharing?.lookup(deps.client, who.teamId, who.channelId),
+  ]);
   return contextFor(
     db,
     {
@@ -66,6 +70,7 @@ export async function slackContext(
       // App Home and DMs have no channel: the user's own id stands in for it.
       channelId: who.channelId ?? who.userId,
       ...(who.channelName ? { channelName: who.channelName } : {}),
+      ...(shared !== undefined ? { channelSharedExternally: shared } : {}),
     },
     deps.now,
   );
