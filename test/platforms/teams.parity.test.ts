@@ -9,7 +9,7 @@
 // channel is reported as shared with another organisation.
 import { and, count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accounts, checkins, users, workspaces } from '../../db/schema.js';
+import { accounts, channelSettings, checkins, users, workspaces } from '../../db/schema.js';
 import { runSurveyJobs } from '../../src/jobs/survey-jobs.js';
 import { createLogger } from '../../src/log.js';
 import { identityOf, teamsContext } from '../../src/platforms/teams/identity.js';
@@ -199,5 +199,12 @@ describe.each(ENGINES)('Teams parity on $name', (engine) => {
     expect((await ctxOf(shared)).channel.sharedExternally).toBe(true);
     expect((await ctxOf(standard)).channel.sharedExternally).toBeUndefined();
     expect((await ctxOf(activity(connector.url, DM, { type: 'message', text: 'help' }))).channel.sharedExternally).toBeUndefined();
+    // Through the door: a command in the shared channel leaves the channel known as shared.
+    const sharedChannel = '19:shared-with-customer@thread.tacv2';
+    const command = activity(connector.url, { kind: 'channel', channelId: sharedChannel, channelName: 'acme-shared' }, { type: 'message', text: `<at>Tenure</at> help`, entities: [{ type: 'mention', text: '<at>Tenure</at>', mentioned: { id: '28:tenure-bot', name: 'Tenure' } }] });
+    (command.channelData as { channel: Record<string, unknown> }).channel.type = 'shared';
+    await send(command);
+    const [settings] = await app.database.db.select().from(channelSettings).where(and(eq(channelSettings.workspaceId, (await workspace()).id), eq(channelSettings.channelId, sharedChannel)));
+    expect(settings?.sharedExternally).toBe(true);
   });
 });
