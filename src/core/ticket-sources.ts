@@ -51,6 +51,11 @@ export type WebhookEvent = { kind: 'ticket'; ticket: SourceTicket } | { kind: 't
 
 export interface TicketSource {
   readonly connector: ConnectorName;
+  /**
+   * Whether pages come oldest change first. Then the cursor moves with each page;
+   * otherwise (a PSA that pages by id) only after the last page of a run.
+   */
+  readonly ordersByChange: boolean;
   /** Companies, all pages (a PSA has hundreds, not millions). */
   fetchCompanies(): Promise<SourceCompany[]>;
   /** Tickets changed at or after `since` (all when null), oldest change first; `page` from the previous page's `next`. */

@@ -6,6 +6,8 @@ import type { ConnectorName, PriorityDefaults, TicketSource } from '../core/tick
 import { CONNECTWISE_PRIORITIES } from './connectwise/fields.js';
 import { connectwiseCredentialsSchema, connectwiseSource, registerConnectwiseCallback } from './connectwise/source.js';
 import type { RetryPolicy } from './http.js';
+import { AUTOTASK_PRIORITIES } from './autotask/fields.js';
+import { autotaskCredentialsSchema, autotaskSource } from './autotask/source.js';
 
 export interface CredentialField {
   id: string;
@@ -55,6 +57,23 @@ export const CONNECTORS: Partial<Record<ConnectorName, Connector>> = {
       'An API member whose security role can Inquire on Service Desk → Service Tickets and Companies → Company Maintenance, and Add/Inquire on System → Table Setup (callbacks); nothing to edit or delete.',
     source: (credentials, options) => connectwiseSource(credentials, options.retry),
     registerWebhook: registerConnectwiseCallback,
+  },
+  autotask: {
+    name: 'autotask',
+    label: 'Datto Autotask',
+    credentialFields: [
+      { id: 'zone', label: 'API zone', placeholder: 'https://webservices5.autotask.net', hint: "Your zone's API address (Autotask's zoneInformation for the API user names it)." },
+      { id: 'username', label: 'API user name', placeholder: 'tenure-api@acmemsp.com', hint: 'An API-only user (Admin → Resources/Users → New API User).' },
+      { id: 'secret', label: 'API user secret', hint: "The API user's password (Secret)." },
+      { id: 'integrationCode', label: 'API tracking identifier', hint: 'The integration code shown on the API user (Integration vendor or custom).' },
+    ],
+    credentialsSchema: autotaskCredentialsSchema,
+    priorities: AUTOTASK_PRIORITIES,
+    permissions:
+      'An API-only user with a security level that can view Companies and all Tickets (the "API User (system)" level does); it never edits anything. The webhook needs an Autotask admin to create it.',
+    source: (credentials, options) => autotaskSource(credentials, options.webhookSecret, options.retry),
+    webhookSteps:
+      'Create a ticket webhook (Autotask REST API, POST /TicketWebhooks) with WebhookUrl and DeactivationUrl set to the URL above, SecretKey set to the secret above, subscribed to create and update events and to the Status, Priority, Title, First Response and Resolved fields. Tenure checks each call\'s X-Hook-Signature with that secret.',
   },
 };
 

@@ -85,15 +85,16 @@ export async function pullChanges(db: Db, connection: OpenedConnection, now: Dat
   await db.transaction((tx) => recordCompanies(tx, connection.workspaceId, connection.connector, companies, now));
   const counts: SyncCounts = { created: 0, updated: 0, unchanged: 0, aside: 0, pages: 0 };
   const since = connection.cursor;
+  let newest: Date | undefined;
   for (let token: string | undefined, first = true; first || token; first = false) {
     const page = await source.fetchTicketsChangedSince(since, token);
     await db.transaction(async (tx) => {
-      let newest: Date | undefined;
       for (const ticket of page.tickets) {
         counts[await applySourceTicket(tx, target, ticket, now)]++;
         if (!newest || ticket.updatedAt > newest) newest = ticket.updatedAt;
       }
-      if (newest) await advanceCursor(tx, connection.id, newest);
+      // Pages by id: a later page may hold an older change, so the cursor waits for the last page.
+      if (newest && (source.ordersByChange || !page.next)) await advanceCursor(tx, connection.id, newest);
     });
     counts.pages++;
     token = page.next;

@@ -11,7 +11,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startTenure } from '../../src/main.js';
 import { createScratchDatabase, ENGINES } from '../helpers/engines.js';
-import { cwTicket, FakeConnectwise } from './fake-connectwise.js';
+import { FakeConnectwise } from './fake-connectwise.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const KEY = Buffer.alloc(32, 3).toString('base64');
@@ -49,9 +49,9 @@ describe.each(ENGINES)('npm run connect on $name', (engine) => {
 
   beforeAll(async () => {
     await fake.start();
-    fake.companies = [{ id: 250, name: 'Contoso Ltd.' }];
-    fake.put(cwTicket(1, { id: 250, name: 'Contoso Ltd.' }, '2026-11-20T10:00:00Z'));
-    fake.put(cwTicket(2, { id: 250, name: 'Contoso Ltd.' }, '2026-11-20T11:00:00Z'));
+    fake.setCompanies([{ id: 250, name: 'Contoso Ltd.' }]);
+    fake.put({ id: 1, company: { id: 250, name: 'Contoso Ltd.' }, priority: 'major', openedAt: '2026-11-20T10:00:00Z' });
+    fake.put({ id: 2, company: { id: 250, name: 'Contoso Ltd.' }, priority: 'minor', openedAt: '2026-11-20T11:00:00Z' });
     if (engine.name === 'postgres') {
       const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!);
       env = { DATABASE_URL: scratch.url };
@@ -65,7 +65,7 @@ describe.each(ENGINES)('npm run connect on $name', (engine) => {
   });
 
   it('connects from stdin with a preview, imports, lists, and refuses to run or start without the key', { timeout: 120_000 }, async () => {
-    const lines = Object.entries(fake.form).map(([k, v]) => `${k}=${v}`).join('\n');
+    const lines = Object.entries(fake.form()).map(([k, v]) => `${k}=${v}`).join('\n');
     const bad = await cli(['connectwise', '--yes'], { ...env, TENURE_SECRET_KEY: KEY }, lines.replace(fake.credentials.privateKey, 'wrong'));
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('ConnectWise PSA: the PSA refused the credentials (HTTP 401)') });
 

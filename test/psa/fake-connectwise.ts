@@ -6,8 +6,9 @@
 // test/fixtures/psa/connectwise/, whose `source` says which documentation they follow.
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { closeNow, listenOnLoopback, queueFailures } from '../helpers/loopback-server.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { queueFailures } from '../helpers/loopback-server.js';
+import { LoopbackPsa, type Failure, type FakePriority, type FakePsa, type FakeTicketSpec } from './fake-psa.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/psa/connectwise/${name}.json`, import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
 export const TICKET_FIXTURE = fixture('ticket').ticket as unknown as CwFakeTicket;
@@ -34,13 +35,19 @@ export interface CwCredentials {
   clientId: string;
 }
 
-type Failure = { status: 429; retryAfter: string } | { status: 500 | 502 | 503 };
-
 const API = '/v4_6_release/apis/3.0';
 
-export class FakeConnectwise {
-  readonly server: Server;
-  url = '';
+const PRIORITIES: Record<FakePriority, string> = {
+  critical: 'Priority 1 - Emergency Response',
+  major: 'Priority 2 - Quick Response',
+  minor: 'Priority 3 - Normal Response',
+  cosmetic: 'Priority 4 - Schedule Maintenance',
+  unknown: 'Our Own Priority',
+};
+
+export class FakeConnectwise extends LoopbackPsa implements FakePsa {
+  readonly connector = 'connectwise' as const;
+  readonly label = 'ConnectWise PSA';
   companies: { id: number; name: string; deletedFlag?: boolean }[] = [];
   readonly tickets = new Map<number, CwFakeTicket>();
   readonly callbacks: Record<string, unknown>[] = [];
@@ -48,36 +55,61 @@ export class FakeConnectwise {
   readonly requests: { method: string; path: string; query: URLSearchParams; authorization?: string }[] = [];
   signingKey = 'cw-signing-key-0f3c2a9b7d';
   readonly credentials: Omit<CwCredentials, 'site'> = { companyId: 'acmemsp', publicKey: 'Pub1cKeyAbCdEf12', privateKey: 'Pr1vateKeyXyZ98765', clientId: '7b0b8a2e-4c55-4a8e-9d5b-2f7a1e9c3d10' };
-  private readonly failures = new Map<string, Failure[]>();
-
-  constructor() {
-    this.server = createServer((req, res) => void this.handle(req, res));
-  }
-
-  async start(): Promise<this> {
-    this.url = await listenOnLoopback(this.server);
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return closeNow(this.server);
-  }
 
   /** The credentials an admin types into the form for this fake. */
-  get form(): Record<string, string> {
+  form(): Record<string, string> {
     return { site: this.url, ...this.credentials };
   }
 
-  /** The next `count` answers to `path` (e.g. "/service/tickets") fail this way. */
-  failNext(path: string, failure: Failure, count = 1): void {
-    queueFailures(this.failures, path, failure, count);
+  secrets(): string[] {
+    return [this.credentials.privateKey, this.credentials.publicKey, this.credentials.clientId, this.signingKey];
   }
 
-  /** Adds or changes a ticket; each change gets a later lastUpdated, as ConnectWise stamps it. */
-  put(ticket: CwFakeTicket): CwFakeTicket {
-    this.tickets.set(ticket.id, ticket);
-    return ticket;
+  setCompanies(companies: { id: number; name: string; inactive?: boolean }[]): void {
+    this.companies = companies.map((c) => ({ id: c.id, name: c.name, ...(c.inactive ? { deletedFlag: true } : {}) }));
   }
+
+  put(spec: FakeTicketSpec): void {
+    this.tickets.set(spec.id, {
+      ...TICKET_FIXTURE,
+      id: spec.id,
+      summary: spec.title ?? `Ticket ${spec.id}`,
+      company: spec.company,
+      priority: { name: PRIORITIES[spec.priority] },
+      dateResponded: spec.respondedAt ?? null,
+      dateResolved: spec.resolvedAt ?? null,
+      _info: { dateEntered: spec.openedAt, lastUpdated: spec.updatedAt ?? spec.openedAt },
+    });
+  }
+
+  webhook(id: number, options: { secret: string; action?: 'create' | 'update'; forged?: boolean }) {
+    return this.callback(id, { action: options.action === 'create' ? 'added' : 'updated', ...(options.forged ? { key: 'an-attacker-key' } : {}) });
+  }
+
+  otherForgeries(id: number) {
+    return [{ ...this.callback(id, { keyUrl: 'http://127.0.0.1:1/key' }), reason: "Metadata.key_url is not on the connection's ConnectWise site" }];
+  }
+
+  failNext(what: 'tickets' | 'companies', failure: Failure, count = 1): void {
+    queueFailures(this.failures, what === 'tickets' ? '/service/tickets' : '/company/companies', failure, count);
+  }
+
+  ticketNumber(id: number): string {
+    return String(id);
+  }
+
+  ticketUrl(id: number): string {
+    return `${this.url}/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}`;
+  }
+
+  priorityName(priority: FakePriority): string {
+    return PRIORITIES[priority];
+  }
+
+  registeredWebhooks(): string[] {
+    return this.callbacks.map((c) => String(c.url));
+  }
+
 
   /** A callback for the ticket as ConnectWise would post it, signed (or signed with `key`). */
   callback(ticketId: number, options: { action?: 'added' | 'updated' | 'deleted'; key?: string; keyUrl?: string; entity?: boolean } = {}): { body: string; headers: Record<string, string> } {
@@ -90,8 +122,13 @@ export class FakeConnectwise {
       Metadata: { key_url: options.keyUrl ?? `${this.url}${API}/system/callbackkeys/1` },
     };
     const body = JSON.stringify(payload);
-    const key = createHash('sha256').update(options.key ?? this.signingKey, 'utf8').digest();
-    return { body, headers: { 'content-type': 'application/json', 'x-content-signature': createHmac('sha256', key).update(body, 'utf8').digest('base64') } };
+    return { body, headers: this.sign(body, options.key) };
+  }
+
+  /** The headers ConnectWise sends with `body`, signed with its signing key (or `key`). */
+  sign(body: string, key = this.signingKey): Record<string, string> {
+    const hashed = createHash('sha256').update(key, 'utf8').digest();
+    return { 'content-type': 'application/json', 'x-content-signature': createHmac('sha256', hashed).update(body, 'utf8').digest('base64') };
   }
 
   private expectedAuthorization(): string {
@@ -99,7 +136,7 @@ export class FakeConnectwise {
     return `Basic ${Buffer.from(`${companyId}+${publicKey}:${privateKey}`).toString('base64')}`;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     let body = '';
     for await (const chunk of req) body += String(chunk);
@@ -115,7 +152,7 @@ export class FakeConnectwise {
     const queue = this.failures.get(path.replace(/\/\d+$/, ''));
     const failure = queue?.shift();
     if (failure) return json(failure.status, { code: 'Failure' }, failure.status === 429 ? { 'retry-after': failure.retryAfter } : {});
-    if (req.headers.authorization !== this.expectedAuthorization() || req.headers.clientid !== this.credentials.clientId) {
+    if (this.revoked || req.headers.authorization !== this.expectedAuthorization() || req.headers.clientid !== this.credentials.clientId) {
       return json(401, { code: 'Unauthorized', message: 'Password or ClientId is invalid' });
     }
     const page = Number(url.searchParams.get('page') ?? '1');
@@ -143,9 +180,4 @@ export class FakeConnectwise {
     }
     return json(404, { code: 'NotFound' });
   }
-}
-
-/** A ticket shaped like the fixture, for company `company`, entered at `entered`. */
-export function cwTicket(id: number, company: { id: number; name: string }, entered: string, changes: Partial<CwFakeTicket> = {}): CwFakeTicket {
-  return { ...TICKET_FIXTURE, id, summary: `Ticket ${id}`, company, _info: { lastUpdated: entered, dateEntered: entered }, ...changes };
 }

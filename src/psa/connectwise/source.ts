@@ -69,6 +69,7 @@ export function connectwiseSource(credentials: Record<string, string>, retry: Re
 
   return {
     connector: 'connectwise',
+    ordersByChange: true,
 
     async fetchCompanies() {
       const companies = [];
@@ -129,7 +130,8 @@ export function connectwiseSource(credentials: Record<string, string>, retry: Re
       const callback = callbackSchema.parse(JSON.parse(rawBody));
       if ((callback.Type ?? '').toLowerCase() !== 'ticket') return { kind: 'ignored', why: `a ${callback.Type ?? 'untyped'} callback` };
       if ((callback.Action ?? '').toLowerCase() === 'deleted') return { kind: 'ignored', why: 'a deleted ticket (Tenure keeps its history)' };
-      const entity = typeof callback.Entity === 'string' ? (JSON.parse(callback.Entity) as unknown) : callback.Entity;
+      // Entity is the record as a JSON string; some callbacks send it empty, and then the ticket is read by its ID.
+      const entity = typeof callback.Entity === 'string' ? (callback.Entity.trim() ? (JSON.parse(callback.Entity) as unknown) : undefined) : callback.Entity;
       const parsed = entity ? cwTicketSchema.safeParse(entity) : undefined;
       if (parsed?.success) return { kind: 'ticket', ticket: cwToTicket(parsed.data, c.site) };
       if (callback.ID === undefined) return { kind: 'ignored', why: 'a ticket callback without an ID' };
