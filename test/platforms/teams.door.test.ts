@@ -15,6 +15,7 @@ import { conversationRefs, workspaces } from '../../db/schema.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startTenure, type Tenure } from '../../src/main.js';
+import { failedInvokeAnswer } from '../../src/platforms/teams/invokes.js';
 import { cardOf, cardText } from '../helpers/adaptive-card.js';
 import { ENGINES } from '../helpers/engines.js';
 import { activity, ANA, BOT, FakeConnector, OPS_CHANNEL, postActivity, textMessage, type Place } from '../helpers/fake-teams.js';
@@ -147,6 +148,15 @@ describe('Teams door in local mode (unauthenticated)', () => {
     expect(JSON.parse(res.text)).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'That button is no longer available. Run the command again.' });
     expect(connector.calls.length).toBe(from);
     expect(lines.slice(before).filter((l) => l.level >= ERROR)).toEqual([]);
+  });
+
+  it('answers an invoke whose handler failed in the form Teams shows for it, never with an empty body', () => {
+    for (const name of ['adaptiveCard/action', 'composeExtension/query', 'composeExtension/fetchTask', 'composeExtension/submitAction']) {
+      const answer = failedInvokeAnswer(name);
+      expect(answer.status, name).toBe(200);
+      expect(JSON.stringify(answer.body), name).toContain('Sorry, something went wrong on our side');
+    }
+    expect(failedInvokeAnswer('somethingNew')).toEqual({ status: 500 });
   });
 
   it('refuses an activity without a type or a conversation with 400, running nothing', async () => {

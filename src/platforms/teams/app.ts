@@ -25,7 +25,7 @@ import type { TeamsDownloads } from './downloads.js';
 import { registerTeamsHandlers, identifier } from './handlers.js';
 import { baseConversationId, EMULATOR_TENANT, tenantOf, type TeamsIdentity } from './identity.js';
 import { readActivity, type InboundActivity } from './inbound.js';
-import { registerInvokes } from './invokes.js';
+import { failedInvokeAnswer, registerInvokes } from './invokes.js';
 import { OnceByActivity } from './once.js';
 import { PrivateChats, type MeetingPlace } from './private-chat.js';
 import { ConversationReferences } from './references.js';
@@ -192,9 +192,11 @@ export async function createTeamsBot(deps: TeamsAdapterDeps & { resolvePerson: (
       try {
         return await ctx.next();
       } catch (err) {
-        log.error({ err, type: activity.type, conversationId: activity.conversation.id }, 'Teams turn failed');
+        log.error({ err, type: activity.type, name: activity.name, conversationId: activity.conversation.id }, 'Teams turn failed');
+        // An invoke is answered in its HTTP response, where Teams shows it; a message, in the conversation.
+        if (activity.type === 'invoke') return failedInvokeAnswer(activity.name);
         await ctx.send(messageActivity(notice('Sorry, something went wrong on our side. Nothing you typed was lost: please try again.', { tone: 'error' })) as never).catch(() => undefined);
-        return activity.type === 'invoke' ? { status: 500 } : undefined;
+        return undefined;
       }
     }) as never;
   });

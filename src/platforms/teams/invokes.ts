@@ -10,6 +10,20 @@ import type { TeamsHandlerDeps } from './handlers.js';
 import type { InboundActivity } from './inbound.js';
 import { registerMessageExtension } from './message-extension.js';
 
+const SORRY = 'Sorry, something went wrong on our side. Nothing you typed was lost: please try again.';
+
+/**
+ * The answer to an invoke whose handler failed: still non-empty, in the form Teams
+ * shows for that invoke (a message in the card, the compose box or the dialog),
+ * so Teams says what happened instead of "unable to reach app".
+ */
+export function failedInvokeAnswer(name: string | undefined): { status: number; body?: unknown } {
+  if (name === 'adaptiveCard/action') return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: SORRY } };
+  if (name === 'composeExtension/query') return { status: 200, body: { composeExtension: { type: 'message', text: SORRY } } };
+  if (name === 'composeExtension/fetchTask' || name === 'composeExtension/submitAction') return { status: 200, body: { task: { type: 'message', value: SORRY } } };
+  return { status: 500 };
+}
+
 export interface TeamsInvokeDeps extends TeamsHandlerDeps {
   identify: (activity: InboundActivity, options?: { remember?: boolean }) => Promise<Identified>;
 }
