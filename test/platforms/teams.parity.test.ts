@@ -206,5 +206,19 @@ describe.each(ENGINES)('Teams parity on $name', (engine) => {
     await send(command);
     const [settings] = await app.database.db.select().from(channelSettings).where(and(eq(channelSettings.workspaceId, (await workspace()).id), eq(channelSettings.channelId, sharedChannel)));
     expect(settings?.sharedExternally).toBe(true);
+    // Known before anyone types in it: Tenure added to a shared channel, or a channel shared with another team.
+    const sharedOf = async (channelId: string) =>
+      (await app.database.db.select().from(channelSettings).where(and(eq(channelSettings.workspaceId, (await workspace()).id), eq(channelSettings.channelId, channelId))))[0]?.sharedExternally;
+    const installedIn = activity(connector.url, { kind: 'channel', channelId: '19:installed-shared@thread.tacv2' }, { type: 'conversationUpdate', membersAdded: [{ id: '28:tenure-bot', name: 'Tenure' }] });
+    (installedIn.channelData as { channel: Record<string, unknown> }).channel.type = 'shared';
+    await send(installedIn);
+    expect(await sharedOf('19:installed-shared@thread.tacv2')).toBe(true);
+    const sharedLater = activity(connector.url, { kind: 'channel', channelId: '19:shared-later@thread.tacv2' }, { type: 'conversationUpdate' });
+    (sharedLater.channelData as Record<string, unknown>).eventType = 'channelShared';
+    await send(sharedLater);
+    expect(await sharedOf('19:shared-later@thread.tacv2')).toBe(true);
+    // A standard channel the bot is added to is not marked.
+    await send(activity(connector.url, { kind: 'channel', channelId: '19:standard@thread.tacv2' }, { type: 'conversationUpdate', membersAdded: [{ id: '28:tenure-bot', name: 'Tenure' }] }));
+    expect(await sharedOf('19:standard@thread.tacv2')).toBeUndefined();
   });
 });

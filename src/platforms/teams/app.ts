@@ -202,6 +202,7 @@ export async function createTeamsBot(deps: TeamsAdapterDeps & { resolvePerson: (
   });
 
   const handlerDeps = {
+    db: deps.db,
     registry: deps.registry,
     logger: log,
     clock: deps.clock,

@@ -7,6 +7,8 @@
 import type { App, IActivityContext } from '@microsoft/teams.apps';
 import type { CommandContext } from '../../../commands/context.js';
 import { portfolioHome } from '../../../commands/home.js';
+import type { Db } from '../../../db/client.js';
+import { platformSaysShared } from '../../core/channel-kinds.js';
 import type { Registry } from '../../../commands/registry.js';
 import type { Logger } from '../../log.js';
 import { context as contextBlock, message, notice, text } from '../../messages/builders.js';
@@ -14,13 +16,14 @@ import type { Message, Reply } from '../../messages/message.js';
 import { identify as identifyPerson, submitForm, type Identified } from '../requests.js';
 import { cardActivity, messageActivity, PRESS_VERB, SUBMIT_VERB, SUBMIT_VERB_KEY } from './cards.js';
 import { readSubmission, toFormCard } from './form-card.js';
-import { channelDataOf, identityOf, type TeamsIdentity } from './identity.js';
+import { baseConversationId, channelDataOf, identityOf, sharedExternallyOf, type TeamsIdentity } from './identity.js';
 import type { InboundActivity } from './inbound.js';
 import { commandWithMentions, type MemberLookup } from './mentions.js';
 import { scopeOf, type ConversationReferences } from './references.js';
 import { replaceCard as replaceCardOf, type TeamsReplyDelivery, type TeamsTurn } from './reply.js';
 
 export interface TeamsHandlerDeps {
+  db: Db;
   registry: Registry;
   logger: Logger;
   clock: () => Date;
@@ -97,7 +100,19 @@ export function registerTeamsHandlers(app: App, deps: TeamsHandlerDeps): void {
     const bot = a.recipient.id;
     if ((a.membersAdded ?? []).some((m) => m.id === bot)) await installed(turn, true);
     else if ((a.membersRemoved ?? []).some((m) => m.id === bot)) await uninstalled(turn);
+    else if ((a.channelData as { eventType?: unknown } | undefined)?.eventType === 'channelShared') await noteShared(turn);
   });
+
+  /**
+   * A shared channel is kept as shared with another organisation as soon as Teams
+   * says so (installed there, or the channel shared with another team), not only
+   * once someone types a command in it: scheduled posts ask before anyone has.
+   */
+  const noteShared = async (turn: TeamsTurn) => {
+    const who = identityOf(turn.activity, deps.fallbackTenant);
+    if (!sharedExternallyOf(turn.activity) && (turn.activity.channelData as { eventType?: unknown } | undefined)?.eventType !== 'channelShared') return;
+    await platformSaysShared(deps.db, 'teams', who.tenantId, baseConversationId(turn.activity.conversation.id), true, deps.clock());
+  };
 
   // Teams also sends installationUpdate; the welcome goes out once, on conversationUpdate.
   app.on('installationUpdate', async (ctx) => {
@@ -111,6 +126,7 @@ export function registerTeamsHandlers(app: App, deps: TeamsHandlerDeps): void {
     const who = await identify(turn.activity, { remember: false });
     if (!who.ctx) return answer(turn, who.failure);
     await deps.references.remember(who.ctx.workspace.id, turn.activity, { force: true });
+    await noteShared(turn);
     logger.info({ workspaceId: who.ctx.workspace.id, scope: scopeOf(turn.activity) }, 'Tenure added to a Teams conversation');
     if (!welcome) return;
     const personal = scopeOf(turn.activity) === 'personal';
