@@ -109,6 +109,13 @@ describe.each(ENGINES)('Teams parity on $name', (engine) => {
     const nine = submitData(cardOf(survey.body)).find((d) => d.tenureAction === 'survey.answer' && /"9"|:9\b|\b9$/.test(String(d.tenureValue)));
     expect(nine).toBeDefined();
     await send(cardSubmit(connector.url, OPS, survey.responseId!, nine!, ANA));
+    // A guest of the customer answers too; Teams will not open a personal chat with them: the
+    // tally on the card counts the answer, and nothing else is said in the channel.
+    const eve: Person = { id: '29:eve', name: 'Eve Guest', aadObjectId: '00000000-0000-0000-0000-0000000000e5' };
+    connector.failNext('create', { status: 403 });
+    const guest = await send(cardSubmit(connector.url, OPS, survey.responseId!, nine!, eve));
+    expect(guest.calls.filter((c) => c.kind === 'update').map((c) => cardText(cardOf(c.body)))).toEqual([expect.stringContaining('2 responses so far')]);
+    expect(guest.sent).toEqual([]);
     const deps = { db: app.database.db, deliveries: { teams: app.tenure.teams!.delivery }, audiences: { teams: app.tenure.teams!.audience }, logger: createLogger('silent') };
     const from = connector.calls.length;
     await runSurveyJobs(deps, new Date(started.getTime() + 3.5 * DAY + 60_000));

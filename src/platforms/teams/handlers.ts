@@ -58,7 +58,7 @@ export function identifier(deps: Pick<TeamsHandlerDeps, 'registry' | 'references
 export function registerTeamsHandlers(app: App, deps: TeamsHandlerDeps): void {
   const { registry, logger } = deps;
   const identify = identifier(deps);
-  const answer = (turn: TeamsTurn, reply: Reply, ctx?: CommandContext) => deps.deliverReply(reply, { turn, ...(ctx ? { ctx } : {}) });
+  const answer = (turn: TeamsTurn, reply: Reply, ctx?: CommandContext, unreachable: 'notice' | 'drop' = 'notice') => deps.deliverReply(reply, { turn, unreachable, ...(ctx ? { ctx } : {}) });
 
   /** Card buttons: Action.Submit data carries the registry action id and value. */
   const pressed = async (turn: TeamsTurn, data: Record<string, unknown>) => {
@@ -66,7 +66,7 @@ export function registerTeamsHandlers(app: App, deps: TeamsHandlerDeps): void {
     const id = typeof data.tenureAction === 'string' ? data.tenureAction : '';
     const value = typeof data.tenureValue === 'string' ? data.tenureValue : '';
     const reply = who.ctx ? await registry.press(who.ctx, id, value) : who.failure;
-    await answer(turn, reply, who.ctx);
+    await answer(turn, reply, who.ctx, 'drop');
   };
 
   /** Form cards: errors re-render the same card in place; success turns it into a receipt. */

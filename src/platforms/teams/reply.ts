@@ -36,6 +36,13 @@ export interface TeamsReplyTarget {
   turn: TeamsTurn;
   /** Who asked, where: without it (they could not be identified) files and deliveries have no workspace to go to. */
   ctx?: CommandContext;
+  /**
+   * Where a private answer cannot reach the person: `notice` (a typed command) tells
+   * the conversation so, without the answer; `drop` (a button press, such as a
+   * customer answering a survey in a shared channel) leaves it at the log, since the
+   * press already shows where it was made.
+   */
+  unreachable?: 'notice' | 'drop';
 }
 
 export type TeamsReplyDelivery = (reply: Reply, target: TeamsReplyTarget) => Promise<void>;
@@ -74,7 +81,7 @@ export function teamsReplyDelivery(deps: TeamsReplyDeps): TeamsReplyDelivery {
   const { logger } = deps;
 
   /** Cards in place, or the asker's own ones privately where others read the conversation. */
-  const sendCards = async (turn: TeamsTurn, cards: { activity: OutgoingActivity; visibility: Message['visibility'] }[], workspace?: Workspace) => {
+  const sendCards = async (turn: TeamsTurn, cards: { activity: OutgoingActivity; visibility: Message['visibility'] }[], workspace: Workspace | undefined, unreachableSaid: boolean) => {
     const shared = isShared(turn.activity);
     let unreachable = false;
     for (const { activity, visibility } of cards) {
@@ -86,19 +93,19 @@ export function teamsReplyDelivery(deps: TeamsReplyDeps): TeamsReplyDelivery {
       if (!(await turn.sendPrivately(activity, workspace))) {
         // Said once, without the answer: it is not the conversation's to read.
         unreachable = true;
-        await turn.send(messageActivity(notice(`⚠️ ${NO_PRIVATE_CHAT}`, { tone: 'error' })));
+        if (unreachableSaid) await turn.send(messageActivity(notice(`⚠️ ${NO_PRIVATE_CHAT}`, { tone: 'error' })));
       }
     }
   };
 
-  return async (reply, { turn, ctx }) => {
+  return async (reply, { turn, ctx, unreachable = 'notice' }) => {
     if (reply.update) await replaceCard(turn, messageActivity(reply.update), logger);
     if (reply.form) await turn.send(cardActivity(toFormCard(reply.form), reply.form.title));
     const cards = reply.messages.map((m) => ({ activity: messageActivity(m), visibility: m.visibility }));
     // A download link opens for anyone who has it: it goes where the export's answer goes, never to a customer's eyes.
     const downloads = ctx && reply.files?.length && deps.downloads ? downloadsActivity(turn.origin, deps.downloads, ctx.workspace.id, reply.files, ctx.now) : undefined;
     if (downloads) cards.push({ activity: downloads, visibility: 'ephemeral' });
-    await sendCards(turn, cards, ctx?.workspace);
+    await sendCards(turn, cards, ctx?.workspace, unreachable === 'notice');
     if (!ctx) return;
     for (const delivery of reply.deliveries ?? []) {
       try {
