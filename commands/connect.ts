@@ -73,7 +73,7 @@ function connectorNamed(word: string | undefined, which: keyof typeof USAGE) {
   }
   const connector = connectorFor(name);
   if (!connector) {
-    throw new UserError(`The ${name} connector is not available in this version of Tenure yet; ConnectWise PSA is.`, { hint: 'Until then, type tickets with /ticket.', usage: USAGE.connect, example: EXAMPLE.connect });
+    throw new UserError(`The ${name} connector is not available in this version of Tenure.`, { hint: 'Until it is, type tickets with /ticket.', usage: USAGE.connect, example: EXAMPLE.connect });
   }
   return connector;
 }
@@ -221,7 +221,7 @@ async function priority(ctx: CommandContext, words: Token[]): Promise<Reply> {
 export function connectCommand(runtime?: ConnectRuntime): CommandDefinition {
   return {
     name: 'connect',
-    summary: 'Tickets from your PSA (ConnectWise PSA): connect it, see its last sync, map its companies (admins)',
+    summary: 'Tickets from your PSA (ConnectWise PSA, Datto Autotask, HaloPSA): connect it, see its last sync, map its companies and priorities (admins)',
     usage: [USAGE.connect, USAGE.list, USAGE.unmatched, USAGE.map, USAGE.priority, USAGE.sync, USAGE.remove],
     examples: [EXAMPLE.connect, EXAMPLE.list, EXAMPLE.unmatched, EXAMPLE.map, EXAMPLE.priority, EXAMPLE.sync, EXAMPLE.remove],
     tenureOnly: true,

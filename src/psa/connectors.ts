@@ -8,6 +8,8 @@ import { connectwiseCredentialsSchema, connectwiseSource, registerConnectwiseCal
 import type { RetryPolicy } from './http.js';
 import { AUTOTASK_PRIORITIES } from './autotask/fields.js';
 import { autotaskCredentialsSchema, autotaskSource } from './autotask/source.js';
+import { HALOPSA_PRIORITIES } from './halopsa/fields.js';
+import { HALO_WEBHOOK_USER, halopsaCredentialsSchema, halopsaSource } from './halopsa/source.js';
 
 export interface CredentialField {
   id: string;
@@ -74,6 +76,20 @@ export const CONNECTORS: Partial<Record<ConnectorName, Connector>> = {
     source: (credentials, options) => autotaskSource(credentials, options.webhookSecret, options.retry),
     webhookSteps:
       'Create a ticket webhook (Autotask REST API, POST /TicketWebhooks) with WebhookUrl and DeactivationUrl set to the URL above, SecretKey set to the secret above, subscribed to create and update events and to the Status, Priority, Title, First Response and Resolved fields. Tenure checks each call\'s X-Hook-Signature with that secret.',
+  },
+  halopsa: {
+    name: 'halopsa',
+    label: 'HaloPSA',
+    credentialFields: [
+      { id: 'url', label: 'Halo address', placeholder: 'https://acme.halopsa.com', hint: 'The address you open Halo at (its API is under /api, its sign-in under /auth).' },
+      { id: 'clientId', label: 'Client ID', hint: 'Config → Integrations → HaloPSA API → View Applications → New, authentication method Client ID and Secret.' },
+      { id: 'clientSecret', label: 'Client secret', hint: 'Shown once, when the application is made.' },
+    ],
+    credentialsSchema: halopsaCredentialsSchema,
+    priorities: HALOPSA_PRIORITIES,
+    permissions: 'An API application (Client ID and Secret) logging in as an agent who can see every client and ticket, with the read:tickets and read:customers permissions (scope "all" is asked for; nothing is written).',
+    source: (credentials, options) => halopsaSource(credentials, options.webhookSecret, options.retry),
+    webhookSteps: `In Halo, Config → Integrations → Webhooks → New: the URL above, method POST, authentication Basic with user name "${HALO_WEBHOOK_USER}" and the secret above as the password, on the events "Ticket Logged" and "Ticket Updated".`,
   },
 };
 

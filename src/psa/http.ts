@@ -32,7 +32,10 @@ export interface PsaRequest {
   method?: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers: Record<string, string>;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as application/x-www-form-urlencoded (OAuth token requests). */
+  form?: Record<string, string>;
 }
 
 /** The request as errors and logs may show it: no query, no credentials. */
@@ -47,8 +50,12 @@ export async function psaJson<T>(request: PsaRequest, retry: RetryPolicy = DEFAU
     try {
       response = await fetch(request.url, {
         method: request.method ?? 'GET',
-        headers: { accept: 'application/json', ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
-        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+        headers: {
+          accept: 'application/json',
+          ...(request.body !== undefined ? { 'content-type': 'application/json' } : request.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          ...request.headers,
+        },
+        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : request.form ? { body: new URLSearchParams(request.form).toString() } : {}),
         signal: AbortSignal.timeout(30_000),
       });
     } catch (err) {

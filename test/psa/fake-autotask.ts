@@ -7,9 +7,9 @@
 // test/fixtures/psa/autotask/, whose `source` says which documentation they follow.
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { queueFailures } from '../helpers/loopback-server.js';
-import { LoopbackPsa, type Failure, type FakePriority, type FakePsa, type FakeTicketSpec } from './fake-psa.js';
+import { LoopbackPsa, type Failure, type JsonAnswer, type FakePriority, type FakePsa, type FakeTicketSpec } from './fake-psa.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/psa/autotask/${name}.json`, import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
 const TICKETS = fixture('ticket');
@@ -108,14 +108,7 @@ export class FakeAutotask extends LoopbackPsa implements FakePsa {
     return { items, pageDetails: { count: items.length, requestCount: size, prevPageUrl: null, nextPageUrl: next } };
   }
 
-  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.url);
-    let raw = '';
-    for await (const chunk of req) raw += String(chunk);
-    const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(value));
-    };
+  protected handle(req: IncomingMessage, url: URL, raw: string, json: JsonAnswer): void {
     if (!url.pathname.startsWith(API)) return json(404, { errors: ['not found'] });
     const path = url.pathname.slice(API.length);
     this.requests.push({ method: req.method ?? 'GET', path });

@@ -6,9 +6,9 @@
 // test/fixtures/psa/connectwise/, whose `source` says which documentation they follow.
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { queueFailures } from '../helpers/loopback-server.js';
-import { LoopbackPsa, type Failure, type FakePriority, type FakePsa, type FakeTicketSpec } from './fake-psa.js';
+import { LoopbackPsa, type Failure, type JsonAnswer, type FakePriority, type FakePsa, type FakeTicketSpec } from './fake-psa.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/psa/connectwise/${name}.json`, import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
 export const TICKET_FIXTURE = fixture('ticket').ticket as unknown as CwFakeTicket;
@@ -136,14 +136,7 @@ export class FakeConnectwise extends LoopbackPsa implements FakePsa {
     return `Basic ${Buffer.from(`${companyId}+${publicKey}:${privateKey}`).toString('base64')}`;
   }
 
-  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.url);
-    let body = '';
-    for await (const chunk of req) body += String(chunk);
-    const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(value));
-    };
+  protected handle(req: IncomingMessage, url: URL, body: string, json: JsonAnswer): void {
     if (!url.pathname.startsWith(API)) return json(404, { code: 'NotFound' });
     const path = url.pathname.slice(API.length);
     this.requests.push({ method: req.method ?? 'GET', path, query: url.searchParams, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });

@@ -53,6 +53,8 @@ export interface FakePsa {
  * What every fake PSA server has alike: a loopback HTTP server (loopback-server.ts),
  * scripted failures by key, and keys that can be revoked in the PSA.
  */
+export type JsonAnswer = (status: number, value: unknown, headers?: Record<string, string>) => void;
+
 export abstract class LoopbackPsa {
   readonly server: Server;
   url = '';
@@ -61,10 +63,20 @@ export abstract class LoopbackPsa {
   protected revoked = false;
 
   constructor() {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServer((req, res) => void this.serve(req, res));
   }
 
-  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Answers one request: its URL and body read, and `json` to answer with. */
+  protected abstract handle(req: IncomingMessage, url: URL, body: string, json: JsonAnswer): void;
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body = '';
+    for await (const chunk of req) body += String(chunk);
+    this.handle(req, new URL(req.url ?? '/', this.url), body, (status, value, headers = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(value));
+    });
+  }
 
   async start(): Promise<this> {
     this.url = await listenOnLoopback(this.server);
