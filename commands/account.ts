@@ -33,6 +33,7 @@ import {
   rejectUnknownKeys,
 } from './account-fields.js';
 import { historyReply, importHelpReply } from './account-history.js';
+import { ARCHIVE_ACTIONS, ARCHIVE_EXAMPLE, ARCHIVE_USAGE, archiveCommand, archivedNotice, restoreCommand } from './account-archive.js';
 import type { CommandContext } from './context.js';
 import { joinWords, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -80,6 +81,7 @@ async function showAccount(ctx: CommandContext, account: Account): Promise<Reply
   return {
     messages: [
       accountCard(account, { activity: activity.get(account.id), ownerName: owner?.displayName ?? null, channels, health: health[0]?.health ?? null }, cardSettings(ctx), ctx.now),
+      ...(account.archivedAt ? [archivedNotice(ctx, account)] : []),
     ],
   };
 }
@@ -247,8 +249,8 @@ async function list(ctx: CommandContext, args: Token[]): Promise<Reply> {
 export const accountCommand: CommandDefinition = {
   name: 'account',
   summary: 'Add, show, list and change customer accounts; link a channel to one.',
-  usage: [USAGE.add, USAGE.show, USAGE.list, USAGE.set, USAGE.link, USAGE.history, USAGE.import],
-  examples: [EXAMPLE.add, EXAMPLE.show, EXAMPLE.set, EXAMPLE.link, EXAMPLE.history],
+  usage: [USAGE.add, USAGE.show, USAGE.list, USAGE.set, USAGE.link, USAGE.history, USAGE.import, ARCHIVE_USAGE.archive, ARCHIVE_USAGE.restore],
+  examples: [EXAMPLE.add, EXAMPLE.show, EXAMPLE.set, EXAMPLE.link, EXAMPLE.history, ARCHIVE_EXAMPLE.archive, ARCHIVE_EXAMPLE.restore],
   async run(ctx, args) {
     const first = args[0];
     const sub = first && !first.quoted && first.key === undefined ? first.text.toLowerCase() : '';
@@ -257,6 +259,8 @@ export const accountCommand: CommandDefinition = {
     if (sub === 'set') return set(ctx, args.slice(1));
     if (sub === 'link') return linkCommand(ctx, args.slice(1));
     if (sub === 'import') return importHelpReply();
+    if (sub === 'archive' && args.length > 1) return archiveCommand(ctx, args.slice(1));
+    if (sub === 'restore' && args.length > 1) return restoreCommand(ctx, args.slice(1));
     if (sub === 'history') {
       const name = nameFrom(args.slice(1), 'history');
       return historyReply(ctx, await resolveAccount(ctx.db, ctx.workspace.id, name));
@@ -272,6 +276,7 @@ export const accountCommand: CommandDefinition = {
     return showAccount(ctx, await resolveAccount(ctx.db, ctx.workspace.id, name));
   },
   actions: {
+    ...ARCHIVE_ACTIONS,
     async 'account.show'(ctx, value) {
       const account = await accountById(ctx, value);
       return showAccount(ctx, account);

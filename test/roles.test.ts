@@ -283,6 +283,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
       [
         'account.link',
         'account.show',
+        'account.undo-archive',
         'checkin.again',
         'checkin.form',
         'checkin.from-message',

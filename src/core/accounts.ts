@@ -1,7 +1,7 @@
 // Accounts: the customers a partner manages. Names are unique per workspace
 // regardless of case and follow one rule (names.ts) whoever writes them; lookups by
 // name answer unknown names with close matches.
-import { and, asc, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { preparedQuery } from '../../db/statements.js';
@@ -220,7 +220,8 @@ export async function listAccounts(
     .select({ account: accounts, ownerName: users.displayName })
     .from(accounts)
     .leftJoin(users, eq(users.id, accounts.ownerUserId))
-    .where(and(eq(accounts.workspaceId, workspaceId), options.stage ? eq(accounts.stage, options.stage) : undefined))
+    // Archived accounts leave every list (/account restore brings them back).
+    .where(and(eq(accounts.workspaceId, workspaceId), isNull(accounts.archivedAt), options.stage ? eq(accounts.stage, options.stage) : undefined))
     .orderBy(asc(sql`lower(${accounts.name})`));
   const rows = options.limit !== undefined ? await query.limit(options.limit) : await query;
   return rows.map((r) => ({ ...r.account, ownerName: r.ownerName }));
@@ -230,7 +231,7 @@ export async function countAccounts(db: Db, workspaceId: string, options: { stag
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(accounts)
-    .where(and(eq(accounts.workspaceId, workspaceId), options.stage ? eq(accounts.stage, options.stage) : undefined));
+    .where(and(eq(accounts.workspaceId, workspaceId), isNull(accounts.archivedAt), options.stage ? eq(accounts.stage, options.stage) : undefined));
   return Number(row!.n);
 }
 

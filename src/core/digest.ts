@@ -87,7 +87,7 @@ export async function digestData(db: Db, workspaceId: string, options: { now: Da
   const breaches = await queryRows<{ name: string; n: number }>(
     db,
     sql`select a.name, count(*)::int as n from tickets t join accounts a on a.id = t.account_id
-        where t.workspace_id = ${workspaceId} and a.stage <> 'churned' and t.sla_due_at > ${weekStart}::timestamptz and t.sla_due_at <= ${options.now.toISOString()}::timestamptz
+        where t.workspace_id = ${workspaceId} and a.stage <> 'churned' and a.archived_at is null and t.sla_due_at > ${weekStart}::timestamptz and t.sla_due_at <= ${options.now.toISOString()}::timestamptz
           and (t.first_response_at is null or t.first_response_at > t.sla_due_at)
         group by a.name order by 2 desc, 1`,
   );

@@ -130,7 +130,8 @@ function accountsQuery(account: AccountFilter) {
           where u.workspace_id = ${param.workspaceId} and u.account_id = a.id and u.spend_cents is not null and u.recorded_at <= ${param.nowIso}::timestamptz
           order by u.recorded_at desc, u.id desc limit 1) end as forecast
     from accounts a
-    where a.workspace_id = ${param.workspaceId} and a.stage <> 'churned' ${forAccount(account, 'a.id')}
+    -- Archived accounts leave the portfolio; one asked for by name (its card, /health) is still scored.
+    where a.workspace_id = ${param.workspaceId} and a.stage <> 'churned' ${account ? sql`` : sql`and a.archived_at is null`} ${forAccount(account, 'a.id')}
     order by lower(a.name)`;
 }
 

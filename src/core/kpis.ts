@@ -76,7 +76,7 @@ export async function portfolioKpis(db: Db, workspaceId: string, options: { now:
     db,
     sql`select coalesce(sum(arr_cents) filter (where stage <> 'churned'), 0) as arr,
           count(*) filter (where stage <> 'churned')::int as customers
-        from accounts where workspace_id = ${workspaceId}`,
+        from accounts where workspace_id = ${workspaceId} and archived_at is null`,
   );
   const [cohort] = await queryRows<{ at_start: number; churned: number; starting: string; churned_arr: string; contraction: string; expansion: string }>(
     db,
@@ -90,7 +90,7 @@ export async function portfolioKpis(db: Db, workspaceId: string, options: { now:
               0) as start_arr,
             coalesce(a.arr_cents, 0) as arr_now
           from accounts a
-          where a.workspace_id = ${workspaceId}
+          where a.workspace_id = ${workspaceId} and a.archived_at is null
             and coalesce(a.contract_start, a.created_at::date) <= ${since}::date
             and (a.churned_on is null or a.churned_on > ${since}::date)
         )
@@ -113,19 +113,19 @@ export async function portfolioKpis(db: Db, workspaceId: string, options: { now:
           count(*) filter (where s.kind = 'csat' and r.question = 'q2')::int as q2_count,
           sum(r.score) filter (where s.kind = 'csat' and r.question = 'q3') as q3_sum,
           count(*) filter (where s.kind = 'csat' and r.question = 'q3')::int as q3_count
-        from survey_responses r join surveys s on s.id = r.survey_id
+        from survey_responses r join surveys s on s.id = r.survey_id join accounts a on a.id = s.account_id and a.archived_at is null
         where r.workspace_id = ${workspaceId} and r.score is not null and r.answered_at > ${yearAgo}::timestamptz and r.answered_at <= ${nowIso}::timestamptz`,
   );
   const [touches] = await queryRows<{ touches: number }>(
     db,
     sql`select count(*)::int as touches from checkins c join accounts a on a.id = c.account_id
-        where c.workspace_id = ${workspaceId} and a.stage <> 'churned' and c.occurred_at > ${since90}::timestamptz and c.occurred_at <= ${nowIso}::timestamptz`,
+        where c.workspace_id = ${workspaceId} and a.stage <> 'churned' and a.archived_at is null and c.occurred_at > ${since90}::timestamptz and c.occurred_at <= ${nowIso}::timestamptz`,
   );
   const owners = await queryRows<{ owner_user_id: string | null; owner_name: string | null; arr: string; accounts: number }>(
     db,
     sql`select a.owner_user_id, u.display_name as owner_name, coalesce(sum(a.arr_cents), 0) as arr, count(*)::int as accounts
         from accounts a left join users u on u.id = a.owner_user_id
-        where a.workspace_id = ${workspaceId} and a.stage <> 'churned'
+        where a.workspace_id = ${workspaceId} and a.stage <> 'churned' and a.archived_at is null
         group by a.owner_user_id, u.display_name order by 3 desc`,
   );
 

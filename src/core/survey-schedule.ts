@@ -74,6 +74,7 @@ export async function accountsRenewingWithChannel(db: Db, workspaceId: string, w
       and(
         eq(accounts.workspaceId, workspaceId),
         ne(accounts.stage, 'churned'),
+        isNull(accounts.archivedAt),
         gte(accounts.renewalDate, window.from),
         lte(accounts.renewalDate, window.to),
         sql`exists (select 1 from ${accountChannels} ac where ac.account_id = ${qualified(accounts.id)} and ${CUSTOMER_CHANNEL})`,

@@ -288,7 +288,7 @@ export async function ticketHistory(db: Db, workspaceId: string, ticketId: strin
 export async function unansweredTickets(db: Db, workspaceId: string, options: { now: Date; limit?: number; skipFinishedBy?: string }): Promise<TicketView[]> {
   const skip = options.skipFinishedBy ? not(runIs(options.skipFinishedBy, sql`${tickets.id}::text`, 'finished')) : undefined;
   const rows = await viewQuery(db)
-    .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.status, 'open'), isNull(tickets.firstResponseAt), lte(tickets.openedAt, options.now), ne(accounts.stage, 'churned'), skip))
+    .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.status, 'open'), isNull(tickets.firstResponseAt), lte(tickets.openedAt, options.now), ne(accounts.stage, 'churned'), isNull(accounts.archivedAt), skip))
     .orderBy(asc(tickets.slaDueAt))
     .limit(options.limit ?? 1000);
   return rows.map(toView);

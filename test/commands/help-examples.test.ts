@@ -89,6 +89,8 @@ describe.each(ENGINES)('every help example succeeds on $name', (engine) => {
     for (let i = numbered(/^\/tenure token revoke #?(\d+)/); i > 0; i--) await seed(ctx, `/tenure token create seeded ${i}`);
     const undone = /^\/renewal undo "([^"]+)"/.exec(example)?.[1];
     if (undone) await seed(ctx, `/renewal "${undone}" renewed`);
+    const restored = /^\/account restore "([^"]+)"/.exec(example)?.[1];
+    if (restored) await seed(ctx, `/account archive "${restored}"`);
     if (/^\/tenure admin remove (@\S+)/.test(example)) await seed(ctx, `/tenure admin add ${/^\/tenure admin remove (@\S+)/.exec(example)![1]}`);
     return ctx;
   }
