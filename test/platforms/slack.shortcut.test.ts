@@ -129,4 +129,29 @@ describe.each(ENGINES)('Slack shortcuts on $name', (engine) => {
     // No channel: the confirmation goes to the person.
     expect(JSON.parse(view.private_metadata)).toMatchObject({ channelId: 'U1' });
   });
+
+  it('carries the check-in’s Undo button in Block Kit, and pressing it replaces the confirmation', async () => {
+    const typed = await postSigned(events, slashForm('/checkin', '"Acme Corp" call Undo me', { channel: 'C-OPS', channelName: 'cs-ops', responseUrl: fake.responseUrl() }), 'application/x-www-form-urlencoded', { secret: SECRET });
+    const blocks = (typed.json as { blocks: { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[] }).blocks;
+    const undo = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'checkin.undo')!;
+    expect(undo.text.text).toBe('Undo');
+    const responseUrl = fake.responseUrl();
+    const pressed = await interaction({
+      type: 'block_actions',
+      team: { id: 'T1', domain: 't1' },
+      user: person,
+      api_app_id: 'A1',
+      trigger_id: 'trigger-undo',
+      // The team's own channel: in the customer's, the answer would be private (core/posting-rule.ts).
+      channel: { id: 'C-OPS', name: 'cs-ops' },
+      container: { type: 'message', channel_id: 'C-OPS' },
+      response_url: responseUrl,
+      actions: [{ type: 'button', action_id: 'checkin.undo', block_id: 'b1', value: undo.value, action_ts: '1' }],
+    });
+    expect(pressed.status).toBe(200);
+    const [replaced] = await fake.waitFor(`respond/${responseUrl.split('/').pop()}`);
+    expect(replaced!.body).toMatchObject({ replace_original: true, text: expect.stringContaining('Undid check-in #') });
+    const gone = await app.database.db.select().from(checkins).where(eq(checkins.id, undo.value));
+    expect(gone).toEqual([]);
+  });
 });
