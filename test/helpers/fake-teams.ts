@@ -46,6 +46,8 @@ export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   /** Who the member endpoints list and find (by Teams id or Entra object id); ANA and BEN unless a test changes it. */
   roster: Person[] = [ANA, BEN];
+  /** A conversation's own members, where a test says who is in it (others have the roster). */
+  rosters: Record<string, Person[]> = {};
   private readonly failures = new Map<ConnectorCallKind, ScriptedFailure[]>();
   private server!: Server;
   private counter = 0;
@@ -79,7 +81,8 @@ export class FakeConnector {
       const kind: ConnectorCallKind =
         sub === 'members' || sub === 'pagedmembers' ? 'member' : sub !== 'activities' ? 'other' : req.method === 'PUT' ? 'update' : id ? 'reply' : 'send';
       const failure = this.failures.get(kind)?.shift();
-      const member = kind === 'member' && id ? this.roster.find((p) => p.id === id || p.aadObjectId === id) : undefined;
+      const members = this.rosters[conversationId] ?? this.roster;
+      const member = kind === 'member' && id ? members.find((p) => p.id === id || p.aadObjectId === id) : undefined;
       const status = failure?.status ?? (kind === 'member' && id && !member ? 404 : 200);
       const responseId = failure || status !== 200 ? undefined : kind === 'update' ? id : kind === 'send' || kind === 'reply' ? `activity-${++this.counter}` : undefined;
       this.calls.push({ kind, method: req.method ?? '', conversationId, ...(id ? { activityId: id } : {}), body, status, ...(responseId ? { responseId } : {}), ...authorizationOf(req), at: Date.now() });
@@ -90,7 +93,7 @@ export class FakeConnector {
       }
       if (kind === 'member') {
         const account = (p: Person) => ({ id: p.id, name: p.name, aadObjectId: p.aadObjectId, userRole: 'user' });
-        res.end(JSON.stringify(member ? account(member) : sub === 'pagedmembers' ? { members: this.roster.map(account) } : this.roster.map(account)));
+        res.end(JSON.stringify(member ? account(member) : sub === 'pagedmembers' ? { members: members.map(account) } : members.map(account)));
         return;
       }
       res.end(JSON.stringify(responseId ? { id: responseId } : {}));

@@ -34,9 +34,10 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
     const res = await postActivity(endpoint, body);
     expect(res.status, res.text).toBe(200);
     const calls = connector.calls.slice(from);
-    const cards = connector.messages(from).map((c) => cardOf(c.body));
+    const sent = connector.messages(from);
+    const cards = sent.map((c) => cardOf(c.body));
     for (const card of cards) expect(cardProblems(card), JSON.stringify(card).slice(0, 400)).toEqual([]);
-    return { calls, cards, texts: cards.map(cardText) };
+    return { calls, sent, cards, texts: cards.map(cardText) };
   };
   const say = (text: string, place: Place = OPS, from = ANA) => send(textMessage(connector.url, place, text, from));
 
@@ -79,15 +80,18 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
   it('opens the check-in form, shows errors on the card, and saves only the corrected submission', async () => {
     const opened = await say('checkin');
     const formCall = connector.messages().at(-1)!;
+    // Typed in the channel, the form comes to the person's personal chat (as Slack opens a modal):
+    // its pick list of accounts is not the channel's to read.
+    expect(opened.calls.filter((c) => c.kind === 'send').map((c) => c.conversationId)).toEqual(['a:personal-ana']);
     const form = opened.cards[0]!;
     expect(Object.keys(cardInputs(form))).toEqual(['account', 'type', 'date', 'sentiment', 'notes', 'next']);
     const data = submitData(form)[0]!;
     const before = await checkinCount();
     const fields = { account: 'Acme Corp', type: 'meeting', date: '2026-11-20', sentiment: 'positive', next: '' };
 
-    const invalid = await send(cardSubmit(connector.url, OPS, formCall.responseId!, { ...data, ...fields, notes: '' }));
+    const invalid = await send(cardSubmit(connector.url, DM, formCall.responseId!, { ...data, ...fields, notes: '' }));
     const update = invalid.calls.find((c) => c.kind === 'update')!;
-    expect(update.activityId).toBe(formCall.responseId!);
+    expect(update).toMatchObject({ activityId: formCall.responseId!, conversationId: 'a:personal-ana' });
     const errorCard = cardOf(update.body);
     expect(cardProblems(errorCard)).toEqual([]);
     expect(cardText(errorCard)).toContain('⚠️ Add a note about the touch');
@@ -95,14 +99,17 @@ describe.each(ENGINES)('Teams app on $name', (engine) => {
     expect(invalid.cards).toHaveLength(0);
     expect(await checkinCount()).toBe(before);
     // A form too big to carry its pick lists (tenureTrimmed) answers with the errors as a message.
-    const trimmed = await send(cardSubmit(connector.url, OPS, formCall.responseId!, { ...data, tenureTrimmed: true, ...fields, notes: '' }));
+    const trimmed = await send(cardSubmit(connector.url, DM, formCall.responseId!, { ...data, tenureTrimmed: true, ...fields, notes: '' }));
     expect(trimmed.calls.filter((c) => c.kind === 'update')).toHaveLength(0);
     expect(trimmed.texts.join('\n')).toContain('Notes: Add a note about the touch');
     expect(await checkinCount()).toBe(before);
 
-    const valid = await send(cardSubmit(connector.url, OPS, update.activityId!, { ...data, ...fields, notes: 'Planning workshop with the sponsor' }));
+    const valid = await send(cardSubmit(connector.url, DM, update.activityId!, { ...data, ...fields, notes: 'Planning workshop with the sponsor' }));
     expect(cardText(cardOf(valid.calls.find((c) => c.kind === 'update')!.body))).toContain('✓ Log a check-in — sent by Ana Lopez');
     expect(valid.texts.join('\n')).toContain('Logged a meeting with Acme Corp on Fri 20 Nov 2026');
+    // What the channel reads of it is posted in the channel the form was opened in (Ana is a member there).
+    const logged = valid.sent.find((c) => cardText(cardOf(c.body)).includes('Logged a meeting'))!;
+    expect(logged.conversationId).toBe(OPS_CHANNEL);
     expect(await checkinCount()).toBe(before + 1);
   });
 

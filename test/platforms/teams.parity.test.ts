@@ -194,6 +194,22 @@ describe.each(ENGINES)('Teams parity on $name', (engine) => {
     expect(await checkinCount()).toBe(before + 1);
   });
 
+  it('runs a form sent from the personal chat in the channel it was opened in only for a member of that channel', async () => {
+    const opened = await send(textMessage(connector.url, OPS, 'checkin', CAT));
+    const formCall = opened.sent.at(-1)!;
+    expect(formCall.conversationId).toBe(`a:created-${CAT.id}`);
+    const data = { ...submitData(cardOf(formCall.body))[0]!, account: 'Acme Corp', type: 'email', date: '2026-11-21', sentiment: 'neutral', notes: 'Sent the QBR deck', next: '' };
+    // Cat has left the channel since: what the channel would have read stays in her personal chat.
+    connector.rosters[OPS_CHANNEL] = [ANA, BEN];
+    try {
+      const submitted = await send(cardSubmit(connector.url, { kind: 'personal', conversationId: `a:created-${CAT.id}` }, formCall.responseId!, data, CAT));
+      const logged = submitted.sent.filter((c) => cardText(cardOf(c.body)).includes('Logged an email'));
+      expect(logged.map((c) => c.conversationId)).toEqual([`a:created-${CAT.id}`]);
+    } finally {
+      delete connector.rosters[OPS_CHANNEL];
+    }
+  });
+
   // ------------------------------------------------------------ shared channels
 
   it('reports a shared channel (channelData.channel.type shared) as shared with another organisation, and leaves others unknown', async () => {

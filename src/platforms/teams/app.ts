@@ -14,6 +14,7 @@ import { App, ExpressAdapter, type HttpRouteHandler, type IActivityContext } fro
 import express, { type Router } from 'express';
 import type { CommandContext } from '../../../commands/context.js';
 import type { TeamsConfig } from '../../config.js';
+import type { Workspace } from '../../core/workspaces.js';
 import { requestOrigin } from '../../http/exports.js';
 import { isLoopbackUrl } from '../../http/loopback.js';
 import type { Logger } from '../../log.js';
@@ -211,6 +212,7 @@ export async function createTeamsBot(deps: TeamsAdapterDeps & { resolvePerson: (
     deliverReply,
     turnOf,
     lookupMember,
+    isMember: (workspace: Workspace, conversationId: string, personId: string) => privateChats.isMember(workspace, conversationId, personId),
     fallbackTenant: config.tenantId ?? EMULATOR_TENANT,
   };
   registerTeamsHandlers(app, handlerDeps);

@@ -77,6 +77,7 @@ const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
 /** Proactive posting for Teams; also the jobs' ChannelDelivery. */
 export interface TeamsDelivery extends ChannelDelivery {
   postToConversation(workspace: Workspace, conversationId: string, message: Message): Promise<DeliveryResult>;
+  postActivity(workspace: Workspace, conversationId: string, activity: Outgoing): Promise<DeliveryResult>;
   updateCard(workspace: Workspace, conversationId: string, activityId: string, message: Message): Promise<DeliveryResult>;
 }
 

@@ -8,6 +8,7 @@ import type { App, IActivityContext } from '@microsoft/teams.apps';
 import type { CommandContext } from '../../../commands/context.js';
 import { portfolioHome } from '../../../commands/home.js';
 import type { Db } from '../../../db/client.js';
+import type { Workspace } from '../../core/workspaces.js';
 import { platformSaysShared } from '../../core/channel-kinds.js';
 import type { Registry } from '../../../commands/registry.js';
 import type { Logger } from '../../log.js';
@@ -20,7 +21,7 @@ import { baseConversationId, channelDataOf, identityOf, sharedExternallyOf, type
 import type { InboundActivity } from './inbound.js';
 import { commandWithMentions, type MemberLookup } from './mentions.js';
 import { scopeOf, type ConversationReferences } from './references.js';
-import { replaceCard as replaceCardOf, type TeamsReplyDelivery, type TeamsTurn } from './reply.js';
+import { isShared, replaceCard as replaceCardOf, type TeamsReplyDelivery, type TeamsTurn } from './reply.js';
 
 export interface TeamsHandlerDeps {
   db: Db;
@@ -35,14 +36,18 @@ export interface TeamsHandlerDeps {
   turnOf: (ctx: IActivityContext) => TeamsTurn;
   /** A mentioned person's Entra object id, from the Bot connector. */
   lookupMember: (ctx: IActivityContext) => MemberLookup;
+  /** Whether the Bot connector lists the person (Teams id) in a stored conversation of the workspace. */
+  isMember: (workspace: Workspace, conversationId: string, personId: string) => Promise<boolean>;
   /** The workspace for activities that carry no tenant (the emulator). */
   fallbackTenant: string;
 }
 
 /** Who is asking, as a command context (and the conversation remembered for later posts), or an answer saying why not. */
 export function identifier(deps: Pick<TeamsHandlerDeps, 'registry' | 'references' | 'resolvePerson' | 'clock' | 'fallbackTenant'>) {
-  return (activity: InboundActivity, options: { remember?: boolean } = {}): Promise<Identified> => {
-    const who = identityOf(activity, deps.fallbackTenant);
+  return (activity: InboundActivity, options: { remember?: boolean; in?: string } = {}): Promise<Identified> => {
+    const seen = identityOf(activity, deps.fallbackTenant);
+    // `in`: the channel a form came from, when it is sent from the person's personal chat.
+    const who: TeamsIdentity = options.in ? { tenantId: seen.tenantId, userId: seen.userId, userName: seen.userName, conversationId: options.in, ...(seen.teamName ? { teamName: seen.teamName } : {}) } : seen;
     return identifyPerson(
       deps.registry,
       async () => {
@@ -69,9 +74,22 @@ export function registerTeamsHandlers(app: App, deps: TeamsHandlerDeps): void {
     await answer(turn, reply, who.ctx, 'drop');
   };
 
+  /**
+   * The channel a form sent from the personal chat was opened in (its state's
+   * channelId), when the person is a member there: the form runs as if sent there,
+   * as Slack's modal does, and what the channel should read is posted there.
+   */
+  const formOrigin = async (turn: TeamsTurn, ctx: CommandContext | undefined, data: Record<string, unknown>): Promise<string | undefined> => {
+    const origin = readSubmission(data)?.state.channelId;
+    if (!ctx || !origin || isShared(turn.activity) || origin === ctx.channel.id) return undefined;
+    return (await deps.isMember(ctx.workspace, origin, turn.activity.from.id)) ? origin : undefined;
+  };
+
   /** Form cards: errors re-render the same card in place; success turns it into a receipt. */
   const submitted = async (turn: TeamsTurn, data: Record<string, unknown>) => {
-    const who = await identify(turn.activity);
+    const asked = await identify(turn.activity);
+    const origin = await formOrigin(turn, asked.ctx, data);
+    const who = origin ? await identify(turn.activity, { in: origin, remember: false }) : asked;
     const submission = who.ctx ? readSubmission(data) : undefined;
     const result = await submitForm(registry, who, submission ? { formId: submission.form.id, values: submission.values, state: submission.state } : undefined);
     if (!result.ok) {
@@ -91,7 +109,7 @@ export function registerTeamsHandlers(app: App, deps: TeamsHandlerDeps): void {
       const receipt = message(`${form.title}: done`, [contextBlock(`✓ ${form.title} — sent by ${result.ctx.user.displayName}`)]);
       await replaceCardOf(turn, messageActivity(receipt), logger).catch((err: unknown) => logger.warn({ err }, 'could not mark the form as sent'));
     }
-    await answer(turn, result.reply, result.ctx);
+    await deps.deliverReply(result.reply, { turn, ...(result.ctx ? { ctx: result.ctx } : {}), ...(origin ? { publicTo: origin } : {}) });
   };
 
   app.on('conversationUpdate', async (ctx) => {

@@ -52,6 +52,7 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     delivery: {
       post: async (workspace, channelId, message) => (await loaded()).post(workspace, channelId, message),
       postToConversation: async (workspace, conversationId, message) => (await loaded()).postToConversation(workspace, conversationId, message),
+      postActivity: async (workspace, conversationId, activity) => (await loaded()).postActivity(workspace, conversationId, activity),
       updateCard: async (workspace, conversationId, activityId, message) => (await loaded()).updateCard(workspace, conversationId, activityId, message),
     },
     audience: {

@@ -114,6 +114,19 @@ export class PrivateChats implements ChannelAudience {
     if (!(await this.send(workspace, { aadObjectId: userId }, place, message))) throw new Error(`Teams would not open a private chat with ${userId}`);
   }
 
+  /** Whether the connector lists `personId` (a Teams id) among the members of a stored conversation. */
+  async isMember(workspace: Workspace, conversationId: string, personId: string): Promise<boolean> {
+    const place = await this.placeOf(workspace, conversationId);
+    if (!place) return false;
+    try {
+      await this.deps.connector(place.serviceUrl).conversations.members(place.conversationId).getById(personId);
+      return true;
+    } catch (err) {
+      this.deps.logger.info({ err, workspaceId: workspace.id, conversationId }, 'not a member of the conversation a form came from');
+      return false;
+    }
+  }
+
   private async placeOf(workspace: Workspace, channelId: string): Promise<MeetingPlace | undefined> {
     const row = await this.deps.references.find(workspace.id, channelId);
     const ref = row?.reference;

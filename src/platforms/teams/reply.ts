@@ -43,6 +43,11 @@ export interface TeamsReplyTarget {
    * press already shows where it was made.
    */
   unreachable?: 'notice' | 'drop';
+  /**
+   * A form sent from the asker's personal chat that was opened in a channel: what the
+   * channel should read (visibility 'channel') is posted there, as a new post.
+   */
+  publicTo?: string;
 }
 
 export type TeamsReplyDelivery = (reply: Reply, target: TeamsReplyTarget) => Promise<void>;
@@ -80,11 +85,23 @@ const NO_PRIVATE_CHAT =
 export function teamsReplyDelivery(deps: TeamsReplyDeps): TeamsReplyDelivery {
   const { logger } = deps;
 
+  interface Card {
+    activity: OutgoingActivity;
+    visibility: Message['visibility'];
+    /** Where it cannot reach the person privately, the conversation is told so (a form, a typed command's answer). */
+    sayIfUnreachable: boolean;
+  }
+
   /** Cards in place, or the asker's own ones privately where others read the conversation. */
-  const sendCards = async (turn: TeamsTurn, cards: { activity: OutgoingActivity; visibility: Message['visibility'] }[], workspace: Workspace | undefined, unreachableSaid: boolean) => {
+  const sendCards = async (turn: TeamsTurn, cards: Card[], target: Omit<TeamsReplyTarget, 'turn'>) => {
     const shared = isShared(turn.activity);
+    const workspace = target.ctx?.workspace;
     let unreachable = false;
-    for (const { activity, visibility } of cards) {
+    for (const { activity, visibility, sayIfUnreachable } of cards) {
+      if (visibility === 'channel' && target.publicTo && workspace) {
+        await deps.delivery.postActivity(workspace, target.publicTo, activity);
+        continue;
+      }
       if (!shared || visibility === 'channel') {
         await turn.send(activity);
         continue;
@@ -93,19 +110,24 @@ export function teamsReplyDelivery(deps: TeamsReplyDeps): TeamsReplyDelivery {
       if (!(await turn.sendPrivately(activity, workspace))) {
         // Said once, without the answer: it is not the conversation's to read.
         unreachable = true;
-        if (unreachableSaid) await turn.send(messageActivity(notice(`⚠️ ${NO_PRIVATE_CHAT}`, { tone: 'error' })));
+        if (sayIfUnreachable) await turn.send(messageActivity(notice(`⚠️ ${NO_PRIVATE_CHAT}`, { tone: 'error' })));
       }
     }
   };
 
-  return async (reply, { turn, ctx, unreachable = 'notice' }) => {
+  return async (reply, { turn, ...target }) => {
+    const { ctx } = target;
+    const told = (target.unreachable ?? 'notice') === 'notice';
     if (reply.update) await replaceCard(turn, messageActivity(reply.update), logger);
-    if (reply.form) await turn.send(cardActivity(toFormCard(reply.form), reply.form.title));
-    const cards = reply.messages.map((m) => ({ activity: messageActivity(m), visibility: m.visibility }));
+    const cards: Card[] = [];
+    // A form is the asker's to fill in, like Slack's modal: in a channel it could show a
+    // customer every account's name (its pick list), so it goes to the personal chat too.
+    if (reply.form) cards.push({ activity: cardActivity(toFormCard(reply.form), reply.form.title), visibility: 'ephemeral', sayIfUnreachable: true });
+    for (const m of reply.messages) cards.push({ activity: messageActivity(m), visibility: m.visibility, sayIfUnreachable: told });
     // A download link opens for anyone who has it: it goes where the export's answer goes, never to a customer's eyes.
     const downloads = ctx && reply.files?.length && deps.downloads ? downloadsActivity(turn.origin, deps.downloads, ctx.workspace.id, reply.files, ctx.now) : undefined;
-    if (downloads) cards.push({ activity: downloads, visibility: 'ephemeral' });
-    await sendCards(turn, cards, ctx?.workspace, unreachable === 'notice');
+    if (downloads) cards.push({ activity: downloads, visibility: 'ephemeral', sayIfUnreachable: told });
+    await sendCards(turn, cards, target);
     if (!ctx) return;
     for (const delivery of reply.deliveries ?? []) {
       try {
