@@ -2,7 +2,7 @@
 // in the spirit of vercel/chat's Adapter: the few things Tenure needs from a
 // platform, typed once, so that a new platform is one folder that implements this
 // and one line in main.ts's list. Members a platform cannot offer are optional
-// (Teams cannot list a channel's members), never stubs that pretend.
+// (the console cannot list a channel's members), never stubs that pretend.
 import type { Router } from 'express';
 import type { CommandContext } from '../../commands/context.js';
 import type { Registry } from '../../commands/registry.js';
