@@ -24,6 +24,11 @@ export interface SyncTarget {
   priorityMap: Record<string, string>;
   defaults: PriorityDefaults;
   hours: BusinessHours;
+  /**
+   * Company → account as already looked up in this run (null: unmatched), so a page of
+   * tickets does not ask once per ticket. Made fresh for each run or webhook.
+   */
+  companies?: Map<string, string | null>;
 }
 
 const SEVERITIES = new Set<string>(['critical', 'major', 'minor', 'cosmetic']);
@@ -121,7 +126,9 @@ export async function applySourceTicket(db: Db, target: SyncTarget, ticket: Sour
   const [row] = fresh.length > 0 ? [{ ticketId: null, externalUpdatedAt: new Date(0) }] : await db.select({ ticketId: psaTickets.ticketId, externalUpdatedAt: psaTickets.externalUpdatedAt }).from(psaTickets).where(key).for('update');
   if (row!.externalUpdatedAt >= ticket.updatedAt) return 'unchanged';
 
-  const accountId = await accountForCompany(db, workspaceId, connector, { externalId: ticket.companyExternalId, name: ticket.companyName }, now);
+  const cached = target.companies?.get(ticket.companyExternalId);
+  const accountId = cached !== undefined ? cached : await accountForCompany(db, workspaceId, connector, { externalId: ticket.companyExternalId, name: ticket.companyName }, now);
+  target.companies?.set(ticket.companyExternalId, accountId);
   let outcome: ApplyOutcome;
   let ticketId = row!.ticketId;
   if (!accountId && !ticketId) outcome = 'aside';

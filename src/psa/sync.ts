@@ -50,6 +50,7 @@ export async function syncTarget(db: Db, connection: OpenedConnection): Promise<
     priorityMap: connection.priorityMap,
     defaults: connectorFor(connection.connector)!.priorities,
     hours: businessHoursFor(workspace),
+    companies: new Map(),
   };
 }
 
