@@ -34,6 +34,7 @@ import {
 } from './account-fields.js';
 import { historyReply, importHelpReply } from './account-history.js';
 import { ARCHIVE_ACTIONS, ARCHIVE_EXAMPLE, ARCHIVE_USAGE, archiveCommand, archivedNotice, restoreCommand } from './account-archive.js';
+import { ACCOUNT_UNDO_ACTIONS, withSetUndo } from './account-undo.js';
 import type { CommandContext } from './context.js';
 import { joinWords, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -164,10 +165,14 @@ async function set(ctx: CommandContext, args: Token[]): Promise<Reply> {
   const overdue = changed.includes('renewalDate') ? overdueWarning(after, ctx) : undefined;
   return {
     messages: [
-      message(summary, [text(`✅ Updated **${after.name}**: ${changed.map((c) => FIELD_LABELS[c] ?? c).join(', ')}.`), ...(overdue ? [text(overdue)] : []), context(describeFields(after, ctx))], {
-        visibility: 'channel',
-        tone: 'success',
-      }),
+      withSetUndo(
+        ctx,
+        message(summary, [text(`✅ Updated **${after.name}**: ${changed.map((c) => FIELD_LABELS[c] ?? c).join(', ')}.`), ...(overdue ? [text(overdue)] : []), context(describeFields(after, ctx))], {
+          visibility: 'channel',
+          tone: 'success',
+        }),
+        after.id,
+      ),
     ],
   };
 }
@@ -277,6 +282,7 @@ export const accountCommand: CommandDefinition = {
   },
   actions: {
     ...ARCHIVE_ACTIONS,
+    ...ACCOUNT_UNDO_ACTIONS,
     async 'account.show'(ctx, value) {
       const account = await accountById(ctx, value);
       return showAccount(ctx, account);

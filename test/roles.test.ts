@@ -284,6 +284,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'account.link',
         'account.show',
         'account.undo-archive',
+        'account.undo-set',
         'checkin.again',
         'checkin.form',
         'checkin.from-message',

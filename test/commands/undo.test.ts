@@ -146,4 +146,26 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
     const entries = await t.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ana.workspace.id), eq(auditLog.entityType, 'ticket')));
     expect(entries.map((e) => e.action).filter((a) => a.startsWith('undo-')).sort()).toEqual(['undo-ack', 'undo-open', 'undo-resolve']);
   });
+
+  it('puts Undo on /account set: the fields go back for who changed them, for a day, unless changed since; audited', async () => {
+    const { ana, bo } = await workspace();
+    const later = (ctx: CommandContext, hours: number) => ({ ...ctx, now: new Date(NOW.getTime() + hours * HOUR) });
+    await t.registry.run(ana, '/account set "Acme Corp" arr=100k renewal=2027-03-31 tier=gold');
+    const changed = await t.registry.run(later(ana, 1), '/account set acme arr=150k tier=none');
+    const undo = buttons(changed).find((b) => b.label === 'Undo')!;
+    expect(undo.id).toBe('account.undo-set');
+    expect(plain(await t.registry.press(later(bo, 2), undo.id, undo.value))).toContain('That change to Acme Corp was made by @ana: only they can undo it');
+    const undone = await t.registry.press(later(ana, 2), undo.id, undo.value);
+    expect(undone.update?.text).toBe('Undid the change to Acme Corp: ARR, tier back as they were.');
+    const card = plain(await t.registry.run(ana, '/account "Acme Corp"'));
+    expect(card).toContain('ARR: $100,000');
+    expect(card).toContain('Tier: gold');
+    // A field changed again since is not overwritten.
+    const again = await t.registry.run(later(ana, 3), '/account set "Acme Corp" arr=120k');
+    await t.registry.run(later(ana, 4), '/account set "Acme Corp" arr=130k');
+    const stale = buttons(again).find((b) => b.label === 'Undo')!;
+    expect(plain(await t.registry.press(later(ana, 5), stale.id, stale.value))).toContain('Acme Corp has changed since (arrCents)');
+    const updates = await t.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ana.workspace.id), eq(auditLog.entityType, 'account'), eq(auditLog.action, 'update')));
+    expect(updates).toHaveLength(5);
+  });
 });

@@ -1,0 +1,28 @@
+// The Undo button on an /account set confirmation (src/core/account-undo.ts does the
+// work). Its value names the change: the account and the moment it was made.
+import { undoAccountUpdate } from '../src/core/account-undo.js';
+import { UserError } from '../src/core/errors.js';
+import { isUuid } from '../src/core/ids.js';
+import { message, text } from '../src/messages/builders.js';
+import type { Message } from '../src/messages/message.js';
+import type { CommandContext } from './context.js';
+import type { ActionHandler } from './registry.js';
+import { withUndo } from './undo-button.js';
+
+/** The set confirmation with its Undo button; `accountId` changed at ctx.now. */
+export const withSetUndo = (ctx: CommandContext, shown: Message, accountId: string): Message =>
+  withUndo(ctx, shown, { id: 'account.undo-set', value: `${accountId}|${ctx.now.toISOString()}`, madeAt: ctx.now });
+
+/** The fields as the answer names them; the rest by their own name (tier, stage, name). */
+const FIELD_WORDS: Record<string, string> = { arrCents: 'ARR', renewalDate: 'renewal date', contractStart: 'contract start', licensedUsers: 'licensed users', activeUsers: 'active users', ownerUserId: 'owner', kickoffDate: 'kickoff', churnedOn: 'churn day', externalId: 'id' };
+
+export const ACCOUNT_UNDO_ACTIONS: Record<string, ActionHandler> = {
+  async 'account.undo-set'(ctx, value) {
+    const [accountId = '', at = ''] = value.split('|');
+    const when = new Date(at);
+    if (!isUuid(accountId) || Number.isNaN(when.getTime())) throw new UserError('That change can no longer be undone from here. See /account history <name>.');
+    const { account, restored } = await undoAccountUpdate(ctx.db, ctx.workspace.id, { accountId, at: when }, { userId: ctx.user.id, now: ctx.now, timezone: ctx.workspace.timezone });
+    const said = `Undid the change to ${account.name}: ${restored.map((k) => FIELD_WORDS[k] ?? k).join(', ')} back as they were.`;
+    return { messages: [], update: message(said, [text(`↩️ ${said}`)], { visibility: 'channel' }) };
+  },
+};
