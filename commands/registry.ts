@@ -125,6 +125,14 @@ export class Registry {
     }
   }
 
+  /**
+   * A reply made outside a command (a CSV shared in a channel) as its channel may take it:
+   * the same posting rule as every command's answer.
+   */
+  async answerIn(ctx: CommandContext, reply: Reply): Promise<Reply> {
+    return this.confine(await this.placed(ctx), reply);
+  }
+
   /** The context with what its channel counts as, keeping what the platform said about its sharing. */
   private async placed(ctx: CommandContext): Promise<CommandContext & { standing: ChannelStanding }> {
     let standing = await channelStanding(ctx.db, ctx.workspace.id, ctx.channel.id);

@@ -69,7 +69,7 @@ describe.each(ENGINES)('workspace isolation on $name', (engine) => {
     const dana = await newContext(db(), { now: NOW, user: 'dana', channel: 'zephyr', workspace: ana.workspace.externalId });
     for (const input of [
       `/account add "${A_NAME}" arr=$120k renewal=2027-01-15 licensed=100 active=60 owner=@ana id=CRM-7`,
-      `/account link "${A_NAME}"`,
+      `/account link "${A_NAME}" internal`,
       `/checkin "${A_NAME}" call Walked through the DR runbook sentiment=positive`,
       `/usage "${A_NAME}" active=70 spend=12000 forecast=11000`,
       `/ticket "${A_NAME}" critical VPN tunnel to the DR site is down`,

@@ -172,9 +172,14 @@ describe.skipIf(!chromiumPath)('local console in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('shows the SLA alerts Tenure posts into the selected channel', async () => {
+  it('shows the SLA alerts Tenure posts into the selected channel, the channel picker naming each channel’s kind', async () => {
     await tenure.scheduler!.runNow('sla-watch');
-    await page.locator('#channel').selectOption('initech');
+    // The picker lists the channels with their kinds (GET /console/channels).
+    await expect(page.locator('#channel option[value="initech"]').textContent()).resolves.toBe('#initech — customer channel · Initech');
+    await expect(page.locator('#channel option[value="cs-team"]').textContent()).resolves.toBe('#cs-team — alert channel');
+    // Initech's alerts go to the alert channel, never to its customer channel.
+    await page.locator('#channel').selectOption('cs-team');
+    await expect(page.locator('#channel-title').textContent()).resolves.toBe('#cs-team — alert channel');
     const alert = page.locator('#log .feed-message', { hasText: 'for Initech' }).first();
     await alert.waitFor({ timeout: 10_000 });
     await expect(alert.textContent()).resolves.toMatch(/SLA (warning|breached)/);

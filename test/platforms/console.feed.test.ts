@@ -57,14 +57,16 @@ describe('local mode: SLA alerts in the console feed', () => {
     return { status: res.status, body: (await res.json()) as { messages: { seq: number; text: string; html: string; visibility: string }[]; last: number; error?: string } };
   };
 
-  it('posts the demo’s overdue tickets to their accounts’ channels, once', async () => {
+  it('posts the demo’s overdue-ticket alerts where the accounts’ alerts go, once — never in a customer channel', async () => {
     // The first pass starts with the server; this joins it (or runs another, which posts nothing new).
     await tenure.scheduler!.runNow('sla-watch');
     // The daily health pass also starts with the server (renewal alerts may land here too).
     await tenure.scheduler!.runNow('health-daily');
-    const initech = await feed('channel=initech&after=0');
+    // Initech has only a customer channel (#initech): its alerts go to the demo's alert channel, #cs-team.
+    expect((await feed('channel=initech&after=0')).body.messages.filter((m) => m.text.includes('SLA'))).toEqual([]);
+    const initech = await feed('channel=cs-team&after=0');
     expect(initech.status).toBe(200);
-    const slaAlerts = initech.body.messages.filter((m) => m.text.includes('SLA'));
+    const slaAlerts = initech.body.messages.filter((m) => m.text.includes('SLA') && m.text.includes('for Initech'));
     expect(slaAlerts.length).toBeGreaterThan(0);
     for (const m of slaAlerts) {
       expect(m.text).toMatch(/SLA (warning|breached) — ticket #\d+ \((critical|major)\) for Initech/);
@@ -75,9 +77,9 @@ describe('local mode: SLA alerts in the console feed', () => {
 
     // Again: nothing new, and the page's `after` returns nothing it has seen.
     await tenure.scheduler!.runNow('sla-watch');
-    const again = await feed(`channel=initech&after=${initech.body.last}`);
+    const again = await feed(`channel=cs-team&after=${initech.body.last}`);
     expect(again.body).toEqual({ messages: [], last: initech.body.last });
-    expect((await feed('channel=initech&after=0')).body.messages).toHaveLength(initech.body.messages.length);
+    expect((await feed('channel=cs-team&after=0')).body.messages).toHaveLength(initech.body.messages.length);
     const ledger = await tenure.database.db.select().from(jobRuns);
     expect(ledger.length).toBeGreaterThan(0);
     expect(ledger.every((r) => r.status === 'done')).toBe(true);

@@ -226,7 +226,7 @@ export function registerSlackHandlers(app: App, deps: HandlerDeps): void {
         const ctx = { ...who.ctx, ...filesOf(client, context.botToken, teamId) };
         try {
           if (!ctx.files) throw new Error('no bot token to read a shared file with');
-          reply = await previewSharedCsv(ctx, await ctx.files.read(f.id));
+          reply = await registry.answerIn(ctx, await previewSharedCsv(ctx, await ctx.files.read(f.id)));
         } catch (err) {
           reply = { messages: [registry.explain(err, undefined, { ctx, fileId: f.id })] };
         }
