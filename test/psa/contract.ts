@@ -14,6 +14,7 @@ import { createRegistry, type Registry } from '../../commands/registry.js';
 import type { Database } from '../../db/client.js';
 import { auditLog, jobRuns, psaConnections, psaTickets, ticketEvents, tickets } from '../../db/schema.js';
 import { openedConnection } from '../../src/core/psa-connections.js';
+import { ensureUser } from '../../src/core/workspaces.js';
 import { createHttpApp } from '../../src/http/server.js';
 import type { ChannelDelivery } from '../../src/jobs/delivery.js';
 import { runSlaWatch } from '../../src/jobs/sla-watch.js';
@@ -132,6 +133,11 @@ export function connectorContract(makeFake: () => FakePsa, more?: (suite: Contra
       const reply = await run(`/tenure connect ${fake.connector}`);
       expect(reply.form?.id).toBe('connect.credentials');
       expect(reply.form?.fields.map((f) => f.id)).toEqual(Object.keys(fake.form()));
+      // Admins only: ana, the first to change a setting, is the workspace's admin; bob is a member.
+      const bob = await ensureUser(database.db, ctx.workspace.id, { platformUserId: 'bob', displayName: 'bob' });
+      const refused = await registry.run({ ...ctx, user: bob }, `/tenure connect ${fake.connector}`);
+      expect(refused.form).toBeUndefined();
+      expect(plain(refused)).toContain('Only workspace admins can connect a PSA');
       const typed = plain(await run(`/tenure connect ${fake.connector} ${fake.secrets()[0]}`));
       expect(typed).toMatch(/never typed into a channel/);
       expect(typed).not.toContain(fake.secrets()[0]);
@@ -176,6 +182,10 @@ export function connectorContract(makeFake: () => FakePsa, more?: (suite: Contra
       const list = await ok('/ticket list all');
       expect(list).toContain('Contoso Ltd.');
       expect(list).toContain('Fabrikam');
+      // They count in the service-desk figures as typed tickets do.
+      const stats = await ok('/ticket stats days=30');
+      expect(stats).toContain('Contoso Ltd.: 2');
+      expect(stats).toContain('Fabrikam: 1');
     });
 
     it('keeps tickets of unmatched companies aside, lists them, and attaches them with one command', async () => {
