@@ -1,6 +1,6 @@
 // The Undo button on an /account set confirmation (src/core/account-undo.ts does the
 // work). Its value names the change: the account and the moment it was made.
-import { undoAccountUpdate } from '../src/core/account-undo.js';
+import { undoAccountCreate, undoAccountUpdate } from '../src/core/account-undo.js';
 import { UserError } from '../src/core/errors.js';
 import { isUuid } from '../src/core/ids.js';
 import { message, text } from '../src/messages/builders.js';
@@ -16,7 +16,17 @@ export const withSetUndo = (ctx: CommandContext, shown: Message, accountId: stri
 /** The fields as the answer names them; the rest by their own name (tier, stage, name). */
 const FIELD_WORDS: Record<string, string> = { arrCents: 'ARR', renewalDate: 'renewal date', contractStart: 'contract start', licensedUsers: 'licensed users', activeUsers: 'active users', ownerUserId: 'owner', kickoffDate: 'kickoff', churnedOn: 'churn day', externalId: 'id' };
 
+/** The add confirmation with its Undo button. */
+export const withAddUndo = (ctx: CommandContext, shown: Message, accountId: string): Message =>
+  withUndo(ctx, shown, { id: 'account.undo-add', value: accountId, madeAt: ctx.now, instead: 'Once it has check-ins, tickets or a channel, archive it instead.' });
+
 export const ACCOUNT_UNDO_ACTIONS: Record<string, ActionHandler> = {
+  async 'account.undo-add'(ctx, value) {
+    if (!isUuid(value)) throw new UserError('That account was already removed, so there is nothing to undo.');
+    const gone = await undoAccountCreate(ctx.db, ctx.workspace.id, value, { userId: ctx.user.id, now: ctx.now, timezone: ctx.workspace.timezone });
+    const said = `Undid adding ${gone.name}: the account is removed.`;
+    return { messages: [], update: message(said, [text(`↩️ ${said}`)], { visibility: 'channel' }) };
+  },
   async 'account.undo-set'(ctx, value) {
     const [accountId = '', at = ''] = value.split('|');
     const when = new Date(at);

@@ -34,7 +34,7 @@ import {
 } from './account-fields.js';
 import { historyReply, importHelpReply } from './account-history.js';
 import { ARCHIVE_ACTIONS, ARCHIVE_EXAMPLE, ARCHIVE_USAGE, archiveCommand, archivedNotice, restoreCommand } from './account-archive.js';
-import { ACCOUNT_UNDO_ACTIONS, withSetUndo } from './account-undo.js';
+import { ACCOUNT_UNDO_ACTIONS, withAddUndo, withSetUndo } from './account-undo.js';
 import type { CommandContext } from './context.js';
 import { joinWords, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -100,11 +100,15 @@ async function add(ctx: CommandContext, args: Token[]): Promise<Reply> {
   const summary = `Added account ${account.name}.${overdue ? ' Its renewal date has passed: overdue — record an outcome.' : ''}`;
   return {
     messages: [
-      message(summary, [
-        text(`✅ Added account **${account.name}**${facts ? ` — ${facts}` : ''}.`),
-        ...(overdue ? [text(overdue)] : []),
-        context(`Link its channel with /account link "${account.name}", log a touch with /checkin "${account.name}" call …`),
-      ], { visibility: 'channel', tone: 'success' }),
+      withAddUndo(
+        ctx,
+        message(summary, [
+          text(`✅ Added account **${account.name}**${facts ? ` — ${facts}` : ''}.`),
+          ...(overdue ? [text(overdue)] : []),
+          context(`Link its channel with /account link "${account.name}", log a touch with /checkin "${account.name}" call …`),
+        ], { visibility: 'channel', tone: 'success' }),
+        account.id,
+      ),
     ],
   };
 }

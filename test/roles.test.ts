@@ -283,6 +283,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
       [
         'account.link',
         'account.show',
+        'account.undo-add',
         'account.undo-archive',
         'account.undo-set',
         'checkin.again',

@@ -3,10 +3,11 @@
 // it, for a day, and only while the account still has what the change set — a later
 // change is not overwritten. The fields go back through updateAccount, so the rules,
 // the ARR history and the audit trail follow as for any change.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { accounts, auditLog, users } from '../../db/schema.js';
+import { accountChannels, accounts, auditLog, checkins, renewalOutcomes, surveys, tickets, usageReadings, users } from '../../db/schema.js';
 import { updateAccount, type Account, type AccountFields } from './accounts.js';
+import { recordAudit } from './audit.js';
 import { UserError } from './errors.js';
 import { undoRefusal, type UndoActor } from './undo.js';
 
@@ -33,5 +34,35 @@ export async function undoAccountUpdate(db: Db, workspaceId: string, target: { a
     const patch = Object.fromEntries(keys.map((k) => [k, entry.before![k] ?? null])) as AccountFields;
     const { after } = await updateAccount(tx, workspaceId, current.id, patch, { userId: actor.userId, now: actor.now });
     return { account: after, restored: keys };
+  });
+}
+
+/**
+ * Takes back an /account add: the account is deleted, for the person who added it, for
+ * a day, while nothing has been recorded for it (no check-in, ticket, survey, usage
+ * reading, renewal outcome or linked channel); one with history is archived instead.
+ */
+export async function undoAccountCreate(db: Db, workspaceId: string, accountId: string, actor: UndoActor): Promise<Account> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(accounts).where(and(eq(accounts.workspaceId, workspaceId), eq(accounts.id, accountId))).for('update');
+    if (!current) throw new UserError('That account was already removed, so there is nothing to undo.');
+    const [entry] = await tx
+      .select({ actorUserId: auditLog.actorUserId, actorName: users.displayName, at: auditLog.at })
+      .from(auditLog)
+      .leftJoin(users, eq(users.id, auditLog.actorUserId))
+      .where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.entityType, 'account'), eq(auditLog.entityId, current.id), eq(auditLog.action, 'create')));
+    const refusal = undoRefusal({ what: `Adding ${current.name}`, madeBy: entry?.actorUserId ?? null, madeByName: entry?.actorName ?? null, at: entry?.at ?? current.createdAt }, actor, `Archive it instead with /account archive "${current.name}" (admins).`);
+    if (refusal) throw refusal;
+    const recorded = (table: typeof checkins | typeof tickets | typeof surveys | typeof usageReadings | typeof renewalOutcomes | typeof accountChannels) =>
+      sql`exists (select 1 from ${table} where ${table.workspaceId} = ${workspaceId} and ${table.accountId} = ${current.id})`;
+    const [uses] = await tx.select({
+      any: sql<boolean>`${recorded(checkins)} or ${recorded(tickets)} or ${recorded(surveys)} or ${recorded(usageReadings)} or ${recorded(renewalOutcomes)} or ${recorded(accountChannels)}`,
+    }).from(sql`(select 1) as one`);
+    if (uses?.any) {
+      throw new UserError(`${current.name} already has check-ins, tickets, surveys, usage or a linked channel, so adding it cannot be undone.`, { hint: `Archive it instead with /account archive "${current.name}" (admins): its history is kept.` });
+    }
+    await tx.delete(accounts).where(and(eq(accounts.workspaceId, workspaceId), eq(accounts.id, current.id)));
+    await recordAudit(tx, workspaceId, { actorUserId: actor.userId, at: actor.now, entityType: 'account', entityId: current.id, action: 'undo-create', before: { name: current.name, arrCents: current.arrCents, renewalDate: current.renewalDate, stage: current.stage }, after: null });
+    return current;
   });
 }

@@ -168,4 +168,20 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
     const updates = await t.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ana.workspace.id), eq(auditLog.entityType, 'account'), eq(auditLog.action, 'update')));
     expect(updates).toHaveLength(5);
   });
+
+  it('puts Undo on /account add: removed while nothing is recorded for it, else archive instead', async () => {
+    const { ana, bo } = await workspace();
+    const added = await t.registry.run(ana, '/account add "Acme Crop"');
+    const undo = buttons(added).find((b) => b.label === 'Undo')!;
+    expect(undo.id).toBe('account.undo-add');
+    expect(plain(await t.registry.press(bo, undo.id, undo.value))).toContain('Adding Acme Crop was made by @ana: only they can undo it');
+    expect((await t.registry.press(ana, undo.id, undo.value)).update?.text).toBe('Undid adding Acme Crop: the account is removed.');
+    expect(plain(await t.registry.run(ana, '/account list'))).not.toContain('Acme Crop');
+    const used = await t.registry.run(ana, '/account add Globex');
+    await t.registry.run(ana, '/checkin Globex call Kickoff');
+    const keep = buttons(used).find((b) => b.label === 'Undo')!;
+    expect(plain(await t.registry.press(ana, keep.id, keep.value))).toContain('Globex already has check-ins, tickets, surveys, usage or a linked channel, so adding it cannot be undone.');
+    const [entry] = await t.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ana.workspace.id), eq(auditLog.action, 'undo-create')));
+    expect(entry!.before).toMatchObject({ name: 'Acme Crop' });
+  });
 });
