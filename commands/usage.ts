@@ -9,6 +9,7 @@ import { context, message, text } from '../src/messages/builders.js';
 import { accountNameFrom } from './account-input.js';
 import type { CommandContext } from './context.js';
 import { countSchema, joinWords, moneySchema, splitOptions } from './parse.js';
+import { USAGE_UNDO_ACTIONS, withUsageUndo } from './usage-undo.js';
 import type { CommandDefinition } from './registry.js';
 
 const USAGE = '/usage <account> active=72 [licensed=85] [spend=12000] [forecast=11000]';
@@ -28,6 +29,7 @@ export const usageCommand: CommandDefinition = {
   summary: 'Record a usage and spend reading for an account (active and licensed users, spend, forecast).',
   usage: [USAGE],
   examples: [EXAMPLE, '/usage Globex active=231'],
+  actions: USAGE_UNDO_ACTIONS,
   async run(ctx: CommandContext, args) {
     const { words, options, unknown } = splitOptions(args, KEYS, { users: 'active', seats: 'licensed' });
     if (unknown[0]) throw new UserError(`Unknown field "${unknown[0].key}".`, { hint: `Fields: ${KEYS.join(', ')}.` });
@@ -66,6 +68,7 @@ export const usageCommand: CommandDefinition = {
       parts.push(`${variance >= 0 ? '+' : ''}${variance}% against forecast`);
     }
     const summary = `Recorded usage for ${account.name}: ${parts.join(', ')}.`;
-    return { messages: [message(summary, [text(`✅ Recorded usage for **${account.name}**: ${parts.join(', ')}.`), context(`See /health "${account.name}"`)], { tone: 'success' })] };
+    const shown = message(summary, [text(`✅ Recorded usage for **${account.name}**: ${parts.join(', ')}.`), context(`See /health "${account.name}"`)], { tone: 'success' });
+    return { messages: [withUsageUndo(ctx, shown, account.id)] };
   },
 };

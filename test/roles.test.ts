@@ -301,6 +301,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'ticket.undo-ack',
         'ticket.undo-open',
         'ticket.undo-resolve',
+        'usage.undo',
       ].sort(),
     );
     expect(forms).toEqual(['checkin', 'checkin.edit', 'survey.reason', 'ticket']);

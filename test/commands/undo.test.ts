@@ -5,7 +5,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
-import { auditLog, checkins, tickets } from '../../db/schema.js';
+import { auditLog, checkins, tickets, usageReadings } from '../../db/schema.js';
 import type { Action, Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
@@ -183,5 +183,20 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
     expect(plain(await t.registry.press(ana, keep.id, keep.value))).toContain('Globex already has check-ins, tickets, surveys, usage or a linked channel, so adding it cannot be undone.');
     const [entry] = await t.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ana.workspace.id), eq(auditLog.action, 'undo-create')));
     expect(entry!.before).toMatchObject({ name: 'Acme Crop' });
+  });
+
+  it('puts Undo on /usage: the reading goes and the seat counts it set come back', async () => {
+    const { ana, bo } = await workspace();
+    const later = (ctx: CommandContext, hours: number) => ({ ...ctx, now: new Date(NOW.getTime() + hours * HOUR) });
+    await t.registry.run(ana, '/usage "Acme Corp" active=40 licensed=100');
+    const recorded = await t.registry.run(later(ana, 1), '/usage acme active=400 licensed=500 spend=12000');
+    const undo = buttons(recorded).find((b) => b.label === 'Undo')!;
+    expect(undo.id).toBe('usage.undo');
+    expect(plain(await t.registry.press(later(bo, 2), undo.id, undo.value))).toContain('That usage reading was made by @ana: only they can undo it');
+    expect((await t.registry.press(later(ana, 2), undo.id, undo.value)).update?.text).toBe('Undid the usage reading for Acme Corp: its seat counts are back as they were.');
+    const readings = await t.database.db.select().from(usageReadings).where(eq(usageReadings.workspaceId, ana.workspace.id));
+    expect(readings.map((r) => [r.activeUsers, r.licensedUsers])).toEqual([[40, 100]]);
+    expect(plain(await t.registry.run(ana, '/account "Acme Corp"'))).toMatch(/40 of 100|40\/100/);
+    expect(plain(await t.registry.press(later(ana, 3), undo.id, undo.value))).toContain('That usage reading was already undone');
   });
 });
