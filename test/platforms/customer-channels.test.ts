@@ -18,6 +18,8 @@ import type { ChannelDelivery } from '../../src/jobs/delivery.js';
 import type { ConsoleFeed } from '../../src/platforms/console/feed.js';
 import { ENGINES, type Engine } from '../helpers/engines.js';
 import { FakeSlack, form, postSigned, slashForm } from '../helpers/fake-slack.js';
+import { cardButtons, cardOf, cardText, submitData } from '../helpers/adaptive-card.js';
+import { ANA, BEN, cardSubmit, FakeConnector, mentioningMessage, postActivity, TENANT, type Person, type Place } from '../helpers/fake-teams.js';
 import { scratchDirectory, tenureForSuite, type SuiteTenure } from '../helpers/suite-tenure.js';
 
 /** An answer as the person who typed or pressed sees it. */
@@ -25,8 +27,10 @@ interface Answer {
   text: string;
   public: boolean;
   tone?: string;
-  /** Buttons on it: action id and value. */
-  actions: { id: string; label: string; value: string }[];
+  /** Buttons on it: action id and value (and, on Teams, what the button submits). */
+  actions: { id: string; label: string; value: string; data?: Record<string, unknown> }[];
+  /** The platform's id of the posted message, where a press must name it (Teams). */
+  ref?: string;
 }
 
 /** Something the platform posted into a channel (or a person's direct messages) by itself or as a reply's delivery. */
@@ -37,6 +41,7 @@ interface Post {
 
 interface Door {
   name: string;
+  platform: 'slack' | 'teams' | 'console';
   env(): Record<string, string>;
   alongside: { start(): Promise<void>; stop(): Promise<void> }[];
   /** Platform ids of the people and channels of the story. */
@@ -44,7 +49,7 @@ interface Door {
   channel: Record<'zenithCustomer' | 'zenithTeam' | 'nimbusCustomer' | 'ops' | 'lounge', string>;
   mention(who: 'ana' | 'ben'): string;
   type(app: SuiteTenure, who: 'ana' | 'ben' | 'dana', channel: string, text: string): Promise<Answer[]>;
-  press(app: SuiteTenure, who: 'ana' | 'ben' | 'dana', channel: string, action: { id: string; value: string }): Promise<Answer[]>;
+  press(app: SuiteTenure, who: 'ana' | 'ben' | 'dana', channel: string, action: Answer['actions'][number], on: Answer): Promise<Answer[]>;
   posts(app: SuiteTenure): Post[];
 }
 
@@ -68,6 +73,7 @@ function slackDoor(fake = new FakeSlack()): Door {
   };
   return {
     name: 'Slack',
+    platform: 'slack',
     env: () => ({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: `${fake.url}/api/` }),
     alongside: [fake],
     user,
@@ -124,6 +130,7 @@ function consoleDoor(): Door {
   };
   return {
     name: 'the console',
+    platform: 'console',
     env: () => ({ TENURE_DATA_DIR: dir.path }),
     alongside: [dir],
     user: { ana: 'ana', ben: 'ben', dana: 'dana' },
@@ -139,9 +146,67 @@ function consoleDoor(): Door {
   };
 }
 
-const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const DANA: Person = { id: '29:dana', name: 'Dana Whitfield', aadObjectId: '00000000-0000-0000-0000-0000000000d3' };
 
-describe.each([slackDoor, consoleDoor].flatMap((door) => ENGINES.map((engine): [string, () => Door, Engine] => [`${door().name} on ${engine.name}`, door, engine])))(
+function teamsDoor(): Door {
+  const connector = new FakeConnector();
+  connector.roster = [ANA, BEN, DANA];
+  const people = { ana: ANA, ben: BEN, dana: DANA };
+  const channel = { zenithCustomer: '19:zenith-customer@thread.tacv2', zenithTeam: '19:zenith-team@thread.tacv2', nimbusCustomer: '19:nimbus-customer@thread.tacv2', ops: '19:ops@thread.tacv2', lounge: '19:lounge@thread.tacv2' };
+  /** A conversation as the story names it: a channel (its thread left out), or the person a personal chat is with. */
+  const placeOf = (conversationId: string) => (conversationId.startsWith('a:created-') ? conversationId.slice('a:created-'.length) : conversationId.split(';')[0]!);
+  const personal = new Set<string>();
+  const summaryOf = (body: Record<string, any>) => String(body.summary ?? body.text ?? '');
+  /** What the person sees: posts in the channel they typed in, and in their own personal chat. */
+  const answersAfter = (from: number, where: string, who: Person): Answer[] =>
+    connector.messages(from).filter((c) => [where, who.id, who.aadObjectId].includes(placeOf(c.conversationId))).map((c) => {
+      const card = cardOf(c.body);
+      const data = submitData(card);
+      return {
+        text: `${summaryOf(c.body)}\n${cardText(card)}`,
+        public: placeOf(c.conversationId) === where,
+        actions: cardButtons(card).map((b) => ({ ...b, data: data.find((d) => d.tenureAction === b.id && d.tenureValue === b.value) as Record<string, unknown> })),
+        ...(c.responseId ? { ref: c.responseId } : {}),
+      };
+    });
+  const send = async (app: SuiteTenure, body: Record<string, unknown>, where: string, who: Person) => {
+    const from = connector.calls.length;
+    const res = await postActivity(new URL('/api/messages', app.tenure.url).toString(), body);
+    expect(res.status, res.text).toBe(200);
+    await app.tenure.platforms.find((p) => p.platform === 'teams')!.work?.idle();
+    return answersAfter(from, where, who);
+  };
+  const place = (channelId: string): Place => ({ kind: 'channel', channelId, channelName: channelId.slice(3).split('@')[0]! });
+  return {
+    name: 'Teams',
+    platform: 'teams',
+    env: () => ({}),
+    alongside: [connector],
+    user: { ana: ANA.id, ben: BEN.id, dana: DANA.id },
+    channel,
+    // Mentions are typed as Teams sends them: an <at> tag with a mention entity (mentioningMessage).
+    mention: (who) => `\u0000${who}\u0000`,
+    type(app, who, ch, text) {
+      const parts = text.split('\u0000').map((part, i) => (i % 2 === 1 ? people[part as 'ana' | 'ben'] : part));
+      return send(app, mentioningMessage(connector.url, place(ch), parts, people[who]), ch, people[who]);
+    },
+    press(app, who, ch, action, on) {
+      return send(app, cardSubmit(connector.url, place(ch), on.ref!, action.data!, people[who]), ch, people[who]);
+    },
+    posts: () => connector.messages(0).map((c) => ({ channel: placeOf(c.conversationId), text: summaryOf(c.body) })),
+  };
+  void personal;
+  void TENANT;
+}
+
+/** The jobs' log: a failed post is a failure of this test, said with its reason. */
+const jobLog = () => {
+  const errors: string[] = [];
+  const keep = (d: unknown, m: string) => errors.push(`${m}: ${String((d as { err?: unknown }).err ?? '')}`);
+  return { errors, info: () => undefined, warn: keep, error: keep };
+};
+
+describe.each([slackDoor, teamsDoor, consoleDoor].flatMap((door) => ENGINES.map((engine): [string, () => Door, Engine] => [`${door().name} on ${engine.name}`, door, engine])))(
   'customer and internal channels: %s',
   (_title, makeDoor, engine) => {
     const door = makeDoor();
@@ -150,9 +215,10 @@ describe.each([slackDoor, consoleDoor].flatMap((door) => ENGINES.map((engine): [
     const app = tenureForSuite(engine, () => door.env(), { clock: () => now }, door.alongside);
     const at = (iso: string) => (now = new Date(iso));
     const { channel: ch } = door;
+    const log = jobLog();
     const deps = () => {
-      const platform = app.tenure.platforms[0]!;
-      return { db: app.database.db, deliveries: { [platform.platform]: platform.delivery as ChannelDelivery }, logger: quietLog };
+      const platform = app.tenure.platforms.find((p) => p.platform === door.platform)!;
+      return { db: app.database.db, deliveries: { [platform.platform]: platform.delivery as ChannelDelivery }, logger: log };
     };
     const type = (who: 'ana' | 'ben' | 'dana', channel: string, text: string) => door.type(app, who, channel, text);
     /** Posts about this story's accounts (the console's demo accounts have their own). */
@@ -219,7 +285,7 @@ describe.each([slackDoor, consoleDoor].flatMap((door) => ENGINES.map((engine): [
       expect(question.text).not.toMatch(/#\d|\/survey|Zenith/);
       expect(survey.filter((a) => !a.public).map((a) => a.text).join(' ')).toMatch(/Survey #\d+ about Zenith Labs is open/);
       const three = question.actions.find((a) => a.label === '3')!;
-      const answered = await door.press(app, 'dana', ch.zenithCustomer, three);
+      const answered = await door.press(app, 'dana', ch.zenithCustomer, three, question);
       expect(answered.map((a) => a.text).join('\n')).not.toMatch(/Low score|answered 3 on NPS/);
       expect(ours().filter((p) => p.text.startsWith('Low score for Zenith Labs')).map((p) => p.channel)).toEqual([ch.zenithTeam]);
 
@@ -232,6 +298,7 @@ describe.each([slackDoor, consoleDoor].flatMap((door) => ENGINES.map((engine): [
       await type('ana', ch.zenithTeam, '/digest schedule mon 09:00');
       await type('ana', ch.lounge, '/digest schedule mon 09:00');
       await type('ana', ch.lounge, '/account link "Nimbus Retail"'); // the lounge turns out to be Nimbus's customer channel
+      const loungeBefore = door.posts(app).length;
       await runDigests(deps(), new Date('2026-11-23T09:01:00Z'));
       await runDigests(deps(), new Date('2026-11-23T09:02:00Z'));
       const digests = ours().filter((p) => p.text.startsWith('Weekly health digest'));
@@ -240,8 +307,12 @@ describe.each([slackDoor, consoleDoor].flatMap((door) => ENGINES.map((engine): [
       expect(paused.map((p) => p.channel)).toEqual([door.user.ana]);
 
       // Whatever happened, the customer channels got only what is written for the customer: the survey.
-      const inCustomerChannels = door.posts(app).filter((p) => [...customerChannels, ch.lounge].includes(p.channel));
+      const inCustomerChannels = [
+        ...door.posts(app).filter((p) => customerChannels.includes(p.channel)),
+        ...door.posts(app).slice(loungeBefore).filter((p) => p.channel === ch.lounge),
+      ];
       expect(inCustomerChannels.filter((p) => !/would like your feedback|has closed/.test(p.text))).toEqual([]);
+      expect(log.errors).toEqual([]);
     });
   },
 );

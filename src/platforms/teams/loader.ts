@@ -9,7 +9,7 @@ import { DeliveryNotSent, type ChannelAudience } from '../../jobs/delivery.js';
 import type { PlatformAdapter } from '../platform.js';
 import type { TeamsAdapterDeps, TeamsBot } from './app.js';
 import { messageActivity } from './cards.js';
-import type { TeamsDelivery } from './delivery.js';
+import { ConversationUnavailable, type TeamsDelivery } from './delivery.js';
 import { teamsContext, type TeamsIdentity } from './identity.js';
 import type { TeamsReplyTarget } from './reply.js';
 
@@ -50,7 +50,15 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     routers: [router],
     ready,
     delivery: {
-      post: async (workspace, channelId, message) => (await loaded()).post(workspace, channelId, message),
+      // A job's post to a person (an owner's alert) with no personal chat stored yet opens one.
+      post: async (workspace, channelId, message) => {
+        try {
+          return await (await loaded()).post(workspace, channelId, message);
+        } catch (err) {
+          if (!(err instanceof ConversationUnavailable) || err.reason !== 'no-reference') throw err;
+          if (!(await (await audience()).postToPerson(workspace, channelId, message))) throw err;
+        }
+      },
       postToConversation: async (workspace, conversationId, message) => (await loaded()).postToConversation(workspace, conversationId, message),
       postActivity: async (workspace, conversationId, activity) => (await loaded()).postActivity(workspace, conversationId, activity),
       updateCard: async (workspace, conversationId, activityId, message) => (await loaded()).updateCard(workspace, conversationId, activityId, message),

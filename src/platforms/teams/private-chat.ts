@@ -114,6 +114,18 @@ export class PrivateChats implements ChannelAudience {
     if (!(await this.send(workspace, { aadObjectId: userId }, place, message))) throw new Error(`Teams would not open a private chat with ${userId}`);
   }
 
+  /**
+   * An alert for a person (an account's owner) from a job, which has no conversation of
+   * its own: their stored personal chat, else one opened through a team conversation
+   * of the workspace they are in. False when there is none to meet them through.
+   */
+  async postToPerson(workspace: Workspace, personId: string, message: Message): Promise<boolean> {
+    const row = await this.deps.references.anyTeamConversation(workspace.id);
+    const place = row ? await this.placeOf(workspace, row.conversationId) : undefined;
+    if (!place) return false;
+    return this.send(workspace, { aadObjectId: personId }, place, message);
+  }
+
   /** Whether the connector lists `personId` (a Teams id) among the members of a stored conversation. */
   async isMember(workspace: Workspace, conversationId: string, personId: string): Promise<boolean> {
     const place = await this.placeOf(workspace, conversationId);

@@ -144,6 +144,20 @@ export class ConversationReferences {
     return personal as ConversationRow | undefined;
   }
 
+  /**
+   * A team conversation of the workspace the bot is still in (a channel, else a group
+   * chat), most recent first: where the bot can meet a person it has never talked to.
+   */
+  async anyTeamConversation(workspaceId: string): Promise<ConversationRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(conversationRefs)
+      .where(and(eq(conversationRefs.workspaceId, workspaceId), eq(conversationRefs.platform, 'teams'), eq(conversationRefs.active, true), sql`${conversationRefs.scope} <> 'personal'`))
+      .orderBy(sql`case when ${conversationRefs.scope} = 'channel' then 0 else 1 end`, sql`${conversationRefs.updatedAt} desc`)
+      .limit(1);
+    return row as ConversationRow | undefined;
+  }
+
   private forget(workspaceId: string, match: (key: string) => boolean): void {
     for (const key of this.fresh.keys()) if (key.startsWith(`${workspaceId}|`) && match(key)) this.fresh.delete(key);
   }
