@@ -3,11 +3,12 @@
 // `/checkin edit <id>` opens the touch in a form for the person who logged it.
 import { z } from 'zod';
 import { CHECKIN_TYPES, SENTIMENTS } from '../db/schema.js';
-import { editCheckin, findCheckin, lastCheckinBy, undoCheckin, type CheckinWithNames } from '../src/core/checkin-changes.js';
+import { editCheckin, findCheckin, lastCheckinBy, undoCheckin, undoCheckinEdit, type CheckinWithNames } from '../src/core/checkin-changes.js';
 import type { Checkin, CheckinType, Sentiment } from '../src/core/checkins.js';
 import { UserError } from '../src/core/errors.js';
 import { isUuid } from '../src/core/ids.js';
 import { undoUntil } from '../src/core/undo.js';
+import { withUndo } from './undo-button.js';
 import { daysBetween, formatDateTimeInZone, formatDay, isIsoDate, localDate, zonedInstant } from '../src/core/time.js';
 import { actions, button, context, message, text } from '../src/messages/builders.js';
 import type { Form, FormSubmission, Reply } from '../src/messages/message.js';
@@ -114,18 +115,35 @@ const submitEdit: FormHandler = async (ctx, values, state): Promise<FormSubmissi
     ok: true,
     reply: {
       messages: [
-        message(said, [text(`✏️ Check-in **#${after.number}** with **${c.accountName}**: ${what}.`), text(`> ${after.notes.replace(/\n/g, '\n> ')}`), context(`${after.type} on ${formatDay(localDate(after.occurredAt, tz))} · ${after.sentiment}${after.nextStepDate ? ` · next touch ${formatDay(after.nextStepDate)}` : ''}`)], {
-          visibility: 'channel',
-          tone: 'success',
-        }),
+        withEditUndo(
+          ctx,
+          message(said, [text(`✏️ Check-in **#${after.number}** with **${c.accountName}**: ${what}.`), text(`> ${after.notes.replace(/\n/g, '\n> ')}`), context(`${after.type} on ${formatDay(localDate(after.occurredAt, tz))} · ${after.sentiment}${after.nextStepDate ? ` · next touch ${formatDay(after.nextStepDate)}` : ''}`)], {
+            visibility: 'channel',
+            tone: 'success',
+          }),
+          changed.length > 0 ? after.id : undefined,
+        ),
       ],
     },
   };
 };
 
+/** An edit's confirmation with the Undo button for that edit (none when nothing changed). */
+const withEditUndo = (ctx: CommandContext, shown: Message, checkinId: string | undefined): Message =>
+  checkinId ? withUndo(ctx, shown, { id: 'checkin.undo-edit', value: `${checkinId}|${ctx.now.toISOString()}`, madeAt: ctx.now }) : shown;
+
 const FIELD_WORDS: Record<string, string> = { type: 'the kind', occurredAt: 'the day', sentiment: 'the sentiment', notes: 'the note', nextStepDate: 'the next touch' };
 
 export const CHECKIN_CHANGE_ACTIONS: Record<string, ActionHandler> = {
+  /** An edit's Undo button: the value is the check-in's id and the moment of the edit. */
+  async 'checkin.undo-edit'(ctx, value) {
+    const [id = '', at = ''] = value.split('|');
+    const when = new Date(at);
+    if (!isUuid(id) || Number.isNaN(when.getTime())) throw new UserError('That edit can no longer be undone from here.');
+    const back = await undoCheckinEdit(ctx.db, ctx.workspace.id, { id, at: when }, { userId: ctx.user.id, now: ctx.now, timezone: ctx.workspace.timezone });
+    const said = `Undid the edit of check-in #${back.number} with ${back.accountName}: it reads as before.`;
+    return { messages: [], update: message(said, [text(`↩️ ${said}`), text(`> ${back.notes.replace(/\n/g, '\n> ')}`)], { visibility: 'channel' }) };
+  },
   /** The confirmation's Undo button: the value is the check-in's id. The confirmation becomes the answer. */
   async 'checkin.undo'(ctx, value) {
     if (!isUuid(value)) throw new UserError('That check-in was already undone, so this button does nothing now.');

@@ -290,6 +290,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'checkin.form',
         'checkin.from-message',
         'checkin.undo',
+        'checkin.undo-edit',
         'csv-import.cancel',
         'csv-import.confirm',
         'renewal.undo',

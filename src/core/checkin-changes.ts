@@ -4,7 +4,7 @@
 // follows through the checkins trigger (migration 0002).
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { accounts, checkins, users } from '../../db/schema.js';
+import { accounts, auditLog, checkins, users } from '../../db/schema.js';
 import { changedFields, recordAudit } from './audit.js';
 import type { Checkin, CheckinType, Sentiment } from './checkins.js';
 import { UserError } from './errors.js';
@@ -114,5 +114,32 @@ export async function editCheckin(db: Db, workspaceId: string, id: string, edit:
       after: { ...diff.after, accountId: before.accountId },
     });
     return { before, after: after!, changed };
+  });
+}
+
+/**
+ * Takes back an edit (`at`: when it was made): the touch gets its earlier kind, day,
+ * sentiment, note and next step, for the person who edited it, for a day, while it
+ * still reads as the edit left it.
+ */
+export async function undoCheckinEdit(db: Db, workspaceId: string, target: { id: string; at: Date }, actor: UndoActor): Promise<CheckinWithNames> {
+  return db.transaction(async (tx) => {
+    const current = await lockCheckin(tx, workspaceId, target.id);
+    const [entry] = await tx
+      .select({ before: auditLog.before, after: auditLog.after, actorUserId: auditLog.actorUserId })
+      .from(auditLog)
+      .where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.entityType, 'checkin'), eq(auditLog.entityId, current.id), eq(auditLog.action, 'edit'), eq(auditLog.at, target.at)));
+    if (!entry?.before || !entry.after) throw new UserError(`That edit of check-in #${current.number} is not in the audit log, so it cannot be undone.`);
+    const refusal = undoRefusal({ what: `That edit of check-in #${current.number}`, madeBy: entry.actorUserId, madeByName: current.loggedByName, at: target.at }, actor, `Correct it again with /checkin edit ${current.number}.`);
+    if (refusal) throw refusal;
+    const now = { type: current.type, occurredAt: current.occurredAt.toISOString(), sentiment: current.sentiment, notes: current.notes, nextStepDate: current.nextStepDate } as Record<string, unknown>;
+    const keys = Object.keys(entry.after).filter((k) => k !== 'accountId' && k in now);
+    if (keys.some((k) => JSON.stringify(now[k] ?? null) !== JSON.stringify(entry.after![k] ?? null))) {
+      throw new UserError(`Check-in #${current.number} was changed again since, so undoing that edit would overwrite the newer one.`, { hint: `Correct it with /checkin edit ${current.number}.` });
+    }
+    const back = Object.fromEntries(keys.map((k) => [k, k === 'occurredAt' ? new Date(String(entry.before![k])) : (entry.before![k] ?? null)]));
+    await tx.update(checkins).set(back).where(and(eq(checkins.workspaceId, workspaceId), eq(checkins.id, current.id)));
+    await recordAudit(tx, workspaceId, { actorUserId: actor.userId, at: actor.now, entityType: 'checkin', entityId: current.id, action: 'undo-edit', before: { ...entry.after }, after: { ...entry.before } });
+    return { ...current, ...back } as CheckinWithNames;
   });
 }

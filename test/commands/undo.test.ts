@@ -83,6 +83,16 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
     expect(entry!.before).toMatchObject({ type: 'call', sentiment: 'neutral', notes: 'Walked through the runbook', nextStepDate: null });
     expect(entry!.after).toMatchObject({ type: 'meeting', sentiment: 'positive', nextStepDate: '2026-12-01' });
 
+    // The edit's own Undo puts the touch back as it was.
+    const undoEdit = saved.ok ? buttons(saved.reply).find((b) => b.label === 'Undo')! : undefined;
+    expect(undoEdit?.id).toBe('checkin.undo-edit');
+    const reverted = await t.registry.press({ ...ana, now: new Date(NOW.getTime() + HOUR) }, undoEdit!.id, undoEdit!.value);
+    expect(reverted.update?.text).toBe('Undid the edit of check-in #1 with Acme Corp: it reads as before.');
+    expect((await rows(ana))[0]).toMatchObject({ type: 'call', sentiment: 'neutral', notes: 'Walked through the runbook', nextStepDate: null, occurredAt: NOW });
+    expect(await audit(ana, 'undo-edit')).toHaveLength(1);
+    expect(plain(await t.registry.press({ ...ana, now: new Date(NOW.getTime() + HOUR) }, undoEdit!.id, undoEdit!.value))).toContain('was changed again since');
+    await t.registry.submit(ana, 'checkin.edit', values, form.state);
+
     expect(plain(await t.registry.run(bo, '/checkin edit 1'))).toContain('Check-in #1 was logged by @ana: only they can edit it.');
     expect(plain(await t.registry.run(ana, '/checkin edit 99'))).toContain('There is no check-in #99.');
     expect(plain(await t.registry.run(ana, '/checkin edit'))).toMatch(/Which check-in\?[\s\S]*Usage: \/checkin edit <id>/);
