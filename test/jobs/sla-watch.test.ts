@@ -323,7 +323,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two schedulers on one PostgreSQL', () => {
     const registry = createRegistry(errors);
     const ctx = await newContext(a.db, { now: new Date(MON_10), channel: 'acme' });
     await registry.run(ctx, '/account add "Acme Corp" owner=@ana');
-    await registry.run(ctx, '/account link "Acme Corp"');
+    await registry.run(ctx, '/account link "Acme Corp" internal');
     const TICKETS = 20;
     for (let i = 1; i <= TICKETS; i++) await registry.run(ctx, `/ticket "Acme Corp" critical Outage ${i}`);
 
