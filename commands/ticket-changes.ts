@@ -2,7 +2,7 @@
 // (opened, acknowledged, resolved, reopened): core/ticket-changes.ts does the work.
 import { UserError } from '../src/core/errors.js';
 import { isUuid } from '../src/core/ids.js';
-import { reopenTicket, undoTicketChange, type UndoableTicketChange } from '../src/core/ticket-changes.js';
+import { reopenTicket, undoTicketChange, undoTicketReopen, type UndoableTicketChange } from '../src/core/ticket-changes.js';
 import { findTicketById } from '../src/core/tickets.js';
 import { message, text } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
@@ -33,7 +33,7 @@ export async function reopen(ctx: CommandContext, words: Token[]): Promise<Reply
   const said = `Reopened #${ticket.number} for ${view.accountName} — “${ticket.title}”: it is ${ticket.status} again.`;
   const blocks = [text(`🔁 Reopened **#${ticket.number}** for **${view.accountName}** — “${ticket.title}”: it is ${ticket.status} again.`)];
   if (reason) blocks.push(text(`> ${reason.replace(/\n/g, '\n> ')}`));
-  return { messages: [message(said, blocks, { visibility: 'channel' })] };
+  return { messages: [withUndo(ctx, message(said, blocks, { visibility: 'channel' }), { id: 'ticket.undo-reopen', value: `${ticket.id}|${ctx.now.toISOString()}`, madeAt: ctx.now })] };
 }
 
 const UNDONE: Record<UndoableTicketChange, string> = {
@@ -54,6 +54,16 @@ function undoAction(change: UndoableTicketChange): ActionHandler {
 }
 
 export const TICKET_UNDO_ACTIONS: Record<string, ActionHandler> = {
+  /** A reopen's Undo button: the value is the ticket's id and the moment it was reopened. */
+  async 'ticket.undo-reopen'(ctx, value) {
+    const [id = '', at = ''] = value.split('|');
+    const when = new Date(at);
+    if (!isUuid(id) || Number.isNaN(when.getTime())) throw new UserError('That ticket no longer exists. See /ticket list.');
+    const view = await findTicketById(ctx.db, ctx.workspace.id, id);
+    const after = await undoTicketReopen(ctx.db, ctx.workspace.id, { ticketId: id, at: when }, { userId: ctx.user.id, now: ctx.now, timezone: ctx.workspace.timezone });
+    const said = `#${after.number} for ${view?.accountName ?? 'the account'}: reopening undone: it is resolved again.`;
+    return { messages: [], update: message(said, [text(`↩️ ${said}`)], { visibility: 'channel' }) };
+  },
   'ticket.undo-open': undoAction('open'),
   'ticket.undo-ack': undoAction('ack'),
   'ticket.undo-resolve': undoAction('resolve'),

@@ -301,6 +301,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'ticket.show',
         'ticket.undo-ack',
         'ticket.undo-open',
+        'ticket.undo-reopen',
         'ticket.undo-resolve',
         'usage.undo',
       ].sort(),

@@ -7,7 +7,7 @@
 // ticket's history and an audit entry.
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { tickets, ticketEvents, users } from '../../db/schema.js';
+import { auditLog, tickets, ticketEvents, users } from '../../db/schema.js';
 import { recordAudit } from './audit.js';
 import { UserError } from './errors.js';
 import type { Ticket } from './tickets.js';
@@ -60,7 +60,7 @@ export async function reopenTicket(db: Db, workspaceId: string, number: number, 
       entityType: 'ticket',
       entityId: t.id,
       action: 'reopen',
-      before: { status: t.status, resolvedAt: t.resolvedAt?.toISOString() ?? null, note: t.resolutionNote },
+      before: { status: t.status, resolvedAt: t.resolvedAt?.toISOString() ?? null, resolvedByUserId: t.resolvedByUserId, note: t.resolutionNote },
       after: { status: back.status, reason },
     });
     return after!;
@@ -98,5 +98,36 @@ export async function undoTicketChange(db: Db, workspaceId: string, ticketId: st
     }
     await recordAudit(tx, workspaceId, { actorUserId: actor.userId, at: actor.now, entityType: 'ticket', entityId: t.id, action: `undo-${change}`, before, after: { status: change === 'open' ? 'deleted' : after.status } });
     return after;
+  });
+}
+
+/**
+ * Takes back a reopen (`at`: when it was made): the ticket is resolved again as it was
+ * (when, by whom, with its note), for the person who reopened it, for a day, while
+ * nothing has happened to it since.
+ */
+export async function undoTicketReopen(db: Db, workspaceId: string, target: { ticketId: string; at: Date }, actor: UndoActor): Promise<Ticket> {
+  return db.transaction(async (tx) => {
+    const t = await lockTicket(tx, workspaceId, { id: target.ticketId });
+    const [entry] = await tx
+      .select({ before: auditLog.before, after: auditLog.after, actorUserId: auditLog.actorUserId, actorName: users.displayName })
+      .from(auditLog)
+      .leftJoin(users, eq(users.id, auditLog.actorUserId))
+      .where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.entityType, 'ticket'), eq(auditLog.entityId, t.id), eq(auditLog.action, 'reopen'), eq(auditLog.at, target.at)));
+    const before = entry?.before as { resolvedAt?: string | null; resolvedByUserId?: string | null; note?: string | null } | null | undefined;
+    if (!entry || !before?.resolvedAt) throw new UserError(`That reopening of ticket #${t.number} is not in the audit log, so it cannot be undone.`);
+    const refusal = undoRefusal({ what: `Reopening ticket #${t.number}`, madeBy: entry.actorUserId, madeByName: entry.actorName, at: target.at }, actor, `Resolve it with /ticket resolve ${t.number} <note>.`);
+    if (refusal) throw refusal;
+    if (t.status !== (entry.after as { status?: string } | null)?.status) {
+      throw new UserError(`Ticket #${t.number} has moved on since it was reopened (it is ${t.status} now), so the reopening cannot be undone.`, { hint: `Resolve it with /ticket resolve ${t.number} <note>.` });
+    }
+    const [after] = await tx
+      .update(tickets)
+      .set({ status: 'resolved', resolvedAt: new Date(before.resolvedAt), resolvedByUserId: before.resolvedByUserId ?? null, resolutionNote: before.note ?? null })
+      .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.id, t.id)))
+      .returning();
+    await history(tx, workspaceId, t.id, 'reopening undone', actor);
+    await recordAudit(tx, workspaceId, { actorUserId: actor.userId, at: actor.now, entityType: 'ticket', entityId: t.id, action: 'undo-reopen', before: { status: t.status }, after: { status: 'resolved' } });
+    return after!;
   });
 }

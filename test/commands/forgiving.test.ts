@@ -56,6 +56,11 @@ describe.each(ENGINES)('forgiving order and verbs on $name', (engine) => {
     expect(reopened).toContain('Reopened #2 for Acme Corp — “Issue 2”: it is acknowledged again.');
     expect(reopened).toContain('> The certificate expired again');
     expect(plain(await t.registry.run(ctx, '/ticket reopen 2'))).toContain('Ticket #2 is not resolved (it is acknowledged): there is nothing to reopen.');
+    // Its Undo resolves it again as it was.
+    const undo = (await t.registry.run(ctx, '/ticket reopen 3')).messages.flatMap((m) => m.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : []))).find((a) => a.label === 'Undo')!;
+    expect(undo.id).toBe('ticket.undo-reopen');
+    expect((await t.registry.press(ctx, undo.id, undo.value)).update?.text).toBe('#3 for Acme Corp: reopening undone: it is resolved again.');
+    expect((await ticketRows(ctx))[2]).toMatchObject({ status: 'resolved', resolutionNote: null });
     expect(plain(await t.registry.run(ctx, '/ticket reopen'))).toContain('Usage: /ticket reopen <id> [reason…]');
     // An account whose name is one of those words still gets its tickets.
     await t.registry.run(ctx, '/account add "Fix Inc"');
