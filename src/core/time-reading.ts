@@ -43,7 +43,8 @@ export function readClock(input: string, options: { bareHour?: boolean } = {}): 
 /** Opening hours: `9-17`, `9am-5pm`, `09:00–17:30`, `9:00 to 17:00`. */
 export function readHours(input: string): HoursReading {
   const text = input.trim();
-  const parts = text.split(/\s*(?:[-–—]|\bto\b|\buntil\b)\s*/i);
+  // Split on the separator alone and trim after: spaces around it in the pattern backtrack.
+  const parts = text.split(/[-–—]|\bto\b|\buntil\b/i).map((part) => part.trim());
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
     return { ok: false, problem: `"${text}" is not a range of hours; write the opening and closing time like 9-17, 9am-5pm or 09:00–17:30` };
   }
