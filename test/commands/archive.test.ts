@@ -7,14 +7,13 @@ import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
 import { auditLog, checkins, tickets } from '../../db/schema.js';
 import { unansweredTickets } from '../../src/core/tickets.js';
-import type { Action, Reply } from '../../src/messages/message.js';
-import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
+import { replyButtons, replyText } from '../helpers/reply-parts.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
-const plain = (reply: Reply) => [...reply.messages, ...(reply.update ? [reply.update] : [])].map(renderPlain).join('\n');
-const buttons = (reply: Reply): Action[] => reply.messages.flatMap((m) => m.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : [])));
+const plain = replyText;
+const buttons = replyButtons;
 
 describe.each(ENGINES)('archiving accounts on $name', (engine) => {
   const t = registryOn(engine);

@@ -10,6 +10,7 @@ import type { Reply } from '../../src/messages/message.js';
 import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
+import { undoButton } from '../helpers/reply-parts.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const plain = (reply: Reply) => reply.messages.map(renderPlain).join('\n');
@@ -57,7 +58,7 @@ describe.each(ENGINES)('forgiving order and verbs on $name', (engine) => {
     expect(reopened).toContain('> The certificate expired again');
     expect(plain(await t.registry.run(ctx, '/ticket reopen 2'))).toContain('Ticket #2 is not resolved (it is acknowledged): there is nothing to reopen.');
     // Its Undo resolves it again as it was.
-    const undo = (await t.registry.run(ctx, '/ticket reopen 3')).messages.flatMap((m) => m.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : []))).find((a) => a.label === 'Undo')!;
+    const undo = undoButton(await t.registry.run(ctx, '/ticket reopen 3'));
     expect(undo.id).toBe('ticket.undo-reopen');
     expect((await t.registry.press(ctx, undo.id, undo.value)).update?.text).toBe('#3 for Acme Corp: reopening undone: it is resolved again.');
     expect((await ticketRows(ctx))[2]).toMatchObject({ status: 'resolved', resolutionNote: null });

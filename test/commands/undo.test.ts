@@ -6,15 +6,14 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
 import { auditLog, checkins, tickets, usageReadings } from '../../db/schema.js';
-import type { Action, Reply } from '../../src/messages/message.js';
-import { renderPlain } from '../../src/messages/plain.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
+import { replyButtons, replyText, undoButton } from '../helpers/reply-parts.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const HOUR = 60 * 60_000;
-const plain = (reply: Reply) => [...reply.messages, ...(reply.update ? [reply.update] : [])].map(renderPlain).join('\n');
-const buttons = (reply: Reply): Action[] => reply.messages.flatMap((m) => m.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : [])));
+const plain = replyText;
+const buttons = replyButtons;
 
 describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) => {
   const t = registryOn(engine);
@@ -129,11 +128,11 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
     const later = (ctx: CommandContext, hours: number) => ({ ...ctx, now: new Date(NOW.getTime() + hours * HOUR) });
     const ticket = async () => (await t.database.db.select().from(tickets).where(eq(tickets.workspaceId, ana.workspace.id)))[0];
     const opened = await t.registry.run(ana, '/ticket "Acme Corp" critical VPN down');
-    const undoOpen = buttons(opened).find((b) => b.label === 'Undo')!;
+    const undoOpen = undoButton(opened);
     expect(undoOpen.id).toBe('ticket.undo-open');
     expect(plain(opened)).toContain('Undo works for you until Tue 24 Nov 2026 10:00 (UTC).');
     const acked = await t.registry.run(later(bo, 1), '/ticket ack 1');
-    const undoAck = buttons(acked).find((b) => b.label === 'Undo')!;
+    const undoAck = undoButton(acked);
     // The opening is no longer the ticket's latest step.
     expect(plain(await t.registry.press(later(ana, 1), undoOpen.id, undoOpen.value))).toContain('Ticket #1 has moved on since its opening (it is acknowledged now)');
     expect(plain(await t.registry.press(later(ana, 1), undoAck.id, undoAck.value))).toContain('The acknowledgement of ticket #1 was made by @bo: only they can undo it');
@@ -143,14 +142,14 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
 
     // Resolved without an acknowledgement: the resolution was the first response, and goes with it.
     const resolved = await t.registry.run(later(ana, 3), '/ticket resolve 1 Restarted the tunnel');
-    const undoResolve = buttons(resolved).find((b) => b.label === 'Undo')!;
+    const undoResolve = undoButton(resolved);
     expect(plain(await t.registry.press(later(ana, 28), undoResolve.id, undoResolve.value))).toContain('it could be undone for a day');
     expect((await t.registry.press(later(ana, 4), undoResolve.id, undoResolve.value)).update?.text).toBe('#1 for Acme Corp: resolution undone: it is open again.');
     expect(await ticket()).toMatchObject({ status: 'open', resolvedAt: null, resolutionNote: null, firstResponseAt: null });
 
     // An opening still the latest step is undone by deleting the ticket.
     const second = await t.registry.run(later(ana, 5), '/ticket "Acme Corp" minor Typo on the portal');
-    const undoSecond = buttons(second).find((b) => b.label === 'Undo')!;
+    const undoSecond = undoButton(second);
     expect((await t.registry.press(later(ana, 6), undoSecond.id, undoSecond.value)).update?.text).toBe('#2 for Acme Corp: opening undone: the ticket is deleted.');
     expect((await t.database.db.select().from(tickets).where(eq(tickets.workspaceId, ana.workspace.id))).map((r) => r.number)).toEqual([1]);
     const entries = await t.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ana.workspace.id), eq(auditLog.entityType, 'ticket')));
@@ -162,7 +161,7 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
     const later = (ctx: CommandContext, hours: number) => ({ ...ctx, now: new Date(NOW.getTime() + hours * HOUR) });
     await t.registry.run(ana, '/account set "Acme Corp" arr=100k renewal=2027-03-31 tier=gold');
     const changed = await t.registry.run(later(ana, 1), '/account set acme arr=150k tier=none');
-    const undo = buttons(changed).find((b) => b.label === 'Undo')!;
+    const undo = undoButton(changed);
     expect(undo.id).toBe('account.undo-set');
     expect(plain(await t.registry.press(later(bo, 2), undo.id, undo.value))).toContain('That change to Acme Corp was made by @ana: only they can undo it');
     const undone = await t.registry.press(later(ana, 2), undo.id, undo.value);
@@ -173,7 +172,7 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
     // A field changed again since is not overwritten.
     const again = await t.registry.run(later(ana, 3), '/account set "Acme Corp" arr=120k');
     await t.registry.run(later(ana, 4), '/account set "Acme Corp" arr=130k');
-    const stale = buttons(again).find((b) => b.label === 'Undo')!;
+    const stale = undoButton(again);
     expect(plain(await t.registry.press(later(ana, 5), stale.id, stale.value))).toContain('Acme Corp has changed since (arrCents)');
     const updates = await t.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ana.workspace.id), eq(auditLog.entityType, 'account'), eq(auditLog.action, 'update')));
     expect(updates).toHaveLength(5);
@@ -182,14 +181,14 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
   it('puts Undo on /account add: removed while nothing is recorded for it, else archive instead', async () => {
     const { ana, bo } = await workspace();
     const added = await t.registry.run(ana, '/account add "Acme Crop"');
-    const undo = buttons(added).find((b) => b.label === 'Undo')!;
+    const undo = undoButton(added);
     expect(undo.id).toBe('account.undo-add');
     expect(plain(await t.registry.press(bo, undo.id, undo.value))).toContain('Adding Acme Crop was made by @ana: only they can undo it');
     expect((await t.registry.press(ana, undo.id, undo.value)).update?.text).toBe('Undid adding Acme Crop: the account is removed.');
     expect(plain(await t.registry.run(ana, '/account list'))).not.toContain('Acme Crop');
     const used = await t.registry.run(ana, '/account add Globex');
     await t.registry.run(ana, '/checkin Globex call Kickoff');
-    const keep = buttons(used).find((b) => b.label === 'Undo')!;
+    const keep = undoButton(used);
     expect(plain(await t.registry.press(ana, keep.id, keep.value))).toContain('Globex already has check-ins, tickets, surveys, usage or a linked channel, so adding it cannot be undone.');
     const [entry] = await t.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, ana.workspace.id), eq(auditLog.action, 'undo-create')));
     expect(entry!.before).toMatchObject({ name: 'Acme Crop' });
@@ -200,7 +199,7 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
     const later = (ctx: CommandContext, hours: number) => ({ ...ctx, now: new Date(NOW.getTime() + hours * HOUR) });
     await t.registry.run(ana, '/usage "Acme Corp" active=40 licensed=100');
     const recorded = await t.registry.run(later(ana, 1), '/usage acme active=400 licensed=500 spend=12000');
-    const undo = buttons(recorded).find((b) => b.label === 'Undo')!;
+    const undo = undoButton(recorded);
     expect(undo.id).toBe('usage.undo');
     expect(plain(await t.registry.press(later(bo, 2), undo.id, undo.value))).toContain('That usage reading was made by @ana: only they can undo it');
     expect((await t.registry.press(later(ana, 2), undo.id, undo.value)).update?.text).toBe('Undid the usage reading for Acme Corp: its seat counts are back as they were.');

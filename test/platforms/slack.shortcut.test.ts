@@ -50,6 +50,8 @@ describe.each(ENGINES)('Slack shortcuts on $name', (engine) => {
   const interaction = (payload: Record<string, unknown>) =>
     postSigned(events, form({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded', { secret: SECRET });
   const person = { id: 'U1', username: 'ana', name: 'ana', team_id: 'T1' };
+  /** An interaction payload from ana of team T1, as Slack signs and sends it. */
+  const fromAna = (payload: Record<string, unknown>) => interaction({ team: { id: 'T1', domain: 't1' }, user: person, api_app_id: 'A1', token: 'legacy', ...payload });
   const opened = async (): Promise<Modal> => {
     const before = fake.of('views.open').length;
     const calls = await fake.waitFor('views.open', before + 1);
@@ -59,18 +61,15 @@ describe.each(ENGINES)('Slack shortcuts on $name', (engine) => {
 
   it('opens the check-in modal from a message: its text as the note, the channel’s account chosen, author and link kept', async () => {
     const waiting = opened();
-    const res = await interaction({
+    const res = await fromAna({
       type: 'message_action',
       callback_id: 'checkin.from-message',
       trigger_id: 'trigger-shortcut',
       action_ts: '1764583300.000200',
-      team: { id: 'T1', domain: 't1' },
-      user: person,
       channel: { id: 'C-ACME', name: 'acme-shared' },
       message_ts: '1764583200.000100',
       response_url: fake.responseUrl(),
       message: { type: 'message', user: 'U2', ts: '1764583200.000100', text: 'We sent the "DR runbook" v2 &amp; they test restore on <!date^1764583200^{date}|Friday> <@U1>' },
-      token: 'legacy',
     });
     expect(res.status).toBe(200);
     const view = await waiting;
@@ -81,11 +80,8 @@ describe.each(ENGINES)('Slack shortcuts on $name', (engine) => {
     expect(JSON.parse(view.private_metadata)).toMatchObject({ channelId: 'C-ACME', sourceAuthor: 'Jo Customer', sourceLink: link });
     expect(fake.of('chat.getPermalink').at(-1)!.body).toMatchObject({ channel: 'C-ACME', message_ts: '1764583200.000100' });
 
-    const sent = await interaction({
+    const sent = await fromAna({
       type: 'view_submission',
-      team: { id: 'T1', domain: 't1' },
-      user: person,
-      api_app_id: 'A1',
       trigger_id: 'trigger-view',
       view: {
         id: 'V1',
@@ -112,14 +108,12 @@ describe.each(ENGINES)('Slack shortcuts on $name', (engine) => {
 
   it('opens the empty form from the global shortcut, anywhere', async () => {
     const waiting = opened();
-    const res = await interaction({
+    const res = await fromAna({
       type: 'shortcut',
       callback_id: 'checkin.form',
       trigger_id: 'trigger-global',
       action_ts: '1764583300.000300',
-      team: { id: 'T1', domain: 't1' },
       user: { id: 'U1', username: 'ana', team_id: 'T1' },
-      token: 'legacy',
     });
     expect(res.status).toBe(200);
     const view = await waiting;
@@ -136,11 +130,8 @@ describe.each(ENGINES)('Slack shortcuts on $name', (engine) => {
     const undo = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'checkin.undo')!;
     expect(undo.text.text).toBe('Undo');
     const responseUrl = fake.responseUrl();
-    const pressed = await interaction({
+    const pressed = await fromAna({
       type: 'block_actions',
-      team: { id: 'T1', domain: 't1' },
-      user: person,
-      api_app_id: 'A1',
       trigger_id: 'trigger-undo',
       // The team's own channel: in the customer's, the answer would be private (core/posting-rule.ts).
       channel: { id: 'C-OPS', name: 'cs-ops' },
