@@ -4,6 +4,7 @@
 import { and, asc, desc, eq, isNull, lte, ne, not, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
+import { qualified } from '../../db/qualified.js';
 import { accounts, ticketEvents, tickets, users } from '../../db/schema.js';
 import { recordAudit } from './audit.js';
 import { runIs } from './ledger.js';
@@ -242,7 +243,10 @@ export interface TicketFilter {
 function filterWhere(workspaceId: string, filter: TicketFilter) {
   return and(
     eq(tickets.workspaceId, workspaceId),
-    filter.accountId ? eq(tickets.accountId, filter.accountId) : undefined,
+    // An archived account's tickets are listed only when it is asked for by name.
+    filter.accountId
+      ? eq(tickets.accountId, filter.accountId)
+      : sql`${qualified(tickets.accountId)} not in (select x.id from ${accounts} x where x.workspace_id = ${workspaceId} and x.archived_at is not null)`,
     (filter.status ?? 'open') === 'open' ? ne(tickets.status, 'resolved') : undefined,
   );
 }

@@ -46,6 +46,8 @@ describe.each(ENGINES)('archiving accounts on $name', (engine) => {
     const form = (await t.registry.run(admin, '/checkin')).form!;
     expect(form.fields.find((f) => f.id === 'account')!.options!.map((o) => o.value)).toEqual(['Acme Corp']);
     expect(await unansweredTickets(t.database.db, admin.workspace.id, { now: new Date(NOW.getTime() + 86_400_000) })).toEqual([]);
+    expect(await run(admin, '/ticket list')).toContain('Open tickets: none.');
+    expect(await run(admin, '/ticket list Initech')).toContain('Mail down');
     // Part of its name no longer finds it; its whole name does, and its card says so.
     expect(await run(admin, '/account init')).toContain('No account named "init"');
     expect(await run(admin, '/account Initech')).toContain('Initech is archived since Mon 23 Nov 2026 10:00 (UTC): it is left out of every list, alert and KPI.');
