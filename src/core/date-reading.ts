@@ -34,6 +34,9 @@ export type DateReading =
 /** The forms a date may take, for answers that say what to type. */
 export const DATE_FORMS = 'tomorrow, fri, next friday, in 2 weeks, 31 Mar, 31 Mar 2027 or YYYY-MM-DD';
 
+/** The longest text read as a date ("Wednesday, 31 December 2026" is 27): longer is refused before chrono reads it. */
+export const MAX_DATE_CHARS = 60;
+
 const NUMERIC = /^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?$|^(\d{1,2})-(\d{1,2})-(\d{4})$/;
 
 // Month-first readings of month names ("Dec 31", "December 1, 2026"); en-GB's parser
@@ -44,6 +47,7 @@ const parser = chrono.casual;
 export function readDate(input: string, options: DateReadingOptions): DateReading {
   const text = input.trim().replace(/\s+/g, ' ');
   if (text === '') return { ok: false, problem: `the date is missing; write it like ${DATE_FORMS}` };
+  if (text.length > MAX_DATE_CHARS) return { ok: false, problem: `a date is at most ${MAX_DATE_CHARS} characters long; write it like ${DATE_FORMS}` };
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     return isIsoDate(text) ? { ok: true, date: text } : { ok: false, problem: `"${text}" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31 (that month has no such day)` };
   }

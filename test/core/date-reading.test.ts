@@ -133,6 +133,7 @@ describe('readDate: what is not a date', () => {
     ['feb 30', '"feb 30" is not a date'],
     ['2027-02-30', '"2027-02-30" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31 (that month has no such day)'],
     ['dec 1 call', '"dec 1 call" is not a date'],
+    ['in 2 weeks '.repeat(6), 'a date is at most 60 characters long'],
   ];
   it.each(cases)('%j', (text, problem) => {
     const reading = read(text);
