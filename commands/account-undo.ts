@@ -1,6 +1,9 @@
 // The Undo button on an /account set confirmation (src/core/account-undo.ts does the
 // work). Its value names the change: the account and the moment it was made.
 import { undoAccountCreate, undoAccountUpdate } from '../src/core/account-undo.js';
+import { getAccount } from '../src/core/accounts.js';
+import { undoChannelLink } from '../src/core/channel-link-undo.js';
+import { z } from 'zod';
 import { UserError } from '../src/core/errors.js';
 import { isUuid } from '../src/core/ids.js';
 import { message, text } from '../src/messages/builders.js';
@@ -20,7 +23,27 @@ const FIELD_WORDS: Record<string, string> = { arrCents: 'ARR', renewalDate: 'ren
 export const withAddUndo = (ctx: CommandContext, shown: Message, accountId: string): Message =>
   withUndo(ctx, shown, { id: 'account.undo-add', value: accountId, madeAt: ctx.now, instead: 'Once it has check-ins, tickets or a channel, archive it instead.' });
 
+/** A link's confirmation with its Undo button: the link of ctx's channel to `accountId`, made at ctx.now. */
+export const withLinkUndo = (ctx: CommandContext, shown: Message, accountId: string): Message =>
+  withUndo(ctx, shown, { id: 'account.undo-link', value: JSON.stringify({ a: accountId, c: ctx.channel.id, at: ctx.now.toISOString() }), madeAt: ctx.now });
+
+const linkValue = z.object({ a: z.string().refine(isUuid), c: z.string().min(1).max(300), at: z.string().datetime() });
+
 export const ACCOUNT_UNDO_ACTIONS: Record<string, ActionHandler> = {
+  async 'account.undo-link'(ctx, value) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(value);
+    } catch {
+      raw = undefined;
+    }
+    const link = linkValue.safeParse(raw);
+    if (!link.success) throw new UserError('That link can no longer be undone from here. See /account history <name>.');
+    const { previous } = await undoChannelLink(ctx.db, ctx.workspace.id, { accountId: link.data.a, channelId: link.data.c, at: new Date(link.data.at) }, { userId: ctx.user.id, now: ctx.now, timezone: ctx.workspace.timezone });
+    const before = previous ? await getAccount(ctx.db, ctx.workspace.id, previous.accountId) : undefined;
+    const said = before ? `Undid the link: this channel is ${before.name}’s ${previous!.kind} channel again.` : 'Undid the link: this channel is linked to no account again.';
+    return { messages: [], update: message(said, [text(`↩️ ${said}`)]) };
+  },
   async 'account.undo-add'(ctx, value) {
     if (!isUuid(value)) throw new UserError('That account was already removed, so there is nothing to undo.');
     const gone = await undoAccountCreate(ctx.db, ctx.workspace.id, value, { userId: ctx.user.id, now: ctx.now, timezone: ctx.workspace.timezone });

@@ -34,7 +34,7 @@ import {
 } from './account-fields.js';
 import { historyReply, importHelpReply } from './account-history.js';
 import { ARCHIVE_ACTIONS, ARCHIVE_EXAMPLE, ARCHIVE_USAGE, archiveCommand, archivedNotice, restoreCommand } from './account-archive.js';
-import { ACCOUNT_UNDO_ACTIONS, withAddUndo, withSetUndo } from './account-undo.js';
+import { ACCOUNT_UNDO_ACTIONS, withAddUndo, withLinkUndo, withSetUndo } from './account-undo.js';
 import type { CommandContext } from './context.js';
 import { joinWords, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -204,11 +204,15 @@ async function link(ctx: CommandContext, account: Account, asked: ChannelKind | 
   const other = kind === 'customer' ? `Alerts go to an internal channel: run /account link "${account.name}" internal in your team’s channel.` : `Surveys go to a customer channel: run /account link "${account.name}" customer where the customer is.`;
   return {
     messages: [
-      message(summary, [
-        text(`🔗 Linked ${where} to **${account.name}** as a${kind === 'internal' ? 'n internal' : ' customer'} channel${moved}: ${KIND_MEANING[kind]}.${why}`),
-        context(other),
-        // Said publicly only where the customer does not read (the registry looked before the link).
-      ], { visibility: kind === 'customer' || shared ? 'ephemeral' : 'channel', tone: 'success' }),
+      withLinkUndo(
+        ctx,
+        message(summary, [
+          text(`🔗 Linked ${where} to **${account.name}** as a${kind === 'internal' ? 'n internal' : ' customer'} channel${moved}: ${KIND_MEANING[kind]}.${why}`),
+          context(other),
+          // Said publicly only where the customer does not read (the registry looked before the link).
+        ], { visibility: kind === 'customer' || shared ? 'ephemeral' : 'channel', tone: 'success' }),
+        account.id,
+      ),
     ],
   };
 }

@@ -285,6 +285,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'account.show',
         'account.undo-add',
         'account.undo-archive',
+        'account.undo-link',
         'account.undo-set',
         'checkin.again',
         'checkin.form',

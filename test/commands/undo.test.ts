@@ -5,7 +5,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
-import { auditLog, checkins, tickets, usageReadings } from '../../db/schema.js';
+import { accountChannels, auditLog, checkins, tickets, usageReadings } from '../../db/schema.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
 import { replyButtons, replyText, undoButton } from '../helpers/reply-parts.js';
@@ -207,5 +207,23 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
     expect(readings.map((r) => [r.activeUsers, r.licensedUsers])).toEqual([[40, 100]]);
     expect(plain(await t.registry.run(ana, '/account "Acme Corp"'))).toMatch(/40 of 100|40\/100/);
     expect(plain(await t.registry.press(later(ana, 3), undo.id, undo.value))).toContain('That usage reading was already undone');
+  });
+
+  it('puts Undo on /account link: the channel goes back to no account, or to the one it had', async () => {
+    const { ana, bo } = await workspace();
+    const later = (ctx: CommandContext, hours: number) => ({ ...ctx, now: new Date(NOW.getTime() + hours * HOUR) });
+    const linkedTo = async () => (await t.database.db.select().from(accountChannels).where(eq(accountChannels.workspaceId, ana.workspace.id))).map((l) => [l.channelId, l.kind]);
+    const first = undoButton(await t.registry.run(ana, '/account link "Acme Corp" internal'));
+    expect(first.id).toBe('account.undo-link');
+    expect(plain(await t.registry.press(later(bo, 1), first.id, first.value))).toContain('That channel link was made by @ana: only they can undo it');
+    expect((await t.registry.press(later(ana, 1), first.id, first.value)).update?.text).toBe('Undid the link: this channel is linked to no account again.');
+    expect(await linkedTo()).toEqual([]);
+    await t.registry.run(later(ana, 2), '/account link "Acme Corp" internal');
+    await t.registry.run(later(ana, 2), '/account add Globex');
+    const moved = undoButton(await t.registry.run(later(ana, 3), '/account link Globex internal'));
+    expect((await t.registry.press(later(ana, 4), moved.id, moved.value)).update?.text).toBe('Undid the link: this channel is Acme Corp’s internal channel again.');
+    const [acme] = await t.database.db.select().from(accountChannels).where(eq(accountChannels.workspaceId, ana.workspace.id));
+    expect(plain(await t.registry.run(ana, '/account "Acme Corp"'))).toContain('general');
+    expect(acme!.kind).toBe('internal');
   });
 });
