@@ -102,6 +102,12 @@ export async function activeConnections(db: Db): Promise<{ id: string; workspace
     .orderBy(asc(psaConnections.createdAt));
 }
 
+/** A connection as listings see it (nothing opened), by id. */
+export async function connectionSummary(db: Db, connectionId: string): Promise<PsaConnection | undefined> {
+  const [row] = await db.select().from(psaConnections).where(eq(psaConnections.id, connectionId));
+  return row && view(row);
+}
+
 export async function connectionById(db: Db, connectionId: string, key: Buffer): Promise<OpenedConnection | undefined> {
   const [row] = await db.select().from(psaConnections).where(eq(psaConnections.id, connectionId));
   return row && openConnection(key, row);

@@ -10,11 +10,14 @@ import {
   advanceCursor,
   connectionById,
   connectionOwner,
+  connectionSummary,
   connectionWorkspace,
   recordSyncFailure,
   recordSyncSuccess,
   type OpenedConnection,
+  type PsaConnection,
 } from '../core/psa-connections.js';
+import { SecretKeyError } from '../core/secrets.js';
 import { applySourceTicket, previewCounts, recordCompanies, type ApplyOutcome, type SyncTarget } from '../core/psa-sync.js';
 import { businessHoursFor } from '../core/settings.js';
 import { SourceAuthError, SourceUnavailableError, type TicketSource } from '../core/ticket-sources.js';
@@ -118,23 +121,36 @@ export type SyncResult = ({ ok: true } & SyncCounts) | { ok: false; error: strin
  * set the connection up. Never throws for the PSA's sake.
  */
 export async function syncConnection(deps: PsaDeps, connectionId: string, now: Date): Promise<SyncResult> {
-  const connection = await connectionById(deps.db, connectionId, deps.key);
+  let connection: OpenedConnection | undefined;
+  try {
+    connection = await connectionById(deps.db, connectionId, deps.key);
+  } catch (err) {
+    // TENURE_SECRET_KEY changed since the credentials were stored: a person must connect again.
+    if (!(err instanceof SecretKeyError)) throw err;
+    const stored = (await connectionSummary(deps.db, connectionId))!;
+    return failed(deps, stored, `${err.message}; connect it again with /tenure connect ${stored.connector}`, now);
+  }
   if (!connection) return { ok: false, error: 'the connection was removed', notified: false };
   try {
     const counts = await pullChanges(deps.db, connection, now, deps.retry);
     await recordSyncSuccess(deps.db, connection.id, now);
     return { ok: true, ...counts };
   } catch (err) {
-    const error = failureText(err);
     const known = err instanceof SourceAuthError || err instanceof SourceUnavailableError;
-    deps.logger[known ? 'warn' : 'error']({ ...(known ? {} : { err }), connectionId, connector: connection.connector, workspaceId: connection.workspaceId, error }, 'PSA sync failed');
-    const since = await recordSyncFailure(deps.db, connection.id, error, now);
-    const notified = await noticeFailure(deps, connection, since, error, now);
-    return { ok: false, error, notified };
+    if (!known) deps.logger.error({ err, connectionId, connector: connection.connector, workspaceId: connection.workspaceId }, 'PSA sync failed unexpectedly');
+    return failed(deps, connection, failureText(err), now);
   }
 }
 
-async function noticeFailure(deps: PsaDeps, connection: OpenedConnection, since: Date, error: string, now: Date): Promise<boolean> {
+/** A failed sync: recorded, logged, and told to the admin once per run of failures. */
+async function failed(deps: PsaDeps, connection: PsaConnection, error: string, now: Date): Promise<SyncResult> {
+  deps.logger.warn({ connectionId: connection.id, connector: connection.connector, workspaceId: connection.workspaceId, error }, 'PSA sync failed');
+  const since = await recordSyncFailure(deps.db, connection.id, error, now);
+  const notified = await noticeFailure(deps, connection, since, error, now);
+  return { ok: false, error, notified };
+}
+
+async function noticeFailure(deps: PsaDeps, connection: PsaConnection, since: Date, error: string, now: Date): Promise<boolean> {
   const claim = await claimRun(deps.db, { jobName: FAILURE_NOTICE_JOB, periodKey: `${connection.id}:${since.toISOString()}`, workspaceId: connection.workspaceId, now });
   if (!claim) return false;
   const workspace = await connectionWorkspace(deps.db, connection.workspaceId);
