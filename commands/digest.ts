@@ -14,6 +14,7 @@ import type { CommandContext } from './context.js';
 import { refuseInCustomerChannel } from './customer-channel.js';
 import type { Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
+import { DIGEST_UNDO_ACTIONS, withDigestUndo } from './digest-undo.js';
 
 const USAGE = ['/digest now', '/digest schedule <mon..sun> <9am|09:00> [time zone]', '/digest off'];
 const EXAMPLES = ['/digest schedule mon 09:00 Europe/Berlin', '/digest now', '/digest off'];
@@ -37,6 +38,7 @@ export const digestCommand: CommandDefinition = {
   summary: 'Post the weekly health digest here now, schedule it weekly, or stop it',
   usage: USAGE,
   examples: EXAMPLES,
+  actions: DIGEST_UNDO_ACTIONS,
   async run(ctx: CommandContext, args: Token[]): Promise<Reply> {
     const sub = args[0]?.text.toLowerCase();
     if (sub === 'now' && args.length === 1) {
@@ -47,7 +49,7 @@ export const digestCommand: CommandDefinition = {
     if (sub === 'off' && args.length === 1) {
       const admin = await requireAdmin(ctx, 'turn the weekly digest off');
       await saveSchedule(ctx, { digestEnabled: false });
-      return withClaimNotice({ messages: [notice('The weekly digest is off for this channel. Turn it back on with /digest schedule mon 09:00.', { visibility: 'channel', tone: 'success' })] }, admin);
+      return withClaimNotice({ messages: [withDigestUndo(ctx, notice('The weekly digest is off for this channel. Turn it back on with /digest schedule mon 09:00.', { visibility: 'channel', tone: 'success' }))] }, admin);
     }
     if (sub === 'schedule') {
       refuseInCustomerChannel(ctx, 'no digest is scheduled here: digests name your other customers and go to internal channels only', 'Schedule it in one of your team’s own channels: /digest schedule mon 09:00.');
@@ -63,7 +65,8 @@ export const digestCommand: CommandDefinition = {
       const admin = await requireAdmin(ctx, 'schedule the weekly digest');
       await saveSchedule(ctx, { digestDay: day, digestTime: time, digestEnabled: true, digestScheduledByUserId: ctx.user.id, digestPausedAt: null, ...(timezone ? { timezone } : {}) });
       const zone = timezone ?? (await channelTimezone(ctx.db, ctx.workspace.id, ctx.channel.id, ctx.workspace.timezone));
-      return withClaimNotice({ messages: [notice(`✅ The weekly health digest will be posted here every ${DAY_NAMES[day]} at ${time} (${zone}).${zoneRead?.ok && zoneRead.note ? ` ${zoneRead.note}.` : ''}`, { visibility: 'channel', tone: 'success' })] }, admin);
+      const said = `✅ The weekly health digest will be posted here every ${DAY_NAMES[day]} at ${time} (${zone}).${zoneRead?.ok && zoneRead.note ? ` ${zoneRead.note}.` : ''}`;
+      return withClaimNotice({ messages: [withDigestUndo(ctx, notice(said, { visibility: 'channel', tone: 'success' }))] }, admin);
     }
     throw new UserError(sub ? `"${args[0]!.text}" is not a /digest subcommand: use now, schedule or off.` : 'Say what to do: now, schedule or off.', { usage: USAGE[0], example: EXAMPLES[0] });
   },

@@ -278,7 +278,8 @@ describe.each(ENGINES)('roles on $name', (engine) => {
     const actions = [...t.registry.list().flatMap((c) => Object.keys(c.actions ?? {})), ...Object.keys(CSV_IMPORT_ACTIONS)].sort();
     const forms = [...t.registry.list().flatMap((c) => Object.keys(c.forms ?? {}))].sort();
     // The CSV import buttons (a file shared in Slack) add accounts, as /account add does: members may.
-    // Undo buttons and check-in edits are the change's own person's (core/undo.ts checks who), not an admin's.
+    // Undo buttons and check-in edits are the change's own person's (core/undo.ts checks who); those that
+    // change what only admins may (an archive, the digest schedule) also call requireAdmin.
     expect(actions).toEqual(
       [
         'account.link',
@@ -294,6 +295,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'checkin.undo-edit',
         'csv-import.cancel',
         'csv-import.confirm',
+        'digest.undo',
         'renewal.undo',
         'survey.answer',
         'survey.reason',

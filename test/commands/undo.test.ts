@@ -5,7 +5,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
-import { accountChannels, auditLog, checkins, tickets, usageReadings } from '../../db/schema.js';
+import { accountChannels, auditLog, channelSettings, checkins, tickets, usageReadings } from '../../db/schema.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
 import { replyButtons, replyText, undoButton } from '../helpers/reply-parts.js';
@@ -225,5 +225,21 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
     const [acme] = await t.database.db.select().from(accountChannels).where(eq(accountChannels.workspaceId, ana.workspace.id));
     expect(plain(await t.registry.run(ana, '/account "Acme Corp"'))).toContain('general');
     expect(acme!.kind).toBe('internal');
+  });
+
+  it('puts Undo on /digest schedule and /digest off: the schedule goes back as it was', async () => {
+    const { ana, bo } = await workspace();
+    const later = (ctx: CommandContext, hours: number) => ({ ...ctx, now: new Date(NOW.getTime() + hours * HOUR) });
+    const schedule = async () => (await t.database.db.select().from(channelSettings).where(eq(channelSettings.workspaceId, ana.workspace.id))).map((c) => [c.digestEnabled, c.digestDay, c.digestTime]);
+    await t.registry.run(ana, '/digest schedule mon 09:00');
+    const moved = undoButton(await t.registry.run(later(ana, 1), '/digest schedule fri 10:00'));
+    expect(moved.id).toBe('digest.undo');
+    expect(plain(await t.registry.press(later(bo, 2), moved.id, moved.value))).toContain('Only workspace admins can change the weekly digest');
+    expect((await t.registry.press(later(ana, 2), moved.id, moved.value)).update?.text).toBe('Undid the change: the weekly digest is back to mon at 09:00.');
+    expect(await schedule()).toEqual([[true, 'mon', '09:00']]);
+    const off = undoButton(await t.registry.run(later(ana, 3), '/digest off'));
+    expect((await t.registry.press(later(ana, 4), off.id, off.value)).update?.text).toBe('Undid the change: the weekly digest is back to mon at 09:00.');
+    expect(await schedule()).toEqual([[true, 'mon', '09:00']]);
+    expect(plain(await t.registry.press(later(ana, 5), off.id, off.value))).toContain('The digest schedule has changed since');
   });
 });
