@@ -15,7 +15,7 @@ import type { Form, FormSubmission, Reply } from '../src/messages/message.js';
 import { NOTE_MAX_CHARS } from './checkin-form.js';
 import type { CommandContext } from './context.js';
 import { checkForm } from './form-input.js';
-import { parseShortId, type Token } from './parse.js';
+import { dateSchema, lengthSentence, parseShortId, type DateContext, type Token } from './parse.js';
 import type { ActionHandler, FormHandler } from './registry.js';
 
 export const CHANGE_USAGE = { undo: '/checkin undo', edit: '/checkin edit <id>' };
@@ -82,18 +82,26 @@ export async function editForm(ctx: CommandContext, words: Token[]): Promise<Rep
   return { messages: [], form };
 }
 
-const editSchema = z.object({
-  type: z.string().trim().refine((v) => (CHECKIN_TYPES as readonly string[]).includes(v.toLowerCase()), 'Pick the kind of touch'),
-  date: z.string().trim().refine(isIsoDate, 'Pick the day of the touch'),
-  sentiment: z.string().trim().refine((v) => (SENTIMENTS as readonly string[]).includes(v.toLowerCase()), 'Pick a sentiment'),
-  notes: z.string().trim().min(1, 'Add a note about the touch').max(NOTE_MAX_CHARS, `Keep notes under ${NOTE_MAX_CHARS.toLocaleString('en-US')} characters`),
-  next: z.string().trim().refine((v) => v === '' || isIsoDate(v), 'Pick a day, or leave it empty'),
-});
+// Dates as people write them, as in the check-in form (a touch has happened; its next step is ahead).
+const editSchema = (at: DateContext) =>
+  z.object({
+    type: z.string().trim().refine((v) => (CHECKIN_TYPES as readonly string[]).includes(v.toLowerCase()), 'Pick the kind of touch'),
+    date: z.string().trim().pipe(dateSchema(at, 'past')),
+    sentiment: z.string().trim().refine((v) => (SENTIMENTS as readonly string[]).includes(v.toLowerCase()), 'Pick a sentiment'),
+    notes: z
+      .string()
+      .trim()
+      .min(1, 'Add a note about the touch')
+      .superRefine((v, issue) => {
+        if (v.length > NOTE_MAX_CHARS) issue.addIssue({ code: z.ZodIssueCode.custom, message: lengthSentence('note', v.length, NOTE_MAX_CHARS) });
+      }),
+    next: z.string().trim().pipe(z.union([z.literal(''), dateSchema(at, 'future')])),
+  });
 
 const submitEdit: FormHandler = async (ctx, values, state): Promise<FormSubmission> => {
   const c = isUuid(state.checkinId ?? '') ? await findCheckin(ctx.db, ctx.workspace.id, { id: state.checkinId! }) : undefined;
   if (!c) throw new UserError('That check-in was undone meanwhile, so there is nothing to edit.');
-  const { data: v, errors } = checkForm(editSchema, { type: '', date: '', sentiment: '', notes: '', next: '', ...values });
+  const { data: v, errors } = checkForm(editSchema(ctx), { type: '', date: '', sentiment: '', notes: '', next: '', ...values });
   if (v) {
     if (daysBetween(localDate(ctx.now, ctx.workspace.timezone), v.date) > 0) errors.date = 'The touch must have happened already';
     if (v.next && daysBetween(v.date, v.next) < 0) errors.next = 'The next touch must come after this one';

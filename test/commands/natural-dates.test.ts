@@ -106,6 +106,18 @@ describe.each(ENGINES)('dates and times as people write them on $name', (engine)
     if (!refused.ok) expect(refused.errors.next).toContain('could be Tue 12 Jan 2027 or Wed 1 Dec 2027');
   });
 
+  it('the check-in edit form reads the same words, and says a long note\'s length', async () => {
+    const ctx = await workspace();
+    await t.registry.run(ctx, '/checkin "Acme Corp" call First version');
+    const form = (await t.registry.run(ctx, '/checkin edit 1')).form!;
+    const long = await t.registry.submit(ctx, 'checkin.edit', { type: 'call', date: 'today', sentiment: 'neutral', notes: 'n'.repeat(3_001), next: '' }, form.state);
+    expect(long.ok).toBe(false);
+    if (!long.ok) expect(long.errors.notes).toBe('The note is 3,001 characters long; a note takes at most 3,000.');
+    const edited = await t.registry.submit(ctx, 'checkin.edit', { type: 'call', date: 'fri', sentiment: 'neutral', notes: 'Second "version"', next: 'in 2 weeks' }, form.state);
+    expect(edited.ok).toBe(true);
+    expect(await lastTouch(ctx)).toMatchObject({ notes: 'Second "version"', nextStepDate: '2026-12-20', occurredAt: new Date('2026-12-04T11:00:00Z') });
+  });
+
   it('/account add and set read renewal, start and kickoff as people write them and say them in words', async () => {
     const ctx = await workspace();
     const added = plain(await t.registry.run(ctx, '/account add Globex renewal=31 Mar 2027 start=1 Apr 2026 kickoff=10 Apr 2026'));
