@@ -4,6 +4,7 @@
 // current version of it, for payloads that only name it), applied in one
 // transaction through the same core function as the poll.
 import { connectionForWebhook } from '../core/psa-connections.js';
+import { SecretKeyError } from '../core/secrets.js';
 import { applySourceTicket } from '../core/psa-sync.js';
 import { WebhookRefused, type WebhookRequest } from '../core/ticket-sources.js';
 import { sourceOf, syncTarget, type PsaDeps } from './sync.js';
@@ -14,7 +15,15 @@ export interface WebhookAnswer {
 }
 
 export async function receiveWebhook(deps: PsaDeps, connectionId: string, request: WebhookRequest, now: Date): Promise<WebhookAnswer> {
-  const connection = await connectionForWebhook(deps.db, connectionId, deps.key);
+  let connection;
+  try {
+    connection = await connectionForWebhook(deps.db, connectionId, deps.key);
+  } catch (err) {
+    // The key changed since the credentials were stored: nothing can be verified; the PSA retries later.
+    if (!(err instanceof SecretKeyError)) throw err;
+    deps.logger.error({ connectionId }, `PSA webhook not handled: ${err.message}`);
+    return { status: 503, body: { error: 'this connection must be set up again' } };
+  }
   if (!connection) {
     deps.logger.warn({ connectionId: connectionId.slice(0, 40) }, 'PSA webhook refused: no connection has this URL');
     return { status: 401, body: { error: 'unknown webhook' } };

@@ -10,6 +10,7 @@ import { ensureUser, ensureWorkspace } from '../../src/core/workspaces.js';
 import type { ChannelDelivery } from '../../src/jobs/delivery.js';
 import type { Message } from '../../src/messages/message.js';
 import { syncConnection } from '../../src/psa/sync.js';
+import { receiveWebhook } from '../../src/psa/webhooks.js';
 import { ENGINES } from '../helpers/engines.js';
 
 const KEY = Buffer.alloc(32, 1);
@@ -62,5 +63,8 @@ describe.each(ENGINES)('a connection sealed with another key on $name', (engine)
     expect(second).toMatchObject({ ok: false, notified: false });
     expect(posts.map((p) => [p.channelId, p.message.text])).toEqual([['ana', expect.stringContaining('connect it again with /tenure connect connectwise')]]);
     expect(warnings).toEqual(['PSA sync failed', 'PSA sync failed']);
+    // A webhook for it cannot be verified either: refused for now, nothing read or stored.
+    const answer = await receiveWebhook(deps, saved.id, { headers: { 'x-content-signature': 'AAAA' }, rawBody: '{"Type":"ticket","ID":1}' }, now);
+    expect(answer).toEqual({ status: 503, body: { error: 'this connection must be set up again' } });
   });
 });
