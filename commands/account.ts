@@ -36,6 +36,7 @@ import { historyReply, importHelpReply } from './account-history.js';
 import { ARCHIVE_ACTIONS, ARCHIVE_EXAMPLE, ARCHIVE_USAGE, archiveCommand, archivedNotice, restoreCommand } from './account-archive.js';
 import { ACCOUNT_UNDO_ACTIONS, withAddUndo, withLinkUndo, withSetUndo } from './account-undo.js';
 import type { CommandContext } from './context.js';
+import { standingOf } from './customer-channel.js';
 import { joinWords, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 
@@ -190,9 +191,10 @@ const KIND_MEANING: Record<ChannelKind, string> = {
 };
 
 async function link(ctx: CommandContext, account: Account, asked: ChannelKind | undefined): Promise<Reply> {
-  const shared = ctx.standing?.sharedExternally === true || ctx.channel.sharedExternally === true;
+  const standing = await standingOf(ctx);
+  const shared = standing?.sharedExternally === true || ctx.channel.sharedExternally === true;
   // No kind typed: a shared channel is the customer's; an existing link keeps its kind; else customer, as links always were.
-  const kind = asked ?? (shared ? 'customer' : (ctx.standing?.linkedAs ?? 'customer'));
+  const kind = asked ?? (shared ? 'customer' : (standing?.linkedAs ?? 'customer'));
   const { previous } = await ctx.db.transaction((tx) =>
     linkChannel(tx, ctx.workspace.id, { accountId: account.id, channelId: ctx.channel.id, channelName: ctx.channel.name, kind, sharedExternally: shared }, { userId: ctx.user.id, now: ctx.now }),
   );

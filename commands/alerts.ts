@@ -11,7 +11,7 @@ import { context, header, message, notice, text } from '../src/messages/builders
 import type { Reply } from '../src/messages/message.js';
 import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
-import { customerChannelName } from './customer-channel.js';
+import { customerChannelName, standingOf } from './customer-channel.js';
 import { joinWords, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 import { SETTINGS_EXAMPLE, SETTINGS_USAGE } from './ticket-settings.js';
@@ -63,8 +63,9 @@ export async function alertsCommand(ctx: CommandContext, args: Token[]): Promise
   const verb = args.length === 1 && !args[0]!.quoted ? args[0]!.text.toLowerCase() : undefined;
   if (verb !== 'here' && verb !== 'off') return describe(ctx, joinWords(args));
   const here = ctx.channel.name ? `#${ctx.channel.name}` : 'this channel';
-  if (verb === 'here' && ctx.standing?.kind === 'customer') {
-    throw new UserError(`This is ${customerChannelName(ctx)}: the customer reads it, so it cannot be the alert channel.`, {
+  const standing = verb === 'here' ? await standingOf(ctx) : undefined;
+  if (standing?.kind === 'customer') {
+    throw new UserError(`This is ${customerChannelName(standing)}: the customer reads it, so it cannot be the alert channel.`, {
       hint: 'Run /ticket alerts here in one of your team’s own channels.',
       usage: ALERTS_USAGE,
       example: ALERTS_EXAMPLE,

@@ -11,10 +11,10 @@ export interface CommandContext {
   channel: ChannelSeen;
   now: Date;
   /**
-   * What the channel counts as (customer, internal, unlinked), looked up by the registry
-   * before a command runs; absent when a command is called outside the registry.
+   * What the channel counts as (customer, internal, unlinked): looked up once, when first
+   * asked (most answers never need it), through the registry; absent outside the registry.
    */
-  standing?: ChannelStanding;
+  standing?: () => Promise<ChannelStanding>;
   /** Files shared in the conversation, where the platform has them (Slack); see commands/csv-import.ts. */
   files?: SharedFiles;
 }

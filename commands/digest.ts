@@ -42,7 +42,7 @@ export const digestCommand: CommandDefinition = {
   async run(ctx: CommandContext, args: Token[]): Promise<Reply> {
     const sub = args[0]?.text.toLowerCase();
     if (sub === 'now' && args.length === 1) {
-      refuseInCustomerChannel(ctx, 'the digest is not posted here: it names your other customers', 'Type /digest now in one of your team’s channels, or /health here to see the portfolio privately.');
+      await refuseInCustomerChannel(ctx, 'the digest is not posted here: it names your other customers', 'Type /digest now in one of your team’s channels, or /health here to see the portfolio privately.');
       const timezone = await channelTimezone(ctx.db, ctx.workspace.id, ctx.channel.id, ctx.workspace.timezone);
       return { messages: [await buildDigest(ctx.db, ctx.workspace, ctx.now, timezone)] };
     }
@@ -52,7 +52,7 @@ export const digestCommand: CommandDefinition = {
       return withClaimNotice({ messages: [withDigestUndo(ctx, notice('The weekly digest is off for this channel. Turn it back on with /digest schedule mon 09:00.', { visibility: 'channel', tone: 'success' }))] }, admin);
     }
     if (sub === 'schedule') {
-      refuseInCustomerChannel(ctx, 'no digest is scheduled here: digests name your other customers and go to internal channels only', 'Schedule it in one of your team’s own channels: /digest schedule mon 09:00.');
+      await refuseInCustomerChannel(ctx, 'no digest is scheduled here: digests name your other customers and go to internal channels only', 'Schedule it in one of your team’s own channels: /digest schedule mon 09:00.');
       if (args.length > 4) throw new UserError('Too many words: give a day, a time and optionally a time zone.', { usage: USAGE[1], example: EXAMPLES[0] });
       const day = weekday(args[1]?.text);
       const clock = readClock(args[2]?.text ?? '');

@@ -47,7 +47,7 @@ export const exportCommand: CommandDefinition = {
         hint: EXPORT_KINDS.map((k) => `${k}: ${HOLDS[k]}`).join('; '),
       });
     }
-    refuseInCustomerChannel(ctx, 'exports are not posted here: they hold every account', 'Run /export in one of your team’s channels or in a direct message with Tenure.');
+    await refuseInCustomerChannel(ctx, 'exports are not posted here: they hold every account', 'Run /export in one of your team’s channels or in a direct message with Tenure.');
     const csv = await exportCsvText(ctx.db, ctx.workspace, kind, { now: ctx.now });
     if (Buffer.byteLength(csv) > MAX_CHAT_BYTES) {
       throw new UserError(`The ${kind} export is too large for a chat file.`, { hint: `Run npm run export -- ${kind} > ${kind}.csv on the server.` });

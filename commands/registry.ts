@@ -26,7 +26,7 @@ import { CHECKIN_SHORTCUTS, type ChatShortcut } from './checkin-from-message.js'
 import type { CommandContext, ErrorLog } from './context.js';
 import { asTyped, commandSuggestion, lineFor, slashName, subcommandSuggestion } from './suggestions.js';
 import { channelStanding, noteChannelSharing, type ChannelStanding } from '../src/core/channel-kinds.js';
-import { confineReply } from '../src/core/posting-rule.js';
+import { confineReply, mayNeedConfining } from '../src/core/posting-rule.js';
 import { cleanText, tokenize, type Token } from './parse.js';
 
 export type ActionHandler = (ctx: CommandContext, value: string) => Promise<Reply>;
@@ -134,19 +134,25 @@ export class Registry {
   }
 
   /** The context with what its channel counts as, keeping what the platform said about its sharing. */
-  private async placed(ctx: CommandContext): Promise<CommandContext & { standing: ChannelStanding }> {
-    let standing = await channelStanding(ctx.db, ctx.workspace.id, ctx.channel.id);
-    if (ctx.channel.sharedExternally !== undefined) standing = await noteChannelSharing(ctx.db, ctx.workspace.id, standing, ctx.channel.sharedExternally, ctx.now);
-    return { ...ctx, standing };
+  private async placed(ctx: CommandContext): Promise<CommandContext & { standing: () => Promise<ChannelStanding> }> {
+    // What the platform said about the channel's sharing is kept at once (jobs read it);
+    // otherwise the lookup waits until something asks: most answers are private anyway.
+    let known: Promise<ChannelStanding> | undefined;
+    if (ctx.channel.sharedExternally !== undefined) {
+      const stored = await channelStanding(ctx.db, ctx.workspace.id, ctx.channel.id);
+      known = Promise.resolve(await noteChannelSharing(ctx.db, ctx.workspace.id, stored, ctx.channel.sharedExternally, ctx.now));
+    }
+    return { ...ctx, standing: () => (known ??= channelStanding(ctx.db, ctx.workspace.id, ctx.channel.id)) };
   }
 
   /** The reply as the channel may take it (src/core/posting-rule.ts); what it must not deliver is logged. */
-  private async confine(ctx: CommandContext & { standing: ChannelStanding }, reply: Reply): Promise<Reply> {
+  private async confine(ctx: CommandContext & { standing: () => Promise<ChannelStanding> }, reply: Reply): Promise<Reply> {
+    if (!mayNeedConfining(reply)) return reply;
     const kinds = new Map<string, ChannelStanding['kind']>();
     for (const d of reply.deliveries ?? []) {
       if (!kinds.has(d.channelId)) kinds.set(d.channelId, (await channelStanding(ctx.db, ctx.workspace.id, d.channelId)).kind);
     }
-    const { reply: confined, withheld } = confineReply(reply, ctx.standing.kind, (id) => kinds.get(id) ?? 'unlinked');
+    const { reply: confined, withheld } = confineReply(reply, (await ctx.standing()).kind, (id) => kinds.get(id) ?? 'unlinked');
     for (const d of withheld) {
       this.log.error({ workspaceId: ctx.workspace.id, channelId: d.channelId, text: d.message.text }, 'an internal message was bound for a customer channel: withheld');
     }

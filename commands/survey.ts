@@ -40,7 +40,7 @@ const REASON_MAX_CHARS = 2000;
 import type { CommandDefinition } from './registry.js';
 import { surveySettingsCommand } from './survey-settings.js';
 import { closingMessage, csatAnswersMessage, listLine, resultsMessage, surveyMessage, thanksMessage } from './survey-messages.js';
-import { customerChannelName } from './customer-channel.js';
+import { customerChannelName, inCustomerChannel, standingOf } from './customer-channel.js';
 import { daysBefore, formatDay, localDate } from '../src/core/time.js';
 
 const USAGE = {
@@ -86,9 +86,9 @@ async function start(ctx: CommandContext, kind: 'nps' | 'csat', args: Token[]): 
   const account = await resolveAccount(ctx.db, ctx.workspace.id, name);
   refuseSurveyOfChurned(account);
   // A customer reads their own channel: another customer's survey would name that customer to them.
-  const here = ctx.standing;
+  const here = await standingOf(ctx);
   if (here?.kind === 'customer' && here.account && here.account.id !== account.id) {
-    throw new UserError(`This is ${customerChannelName(ctx)}: a survey about ${account.name} is not posted here.`, {
+    throw new UserError(`This is ${customerChannelName(here)}: a survey about ${account.name} is not posted here.`, {
       hint: `Post it in ${account.name}’s own customer channel, or link one with /account link "${account.name}" there.`,
       usage: USAGE.start,
       example: EXAMPLE.start,
@@ -262,7 +262,7 @@ async function close(ctx: CommandContext, args: Token[]): Promise<Reply> {
     { visibility: 'channel', tone: 'success' },
   );
   // Where the customer reads, they are told in their words; the confirmation is the closer's alone.
-  const closedHere = ctx.standing?.kind === 'customer' && survey.channelId === ctx.channel.id;
+  const closedHere = survey.channelId === ctx.channel.id && (await inCustomerChannel(ctx));
   return { messages: closedHere ? [closingMessage(respondents, partnerNameFor(ctx.workspace)), confirmation] : [confirmation] };
 }
 

@@ -14,6 +14,20 @@ export function mayPostPublicly(kind: ChannelStanding['kind'], message: Message)
 
 const privately = (m: Message): Message => (m.visibility === 'ephemeral' ? m : { ...m, visibility: 'ephemeral' });
 
+/**
+ * Whether the channel matters for this reply: only a public internal message, a
+ * replacing update, files or a delivery can be changed by the rule; a reply of private
+ * answers (most errors) is given as it is without looking the channel up.
+ */
+export function mayNeedConfining(reply: Reply): boolean {
+  return (
+    reply.messages.some((m) => m.visibility === 'channel' && m.audience !== 'customer') ||
+    (reply.update !== undefined && reply.update.audience !== 'customer') ||
+    (reply.files?.length ?? 0) > 0 ||
+    (reply.deliveries?.length ?? 0) > 0
+  );
+}
+
 export const NO_FILES_IN_CUSTOMER_CHANNELS =
   'Files are not posted in a customer channel: the customer would read them. Run the export in one of your team’s channels or in a direct message with Tenure.';
 

@@ -1,6 +1,6 @@
 // The posting rule as a table: what a reply becomes in each kind of channel.
 import { describe, expect, it } from 'vitest';
-import { confineReply, mayPostPublicly, NO_FILES_IN_CUSTOMER_CHANNELS } from '../../src/core/posting-rule.js';
+import { confineReply, mayNeedConfining, mayPostPublicly, NO_FILES_IN_CUSTOMER_CHANNELS } from '../../src/core/posting-rule.js';
 import { message, notice, text } from '../../src/messages/builders.js';
 import type { Reply } from '../../src/messages/message.js';
 
@@ -51,6 +51,15 @@ describe('the posting rule', () => {
       expect(withheld.map((d) => d.channelId)).toEqual(['C-CUSTOMER']);
       expect(confined.deliveries!.map((d) => d.channelId)).toEqual(['U-OWNER', 'C-TEAM']);
     }
+  });
+
+  it('looks the channel up only for a reply the rule could change', () => {
+    expect(mayNeedConfining({ messages: [privateNote] })).toBe(false);
+    expect(mayNeedConfining({ messages: [survey], update: survey })).toBe(false);
+    expect(mayNeedConfining({ messages: [internal] })).toBe(true);
+    expect(mayNeedConfining({ messages: [], update: privateNote })).toBe(true);
+    expect(mayNeedConfining({ messages: [], deliveries: [{ channelId: 'U1', message: alert }] })).toBe(true);
+    expect(mayNeedConfining({ messages: [], files: [{ filename: 'x.csv', title: 'x', mimeType: 'text/csv', content: 'a' }] })).toBe(true);
   });
 
   it('elsewhere a reply is left as it was', () => {
