@@ -177,6 +177,8 @@ export function joinWords(tokens: Token[]): string {
  * them are part of what was said (`sent the "DR runbook" v2`), not syntax.
  */
 export function verbatimText(tokens: Token[]): string {
+  // Nothing but empty quotes (`""`) is no text at all, not two quote marks.
+  if (tokens.every((t) => t.text.trim() === '')) return '';
   return tokens
     .map((t) => t.raw ?? t.text)
     .join(' ')

@@ -80,7 +80,11 @@ export function asTyped(command: Suggestable, line: string, input: unknown): str
   const typed = typedSubcommand(command, input);
   const sub = typed ? command.aliases?.[typed] : undefined;
   if (!typed || !sub || subcommandWord(line) !== sub) return line;
-  return line.replace(new RegExp(`^((?:/tenure\\s+)?/?\\S+\\s+)${sub}\\b`, 'i'), `$1${typed}`);
+  // The subcommand is the line's second word (third after /tenure): swapped by position, no pattern built at run time.
+  const words = line.split(' ');
+  const at = words[0]?.toLowerCase() === '/tenure' ? 2 : 1;
+  if (words[at]?.toLowerCase() === sub) words[at] = typed;
+  return words.join(' ');
 }
 
 /**

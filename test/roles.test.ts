@@ -279,7 +279,8 @@ describe.each(ENGINES)('roles on $name', (engine) => {
     const forms = [...t.registry.list().flatMap((c) => Object.keys(c.forms ?? {}))].sort();
     // The CSV import buttons (a file shared in Slack) add accounts, as /account add does: members may.
     // Undo buttons and check-in edits are the change's own person's (core/undo.ts checks who); those that
-    // change what only admins may (an archive, the digest schedule) also call requireAdmin.
+    // change what only admins may (an archive, the digest schedule) also call requireAdmin. The PSA
+    // connection's credentials form and its Import button (commands/connect.ts) call requireAdmin.
     expect(actions).toEqual(
       [
         'account.link',
@@ -293,6 +294,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'checkin.from-message',
         'checkin.undo',
         'checkin.undo-edit',
+        'connect.confirm',
         'csv-import.cancel',
         'csv-import.confirm',
         'digest.undo',
@@ -309,6 +311,6 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'usage.undo',
       ].sort(),
     );
-    expect(forms).toEqual(['checkin', 'checkin.edit', 'survey.reason', 'ticket']);
+    expect(forms).toEqual(['checkin', 'checkin.edit', 'connect.credentials', 'survey.reason', 'ticket']);
   });
 });

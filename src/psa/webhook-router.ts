@@ -9,7 +9,7 @@ export const WEBHOOK_PATH = '/psa/webhooks';
 export const WEBHOOK_BODY_LIMIT = '256kb';
 
 export function webhookUrl(publicUrl: string, connectionId: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}/${connectionId}`;
+  return `${publicUrl.replace(/(?<!\/)\/+$/, '')}${WEBHOOK_PATH}/${connectionId}`;
 }
 
 export function psaWebhookRouter(deps: PsaDeps & { clock: () => Date }): Router {

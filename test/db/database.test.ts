@@ -10,7 +10,7 @@ import { ENGINES } from '../helpers/engines.js';
 
 const TABLES = [
   'account_channels', 'accounts', 'api_tokens', 'arr_history', 'audit_log', 'channel_settings', 'checkins', 'contacts', 'conversation_refs', 'health_snapshots',
-  'idempotency_keys', 'installations', 'job_runs', 'renewal_outcomes', 'sequences', 'survey_answer_days', 'survey_responses', 'surveys', 'ticket_events',
+  'idempotency_keys', 'installations', 'job_runs', 'psa_companies', 'psa_connections', 'psa_tickets', 'renewal_outcomes', 'sequences', 'survey_answer_days', 'survey_responses', 'surveys', 'ticket_events',
   'tickets', 'usage_readings', 'users', 'workspaces',
 ];
 

@@ -214,7 +214,6 @@ describe('console JSON API', () => {
   it.each([
     ['a missing text', { user: 'ana' }, /^text: Required$/],
     ['a text that is not a string', { text: 42 }, /^text: Expected string, received number$/],
-    ['a text over 4,000 characters', { text: 'x'.repeat(4001) }, /^text: text is limited to 4,000 characters$/],
     ['a user name with spaces', { text: '/account list', user: 'ana smith' }, /^user: user must be a short name/],
     ['an upper-case channel', { text: '/account list', channel: 'General' }, /^channel: channel must be lower-case/],
     ['an array instead of an object', [], /^body: Expected object, received array$/],
@@ -222,6 +221,12 @@ describe('console JSON API', () => {
     const { status, json } = await post('/console/command', body);
     expect(status).toBe(400);
     expect(json.error).toMatch(error);
+  });
+
+  it('answers a text over 4,000 characters as every door does: its length and the limit, in the answer', async () => {
+    const { status, json } = await post('/console/command', { text: 'x'.repeat(4001) });
+    expect(status).toBe(200);
+    expect(JSON.stringify(json.messages)).toContain('That command is 4,001 characters long; a command takes at most 4,000.');
   });
 
   it('accepts a text of exactly 4,000 characters', async () => {

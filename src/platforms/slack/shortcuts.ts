@@ -40,7 +40,7 @@ export function slackMessageText(raw: string, names: Map<string, string> = new M
 }
 
 /** The user ids a message mentions (`<@U123>`), to look their names up. */
-const mentionedUsers = (raw: string) => [...new Set([...raw.matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1]!))];
+const mentionedUsers = (raw: string) => [...new Set([...raw.matchAll(/<@([A-Z0-9]+)(?:\|[^<>]*)?>/g)].map((m) => m[1]!))];
 
 const within = <T>(work: Promise<T>, ms: number, fallback: T): Promise<T> =>
   Promise.race([work.catch(() => fallback), new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms).unref())]);

@@ -154,7 +154,7 @@ export async function createTeamsBot(deps: TeamsAdapterDeps & { resolvePerson: (
   });
 
   const references = new ConversationReferences(deps.db);
-  const connector = (serviceUrl: string) => app.api.clone({ serviceUrl: serviceUrl.replace(/\/+$/, '') });
+  const connector = (serviceUrl: string) => app.api.clone({ serviceUrl: serviceUrl.replace(/(?<!\/)\/+$/, '') });
   const delivery = new ProactiveDelivery({ connector, references, logger: log, ...(deps.retry ? { retry: deps.retry } : {}) });
   const privateChats = new PrivateChats({ connector, references, delivery, logger: log });
   const deliverReply = teamsReplyDelivery({ delivery, logger: log, ...(deps.downloads ? { downloads: deps.downloads } : {}) });
