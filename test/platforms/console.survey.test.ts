@@ -36,7 +36,11 @@ describe('a survey in the console', () => {
     const survey = posted.messages[0]!;
     expect(survey.visibility).toBe('channel');
     expect(survey.actions.map((a) => a.label)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
-    const number = /Survey #(\d+)/.exec(survey.text)![1];
+    // The survey is written for the customer (no number); the person who started it is told its number privately.
+    expect(survey.text).not.toMatch(/#\d/);
+    const started = posted.messages[1]!;
+    expect(started.visibility).toBe('ephemeral');
+    const number = /Survey #(\d+)/.exec(started.text)![1];
     const click = (user: string, label: string) => post('/console/action', { id: 'survey.answer', value: survey.actions.find((a) => a.label === label)!.value, user, channel: 'acme-corp' });
 
     expect((await click('dana', '9')).update!.text).toContain('1 response so far');
