@@ -144,6 +144,17 @@ describe.each(ENGINES)('Teams parity on $name', (engine) => {
     expect(none.composeExtension).toMatchObject({ type: 'message', text: expect.stringContaining('No account matches "zzz"') });
   });
 
+  it('inserts no account card where the customer reads: a customer channel answers why instead (issue 22)', async () => {
+    const customer: Place = { kind: 'channel', channelId: '19:acme-customer@thread.tacv2', channelName: 'acme-customer' };
+    await send(textMessage(connector.url, customer, 'account link "Acme Corp" customer'));
+    const res = await postActivity(endpoint, invokeActivity(connector.url, customer, 'composeExtension/query', { commandId: 'findAccount', parameters: [{ name: 'query', value: 'acme' }] }));
+    expect(res.status).toBe(200);
+    const body = JSON.parse(res.text) as { composeExtension: { type: string; text?: string; attachments?: unknown[] } };
+    expect(body.composeExtension.type).toBe('message');
+    expect(body.composeExtension.text).toContain('This is Acme Corp’s customer channel: the customer would read an account card');
+    expect(body.composeExtension.attachments).toBeUndefined();
+  });
+
   const messagePayload = {
     id: '1700000000099',
     body: { contentType: 'html', content: '<p>Customer asked about the <b>backup runbook</b> &amp; the restore test.</p><p>Next: schedule it.</p>' },
