@@ -5,7 +5,7 @@
 // internal channel is the team's own. Alerts never go to a customer channel:
 // the account's internal channel, else the workspace's alert channel, else the
 // owner privately, else the workspace's first admin privately.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accountChannels, accounts, CHANNEL_KINDS, channelSettings, users, workspaces } from '../../db/schema.js';
 import { recordAudit } from './audit.js';
@@ -195,11 +195,13 @@ async function loadRouting(db: Db, workspaceId: string, accountIds?: string[]): 
   // An alert channel that has since become a customer channel is passed over, not posted in.
   const alertChannel = alert && kindOf(alert.linkedAs, alert.shared) !== 'customer' ? alert.channelId : null;
 
+  // The whole portfolio means the accounts that still get alerts: not churned, not archived.
+  const portfolio = accountIds ? accountFilter : and(ne(accounts.stage, 'churned'), isNull(accounts.archivedAt));
   const ownerRows = await db
     .select({ accountId: accounts.id, platformUserId: users.platformUserId, name: users.displayName })
     .from(accounts)
     .leftJoin(users, eq(users.id, accounts.ownerUserId))
-    .where(and(eq(accounts.workspaceId, workspaceId), accountFilter));
+    .where(and(eq(accounts.workspaceId, workspaceId), portfolio));
   const owners = new Map(ownerRows.map((o) => [o.accountId, o.platformUserId ? { platformUserId: o.platformUserId, name: o.name! } : null]));
 
   const admin = await firstAdmin(db, workspaceId);
@@ -232,7 +234,7 @@ export async function alertRoute(db: Db, workspaceId: string, accountId: string)
   return routeFor(await loadRouting(db, workspaceId, [accountId]), accountId);
 }
 
-/** Where each account's alerts go now, for many accounts at once. */
+/** Where each account's alerts go now, for the given accounts, else every account that still gets alerts (not churned or archived). */
 export async function alertRoutes(db: Db, workspaceId: string, accountIds?: string[]): Promise<Map<string, AlertRoute | undefined>> {
   const routing = await loadRouting(db, workspaceId, accountIds);
   return new Map([...routing.owners.keys()].map((id) => [id, routeFor(routing, id)]));

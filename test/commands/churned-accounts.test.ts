@@ -105,6 +105,13 @@ describe.each(ENGINES)('churned accounts on $name', (engine) => {
     expect(inChannel).toContain('ℹ️ Globex is a churned account');
   });
 
+  it('is not counted among the destinations of /ticket alerts (it gets no alerts)', async () => {
+    const ctx = await portfolio();
+    const overview = plain(await t.registry.run(ctx, '/ticket alerts'));
+    expect(overview).toContain('• 1 account → #acme (its internal channel)');
+    expect(overview).not.toContain('#globex');
+  });
+
   it('is in none of the digest’s risk lists', async () => {
     const ctx = await portfolio();
     await t.registry.run(ctx, '/ticket Acme critical VPN down');
