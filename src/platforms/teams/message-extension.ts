@@ -5,6 +5,7 @@
 // account (commands/checkin-from-message.ts), and logs it on submit. Every invoke
 // gets a non-empty answer (invokes.ts).
 import { channelStanding } from '../../core/channel-kinds.js';
+import { mayPostPublicly } from '../../core/posting-rule.js';
 import type { App, IActivityContext } from '@microsoft/teams.apps';
 import { CHECKIN_FROM_MESSAGE } from '../../../commands/checkin-from-message.js';
 import type { CommandContext } from '../../../commands/context.js';
@@ -69,18 +70,19 @@ export function registerMessageExtension(app: App, deps: TeamsInvokeDeps): void 
   app.on('message.ext.query', async (ctx) => {
     const identified = await who(ctx);
     if (!identified.ctx) return { composeExtension: { type: 'message', text: summaryOf(identified.failure.messages) } };
-    // An account card (health, ARR, renewal risk) is internal: not inserted where the customer reads (core/posting-rule.ts).
+    // What may be posted where is the posting rule's (core/posting-rule.ts): a card the customer would read in
+    // their own channel must be written for them, and an account card (health, ARR, renewal risk) is not.
     const here = await channelStanding(identified.ctx.db, identified.ctx.workspace.id, identified.ctx.channel.id);
-    if (here.kind === 'customer' || identified.ctx.channel.sharedExternally === true) {
-      const whose = here.account ? `${here.account.name}’s customer channel` : 'a customer channel';
-      return { composeExtension: { type: 'message', text: `This is ${whose}: the customer would read an account card (health, ARR, renewal risk), so none is inserted here. Search from one of your team’s channels.` } };
-    }
+    const kind = identified.ctx.channel.sharedExternally === true ? 'customer' : here.kind;
+    const whose = here.account ? `${here.account.name}’s customer channel` : 'a customer channel';
+    const refused = { composeExtension: { type: 'message' as const, text: `This is ${whose}: the customer would read an account card (health, ARR, renewal risk), so none is inserted here. Search from one of your team’s channels.` } };
     const typed = String(valueOf(ctx.activity as unknown as InboundActivity).parameters?.find((p) => p.name === 'query' || p.name === 'name')?.value ?? '').trim();
     const names = (await accountNames(identified.ctx.db, identified.ctx.workspace.id)).filter((n) => n.toLowerCase().includes(typed.toLowerCase())).slice(0, RESULTS);
     const attachments = [];
     for (const name of names) {
       const card = (await registry.run(identified.ctx, `account "${name.replace(/"/g, '\\"')}"`)).messages[0];
       if (!card) continue;
+      if (!mayPostPublicly(kind, card)) return refused;
       attachments.push({
         contentType: ADAPTIVE,
         content: toAdaptiveCard({ ...card, visibility: 'channel' }),
