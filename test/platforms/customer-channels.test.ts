@@ -324,7 +324,7 @@ describe.each(ENGINES)('a Slack Connect channel on $name', (engine) => {
   const app = tenureForSuite(engine, () => door.env(), { clock: () => now }, door.alongside);
   const type = (channel: string, text: string) => door.type(app, 'ana', channel, text);
 
-  it('is a customer channel whatever it was linked as: linking it as internal is refused with the reason, and one that becomes shared later stops getting alerts', async () => {
+  it('is a customer channel whatever it was linked as: linking it as internal is refused with the reason, and one that becomes shared later answers privately and stops getting alerts', async () => {
     fake.channelSharing.set('CCONNECT', { is_shared: true, is_ext_shared: true });
     await type('COPS', `/account add "Orbit Freight" owner=${door.mention('ana')}`);
     const refused = await type('CCONNECT', '/account link "Orbit Freight" internal');
@@ -351,13 +351,20 @@ describe.each(ENGINES)('a Slack Connect channel on $name', (engine) => {
     };
     expect((await postSigned(new URL('/slack/events', app.tenure.url).toString(), JSON.stringify(event), 'application/json', { secret: SECRET })).status).toBe(200);
     await app.tenure.platforms.find((p) => p.platform === 'slack')!.work?.idle();
-    const after = await type('CLATER', '/account "Orbit Freight"');
-    expect(after.length).toBeGreaterThan(0);
+    // A check-in's confirmation, public in the team's channel before, is now said privately.
+    const after = await type('CLATER', '/checkin "Orbit Freight" call Walked through the runbook');
+    expect(after[0]!.text).toContain('Orbit Freight');
     expect(after.every((a) => !a.public)).toBe(true);
     const where = await type('COPS', '/ticket alerts "Orbit Freight"');
     expect(where[0]!.text).toContain('for Orbit Freight go to @ana privately (its owner)');
-    // An alert is never posted there, even by a job that had chosen it before (the last-moment check).
-    const posts = fake.of('chat.postMessage').map((c) => String(c.body.channel));
-    expect(posts.filter((c) => c === 'CLATER' || c === 'CCONNECT')).toEqual([]);
+    // An SLA alert for Orbit now goes to its owner privately, never to the channel that became the customer's.
+    await type('COPS', '/ticket "Orbit Freight" critical Portal down');
+    const platform = app.tenure.platforms.find((p) => p.platform === 'slack')!;
+    const log = jobLog();
+    await runSlaWatch({ db: app.database.db, deliveries: { slack: platform.delivery as ChannelDelivery }, logger: log }, new Date(now.getTime() + 65 * 60_000));
+    const posts = fake.of('chat.postMessage').map((c) => ({ channel: String(c.body.channel), text: String(c.body.text) }));
+    expect(posts.filter((p) => p.text.includes('Orbit Freight')).map((p) => p.channel)).toEqual([door.user.ana]);
+    expect(posts.filter((p) => p.channel === 'CLATER' || p.channel === 'CCONNECT')).toEqual([]);
+    expect(log.errors).toEqual([]);
   });
 });
