@@ -100,7 +100,7 @@ const editSchema = (at: DateContext) =>
 
 const submitEdit: FormHandler = async (ctx, values, state): Promise<FormSubmission> => {
   const c = isUuid(state.checkinId ?? '') ? await findCheckin(ctx.db, ctx.workspace.id, { id: state.checkinId! }) : undefined;
-  if (!c) throw new UserError('That check-in was undone meanwhile, so there is nothing to edit.');
+  if (!c) throw new UserError('That check-in was undone meanwhile, so there is nothing to edit.', { hint: 'Log it again with /checkin <account> <call|meeting|email|…> <notes…>, or type /checkin for the form.' });
   const { data: v, errors } = checkForm(editSchema(ctx), { type: '', date: '', sentiment: '', notes: '', next: '', ...values });
   if (v) {
     if (daysBetween(localDate(ctx.now, ctx.workspace.timezone), v.date) > 0) errors.date = 'The touch must have happened already';
@@ -147,14 +147,14 @@ export const CHECKIN_CHANGE_ACTIONS: Record<string, ActionHandler> = {
   async 'checkin.undo-edit'(ctx, value) {
     const [id = '', at = ''] = value.split('|');
     const when = new Date(at);
-    if (!isUuid(id) || Number.isNaN(when.getTime())) throw new UserError('That edit can no longer be undone from here.');
+    if (!isUuid(id) || Number.isNaN(when.getTime())) throw new UserError('That edit can no longer be undone from here.', { hint: 'Change the check-in again with /checkin edit <id> (its number is on the confirmation).' });
     const back = await undoCheckinEdit(ctx.db, ctx.workspace.id, { id, at: when }, { userId: ctx.user.id, now: ctx.now, timezone: ctx.workspace.timezone });
     const said = `Undid the edit of check-in #${back.number} with ${back.accountName}: it reads as before.`;
     return { messages: [], update: message(said, [text(`↩️ ${said}`), text(`> ${back.notes.replace(/\n/g, '\n> ')}`)], { visibility: 'channel' }) };
   },
   /** The confirmation's Undo button: the value is the check-in's id. The confirmation becomes the answer. */
   async 'checkin.undo'(ctx, value) {
-    if (!isUuid(value)) throw new UserError('That check-in was already undone, so this button does nothing now.');
+    if (!isUuid(value)) throw new UserError('That check-in was already undone, so this button does nothing now.', { hint: 'Log it again with /checkin <account> <call|meeting|email|…> <notes…>, or type /checkin for the form.' });
     const done = await undo(ctx, value);
     return { messages: [], update: done };
   },

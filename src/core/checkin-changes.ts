@@ -129,7 +129,7 @@ export async function undoCheckinEdit(db: Db, workspaceId: string, target: { id:
       .select({ before: auditLog.before, after: auditLog.after, actorUserId: auditLog.actorUserId })
       .from(auditLog)
       .where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.entityType, 'checkin'), eq(auditLog.entityId, current.id), eq(auditLog.action, 'edit'), eq(auditLog.at, target.at)));
-    if (!entry?.before || !entry.after) throw new UserError(`That edit of check-in #${current.number} is not in the audit log, so it cannot be undone.`);
+    if (!entry?.before || !entry.after) throw new UserError(`That edit of check-in #${current.number} is not in the audit log, so it cannot be undone.`, { hint: `Change it back with /checkin edit ${current.number}.` });
     const refusal = undoRefusal({ what: `That edit of check-in #${current.number}`, madeBy: entry.actorUserId, madeByName: current.loggedByName, at: target.at }, actor, `Correct it again with /checkin edit ${current.number}.`);
     if (refusal) throw refusal;
     const now = { type: current.type, occurredAt: current.occurredAt.toISOString(), sentiment: current.sentiment, notes: current.notes, nextStepDate: current.nextStepDate } as Record<string, unknown>;
