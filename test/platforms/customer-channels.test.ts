@@ -16,7 +16,11 @@ import { runHealthDaily } from '../../src/jobs/health-daily.js';
 import { runSlaWatch } from '../../src/jobs/sla-watch.js';
 import type { ChannelDelivery } from '../../src/jobs/delivery.js';
 import type { ConsoleFeed } from '../../src/platforms/console/feed.js';
+import { and, eq } from 'drizzle-orm';
+import { workspaces } from '../../db/schema.js';
+import { channelStanding } from '../../src/core/channel-kinds.js';
 import { ENGINES, type Engine } from '../helpers/engines.js';
+import { until } from '../helpers/processes.js';
 import { FakeSlack, form, postSigned, slashForm } from '../helpers/fake-slack.js';
 import { cardButtons, cardOf, cardText, submitData } from '../helpers/adaptive-card.js';
 import { ANA, BEN, cardSubmit, FakeConnector, mentioningMessage, postActivity, TENANT, type Person, type Place } from '../helpers/fake-teams.js';
@@ -345,12 +349,14 @@ describe.each(ENGINES)('a Slack Connect channel on $name', (engine) => {
       team_id: 'T1',
       api_app_id: 'A1',
       type: 'event_callback',
-      event_id: 'EvShared1',
+      event_id: `EvShared-${engine.name}-${Date.now()}`, // an id Slack has not sent before: retries of one id are handled once
       event_time: Math.floor(now.getTime() / 1000),
       event: { type: 'channel_shared', connected_team_id: 'TCUSTOMER', channel: 'CLATER', event_ts: '1.0' },
     };
     expect((await postSigned(new URL('/slack/events', app.tenure.url).toString(), JSON.stringify(event), 'application/json', { secret: SECRET })).status).toBe(200);
-    await app.tenure.platforms.find((p) => p.platform === 'slack')!.work?.idle();
+    // Slack is acked before the event is handled: wait until Tenure has recorded the channel as shared.
+    const workspace = (await app.database.db.select().from(workspaces).where(and(eq(workspaces.platform, 'slack'), eq(workspaces.externalId, 'T1'))))[0]!;
+    await until('the channel to be recorded as shared', async () => (await channelStanding(app.database.db, workspace.id, 'CLATER')).sharedExternally, 10_000);
     // A check-in's confirmation, public in the team's channel before, is now said privately.
     const after = await type('CLATER', '/checkin "Orbit Freight" call Walked through the runbook');
     expect(after[0]!.text).toContain('Orbit Freight');
