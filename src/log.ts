@@ -123,8 +123,12 @@ export function secretScrubber(secrets: readonly string[] = []): (line: string) 
  */
 export function createLogger(level: string, destination?: NodeJS.WritableStream | DestinationStream, secrets: readonly string[] = []): Logger {
   const scrub = secretScrubber(secrets);
-  // pino's own stdout destination flushes on exit, so a fatal line before process.exit() is not lost.
-  const target = (destination ?? pino.destination({ dest: 1 })) as DestinationStream & { flush?: (cb?: (err?: Error) => void) => void };
+  // Synchronous writes to stdout: each line is out before the next is logged. With pino's
+  // asynchronous destination a line still being written when process.exit() ran (the pipe
+  // full, its reader slow) was overtaken by the lines flushed at exit, or cut short
+  // (test/faults/log-at-exit.test.ts). Commands log no line of their own (start-up, jobs,
+  // warnings and errors do), so a write per line costs the command path nothing.
+  const target = (destination ?? pino.destination({ dest: 1, sync: true })) as DestinationStream & { flush?: (cb?: (err?: Error) => void) => void };
   const scrubbing: DestinationStream & { flush(cb?: (err?: Error) => void): void } = {
     write: (line: string) => target.write(scrub(line)),
     flush: (cb) => (target.flush ? target.flush(cb) : cb?.()),
