@@ -9,7 +9,7 @@ import { formatDay, relativeDays } from '../src/core/time.js';
 import type { Workspace } from '../src/core/workspaces.js';
 import { context, header, message, text } from '../src/messages/builders.js';
 import type { Message } from '../src/messages/message.js';
-import { formatChange } from './format.js';
+import { formatChange, formatNpsFrom } from './format.js';
 
 const LIST_MAX = 8;
 const more = (n: number) => (n > 0 ? ` …and ${n} more` : '');
@@ -49,7 +49,7 @@ export function digestMessage(d: DigestData, currency: string): Message {
             more(d.overdueByOwner.length - LIST_MAX),
     ),
   );
-  const nps = d.npsThisQuarter.score === null ? 'no answers yet' : `${d.npsThisQuarter.score > 0 ? '+' : ''}${d.npsThisQuarter.score} from ${d.npsThisQuarter.answers} answers`;
+  const nps = formatNpsFrom(d.npsThisQuarter, 'no answers yet');
   const critical = d.openCritical.length === 0 ? 'none' : d.openCritical.slice(0, LIST_MAX).map((c) => `${c.name} (${c.count})`).join(', ') + more(d.openCritical.length - LIST_MAX);
   blocks.push(
     text(

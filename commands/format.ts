@@ -6,3 +6,7 @@
  * "no change" is not mistaken for a missing value.
  */
 export const formatChange = (n: number): string => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0');
+
+/** An NPS and how many answers it rests on ("+67 from 3 answers", "+100 from 1 answer"); `none` when nobody answered. */
+export const formatNpsFrom = (nps: { score: number | null; answers: number }, none: string): string =>
+  nps.score === null ? none : `${nps.score > 0 ? '+' : ''}${nps.score} from ${nps.answers} answer${nps.answers === 1 ? '' : 's'}`;

@@ -3,6 +3,7 @@ import { formatCsat } from '../src/core/csat.js';
 import { DEFAULT_MARGIN, LIFETIME_CAP_YEARS, portfolioKpis, type Kpis } from '../src/core/kpis.js';
 import { formatMoney, formatMoneyShort } from '../src/core/money.js';
 import { formatDay } from '../src/core/time.js';
+import { formatNpsFrom } from './format.js';
 import { workspaceSettings } from '../src/core/settings.js';
 import { context, field, fields, header, message, text } from '../src/messages/builders.js';
 import type { Message, Reply } from '../src/messages/message.js';
@@ -41,7 +42,7 @@ export function kpisMessage(k: Kpis, currency: string): Message {
       field('Net revenue retention (T12M)', t.nrrPct === null ? 'no data (no ARR a year ago)' : pct(t.nrrPct)),
       field('Gross revenue retention (T12M)', t.grrPct === null ? 'no data (no ARR a year ago)' : pct(t.grrPct)),
       field('CLV (estimate)', k.clv.cents === null ? 'no data' : money(k.clv.cents)),
-      field('NPS (12 months)', k.nps.score === null ? 'no answers' : `${k.nps.score > 0 ? '+' : ''}${k.nps.score} from ${k.nps.answers} answers`),
+      field('NPS (12 months)', formatNpsFrom(k.nps, 'no answers')),
       field('CSAT (12 months)', csatFigure(k.csat)),
       field('Touches per account per month', k.touchesPerAccountMonth === null ? 'no data' : k.touchesPerAccountMonth.toFixed(1)),
     ]),

@@ -95,7 +95,7 @@ export async function digestData(db: Db, workspaceId: string, options: { now: Da
   const [nps] = await queryRows<{ promoters: number; detractors: number; total: number }>(
     db,
     sql`select count(*) filter (where r.score >= 9)::int as promoters, count(*) filter (where r.score <= 6)::int as detractors, count(*)::int as total
-        from survey_responses r join surveys s on s.id = r.survey_id
+        from survey_responses r join surveys s on s.id = r.survey_id join accounts a on a.id = s.account_id and a.archived_at is null
         where r.workspace_id = ${workspaceId} and s.kind = 'nps' and r.question = 'nps' and r.score is not null
           and r.answered_at >= ${`${since}T00:00:00Z`}::timestamptz and r.answered_at <= ${options.now.toISOString()}::timestamptz`,
   );
