@@ -366,8 +366,10 @@ export const usageReadings = pgTable(
     spendCents: cents('spend_cents'),
     forecastCents: cents('forecast_cents'),
     source: text('source').notNull().default('chat'),
+    // The CSV import from chat that added the reading, so undoing that import removes exactly its readings.
+    importId: uuid('import_id'),
   },
-  (t) => [index('usage_account_time_idx').on(t.workspaceId, t.accountId, t.recordedAt)],
+  (t) => [index('usage_account_time_idx').on(t.workspaceId, t.accountId, t.recordedAt), index('usage_import_idx').on(t.workspaceId, t.importId)],
 );
 
 /** One snapshot per account per day (in the workspace's zone): the trend line. */
