@@ -27,7 +27,11 @@ export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
 export const TICKET_SEVERITIES = ['critical', 'major', 'minor', 'cosmetic'] as const;
 export const TICKET_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export const SURVEY_KINDS = ['nps', 'csat'] as const;
-export const SURVEY_STATUSES = ['open', 'closed'] as const;
+/**
+ * `withdrawn`: taken back by the Undo of its start before anyone answered; it takes no
+ * answers and counts nowhere. A text column without a check: no migration.
+ */
+export const SURVEY_STATUSES = ['open', 'closed', 'withdrawn'] as const;
 export const RENEWAL_OUTCOMES = ['renewed', 'expanded', 'downgraded', 'churned'] as const;
 /** A customer channel is where the customer reads (surveys only); an internal one is the team's own (alerts). */
 export const CHANNEL_KINDS = ['customer', 'internal'] as const;
