@@ -55,6 +55,18 @@ export function closingMessage(respondents: number, partner: string): Message {
   return message(note, [text(`🗳️ ${note} Thank you to everyone who answered.`)], { visibility: 'channel', audience: 'customer' });
 }
 
+/** A withdrawn survey as the channel reads it (said when it is withdrawn, and in place of the survey when someone clicks it). */
+export function withdrawnMessage(partner: string): Message {
+  const note = `This survey from ${partner} was withdrawn: there is nothing to answer.`;
+  return message(note, [text(`🗳️ ${note} Sorry for the trouble.`)], { visibility: 'channel', audience: 'customer' });
+}
+
+/** A closed survey opened again, as the channel reads it. */
+export function reopenedMessage(survey: Survey, partner: string, timezone: string): Message {
+  const note = `This survey from ${partner} is open again until ${formatDay(localDate(survey.closesAt, timezone))}.`;
+  return message(note, [text(`🗳️ ${note} Its buttons take answers again.`)], { visibility: 'channel', audience: 'customer' });
+}
+
 function lead(outcome: AnswerOutcome, what: string): string {
   if (outcome === 'unchanged') return `You already answered ${what}; nothing changed.`;
   return outcome === 'changed' ? `Changed your answer to ${what}.` : `Thank you! You answered ${what}.`;

@@ -27,6 +27,8 @@ import {
   surveyByNumber,
   surveyResults,
   surveySettings,
+  surveyWithdrawnError,
+  SURVEY_WITHDRAWN,
   type Survey,
 } from '../src/core/surveys.js';
 import { claimRun } from '../src/core/ledger.js';
@@ -39,7 +41,8 @@ import { joinWords, lengthSentence, parseShortId, splitOptions, type Token } fro
 const REASON_MAX_CHARS = 2000;
 import type { CommandDefinition } from './registry.js';
 import { surveySettingsCommand } from './survey-settings.js';
-import { closingMessage, csatAnswersMessage, listLine, resultsMessage, surveyMessage, thanksMessage } from './survey-messages.js';
+import { closingMessage, csatAnswersMessage, listLine, resultsMessage, surveyMessage, thanksMessage, withdrawnMessage } from './survey-messages.js';
+import { SURVEY_UNDO_ACTIONS, withCloseUndo, withStartUndo } from './survey-undo.js';
 import { customerChannelName, inCustomerChannel, standingOf } from './customer-channel.js';
 import { daysBefore, formatDay, localDate } from '../src/core/time.js';
 
@@ -124,7 +127,7 @@ async function start(ctx: CommandContext, kind: 'nps' | 'csat', args: Token[]): 
   return {
     messages: [
       surveyMessage(survey, 0, { timezone: ctx.workspace.timezone, open: true, partner: partnerNameFor(ctx.workspace) }),
-      message(started, [text(`🗳️ ${started}`), context(`Results: /survey results ${survey.number} · close it early: /survey close ${survey.number}`)]),
+      withStartUndo(ctx, message(started, [text(`🗳️ ${started}`), context(`Results: /survey results ${survey.number} · close it early: /survey close ${survey.number}`)]), survey),
     ],
   };
 }
@@ -138,6 +141,8 @@ const answerValue = z.union([z.tuple([...answerParts]), z.tuple([...answerParts,
 
 /** Where a low score is reported: where the account's alerts go, never where the customer reads. */
 async function lowScoreAlert(ctx: CommandContext, survey: Survey, account: Account, respondentKey: string, score: number, reason: string | null): Promise<Delivery[]> {
+  // An archived account gets no alert (its survey, open when it was archived, still takes answers: they are kept).
+  if (account.archivedAt) return [];
   const route = await alertRoute(ctx.db, ctx.workspace.id, account.id);
   if (!route) return [];
   const target = routeTarget(route);
@@ -161,6 +166,11 @@ async function answer(ctx: CommandContext, value: string): Promise<Reply> {
   const score = Number(scoreText);
   const survey = await surveyById(ctx.db, ctx.workspace.id, surveyId);
   if (!survey) throw new UserError('That survey no longer exists.');
+  if (survey.status === 'withdrawn') {
+    // The press replaces the survey it was on (a private CSAT card stays private).
+    const withdrawn = withdrawnMessage(partnerNameFor(ctx.workspace));
+    return { messages: [notice(SURVEY_WITHDRAWN, { tone: 'info' })], update: cardOf === undefined ? withdrawn : { ...withdrawn, visibility: 'ephemeral' } };
+  }
   const range = survey.kind === 'nps' ? [0, 10] : [1, 5];
   if ((survey.kind === 'nps') !== (question === 'nps') || score < range[0]! || score > range[1]!) throw new UserError('That answer does not fit this survey.');
   const account = (await getAccount(ctx.db, ctx.workspace.id, survey.accountId))!;
@@ -191,6 +201,7 @@ async function answer(ctx: CommandContext, value: string): Promise<Reply> {
 async function reasonForm(ctx: CommandContext, surveyId: string): Promise<Reply> {
   const survey = await surveyById(ctx.db, ctx.workspace.id, surveyId);
   if (!survey) throw new UserError('That survey no longer exists.');
+  if (survey.status === 'withdrawn') throw surveyWithdrawnError();
   if (!isOpen(survey, ctx.now)) throw new UserError(`Survey #${survey.number} is closed, so comments can no longer be added.`);
   if ((await answersOf(ctx.db, survey.id, await respondentKey(ctx, survey))).size === 0) throw notAnsweredError(survey);
   return {
@@ -232,8 +243,16 @@ async function submitReason(ctx: CommandContext, values: Record<string, string>,
   };
 }
 
+/** A withdrawn survey has no results and nothing to close: said so, with what to type instead. */
+function refuseWithdrawn(survey: Survey, timezone: string): void {
+  if (survey.status !== 'withdrawn') return;
+  const when = survey.closedAt ? ` on ${formatDay(localDate(survey.closedAt, timezone))}` : '';
+  throw new UserError(`Survey #${survey.number} was withdrawn${when} before anyone answered: it has no results and counts nowhere.`, { hint: 'See the other surveys with /survey list.', usage: '', example: '' });
+}
+
 async function results(ctx: CommandContext, args: Token[]): Promise<Reply> {
   const survey = await surveyFromArg(ctx, args, 'results');
+  refuseWithdrawn(survey, ctx.workspace.timezone);
   const settings = surveySettings(ctx.workspace);
   const account = (await getAccount(ctx.db, ctx.workspace.id, survey.accountId))!;
   return { messages: [resultsMessage(await surveyResults(ctx.db, ctx.workspace.id, survey, settings), account, settings.anonymousMinimum)] };
@@ -252,14 +271,19 @@ async function list(ctx: CommandContext, args: Token[]): Promise<Reply> {
 
 async function close(ctx: CommandContext, args: Token[]): Promise<Reply> {
   const survey = await surveyFromArg(ctx, args, 'close');
+  refuseWithdrawn(survey, ctx.workspace.timezone);
   const account = (await getAccount(ctx.db, ctx.workspace.id, survey.accountId))!;
   const closed = await ctx.db.transaction((tx) => closeSurvey(tx, ctx.workspace.id, survey, { userId: ctx.user.id, now: ctx.now }));
   if (!closed) return { messages: [notice(`Survey #${survey.number} was already closed. See /survey results ${survey.number}.`, { tone: 'info' })] };
   const respondents = await respondentCount(ctx.db, survey.id);
-  const confirmation = message(
-    `Closed survey #${survey.number} about ${account.name}.`,
-    [text(`✅ Closed survey #${survey.number} about **${account.name}** with ${respondents} response${respondents === 1 ? '' : 's'}.`), context(`See /survey results ${survey.number}`)],
-    { visibility: 'channel', tone: 'success' },
+  const confirmation = withCloseUndo(
+    ctx,
+    message(
+      `Closed survey #${survey.number} about ${account.name}.`,
+      [text(`✅ Closed survey #${survey.number} about **${account.name}** with ${respondents} response${respondents === 1 ? '' : 's'}.`), context(`See /survey results ${survey.number}`)],
+      { visibility: 'channel', tone: 'success' },
+    ),
+    survey,
   );
   // Where the customer reads, they are told in their words; the confirmation is the closer's alone.
   const closedHere = survey.channelId === ctx.channel.id && (await inCustomerChannel(ctx));
@@ -285,6 +309,7 @@ export const surveyCommand: CommandDefinition = {
   actions: {
     'survey.answer': (ctx, value) => answer(ctx, value),
     'survey.reason': (ctx, value) => reasonForm(ctx, value),
+    ...SURVEY_UNDO_ACTIONS,
   },
   forms: {
     'survey.reason': (ctx, values, state) => submitReason(ctx, values, state),

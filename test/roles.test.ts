@@ -301,6 +301,8 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'renewal.undo',
         'survey.answer',
         'survey.reason',
+        'survey.undo-close',
+        'survey.undo-start',
         'ticket.ack',
         'ticket.resolve',
         'ticket.show',

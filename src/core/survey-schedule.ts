@@ -82,12 +82,12 @@ export async function accountsRenewingWithChannel(db: Db, workspaceId: string, w
     );
 }
 
-/** Whether a survey about the account was opened since `since` (the fatigue rule for automatic surveys). */
+/** Whether a survey about the account was opened since `since` (the fatigue rule for automatic surveys); a withdrawn one asked nobody. */
 export async function surveyedSince(db: Db, workspaceId: string, accountId: string, since: Date): Promise<boolean> {
   const [recent] = await db
     .select({ id: surveys.id })
     .from(surveys)
-    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.accountId, accountId), gte(surveys.openedAt, since)))
+    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.accountId, accountId), gte(surveys.openedAt, since), ne(surveys.status, 'withdrawn')))
     .limit(1);
   return recent !== undefined;
 }

@@ -2,10 +2,10 @@
 // by a unique constraint, changeable until the survey closes), reasons, results,
 // fatigue. Anonymous surveys store a keyed hash instead of who answered.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { and, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
 import { qualified } from '../../db/qualified.js';
-import { surveyResponses, surveys, users, workspaces } from '../../db/schema.js';
+import { accounts, surveyResponses, surveys, users, workspaces } from '../../db/schema.js';
 import { recordAudit } from './audit.js';
 import { csatSummary, type CsatSummary } from './csat.js';
 import { UserError } from './errors.js';
@@ -132,7 +132,15 @@ export function isOpen(survey: Pick<Survey, 'status' | 'closesAt'>, now: Date): 
 }
 
 function closedError(survey: Survey): UserError {
+  if (survey.status === 'withdrawn') return surveyWithdrawnError();
   return new UserError(`Survey #${survey.number} is closed, so your answer was not recorded. Thank you all the same!`);
+}
+
+/** What a respondent is told about a withdrawn survey: written for the customer, so no number or command. */
+export const SURVEY_WITHDRAWN = 'This survey was withdrawn, so there is nothing to answer: your answer was not recorded. Thank you all the same!';
+
+export function surveyWithdrawnError(): UserError {
+  return new UserError(SURVEY_WITHDRAWN, { usage: '', example: '' });
 }
 
 /** What an answer did: a first answer, a changed one, or the score they had already given. */
@@ -273,7 +281,16 @@ export async function surveyResults(db: Db, workspaceId: string, survey: Survey,
   const [prior] = await db
     .select()
     .from(surveys)
-    .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.accountId, survey.accountId), eq(surveys.kind, survey.kind), lt(surveys.openedAt, survey.openedAt), ne(surveys.id, survey.id)))
+    .where(
+      and(
+        eq(surveys.workspaceId, workspaceId),
+        eq(surveys.accountId, survey.accountId),
+        eq(surveys.kind, survey.kind),
+        lt(surveys.openedAt, survey.openedAt),
+        ne(surveys.id, survey.id),
+        ne(surveys.status, 'withdrawn'),
+      ),
+    )
     .orderBy(desc(surveys.openedAt))
     .limit(1);
   let previous: SurveyResults['previous'];
@@ -286,11 +303,23 @@ export async function surveyResults(db: Db, workspaceId: string, survey: Survey,
   return { survey, respondents, visible, ...(visible ? { nps, csat } : {}), reasons, ...(previous ? { previous } : {}) };
 }
 
+/**
+ * The latest surveys, of one account or of every account still in the portfolio: an
+ * archived account's surveys leave the list (asked for by name, they are shown). A
+ * withdrawn survey is in no list.
+ */
 export async function listSurveys(db: Db, workspaceId: string, options: { accountId?: string; limit?: number } = {}): Promise<(Survey & { respondents: number })[]> {
   const rows = await db
     .select({ survey: surveys, respondents: sql<number>`(select count(distinct r.respondent_key)::int from survey_responses r where r.survey_id = ${qualified(surveys.id)} and r.score is not null)` })
     .from(surveys)
-    .where(and(eq(surveys.workspaceId, workspaceId), options.accountId ? eq(surveys.accountId, options.accountId) : undefined))
+    .innerJoin(accounts, eq(accounts.id, surveys.accountId))
+    .where(
+      and(
+        eq(surveys.workspaceId, workspaceId),
+        ne(surveys.status, 'withdrawn'),
+        options.accountId ? eq(surveys.accountId, options.accountId) : isNull(accounts.archivedAt),
+      ),
+    )
     .orderBy(desc(surveys.openedAt))
     .limit(options.limit ?? 20);
   return rows.map((r) => ({ ...r.survey, respondents: Number(r.respondents) }));
