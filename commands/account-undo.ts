@@ -17,7 +17,7 @@ export const withSetUndo = (ctx: CommandContext, shown: Message, accountId: stri
   withUndo(ctx, shown, { id: 'account.undo-set', value: `${accountId}|${ctx.now.toISOString()}`, madeAt: ctx.now });
 
 /** The fields as the answer names them; the rest by their own name (tier, stage, name). */
-const FIELD_WORDS: Record<string, string> = { arrCents: 'ARR', renewalDate: 'renewal date', contractStart: 'contract start', licensedUsers: 'licensed users', activeUsers: 'active users', ownerUserId: 'owner', kickoffDate: 'kickoff', churnedOn: 'churn day', externalId: 'id' };
+export const FIELD_WORDS: Record<string, string> = { arrCents: 'ARR', renewalDate: 'renewal date', contractStart: 'contract start', licensedUsers: 'licensed users', activeUsers: 'active users', ownerUserId: 'owner', kickoffDate: 'kickoff', churnedOn: 'churn day', externalId: 'id' };
 
 /** The add confirmation with its Undo button. */
 export const withAddUndo = (ctx: CommandContext, shown: Message, accountId: string): Message =>

@@ -5,7 +5,8 @@
 // after a restart (the adapter fetches the file again through ctx.files); a file
 // that changed since is previewed anew instead of imported. The decision is taken
 // once (src/data/chat-import.ts): a second click or a second person gets the first
-// one back. Platform-neutral: Slack supplies the file, any adapter could.
+// one back. The import's confirmation carries an Undo for whoever imported it
+// (commands/import-undo.ts). Platform-neutral: Slack supplies the file, any adapter could.
 import { z } from 'zod';
 import { UserError } from '../src/core/errors.js';
 import { formatDateTime } from '../src/core/time.js';
@@ -14,6 +15,7 @@ import type { ImportReport } from '../src/data/import.js';
 import { actions, button, context, mention, message, notice, text } from '../src/messages/builders.js';
 import type { Message, Reply } from '../src/messages/message.js';
 import type { CommandContext, SharedFile } from './context.js';
+import { IMPORT_UNDO_ACTIONS, withImportUndo } from './import-undo.js';
 import type { ActionHandler } from './registry.js';
 
 /** Files shared in chat are read whole into memory: bigger ones go through `npm run import`. */
@@ -103,8 +105,8 @@ export async function previewSharedCsv(ctx: CommandContext, file: SharedFile): P
   return { messages: [message(`${file.name}: ${counts}${firstBad}`, blocks, { visibility: 'channel' })] };
 }
 
-/** The preview message after the decision: who decided, and what happened. */
-function decidedMessage(d: ChatImportDecision): Message {
+/** The preview message after the decision: who decided, and what happened (an import with its Undo). */
+function decidedMessage(ctx: CommandContext, d: ChatImportDecision): Message {
   const who = mention(d.byPlatformUserId, d.byName);
   if (d.decision === 'cancelled') {
     return notice(`Import of **${d.file}** cancelled by ${who}. Nothing was written.`, { visibility: 'channel' });
@@ -113,17 +115,18 @@ function decidedMessage(d: ChatImportDecision): Message {
     { kind: d.kind ?? 'accounts', created: d.created ?? 0, updated: d.updated ?? 0, unchanged: d.unchanged ?? 0, errorCount: d.errorCount ?? 0 },
     true,
   );
-  return message(`${d.file} imported by @${d.byName}: ${counts}`, [text(`✅ **${d.file}** imported by ${who}: ${counts}.`)], {
+  const done = message(`${d.file} imported by @${d.byName}: ${counts}`, [text(`✅ **${d.file}** imported by ${who}: ${counts}.`)], {
     visibility: 'channel',
     tone: 'success',
   });
+  return d.importId ? withImportUndo(ctx, done, d.importId, new Date(d.at)) : done;
 }
 
 function alreadyDecided(ctx: CommandContext, d: ChatImportDecision): Reply {
   const when = formatDateTime(new Date(d.at), ctx.workspace.timezone);
   const what = d.decision === 'imported' ? 'imported' : 'cancelled';
   const next = d.decision === 'imported' ? 'Nothing was imported again.' : 'Nothing was imported; upload the file again to start over.';
-  return { update: decidedMessage(d), messages: [notice(`${d.file} was already ${what} by @${d.byName} (${when}). ${next}`, { tone: 'info' })] };
+  return { update: decidedMessage(ctx, d), messages: [notice(`${d.file} was already ${what} by @${d.byName} (${when}). ${next}`, { tone: 'info' })] };
 }
 
 function decider(ctx: CommandContext) {
@@ -144,7 +147,7 @@ const confirm: ActionHandler = async (ctx, value) => {
   const outcome = await decideImport(ctx.db, ctx.workspace.id, ref, { kind: 'import', content: file.content }, decider(ctx));
   if (!outcome.taken) return alreadyDecided(ctx, outcome.decision);
   const report = outcome.report!;
-  const done = decidedMessage(outcome.decision);
+  const done = decidedMessage(ctx, outcome.decision);
   const details: Message[] = [];
   if (report.errorCount > 0) {
     details.push(message(`${report.errorCount} rows of ${file.name} were skipped`, [text(listed('Skipped rows (fix them and share the file again: the rest is already in)', report.errors, report.errorCount))]));
@@ -159,8 +162,8 @@ const cancel: ActionHandler = async (ctx, value) => {
   const ref = fileOf(value);
   const outcome = await decideImport(ctx.db, ctx.workspace.id, ref, { kind: 'cancel' }, decider(ctx));
   if (!outcome.taken) return alreadyDecided(ctx, outcome.decision);
-  return { update: decidedMessage(outcome.decision), messages: [notice(`Cancelled: nothing from ${ref.name} was imported.`, { tone: 'info' })] };
+  return { update: decidedMessage(ctx, outcome.decision), messages: [notice(`Cancelled: nothing from ${ref.name} was imported.`, { tone: 'info' })] };
 };
 
 /** Registered with the registry beside the commands' own buttons. */
-export const CSV_IMPORT_ACTIONS: Record<string, ActionHandler> = { [CSV_IMPORT_CONFIRM]: confirm, [CSV_IMPORT_CANCEL]: cancel };
+export const CSV_IMPORT_ACTIONS: Record<string, ActionHandler> = { [CSV_IMPORT_CONFIRM]: confirm, [CSV_IMPORT_CANCEL]: cancel, ...IMPORT_UNDO_ACTIONS };

@@ -297,6 +297,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'connect.confirm',
         'csv-import.cancel',
         'csv-import.confirm',
+        'csv-import.undo',
         'digest.undo',
         'renewal.undo',
         'survey.answer',

@@ -30,6 +30,8 @@ export interface UsageSource {
    * now is new by definition and is always stored.
    */
   skipRepeats: boolean;
+  /** The undoable import (a CSV shared in chat) the readings come from, kept on each so undoing it removes exactly them. */
+  importId?: string;
 }
 
 const BATCH = 1_000;
@@ -94,7 +96,7 @@ export class UsageRecording {
     const fresh = this.from.skipRepeats ? await this.notStored(batch) : batch;
     this.repeats += batch.length - fresh.length;
     if (fresh.length > 0) {
-      await this.db.insert(usageReadings).values(fresh.map((r) => ({ ...r, workspaceId: this.workspaceId, source: this.from.source })));
+      await this.db.insert(usageReadings).values(fresh.map((r) => ({ ...r, workspaceId: this.workspaceId, source: this.from.source, importId: this.from.importId ?? null })));
     }
     for (const r of fresh) this.perAccount.set(r.accountId, (this.perAccount.get(r.accountId) ?? 0) + 1);
   }

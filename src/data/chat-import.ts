@@ -2,12 +2,16 @@
 // import or cancel — per file version, claimed in the job ledger in the same
 // transaction as the import itself. A second click, a second person, or a click on
 // another replica finds the claim and gets the first decision back; an import that
-// fails rolls its claim back with it, so it can be tried again.
-import { createHash } from 'node:crypto';
+// fails rolls its claim back with it, so it can be tried again. An import gets an id
+// and one 'import' audit entry holding what it wrote (its journal), which is what
+// its Undo takes back (src/data/import-undo.ts).
+import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import type { Actor } from '../core/accounts.js';
+import { recordAudit } from '../core/audit.js';
 import { claimRun, finishRun, runDetail } from '../core/ledger.js';
 import type { ImportKind } from './columns.js';
+import { emptyJournal } from './import-accounts.js';
 import { importCsv, type ImportReport } from './import.js';
 
 const JOB = 'csv-import';
@@ -24,6 +28,8 @@ export interface ChatImportDecision {
   byPlatformUserId: string;
   byName: string;
   at: string;
+  /** The import's id: its audit entry and its Undo name it. */
+  importId?: string;
   kind?: ImportKind;
   rows?: number;
   created?: number;
@@ -82,13 +88,25 @@ export async function decideImport(
       await finishRun(tx, claim, { status: 'done', now: by.now, detail: { ...decision } });
       return { taken: true, decision };
     }
+    const importId = randomUUID();
+    const journal = emptyJournal();
     const report = await importCsv(tx, workspaceId, choice.content, {
       actor: { userId: by.userId, now: by.now, label: by.label ?? `CSV import (${file.name})` },
       source: 'csv',
+      undoable: { importId, journal },
+    });
+    await recordAudit(tx, workspaceId, {
+      actorUserId: by.userId,
+      at: by.now,
+      entityType: 'import',
+      entityId: importId,
+      action: 'import',
+      after: { file: file.name, kind: report.kind, created: report.created, updated: report.updated, errorCount: report.errorCount, journal },
     });
     const decision: ChatImportDecision = {
       decision: 'imported',
       ...base,
+      importId,
       kind: report.kind,
       rows: report.rows,
       created: report.created,

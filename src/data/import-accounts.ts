@@ -11,13 +11,41 @@ import { createAccount, updateAccount, type Account, type AccountFields, type Ac
 import { recordAudit } from '../core/audit.js';
 import { accountName, cleanName } from '../core/names.js';
 import { readDate, type DateOrder, type DateReadingOptions } from '../core/date-reading.js';
+import { formatMoney } from '../core/money.js';
 import { dateOrderFor } from '../core/settings.js';
+import { formatDay } from '../core/time.js';
 import { ensureUser, findUserByName } from '../core/workspaces.js';
 import type { Cells } from './columns.js';
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
 
 export class RowError extends Error {}
+
+/**
+ * What an import wrote, kept so it can be taken back exactly (src/data/import-undo.ts):
+ * the accounts it created, the fields it changed (their values before and after) and
+ * the contacts it added.
+ */
+export interface ImportJournal {
+  created: string[];
+  updated: { accountId: string; before: Record<string, unknown>; after: Record<string, unknown> }[];
+  contacts: { contactId: string; accountId: string }[];
+}
+
+export const emptyJournal = (): ImportJournal => ({ created: [], updated: [], contacts: [] });
+
+/** Notes a change in the journal; a second row for the same account keeps the first before and the last after. */
+function journalUpdate(journal: ImportJournal, accountId: string, before: Account, after: Account, keys: string[]): void {
+  if (journal.created.includes(accountId)) return;
+  const pick = (row: Account) => Object.fromEntries(keys.map((k) => [k, (row as unknown as Record<string, unknown>)[k] ?? null]));
+  const entry = journal.updated.find((u) => u.accountId === accountId);
+  if (!entry) {
+    journal.updated.push({ accountId, before: pick(before), after: pick(after) });
+    return;
+  }
+  for (const k of keys) if (!(k in entry.before)) entry.before[k] = (before as unknown as Record<string, unknown>)[k] ?? null;
+  Object.assign(entry.after, pick(after));
+}
 
 type ContactRole = (typeof CONTACT_ROLES)[number];
 const ROLE_WORDS: Record<string, ContactRole> = {
@@ -147,7 +175,7 @@ async function fieldsOf(db: Db, workspaceId: string, cells: Cells, index: Accoun
   if (f.churnedOn !== undefined) {
     if (f.stage !== undefined && f.stage !== 'churned') throw new RowError(`the row has a churn date (${cells.churned}) but stage "${cells.stage}"; leave the stage empty or write churned`);
     f.stage = 'churned';
-    if (f.contractStart && f.churnedOn! < f.contractStart) throw new RowError(`the churn date ${f.churnedOn} is before the contract start ${f.contractStart}`);
+    if (f.contractStart && f.churnedOn! < f.contractStart) throw new RowError(`the churn date ${formatDay(f.churnedOn!)} is before the contract start ${formatDay(f.contractStart)}`);
   }
   if (cells.owner !== undefined) {
     const name = cells.owner.replace(/^@/, '');
@@ -189,6 +217,30 @@ const FIELD_NAMES: Record<string, string> = {
   ownerUserId: 'owner',
 };
 
+const DATE_FIELDS = new Set(['renewalDate', 'contractStart', 'churnedOn', 'kickoffDate']);
+
+/** A field's value as the preview says it: dates in words, money in the workspace's currency. */
+function valueInWords(key: string, value: unknown, index: AccountIndex, owner: string | undefined): string {
+  if (value === null || value === undefined) return 'none';
+  if (DATE_FIELDS.has(key)) return formatDay(String(value));
+  if (key === 'arrCents') return formatMoney(Number(value), index.currency);
+  if (key === 'ownerUserId') return owner ? `@${owner.replace(/^@/, '')}` : 'someone else';
+  if (key === 'name' || key === 'externalId') return `"${String(value)}"`;
+  return String(value);
+}
+
+/** "arr $90,000, renewal Wed 30 Jun 2027" — with "(was …)" for what a change replaces. */
+function fieldsInWords(fields: Record<string, unknown>, index: AccountIndex, owner: string | undefined, was?: Account): string {
+  return Object.entries(fields)
+    .filter(([k, v]) => v !== undefined && !(was === undefined && k === 'name'))
+    .map(([k, v]) => {
+      const previous = was ? (was as unknown as Record<string, unknown>)[k] : undefined;
+      const before = was && previous !== null && previous !== undefined ? ` (was ${valueInWords(k, previous, index, undefined)})` : '';
+      return `${FIELD_NAMES[k] ?? k} ${valueInWords(k, v, index, owner)}${before}`;
+    })
+    .join(', ');
+}
+
 /** Only the fields whose values differ from the stored account. */
 function patchFor(account: Account, fields: AccountFields): AccountFields {
   const patch: Record<string, unknown> = {};
@@ -204,8 +256,10 @@ export async function applyAccountRow(
   index: AccountIndex,
   cells: Cells,
   actor: Actor,
-  /** Told what the row did, in words ("create …", "update …: arr, renewal"), for dry runs. */
+  /** Told what the row did, in words ("create …", "update …: renewal Wed 31 Mar 2027 (was …)"), for dry runs. */
   note: (change: string) => void = () => undefined,
+  /** Told what the row wrote, when the import is to be undoable. */
+  journal?: ImportJournal,
 ): Promise<RowOutcome> {
   if (!cells.name && !cells.externalId) throw new RowError('the account name is missing');
   // Matched and stored by the one rule for names, as if typed in chat (a UserError is this row's error).
@@ -219,8 +273,10 @@ export async function applyAccountRow(
     if (!fields.name) throw new RowError(`no account with external id "${cells.externalId}", and no name to create one`);
     account = await createAccount(db, workspaceId, { ...fields, name: fields.name }, actor);
     index.put(account);
+    journal?.created.push(account.id);
     outcome = 'created';
-    note(`create "${account.name}"`);
+    const said = fieldsInWords(fields as Record<string, unknown>, index, cells.owner);
+    note(`create "${account.name}"${said ? `: ${said}` : ''}`);
   } else {
     const patch = patchFor(existing, fields);
     // Found by name (matched without regard to case): "beta" in a file keeps "Beta".
@@ -229,11 +285,12 @@ export async function applyAccountRow(
       throw new RowError(`another account is already called "${patch.name}"`);
     }
     if (Object.keys(patch).length > 0) {
-      const { after } = await updateAccount(db, workspaceId, existing.id, patch, actor);
+      const { after, changed } = await updateAccount(db, workspaceId, existing.id, patch, actor);
       index.put(after, existing);
+      if (journal) journalUpdate(journal, existing.id, existing, after, changed);
       account = after;
       outcome = 'updated';
-      note(`update "${existing.name}": ${Object.keys(patch).map((k) => FIELD_NAMES[k] ?? k).join(', ')}`);
+      note(`update "${existing.name}": ${fieldsInWords(patch as Record<string, unknown>, index, cells.owner, existing)}`);
     } else {
       account = existing;
       outcome = 'unchanged';
@@ -246,6 +303,7 @@ export async function applyAccountRow(
         .insert(contacts)
         .values({ workspaceId, accountId: account.id, ...contact, createdAt: actor.now })
         .returning({ id: contacts.id });
+      journal?.contacts.push({ contactId: row!.id, accountId: account.id });
       await recordAudit(db, workspaceId, {
         actorUserId: actor.userId,
         actorLabel: actor.label,

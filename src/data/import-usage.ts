@@ -37,8 +37,10 @@ export class UsageWriter {
     private readonly index: AccountIndex,
     private readonly actor: Actor,
     source: string,
+    /** The undoable chat import the readings belong to (usage_readings.import_id). */
+    importId?: string,
   ) {
-    this.recording = new UsageRecording(db, workspaceId, actor, { source, skipRepeats: true });
+    this.recording = new UsageRecording(db, workspaceId, actor, { source, skipRepeats: true, ...(importId ? { importId } : {}) });
   }
 
   /** Validates the row now; the write happens with its batch. */

@@ -10,7 +10,7 @@ import type { Actor } from '../core/accounts.js';
 import { UserError } from '../core/errors.js';
 import { restoreCell } from './csv-cells.js';
 import { columnFor, columnsOf, guessKind, overlongCell, overlongHeader, type Cells, type Column, type ImportKind } from './columns.js';
-import { AccountIndex, applyAccountRow, RowError } from './import-accounts.js';
+import { AccountIndex, applyAccountRow, RowError, type ImportJournal } from './import-accounts.js';
 import { UsageWriter } from './import-usage.js';
 
 export interface RowProblem {
@@ -43,6 +43,8 @@ export interface ImportOptions {
   actor: Actor;
   /** usage_readings.source: 'csv', 'api'. */
   source?: string;
+  /** Set for an import that can be undone: its readings carry the id, and `journal` is told what it wrote. */
+  undoable?: { importId: string; journal: ImportJournal };
 }
 
 export interface SourceRow {
@@ -79,7 +81,7 @@ export async function importRows(
   try {
     await db.transaction(async (tx) => {
       const index = await AccountIndex.load(tx, workspaceId);
-      const usage = kind === 'usage' ? new UsageWriter(tx, workspaceId, index, options.actor, options.source ?? 'import') : undefined;
+      const usage = kind === 'usage' ? new UsageWriter(tx, workspaceId, index, options.actor, options.source ?? 'import', options.undoable?.importId) : undefined;
       for await (const row of rows) {
         report.rows++;
         try {
@@ -87,7 +89,7 @@ export async function importRows(
           const note = (change: string) => {
             if (report.changes.length < KEPT_ERRORS) report.changes.push({ line: row.line, message: change });
           };
-          const outcome = usage ? await usage.add(row.cells) : await applyAccountRow(tx, workspaceId, index, row.cells, options.actor, note);
+          const outcome = usage ? await usage.add(row.cells) : await applyAccountRow(tx, workspaceId, index, row.cells, options.actor, note, options.undoable?.journal);
           report[outcome]++;
         } catch (err) {
           // Only a row's own problem is skipped; a database error aborts the transaction.

@@ -76,8 +76,8 @@ describe.each(ENGINES)('CSV import on $name', (engine) => {
     const report = await importCsv(database.db, ws.id, 'Account Name,External ID,ARR,Tier\nAcme Corp,A-1,100,gold\nbeta,,250,\n', { actor });
     expect(report).toMatchObject({ created: 0, updated: 2, errorCount: 0 });
     expect(report.changes).toEqual([
-      { line: 2, message: 'update "Acme": name, tier' },
-      { line: 3, message: 'update "Beta": arr' },
+      { line: 2, message: 'update "Acme": name "Acme Corp" (was "Acme"), tier gold' },
+      { line: 3, message: 'update "Beta": arr $250 (was $200)' },
     ]);
     const rows = await database.db.select().from(accounts).where(eq(accounts.workspaceId, ws.id)).orderBy(accounts.name);
     expect(rows.map((r) => [r.name, r.externalId, r.arrCents, r.tier])).toEqual([
@@ -120,7 +120,7 @@ describe.each(ENGINES)('CSV import on $name', (engine) => {
       { line: 3, message: 'the "Contact Email" cell is 30,002 characters long; that column takes at most 300' },
     ]);
     // A cell at its column's limit is read as usual.
-    expect(report.changes).toEqual([{ line: 4, message: 'create "Gamma"' }]);
+    expect(report.changes).toEqual([{ line: 4, message: 'create "Gamma": arr $5,000' }]);
 
     const usage = await importCsv(database.db, ws.id, `name,date,spend\nGamma,2026-02-01,"${spaces}"\n`, { actor, dryRun: true });
     expect(usage.errors).toEqual([{ line: 2, message: 'the "spend" cell is 30,002 characters long; that column takes at most 100' }]);
