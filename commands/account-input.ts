@@ -1,8 +1,10 @@
 // How commands read "which account" from text and forms: an unquoted name may
 // span words and is followed by a keyword (a touch type, a severity), the
 // channel's linked account stands in when the name is left out, and forms offer
-// a pick list of accounts (or a text field for a large portfolio).
-import { accountForChannel, accountNames, countAccounts, findAccountByName, listAccounts, resolveAccount, type Account } from '../src/core/accounts.js';
+// a pick list of accounts (or a text field for a large portfolio). All of these
+// read an account for new work, so an archived one is refused with how to restore it
+// (core/accounts.ts requireLiveAccount) and never offered.
+import { accountForChannel, accountNames, countAccounts, findAccountByName, listAccounts, requireLiveAccount, resolveLiveAccount, type Account } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
 import type { FormField } from '../src/messages/message.js';
 import { accountNameSchema } from './account-fields.js';
@@ -58,17 +60,17 @@ export async function splitAccountAndKeyword(
 ): Promise<{ account: Account; keywordIndex: number }> {
   if (words.length > 0 && isKeyword(words[0]!)) {
     const linked = await accountForChannel(ctx.db, ctx.workspace.id, ctx.channel.id);
-    if (linked && !(await findAccountByName(ctx.db, ctx.workspace.id, words[0]!.text))) return { account: linked, keywordIndex: 0 };
+    if (linked && !(await findAccountByName(ctx.db, ctx.workspace.id, words[0]!.text))) return { account: requireLiveAccount(linked), keywordIndex: 0 };
   }
   const candidates = words.map((w, i) => (i > 0 && isKeyword(w) ? i : -1)).filter((i) => i > 0);
   if (words[0]?.quoted) {
-    const account = await resolveAccount(ctx.db, ctx.workspace.id, accountNameFrom(words[0].text));
+    const account = await resolveLiveAccount(ctx.db, ctx.workspace.id, accountNameFrom(words[0].text));
     if (!words[1] || !isKeyword(words[1])) throw missing(words[1], account);
     return { account, keywordIndex: 1 };
   }
   for (const i of candidates) {
     const account = await findAccountByName(ctx.db, ctx.workspace.id, joinWords(words.slice(0, i)));
-    if (account) return { account, keywordIndex: i };
+    if (account) return { account: requireLiveAccount(account), keywordIndex: i };
   }
   if (candidates.length === 0) {
     if (words.length === 0) throw missing(undefined, undefined);
@@ -80,14 +82,17 @@ export async function splitAccountAndKeyword(
     }
     throw missing(undefined, undefined);
   }
-  const account = await resolveAccount(ctx.db, ctx.workspace.id, accountNameFrom(joinWords(words.slice(0, candidates[0]))));
+  const account = await resolveLiveAccount(ctx.db, ctx.workspace.id, accountNameFrom(joinWords(words.slice(0, candidates[0]))));
   return { account, keywordIndex: candidates[0]! };
 }
 
-/** The form's account field: a pick list for a portfolio that fits one, else a text field. */
+/**
+ * The form's account field: a pick list for a portfolio that fits one, else a text
+ * field; an archived account (a channel may still be linked to one) is not preselected.
+ */
 export async function accountField(ctx: CommandContext, initial?: Account): Promise<FormField> {
   const total = await countAccounts(ctx.db, ctx.workspace.id);
-  const start = initial ? { initial: initial.name } : {};
+  const start = initial && !initial.archivedAt ? { initial: initial.name } : {};
   if (total > 0 && total <= FORM_PICK_LIMIT) {
     const accounts = await listAccounts(ctx.db, ctx.workspace.id);
     return { id: 'account', label: 'Account', kind: 'select', required: true, options: accounts.map((a) => ({ label: a.name, value: a.name })), ...start };
@@ -97,10 +102,9 @@ export async function accountField(ctx: CommandContext, initial?: Account): Prom
 
 /** The account a form names, or the error to show next to the field (with close matches). */
 export async function accountFromForm(ctx: CommandContext, name: string): Promise<{ account: Account } | { error: string }> {
-  const account = await findAccountByName(ctx.db, ctx.workspace.id, name);
-  if (account) return { account };
   try {
-    return { account: await resolveAccount(ctx.db, ctx.workspace.id, name) };
+    const account = await findAccountByName(ctx.db, ctx.workspace.id, name);
+    return { account: account ? requireLiveAccount(account) : await resolveLiveAccount(ctx.db, ctx.workspace.id, name) };
   } catch (err) {
     return { error: err instanceof UserError ? [err.message, err.details.hint].filter(Boolean).join(' ') : 'Unknown account' };
   }

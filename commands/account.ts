@@ -7,7 +7,9 @@ import {
   listAccounts,
   countAccounts,
   type LifecycleStage,
+  requireLiveAccount,
   resolveAccount,
+  resolveLiveAccount,
   updateAccount,
   type Account,
 } from '../src/core/accounts.js';
@@ -39,6 +41,7 @@ import type { CommandContext } from './context.js';
 import { standingOf } from './customer-channel.js';
 import { joinWords, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
+import { subcommandBeforeAccount } from './word-order.js';
 
 const USAGE = {
   add: '/account add <name> [arr=120k] [renewal=2027-03-31] [licensed=100] [active=72] [stage=onboard] [owner=@user] [tier=gold]',
@@ -233,7 +236,7 @@ async function linkCommand(ctx: CommandContext, args: Token[]): Promise<Reply> {
     throw new UserError(`"${kindWord}" is not a kind of channel: use customer (where the customer reads; surveys) or internal (your team's; alerts).`, { usage: USAGE.link, example: EXAMPLE.link });
   }
   const name = nameFrom(words, 'link');
-  return link(ctx, await resolveAccount(ctx.db, ctx.workspace.id, name), kindWord ? KIND_WORDS[kindWord] : undefined);
+  return link(ctx, await resolveLiveAccount(ctx.db, ctx.workspace.id, name), kindWord ? KIND_WORDS[kindWord] : undefined);
 }
 
 async function list(ctx: CommandContext, args: Token[]): Promise<Reply> {
@@ -261,12 +264,17 @@ async function list(ctx: CommandContext, args: Token[]): Promise<Reply> {
   return { messages: [listMessage(lines, total, title, 'Open one with /account <name>.')] };
 }
 
+/** The subcommands that name one account, which may also be typed after its name. */
+const NAMED_SUBCOMMANDS = ['set', 'link', 'history', 'archive', 'restore'] as const;
+
 export const accountCommand: CommandDefinition = {
   name: 'account',
   summary: 'Add, show, list and change customer accounts; link a channel to one.',
   usage: [USAGE.add, USAGE.show, USAGE.list, USAGE.set, USAGE.link, USAGE.history, USAGE.import, ARCHIVE_USAGE.archive, ARCHIVE_USAGE.restore],
   examples: [EXAMPLE.add, EXAMPLE.show, EXAMPLE.set, EXAMPLE.link, EXAMPLE.history, ARCHIVE_EXAMPLE.archive, ARCHIVE_EXAMPLE.restore],
-  async run(ctx, args) {
+  async run(ctx, typed) {
+    // `/account "Acme Corp" set tier=gold` reads as `/account set "Acme Corp" tier=gold`.
+    const args = await subcommandBeforeAccount(ctx, typed, NAMED_SUBCOMMANDS);
     const first = args[0];
     const sub = first && !first.quoted && first.key === undefined ? first.text.toLowerCase() : '';
     if (!first || sub === 'list') return list(ctx, args.slice(1));
@@ -298,7 +306,7 @@ export const accountCommand: CommandDefinition = {
       return showAccount(ctx, account);
     },
     async 'account.link'(ctx, value) {
-      return link(ctx, await accountById(ctx, value), undefined);
+      return link(ctx, requireLiveAccount(await accountById(ctx, value)), undefined);
     },
   },
 };

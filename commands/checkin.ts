@@ -19,6 +19,7 @@ import { dateSchema, enumSchema, gatherDatePhrases, joinWords, lengthSentence, r
 import type { CommandDefinition } from './registry.js';
 import { withChurnedNote } from './churned.js';
 import { checkForm } from './form-input.js';
+import { accountBeforeKeyword } from './word-order.js';
 
 const USAGE = '/checkin <account> <call|meeting|email|qbr|kickoff|review|other> <notes…> [sentiment=positive|neutral|negative] [next=fri|in 2 weeks|31 Mar] [date=yesterday]';
 const EXAMPLE = '/checkin "Acme Corp" call Walked through the backup runbook; they want DR next sentiment=positive next=in 2 weeks';
@@ -56,13 +57,20 @@ const isType = (t: Token) => !t.quoted && t.key === undefined && (CHECKIN_TYPES 
 
 async function splitAccountAndType(ctx: CommandContext, words: Token[]): Promise<{ account: Account; typeIndex: number }> {
   if (words.length === 0) throw new UserError('Which account, and what kind of touch?');
-  const { account, keywordIndex } = await splitAccountAndKeyword(ctx, words, isType, missingType);
+  const { account, keywordIndex } = await splitAccountAndKeyword(ctx, words, isType, (_found, account) => missingType(words, account));
   return { account, typeIndex: keywordIndex };
 }
 
-function missingType(): UserError {
+/**
+ * No touch type right after the account. A kind typed last (`"Acme Corp" Walked
+ * through the runbook call`) is not taken from the end of the note, where it may
+ * belong ("…sent the follow-up email"): the answer shows the line in order instead.
+ */
+function missingType(words: Token[], account: Account | undefined): UserError {
+  const last = words[words.length - 1];
+  const inOrder = account && words[0]?.quoted && words.length > 2 && last && isType(last) ? `/checkin "${account.name}" ${last.text.toLowerCase()} ${verbatimText(words.slice(1, -1))}` : undefined;
   return new UserError(`Say what kind of touch it was: ${CHECKIN_TYPES.join(', ')}.`, {
-    hint: 'Put it right after the account name; quote names with spaces if that is ambiguous.',
+    hint: inOrder ? `Put it right after the account name: ${inOrder}` : 'Put it right after the account name; quote names with spaces if that is ambiguous.',
   });
 }
 
@@ -206,13 +214,15 @@ type Message = ReturnType<typeof message>;
 
 async function fromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
   const tokens = gatherDatePhrases(args, ['next', 'next_step', 'date', 'on'], (phrase) => readsAsDate(ctx, phrase));
-  const { words, options } = splitOptions(tokens, KEYS, { mood: 'sentiment', next_step: 'next', on: 'date' });
+  const { words: typed, options } = splitOptions(tokens, KEYS, { mood: 'sentiment', next_step: 'next', on: 'date' });
   const parsedOptions = optionsSchema(ctx).safeParse(options);
   if (!parsedOptions.success) {
     const issue = parsedOptions.error.issues[0]!;
     throw new UserError(`${String(issue.path[0])}=${options[String(issue.path[0])] ?? ''}: ${issue.message}`);
   }
   const { sentiment = 'neutral', date, next = null } = parsedOptions.data;
+  // `/checkin call "Acme Corp" …` reads as `/checkin "Acme Corp" call …`; a kind word later in the note stays in it.
+  const words = await accountBeforeKeyword(ctx, typed, isType);
   const readings = readingsOf(ctx, words);
   const dateProblem = touchDateProblem(ctx, date, next);
   // One statement finds the account and writes the touch; only when it writes nothing are the reasons looked up.

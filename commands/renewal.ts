@@ -17,6 +17,7 @@ import { accountNameFrom, splitAccountAndKeyword } from './account-input.js';
 import type { CommandContext } from './context.js';
 import { joinWords, parseCount, readMoney, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
+import { accountBeforeKeyword } from './word-order.js';
 
 const RENEWALS_USAGE = '/renewals [days=120]';
 const RENEWALS_EXAMPLE = '/renewals days=90';
@@ -119,13 +120,15 @@ export const renewalCommand: CommandDefinition = {
   usage: [RENEWAL_USAGE, UNDO_USAGE],
   examples: [RENEWAL_EXAMPLE, '/renewal Globex churned reason=competitor', '/renewal Initech downgraded arr=80k reason=budget', UNDO_EXAMPLE],
   async run(ctx: CommandContext, args: Token[]): Promise<Reply> {
-    const { words, options, unknown } = splitOptions(args, ['reason', 'arr']);
-    if (isUndo(words)) {
+    const { words: typed, options, unknown } = splitOptions(args, ['reason', 'arr']);
+    if (isUndo(typed)) {
       if (unknown.length > 0 || Object.keys(options).length > 0) throw new UserError('/renewal undo takes only the account.', { usage: UNDO_USAGE, example: UNDO_EXAMPLE });
-      const account = await undoTarget(ctx, words.slice(1));
+      const account = await undoTarget(ctx, typed.slice(1));
       return undo(ctx, { accountId: account.id });
     }
     if (unknown.length > 0) throw new UserError(`"${unknown[0]!.text}" is not an option of /renewal: use reason=… and arr=….`, { usage: RENEWAL_USAGE, example: RENEWAL_EXAMPLE });
+    // `/renewal churned "Acme Corp" reason=budget` reads as `/renewal "Acme Corp" churned reason=budget`.
+    const words = await accountBeforeKeyword(ctx, typed, isOutcome);
     const { account, keywordIndex } = await splitAccountAndKeyword(ctx, words, isOutcome, (found) =>
       new UserError(found ? `"${found.text}" is not an outcome: use renewed, expanded, downgraded or churned.` : 'Which account, and what happened: renewed, expanded, downgraded or churned?', {
         usage: RENEWAL_USAGE,

@@ -1,7 +1,7 @@
 // /usage: record a usage and spend reading for an account (the adoption and
 // financial inputs of the health score). Active/licensed also update the account.
 import { z } from 'zod';
-import { accountForChannel, resolveAccount } from '../src/core/accounts.js';
+import { accountForChannel, requireLiveAccount, resolveLiveAccount } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
 import { formatMoney } from '../src/core/money.js';
 import { recordCurrentUsage } from '../src/core/usage.js';
@@ -43,9 +43,10 @@ export const usageCommand: CommandDefinition = {
     if (Object.keys(reading).length === 0) throw new UserError('Give at least one reading, e.g. active=72.');
     const name = joinWords(words);
     const account = name
-      ? await resolveAccount(ctx.db, ctx.workspace.id, accountNameFrom(name))
+      ? await resolveLiveAccount(ctx.db, ctx.workspace.id, accountNameFrom(name))
       : await accountForChannel(ctx.db, ctx.workspace.id, ctx.channel.id);
     if (!account) throw new UserError('Which account? Name it, or run /usage in a channel linked to the account.');
+    requireLiveAccount(account);
 
     await recordCurrentUsage(
       ctx.db,

@@ -1,8 +1,11 @@
 // Forgiving word order: `/ticket critical "Acme Corp" VPN down` reads as `/ticket
-// "Acme Corp" critical VPN down`. When the keyword (a severity, a touch type) comes
-// first and an account name follows it, the words are put back in the order the
-// commands read; otherwise they stay as typed (in a channel linked to an account the
-// keyword may come first, and what follows is the title).
+// "Acme Corp" critical VPN down`. When the keyword (a severity, a touch type, an
+// outcome) comes first and an account name follows it, the words are put back in the
+// order the commands read; otherwise they stay as typed (in a channel linked to an
+// account the keyword may come first, and what follows is the title). The other way
+// round for subcommands: `/account "Acme Corp" set tier=gold` reads as `/account set
+// "Acme Corp" tier=gold`. Only words are moved, never rewritten, so notes and titles
+// stay as typed.
 import { accountForChannel, findAccountByName } from '../src/core/accounts.js';
 import { accountByPartOfName } from '../src/core/account-lookup.js';
 import type { CommandContext } from './context.js';
@@ -17,6 +20,8 @@ export async function accountBeforeKeyword(ctx: CommandContext, words: Token[], 
   const swapped = (n: number) => [...rest.slice(0, n), keyword, ...rest.slice(n)];
   // A quoted name can only be the account's.
   if (rest[0]!.quoted) return swapped(1);
+  // A name may start with the keyword ("Call Center Inc call …"): as typed, it is already in order.
+  if (await namesAccountAtStart(ctx, words)) return words;
   for (let n = Math.min(rest.length, LONGEST_NAME_WORDS); n >= 1; n--) {
     if (rest.slice(0, n).some((w) => w.quoted || w.key !== undefined)) continue;
     if (await findAccountByName(ctx.db, ctx.workspace.id, joinWords(rest.slice(0, n)))) return swapped(n);
@@ -27,4 +32,37 @@ export async function accountBeforeKeyword(ctx: CommandContext, words: Token[], 
     if (part) return [{ ...rest[0]!, text: part.name, quoted: true }, keyword, ...rest.slice(1)];
   }
   return words;
+}
+
+/** True when the first words (more than one, unquoted) are an account's whole name. */
+async function namesAccountAtStart(ctx: CommandContext, words: Token[]): Promise<boolean> {
+  for (let n = Math.min(words.length, LONGEST_NAME_WORDS); n >= 2; n--) {
+    if (words.slice(0, n).some((w) => w.quoted || w.key !== undefined)) continue;
+    if (await findAccountByName(ctx.db, ctx.workspace.id, joinWords(words.slice(0, n)))) return true;
+  }
+  return false;
+}
+
+/**
+ * Puts a subcommand typed after the account's name first: `"Acme Corp" set tier=gold`
+ * → `set "Acme Corp" tier=gold`. Only when the words before it are a quoted name, an
+ * account's whole name or a single word that is part of one, and the words together
+ * are not themselves an account's name ("Acme Link Ltd" stays a name).
+ */
+export async function subcommandBeforeAccount(ctx: CommandContext, args: Token[], subcommands: readonly string[]): Promise<Token[]> {
+  const isSubcommand = (t: Token) => !t.quoted && t.key === undefined && subcommands.includes(t.text.toLowerCase());
+  const first = args[0];
+  if (!first || first.key !== undefined || isSubcommand(first)) return args;
+  const at = args.findIndex((t, i) => i > 0 && isSubcommand(t));
+  if (at < 0 || at > LONGEST_NAME_WORDS) return args;
+  const name = args.slice(0, at);
+  const moved = () => [args[at]!, ...name, ...args.slice(at + 1)];
+  if (first.quoted) return name.length === 1 ? moved() : args;
+  if (name.some((w) => w.quoted || w.key !== undefined)) return args;
+  const words = args.filter((w) => w.key === undefined);
+  if (await findAccountByName(ctx.db, ctx.workspace.id, joinWords(words))) return args;
+  if (await findAccountByName(ctx.db, ctx.workspace.id, joinWords(name))) return moved();
+  // Part of a name (`acme set …`): an ambiguous part is moved too, and the subcommand lists the candidates.
+  const part = name.length === 1 ? await accountByPartOfName(ctx.db, ctx.workspace.id, first.text).catch(() => true) : undefined;
+  return part ? moved() : args;
 }

@@ -123,6 +123,27 @@ export async function resolveAccount(db: Db, workspaceId: string, typed: string)
   throw new UserError(`No account named "${name}".`, { hint });
 }
 
+/**
+ * New work — a touch, a ticket, a usage reading, a renewal outcome, a survey, a
+ * channel link — is not logged against an archived account: it would vanish from
+ * every list, alert and KPI it was meant for. Reading it (its card, its history),
+ * correcting its fields and undoing earlier changes stay open; restoring comes first.
+ */
+export function archivedAccountError(account: Pick<Account, 'name'>): UserError {
+  return new UserError(`${account.name} is archived: restore it with /account restore "${account.name}" (admins) to log work against it.`);
+}
+
+/** The account itself when it is not archived; else the UserError saying how to bring it back. */
+export function requireLiveAccount<T extends Pick<Account, 'name' | 'archivedAt'>>(account: T): T {
+  if (account.archivedAt) throw archivedAccountError(account);
+  return account;
+}
+
+/** resolveAccount for new work: an archived account, found by its whole name, is refused (requireLiveAccount). */
+export async function resolveLiveAccount(db: Db, workspaceId: string, typed: string): Promise<Account> {
+  return requireLiveAccount(await resolveAccount(db, workspaceId, typed));
+}
+
 export async function createAccount(
   db: Db,
   workspaceId: string,

@@ -7,7 +7,7 @@ import { preparedSql, rowFromJson } from '../../db/statements.js';
 import { checkins } from '../../db/schema.js';
 import { cleanName } from './names.js';
 import { namePartMatches } from './account-lookup.js';
-import type { LifecycleStage } from './accounts.js';
+import { getAccount, requireLiveAccount, type LifecycleStage } from './accounts.js';
 
 export type Checkin = typeof checkins.$inferSelect;
 export type CheckinType = Checkin['type'];
@@ -50,7 +50,7 @@ const value = (name: string) => sql.placeholder(name);
 const workspace = sql`${value('workspaceId')}::uuid`;
 
 /** The account the touch is for, with the touch's type and notes: by the account's id. */
-const BY_ID = sql`select id, name, stage, churned_on, ${value('type')}::text as type, ${value('notes')}::text as notes
+const BY_ID = sql`select id, name, stage, churned_on, archived_at, ${value('type')}::text as type, ${value('notes')}::text as notes
   from accounts where workspace_id = ${workspace} and id = ${value('accountId')}::uuid`;
 
 /**
@@ -59,16 +59,16 @@ const BY_ID = sql`select id, name, stage, churned_on, ${value('type')}::text as 
  * other (core/account-lookup.ts), as resolveAccount finds it.
  */
 const readings = sql`jsonb_to_recordset(${value('readings')}::text::jsonb) as r(ord int, name text, linked_to text, unless_named text, type text, notes text)`;
-const BY_READING = sql`select id, name, stage, churned_on, type, notes from (
-    select 0 as rank, r.ord, a.id, a.name, a.stage, a.churned_on, r.type, r.notes from ${readings}
+const BY_READING = sql`select id, name, stage, churned_on, archived_at, type, notes from (
+    select 0 as rank, r.ord, a.id, a.name, a.stage, a.churned_on, a.archived_at, r.type, r.notes from ${readings}
     join accounts a on a.workspace_id = ${workspace} and lower(a.name) = lower(r.name)
     union all
-    select 0 as rank, r.ord, a.id, a.name, a.stage, a.churned_on, r.type, r.notes from ${readings}
+    select 0 as rank, r.ord, a.id, a.name, a.stage, a.churned_on, a.archived_at, r.type, r.notes from ${readings}
     join account_channels l on l.workspace_id = ${workspace} and l.channel_id = r.linked_to
     join accounts a on a.workspace_id = ${workspace} and a.id = l.account_id
     where not exists (select 1 from accounts n where n.workspace_id = ${workspace} and lower(n.name) = lower(r.unless_named))
     union all
-    select 1 as rank, r.ord, a.id, a.name, a.stage, a.churned_on, r.type, r.notes from ${readings}
+    select 1 as rank, r.ord, a.id, a.name, a.stage, a.churned_on, a.archived_at, r.type, r.notes from ${readings}
     join accounts a on a.workspace_id = ${workspace} and a.archived_at is null and ${namePartMatches(sql`a.name`, sql`r.name`)}
     where not exists (select 1 from accounts n where n.workspace_id = ${workspace} and lower(n.name) = lower(r.name))
       and (select count(*) from accounts p where p.workspace_id = ${workspace} and p.archived_at is null and ${namePartMatches(sql`p.name`, sql`r.name`)}) = 1
@@ -86,7 +86,8 @@ const BY_READING = sql`select id, name, stage, churned_on, type, notes from (
  * (db/statements.ts): /checkin is the command people type most. Given a time zone
  * and not forced, a touch identical to one already logged that day (same account,
  * kind and note: most likely the same touch sent twice) is not written either: the
- * row names the one there is, for the caller to ask.
+ * row names the one there is, for the caller to ask. An archived account takes no
+ * new touch (accounts.ts archivedAccountError): found, but nothing is written.
  */
 function checkinStatement(name: string, account: SQL) {
   return preparedSql<{ account_name: string; account_stage: LifecycleStage; account_churned_on: string | null; inserted: unknown; previous: unknown; duplicate: unknown }>(
@@ -94,7 +95,7 @@ function checkinStatement(name: string, account: SQL) {
     () => sql`with account as (${account}
       ), duplicate as (
         select d.* from checkins d join account on d.account_id = account.id
-        where ${value('timezone')}::text is not null and d.workspace_id = ${workspace} and d.type = account.type and d.notes = account.notes
+        where account.archived_at is null and ${value('timezone')}::text is not null and d.workspace_id = ${workspace} and d.type = account.type and d.notes = account.notes
           and (d.occurred_at at time zone ${value('timezone')}::text)::date = (${value('occurredAt')}::timestamptz at time zone ${value('timezone')}::text)::date
         order by d.created_at desc limit 1
       ), previous as (
@@ -106,7 +107,7 @@ function checkinStatement(name: string, account: SQL) {
         insert into checkins (id, workspace_id, account_id, user_id, type, occurred_at, notes, sentiment, next_step_date, channel_id, source_author, source_link, created_at)
         select ${value('id')}::uuid, ${workspace}, account.id, ${value('userId')}::uuid, account.type, ${value('occurredAt')}::timestamptz,
           account.notes, ${value('sentiment')}, ${value('nextStepDate')}::date, ${value('channelId')}, ${value('sourceAuthor')}::text, ${value('sourceLink')}::text, ${value('now')}::timestamptz
-        from account where account.notes is not null and not exists (select 1 from duplicate)
+        from account where account.notes is not null and account.archived_at is null and not exists (select 1 from duplicate)
         returning *
       ), audited as (
         insert into audit_log (workspace_id, actor_user_id, at, entity_type, entity_id, action, after)
@@ -179,8 +180,12 @@ export interface DuplicateCheck {
 export async function logCheckin(db: Db, workspaceId: string, input: CheckinInput, now: Date, duplicates: DuplicateCheck = {}): Promise<{ checkin: Checkin; previous: Checkin | undefined; duplicate?: Checkin }> {
   const { accountId, type, notes, ...touch } = input;
   const logged = await writeCheckin(db, checkinForAccountId, workspaceId, { accountId, type, notes }, touch, now, duplicates);
-  // Only an account that was deleted meanwhile gets here: the caller had just read it.
-  if (!logged) throw new Error(`account ${input.accountId} not found in workspace ${workspaceId}`);
+  if (!logged) {
+    // The caller had just read the account: it was archived since (a person can act on that), or deleted.
+    const account = await getAccount(db, workspaceId, accountId);
+    if (account) requireLiveAccount(account);
+    throw new Error(`account ${input.accountId} not found in workspace ${workspaceId}`);
+  }
   return logged;
 }
 

@@ -42,6 +42,49 @@ describe.each(ENGINES)('forgiving order and verbs on $name', (engine) => {
     expect(plain(await t.registry.run(ctx, '/ticket critical "Acme Crop" VPN down'))).toMatch(/No account named "Acme Crop"[\s\S]*Did you mean "Acme Corp"/);
   });
 
+  it('logs a check-in with the kind before the account, and keeps a kind word inside the note in the note', async () => {
+    const ctx = await workspace();
+    expect(plain(await t.registry.run(ctx, '/checkin call "Acme Corp" Walked through the runbook'))).toContain('Logged a call with Acme Corp');
+    expect(plain(await t.registry.run(ctx, '/checkin meeting acme corp Planned the "DR" migration'))).toContain('Logged a meeting with Acme Corp');
+    expect(plain(await t.registry.run(ctx, '/checkin email glob Sent the follow-up email sentiment=positive'))).toContain('Logged an email with Globex');
+    expect(plain(await t.registry.run(ctx, '/checkin call "Acme Corp" Booked a call with finance'))).toContain('Logged a call with Acme Corp');
+    expect(plain(await t.registry.run(ctx, '/checkin qbr Acme Corp Booked a call with finance for the review'))).toContain('Logged a QBR with Acme Corp');
+    const rows = await t.database.db.select().from(checkins).where(eq(checkins.workspaceId, ctx.workspace.id)).orderBy(checkins.number);
+    expect(rows.map((r) => [r.type, r.notes, r.sentiment])).toEqual([
+      ['call', 'Walked through the runbook', 'neutral'],
+      ['meeting', 'Planned the "DR" migration', 'neutral'],
+      ['email', 'Sent the follow-up email', 'positive'],
+      ['call', 'Booked a call with finance', 'neutral'],
+      ['qbr', 'Booked a call with finance for the review', 'neutral'],
+    ]);
+    // A kind typed last is not taken from the end of the note: the answer shows the line in order.
+    const last = plain(await t.registry.run(ctx, '/checkin "Acme Corp" Walked through the "DR" runbook call'));
+    expect(last).toContain('Say what kind of touch it was');
+    expect(last).toContain('Put it right after the account name: /checkin "Acme Corp" call Walked through the "DR" runbook');
+    expect(await t.database.db.select().from(checkins).where(eq(checkins.workspaceId, ctx.workspace.id))).toHaveLength(5);
+  });
+
+  it('records a renewal outcome with the outcome before the account', async () => {
+    const ctx = await workspace();
+    expect(plain(await t.registry.run(ctx, '/renewal churned "Acme Corp" reason=budget'))).toContain('Recorded: Acme Corp churned (reason: budget).');
+    expect(plain(await t.registry.run(ctx, '/renewal renewed globex'))).toContain('Recorded: Globex renewed.');
+  });
+
+  it('takes a subcommand of /account after the account’s name', async () => {
+    const ctx = await workspace(['Acme Corp', 'Globex', 'Acme Link Ltd']);
+    expect(plain(await t.registry.run(ctx, '/account "Acme Corp" set tier=gold'))).toContain('Updated Acme Corp: tier.');
+    expect(plain(await t.registry.run(ctx, '/account Acme Corp set licensed=50'))).toContain('Updated Acme Corp: licensed users.');
+    expect(plain(await t.registry.run(ctx, '/account glob set tier=silver'))).toContain('Updated Globex: tier.');
+    expect(plain(await t.registry.run(ctx, '/account "Globex" link internal'))).toContain('Linked #general to Globex as an internal channel');
+    expect(plain(await t.registry.run(ctx, '/account Acme Corp history'))).toContain('History of Acme Corp');
+    // A name that holds the word stays a name.
+    const named = plain(await t.registry.run(ctx, '/account Acme Link Ltd'));
+    expect(named).toContain('Acme Link Ltd');
+    expect(named).not.toContain('Linked');
+    const [acme, globex] = await Promise.all(['Acme Corp', 'Globex'].map(async (n) => (await t.database.db.select().from(accountsTable).where(and(eq(accountsTable.workspaceId, ctx.workspace.id), eq(accountsTable.name, n))))[0]!));
+    expect([acme?.tier, acme?.licensedUsers, globex?.tier]).toEqual(['gold', 50, 'silver']);
+  });
+
   it('takes close, done and fixed for resolve, and reopens', async () => {
     const ctx = await workspace();
     for (let i = 0; i < 3; i++) await t.registry.run(ctx, `/ticket "Acme Corp" minor Issue ${i + 1}`);
