@@ -1,6 +1,6 @@
 // How an account looks as a neutral message: the full card for /account <name>
 // and the one-line entries of /account list.
-import { cadenceFor, touchStatus, type CadenceMode } from '../src/core/cadence.js';
+import { accountTouchStatus, cadenceFor, cadenceStartOf, type CadenceMode } from '../src/core/cadence.js';
 import type { Account, AccountActivity } from '../src/core/accounts.js';
 import type { LinkedChannel } from '../src/core/channel-kinds.js';
 import { BAND_ICON, healthSummary, type HealthResult } from '../src/core/health.js';
@@ -32,12 +32,15 @@ export function renewalText(account: Account, today: string): string {
 }
 
 export function lastTouchText(account: Account, activity: AccountActivity | undefined, settings: CardSettings, today: string): string {
+  const touchDay = activity?.lastTouch ? localDate(activity.lastTouch.at, settings.timezone) : null;
+  const status = accountTouchStatus(touchDay, today, cadenceStartOf(account, settings.timezone), settings.cadenceMode);
   const cadence = cadenceFor(account.kickoffDate, today, settings.cadenceMode);
-  if (!activity?.lastTouch) return `never · cadence ${cadence.label}`;
-  const touchDay = localDate(activity.lastTouch.at, settings.timezone);
-  const status = touchStatus(touchDay, today, cadence);
   // A churned account has no cadence to keep.
-  const overdue = status.overdue && !isChurned(account) ? ` · ⚠️ overdue by ${-(status.dueInDays ?? 0)} days` : '';
+  const overdue = status.overdue && !isChurned(account) ? ` · ⚠️ overdue by ${-status.dueInDays} day${status.dueInDays === -1 ? '' : 's'}` : '';
+  if (!activity?.lastTouch) {
+    const first = isChurned(account) ? '' : status.overdue ? ` · first touch was due ${formatDay(status.dueDay)}` : ` · first touch due ${formatDay(status.dueDay)}`;
+    return `never${first} · cadence ${cadence.label}${overdue}`;
+  }
   return `${relativeDays(-(status.daysSince ?? 0))} (${activity.lastTouch.type}) · cadence ${cadence.label}${overdue}`;
 }
 

@@ -3,10 +3,10 @@
 // next 90 days, overdue check-ins and open tickets, with buttons for the common
 // actions. Churned accounts have no renewal and no cadence. Health bands join once
 // scores exist.
-import { cadenceFor, touchStatus } from '../src/core/cadence.js';
+import { accountTouchStatus, cadenceStartOf } from '../src/core/cadence.js';
 import { accountActivity, listAccounts } from '../src/core/accounts.js';
 import { workspaceSettings } from '../src/core/settings.js';
-import { daysBetween, localDate, relativeDays } from '../src/core/time.js';
+import { daysBetween, formatDay, localDate, relativeDays } from '../src/core/time.js';
 import { actions, button, context, divider, header, message, text } from '../src/messages/builders.js';
 import type { Message } from '../src/messages/message.js';
 import { openTicketsText } from './account-card.js';
@@ -30,7 +30,7 @@ export async function portfolioHome(ctx: CommandContext): Promise<Message> {
   const overdue = scope
     .map((a) => {
       const last = activity.get(a.id)?.lastTouch;
-      const status = touchStatus(last ? localDate(last.at, ctx.workspace.timezone) : null, today, cadenceFor(a.kickoffDate, today, mode));
+      const status = accountTouchStatus(last ? localDate(last.at, ctx.workspace.timezone) : null, today, cadenceStartOf(a, ctx.workspace.timezone), mode);
       return { account: a, status };
     })
     .filter((x) => x.status.overdue && x.account.stage !== 'churned');
@@ -43,7 +43,7 @@ export async function portfolioHome(ctx: CommandContext): Promise<Message> {
   if (overdueRenewals.length > 0) {
     blocks.push(divider(), text(`**⚠️ Overdue renewals — record an outcome** (${overdueRenewals.length})`));
     for (const a of overdueRenewals.slice(0, SECTION_LIMIT)) {
-      blocks.push(text(`**${a.name}** · renewal date ${a.renewalDate} passed ${relativeDays(daysBetween(today, a.renewalDate!))} · overdue — record an outcome: /renewal "${a.name}" renewed|expanded|downgraded|churned`));
+      blocks.push(text(`**${a.name}** · renewal date ${formatDay(a.renewalDate!)} passed ${relativeDays(daysBetween(today, a.renewalDate!))} · overdue — record an outcome: /renewal "${a.name}" renewed|expanded|downgraded|churned`));
     }
     if (overdueRenewals.length > SECTION_LIMIT) blocks.push(context(`…and ${overdueRenewals.length - SECTION_LIMIT} more: /renewals`));
   }

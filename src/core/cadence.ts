@@ -3,7 +3,7 @@
 // days), then at least quarterly. A practice may choose twice a month throughout.
 // An account never touched is measured from its start: its first touch is due one
 // gap after the kickoff (else the contract start, else the day it was added).
-import { addDays, daysBetween } from './time.js';
+import { addDays, daysBetween, localDate } from './time.js';
 
 export type CadenceMode = 'standard' | 'twice-monthly';
 
@@ -32,6 +32,11 @@ export interface CadenceStart {
   createdDay: string;
 }
 
+/** An account's start as the cadence reads it; the day it was added is taken in the workspace's zone. */
+export function cadenceStartOf(account: { kickoffDate: string | null; contractStart: string | null; createdAt: Date }, timezone: string): CadenceStart {
+  return { kickoffDate: account.kickoffDate, contractStart: account.contractStart, createdDay: localDate(account.createdAt, timezone) };
+}
+
 export interface FirstTouch {
   /** The last day the first touch is on time. */
   dueDay: string;
@@ -57,11 +62,27 @@ export interface TouchStatus {
   cadence: Cadence;
   overdue: boolean;
   /** Days the next touch is due in (negative: overdue by that many). */
-  dueInDays: number | null;
+  dueInDays: number;
 }
 
-export function touchStatus(lastTouchDate: string | null, today: string, cadence: Cadence): TouchStatus {
-  if (!lastTouchDate) return { daysSince: null, cadence, overdue: true, dueInDays: null };
+/** Where a touched account stands against `cadence`, `today`. */
+export function touchStatus(lastTouchDate: string, today: string, cadence: Cadence): TouchStatus {
   const daysSince = daysBetween(lastTouchDate, today);
   return { daysSince, cadence, overdue: daysSince > cadence.maxGapDays, dueInDays: cadence.maxGapDays - daysSince };
+}
+
+/**
+ * Where an account stands today: from its last touch, or, never touched, against its
+ * first touch (firstTouchDue), so an account added yesterday is not overdue today —
+ * the health score's engagement reads it the same way. `dueDay` is the last day the
+ * next touch is on time.
+ */
+export function accountTouchStatus(lastTouchDay: string | null, today: string, start: CadenceStart, mode: CadenceMode = 'standard'): TouchStatus & { dueDay: string } {
+  if (lastTouchDay) {
+    const cadence = cadenceFor(start.kickoffDate, today, mode);
+    return { ...touchStatus(lastTouchDay, today, cadence), dueDay: addDays(lastTouchDay, cadence.maxGapDays) };
+  }
+  const first = firstTouchDue(start, mode);
+  const dueInDays = daysBetween(today, first.dueDay);
+  return { daysSince: null, cadence: first.cadence, overdue: dueInDays < 0, dueInDays, dueDay: first.dueDay };
 }

@@ -5,7 +5,7 @@
 // tickets. Churned accounts are in none of them (portfolioHealth leaves them out).
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
-import { cadenceFor, touchStatus } from './cadence.js';
+import { accountTouchStatus } from './cadence.js';
 import { type HealthBand, type HealthConfig } from './health.js';
 import { portfolioHealth, type AccountHealth } from './health-inputs.js';
 import { snapshotsAsOf } from './health-snapshots.js';
@@ -76,7 +76,7 @@ export async function digestData(db: Db, workspaceId: string, options: { now: Da
   );
   const overdue = new Map<string, { name: string; daysSince: number | null }[]>();
   for (const a of list) {
-    const status = touchStatus(a.inputs.lastTouchDay, today, cadenceFor(a.inputs.kickoffDate, today, options.config.cadenceMode));
+    const status = accountTouchStatus(a.inputs.lastTouchDay, today, a.inputs, options.config.cadenceMode);
     if (!status.overdue) continue;
     const owner = a.ownerUserId ? (ownerNames.get(a.ownerUserId) ?? 'unknown') : 'no owner';
     overdue.set(owner, [...(overdue.get(owner) ?? []), { name: a.name, daysSince: status.daysSince }]);

@@ -15,7 +15,7 @@
 // pass is run again (snapshots are rewritten, alerts already done are not), and
 // the alert is posted.
 import { alertRoutes, routeTarget, type AlertRoute } from '../core/channel-kinds.js';
-import { cadenceFor, touchStatus } from '../core/cadence.js';
+import { accountTouchStatus } from '../core/cadence.js';
 import { BAND_ICON } from '../core/health.js';
 import { portfolioHealth, type AccountHealth } from '../core/health-inputs.js';
 import { recentPeaks, saveSnapshots } from '../core/health-snapshots.js';
@@ -23,7 +23,7 @@ import { finishedKeys, heldRun, takeoverReason } from '../core/ledger.js';
 import { formatMoneyShort } from '../core/money.js';
 import { renewalAlertThreshold, renewalRisk } from '../core/renewals.js';
 import { healthConfigFor } from '../core/settings.js';
-import { addDays, daysBetween, formatDay, localDate } from '../core/time.js';
+import { daysBetween, formatDay, localDate } from '../core/time.js';
 import { chatPeopleById } from '../core/workspace-users.js';
 import { activeWorkspaces, type Platform, type Workspace } from '../core/workspaces.js';
 import { context, mention, message, text } from '../messages/builders.js';
@@ -170,13 +170,12 @@ async function cadenceReminders(deps: OnceDeps, workspace: Workspace, list: Acco
   // One message per destination (an internal channel, the alert channel, a person) listing its overdue accounts.
   const byDestination = new Map<string, { route: AlertRoute; entries: { a: AccountHealth; key: string; daysSince: number | null }[] }>();
   for (const a of list) {
-    const cadence = cadenceFor(a.inputs.kickoffDate, today, mode);
-    const status = touchStatus(a.inputs.lastTouchDay, today, cadence);
+    const status = accountTouchStatus(a.inputs.lastTouchDay, today, a.inputs, mode);
     if (!status.overdue) continue;
     const target = destinationOf(deps, workspace, routes, a, 'A check-in reminder', result);
     if (!target) continue;
-    // The due date: the last touch plus the gap (never touched: the day the account was created).
-    const dueDate = a.inputs.lastTouchDay ? addDays(a.inputs.lastTouchDay, cadence.maxGapDays) : a.inputs.createdDay;
+    // One reminder per due date: the last touch plus the gap, or, never touched, the first touch's.
+    const dueDate = status.dueDay;
     const group = byDestination.get(target) ?? { route: routes.get(a.accountId)!, entries: [] };
     group.entries.push({ a, key: `${a.accountId}:${dueDate}`, daysSince: status.daysSince });
     byDestination.set(target, group);

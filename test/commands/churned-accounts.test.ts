@@ -35,13 +35,13 @@ describe.each(ENGINES)('churned accounts on $name', (engine) => {
   const db = () => t.database.db;
 
   /**
-   * Acme (live) and Globex (churned today), both owned by @ana, never touched, renewing
+   * Acme (live) and Globex (churned today), both owned by @ana, under contract since June and never touched, renewing
    * 90 days out, with #acme and #globex as their internal channels, in a workspace whose alerts go to #cs.
    */
   async function portfolio(): Promise<CommandContext> {
     const ctx = await newContext(db(), { now: NOW, channel: 'cs' });
     for (const name of ['Acme', 'Globex']) {
-      await t.registry.run(ctx, `/account add ${name} arr=50k renewal=2027-02-21 licensed=100 active=30 owner=@ana stage=renew`);
+      await t.registry.run(ctx, `/account add ${name} arr=50k renewal=2027-02-21 licensed=100 active=30 owner=@ana stage=renew start=2026-06-01`);
       await t.registry.run({ ...ctx, channel: { id: name.toLowerCase(), name: name.toLowerCase() } }, `/account link ${name} internal`);
     }
     expect(plain(await t.registry.run(ctx, '/renewal Globex churned reason=competitor'))).toContain('The account is marked churned.');

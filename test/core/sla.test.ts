@@ -2,7 +2,7 @@
 // cadence). Expected instants are hand-computed and written in UTC, with the local
 // wall time in the comment, so each row also checks the zone's offset on that day.
 import { describe, expect, it } from 'vitest';
-import { cadenceFor, touchStatus } from '../../src/core/cadence.js';
+import { accountTouchStatus, cadenceFor, touchStatus } from '../../src/core/cadence.js';
 import { closeMatches, foldName } from '../../src/core/names.js';
 import { npsBreakdown, npsCategory } from '../../src/core/nps.js';
 import {
@@ -322,7 +322,20 @@ describe('cadence', () => {
     const weekly = cadenceFor(kickoff, '2026-11-20');
     expect(touchStatus('2026-11-09', '2026-11-20', weekly)).toEqual({ daysSince: 11, cadence: weekly, overdue: true, dueInDays: -4 });
     expect(touchStatus('2026-11-13', '2026-11-20', weekly)).toEqual({ daysSince: 7, cadence: weekly, overdue: false, dueInDays: 0 });
-    expect(touchStatus(null, '2026-11-20', weekly)).toEqual({ daysSince: null, cadence: weekly, overdue: true, dueInDays: null });
+  });
+
+  it('accountTouchStatus: a never-touched account is due one gap after its start, not overdue from its first day', () => {
+    const quarterly = { label: 'quarterly', maxGapDays: 90 };
+    // Added 2026-11-19 with no kickoff or contract start: the first touch is due 90 days later.
+    const added = { kickoffDate: null, contractStart: null, createdDay: '2026-11-19' };
+    expect(accountTouchStatus(null, '2026-11-20', added)).toEqual({ daysSince: null, cadence: quarterly, overdue: false, dueInDays: 89, dueDay: '2027-02-17' });
+    expect(accountTouchStatus(null, '2027-02-17', added)).toMatchObject({ overdue: false, dueInDays: 0 });
+    expect(accountTouchStatus(null, '2027-02-18', added)).toMatchObject({ overdue: true, dueInDays: -1 });
+    // A kickoff with no touch in the week after it is late, though the cadence loosens later.
+    const kickedOff = { kickoffDate: '2026-11-02', contractStart: '2026-10-01', createdDay: '2026-09-01' };
+    expect(accountTouchStatus(null, '2026-11-10', kickedOff)).toMatchObject({ overdue: true, dueInDays: -1, dueDay: '2026-11-09' });
+    // Touched: measured from the touch, in today's cadence.
+    expect(accountTouchStatus('2026-11-13', '2026-11-20', kickedOff)).toEqual({ ...touchStatus('2026-11-13', '2026-11-20', cadenceFor('2026-11-02', '2026-11-20')), dueDay: '2026-11-20' });
   });
 });
 

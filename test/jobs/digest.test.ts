@@ -48,7 +48,8 @@ describe.each(ENGINES)('digest and daily health jobs on $name', (engine) => {
 
   async function scheduled(): Promise<CommandContext> {
     const ctx = await newContext(t.database.db, { now: new Date('2026-11-20T10:00:00Z'), channel: 'cs-team' });
-    await t.registry.run(ctx, '/account add "Acme Corp" arr=120k renewal=2027-02-01 licensed=100 active=30 owner=@ana');
+    // Under contract since June and never touched: its first touch was due by the end of August.
+    await t.registry.run(ctx, '/account add "Acme Corp" arr=120k renewal=2027-02-01 licensed=100 active=30 owner=@ana start=2026-06-01');
     const reply = plain(await t.registry.run(ctx, '/digest schedule mon 09:00 europe/berlin'));
     expect(reply).toContain('every Monday at 09:00 (Europe/Berlin)');
     return ctx;
@@ -217,11 +218,11 @@ describe.each(ENGINES)('digest and daily health jobs on $name', (engine) => {
     const logged: string[] = [];
     const deps = { db: db(), deliveries: { console: delivery }, logger: { ...quietLog(), warn: (_d: Record<string, unknown>, m: string) => logged.push(m) } };
     // A process on this machine that is gone now claimed today's pass and Acme's overdue
-    // reminder (never touched: due since the day it was added) a second before, then died.
+    // reminder (never touched: due 90 days after the day it was added) a second before, then died.
     const gone: Claimer = { label: 'gone', pid: 2 ** 22 + 17, instance: 'gone-start', scope: currentClaimer().scope };
     const claimedAt = new Date('2026-11-17T10:00:00Z');
     await claimRun(db(), { jobName: HEALTH_DAILY_JOB, periodKey: `${ctx.workspace.id}:2026-11-17`, workspaceId: ctx.workspace.id, claimer: gone, now: claimedAt });
-    await claimRun(db(), { jobName: 'cadence-reminder', periodKey: `${byName.get('Acme Corp')}:2026-08-01`, workspaceId: ctx.workspace.id, claimer: gone, now: claimedAt });
+    await claimRun(db(), { jobName: 'cadence-reminder', periodKey: `${byName.get('Acme Corp')}:2026-10-30`, workspaceId: ctx.workspace.id, claimer: gone, now: claimedAt });
     await runHealthDaily(deps, new Date('2026-11-17T10:00:01Z'));
     await runHealthDaily(deps, new Date('2026-11-17T11:00:00Z'));
     const texts = mine().map((p) => `${p.channelId}: ${renderPlain(p.message)}`);
