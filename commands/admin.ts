@@ -5,6 +5,7 @@ import { UserError, withUsage } from '../src/core/errors.js';
 import { findUserByName, findUserByPlatformId, ensureUser, type User } from '../src/core/workspaces.js';
 import { context, mention, message, notice, text } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
+import { ADMIN_UNDO_ACTIONS, withAdminUndo } from './admin-undo.js';
 import type { CommandContext } from './context.js';
 import { joinWords, subcommand, parseMention, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -105,7 +106,7 @@ async function add(ctx: CommandContext, words: Token[]): Promise<Reply> {
   const granted = await grantAdmin(ctx.db, ctx.workspace.id, target, { userId: ctx.user.id, now: ctx.now });
   const who = mention(target.platformUserId, target.displayName);
   const reply: Reply = granted
-    ? { messages: [notice(`✅ ${who} is now an admin of Tenure here, added by @${ctx.user.displayName}.`, { visibility: 'channel', tone: 'success' })] }
+    ? { messages: [withAdminUndo(ctx, notice(`✅ ${who} is now an admin of Tenure here, added by @${ctx.user.displayName}.`, { visibility: 'channel', tone: 'success' }), target)] }
     : { messages: [notice(`${who} is already an admin here.`, { tone: 'info' })] };
   return withClaimNotice(reply, check);
 }
@@ -117,7 +118,7 @@ async function remove(ctx: CommandContext, words: Token[]): Promise<Reply> {
   const revoked = await revokeAdmin(ctx.db, ctx.workspace.id, target, { userId: ctx.user.id, now: ctx.now }).catch(withUsage(USAGE.remove, EXAMPLE.remove));
   const who = mention(target.platformUserId, target.displayName);
   const reply: Reply = revoked
-    ? { messages: [notice(`✅ ${who} is no longer an admin of Tenure here, removed by @${ctx.user.displayName}.`, { visibility: 'channel', tone: 'success' })] }
+    ? { messages: [withAdminUndo(ctx, notice(`✅ ${who} is no longer an admin of Tenure here, removed by @${ctx.user.displayName}.`, { visibility: 'channel', tone: 'success' }), target)] }
     : { messages: [notice(`${who} is not an admin here. See /tenure admin list.`, { tone: 'info' })] };
   return withClaimNotice(reply, check);
 }
@@ -139,4 +140,5 @@ export const adminCommand: CommandDefinition = {
     if (sub === 'remove' || sub === 'revoke') return remove(ctx, rest);
     throw new UserError(`"${args[0]!.text}" is not an admin command: use list, add or remove.`, { usage: USAGE.add, example: EXAMPLE.add });
   },
+  actions: { ...ADMIN_UNDO_ACTIONS },
 };

@@ -3,13 +3,14 @@
 // only. A new token is shown once, privately; Tenure keeps only its SHA-256.
 import { UserError, withUsage } from '../src/core/errors.js';
 import { formatDateTime } from '../src/core/time.js';
-import { createApiToken, listApiTokens, MAX_LABEL, revokeApiToken, type ListedToken } from '../src/data/api-tokens.js';
+import { createApiToken, listApiTokens, MAX_LABEL, revokeApiToken, tokenName, type ListedToken } from '../src/data/api-tokens.js';
 import { context, header, message, notice, text } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
 import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
 import { joinWords, subcommand, parseShortId, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
+import { TOKEN_RIGHT, TOKEN_UNDO_ACTIONS, withCreateUndo, withRevokeUndo } from './token-undo.js';
 
 const USAGE = {
   create: '/tenure token create [label…]',
@@ -21,7 +22,7 @@ const EXAMPLE = {
   list: '/tenure token list',
   revoke: '/tenure token revoke 3',
 };
-const WHAT = 'manage API tokens';
+const WHAT = TOKEN_RIGHT;
 
 /**
  * Teams shows every answer in a channel or group chat to everyone there (it has no
@@ -49,19 +50,16 @@ async function create(ctx: CommandContext, words: Token[]): Promise<Reply> {
   if (label.length > MAX_LABEL) throw new UserError(`The label is too long (at most ${MAX_LABEL} characters).`, { usage: USAGE.create, example: EXAMPLE.create });
   const check = await requireAdmin(ctx, WHAT);
   const { token, row } = await createApiToken(ctx.db, ctx.workspace.id, label, { userId: ctx.user.id, now: ctx.now });
-  const name = `API token #${row.number}${label ? ` (${label})` : ''}`;
-  const reply: Reply = {
-    messages: [
-      message(`${name} created: copy it now, it is shown only once`, [
-        header(`${name} created`),
-        text(`\`${token}\``),
-        text(
-          'Copy it now: it is shown only this once (Tenure keeps only a fingerprint). It writes to this workspace only, through `POST /api/v1/accounts` and `POST /api/v1/usage` with the header `Authorization: Bearer <token>`.',
-        ),
-        context(`Revoke it with /tenure token revoke ${row.number}. See all tokens with /tenure token list.`),
-      ]),
-    ],
-  };
+  const name = tokenName(row);
+  const shown = message(`${name} created: copy it now, it is shown only once`, [
+    header(`${name} created`),
+    text(`\`${token}\``),
+    text(
+      'Copy it now: it is shown only this once (Tenure keeps only a fingerprint). It writes to this workspace only, through `POST /api/v1/accounts` and `POST /api/v1/usage` with the header `Authorization: Bearer <token>`.',
+    ),
+    context(`Revoke it with /tenure token revoke ${row.number}. See all tokens with /tenure token list.`),
+  ]);
+  const reply: Reply = { messages: [withCreateUndo(ctx, shown, row)] };
   return withClaimNotice(reply, check);
 }
 
@@ -108,10 +106,10 @@ async function revoke(ctx: CommandContext, words: Token[]): Promise<Reply> {
   const check = await requireAdmin(ctx, WHAT);
   // "No such token" comes from src/data without a usage line: give it this one.
   const { token: row, revoked } = await revokeApiToken(ctx.db, ctx.workspace.id, id, { userId: ctx.user.id, now: ctx.now }).catch(withUsage(USAGE.revoke, EXAMPLE.revoke));
-  const name = `API token #${row.number}${row.label ? ` (${row.label})` : ''}`;
+  const name = tokenName(row);
   const reply: Reply = !revoked
     ? { messages: [notice(`${name} was already revoked.`, { tone: 'info' })] }
-    : { messages: [notice(`✅ ${name} is revoked: requests with it are refused from now on.`, { tone: 'success' })] };
+    : { messages: [withRevokeUndo(ctx, notice(`✅ ${name} is revoked: requests with it are refused from now on.`, { tone: 'success' }), row)] };
   return withClaimNotice(reply, check);
 }
 
@@ -132,4 +130,5 @@ export const tokenCommand: CommandDefinition = {
     if (sub === 'revoke' || sub === 'delete') return revoke(ctx, rest);
     throw new UserError(`"${args[0]!.text}" is not a token command: use create, list or revoke.`, { usage: USAGE.create, example: EXAMPLE.create });
   },
+  actions: { ...TOKEN_UNDO_ACTIONS },
 };

@@ -280,7 +280,8 @@ describe.each(ENGINES)('roles on $name', (engine) => {
     // The CSV import buttons (a file shared in Slack) add accounts, as /account add does: members may.
     // Undo buttons and check-in edits are the change's own person's (core/undo.ts checks who); those that
     // change what only admins may (an archive, the digest schedule) also call requireAdmin. The PSA
-    // connection's credentials form and its Import button (commands/connect.ts) call requireAdmin.
+    // connection's credentials form and its Import button (commands/connect.ts) call requireAdmin, as do
+    // the Undo of a change of admins or of API tokens.
     expect(actions).toEqual(
       [
         'account.link',
@@ -289,6 +290,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'account.undo-archive',
         'account.undo-link',
         'account.undo-set',
+        'admin.undo',
         'checkin.again',
         'checkin.form',
         'checkin.from-message',
@@ -311,6 +313,8 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'ticket.undo-open',
         'ticket.undo-reopen',
         'ticket.undo-resolve',
+        'token.undo-create',
+        'token.undo-revoke',
         'usage.undo',
       ].sort(),
     );

@@ -45,7 +45,7 @@ export async function workspaceAdmins(db: Db, workspaceId: string): Promise<User
 }
 
 /** Role changes take the workspace row's lock, so "is there an admin left?" cannot race. */
-async function lockWorkspace(tx: Db, workspaceId: string): Promise<void> {
+export async function lockWorkspace(tx: Db, workspaceId: string): Promise<void> {
   const [row] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, workspaceId)).for('update');
   if (!row) throw new Error(`workspace ${workspaceId} not found`);
 }
@@ -113,12 +113,15 @@ export async function requireWorkspaceAdmin(db: Db, workspaceId: string, actor: 
   });
 }
 
-/** Makes `target` an admin. Returns false when they already were (nothing recorded). */
-export async function grantAdmin(db: Db, workspaceId: string, target: User, actor: RoleActor): Promise<boolean> {
+/**
+ * Makes `target` an admin. Returns false when they already were (nothing recorded).
+ * `audited` names the change in the audit log: an Undo of a removal says so.
+ */
+export async function grantAdmin(db: Db, workspaceId: string, target: User, actor: RoleActor, audited = 'role.grant'): Promise<boolean> {
   return db.transaction(async (tx) => {
     const current = await lockedUser(tx, workspaceId, target.id);
     if (current.role === 'admin') return false;
-    await setRole(tx, workspaceId, current, 'admin', actor, 'role.grant');
+    await setRole(tx, workspaceId, current, 'admin', actor, audited);
     return true;
   });
 }
@@ -126,8 +129,9 @@ export async function grantAdmin(db: Db, workspaceId: string, target: User, acto
 /**
  * Makes `target` a member again. Returns false when they were not an admin. The
  * last admin cannot be removed: the workspace would be open to the next claimer.
+ * `audited` as for grantAdmin.
  */
-export async function revokeAdmin(db: Db, workspaceId: string, target: User, actor: RoleActor): Promise<boolean> {
+export async function revokeAdmin(db: Db, workspaceId: string, target: User, actor: RoleActor, audited = 'role.revoke'): Promise<boolean> {
   return db.transaction(async (tx) => {
     const current = await lockedUser(tx, workspaceId, target.id);
     if (current.role !== 'admin') return false;
@@ -137,7 +141,7 @@ export async function revokeAdmin(db: Db, workspaceId: string, target: User, act
         hint: 'Make someone else admin first with /tenure admin add @name, then remove this one.',
       });
     }
-    await setRole(tx, workspaceId, current, 'member', actor, 'role.revoke');
+    await setRole(tx, workspaceId, current, 'member', actor, audited);
     return true;
   });
 }

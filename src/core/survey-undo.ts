@@ -6,7 +6,8 @@
 // opening the survey again, while it would still be open by its own end. Both audited.
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { accounts, auditLog, surveyResponses, surveys, users } from '../../db/schema.js';
+import { accounts, surveyResponses, surveys } from '../../db/schema.js';
+import { auditedChange } from './audited-change.js';
 import { recordAudit } from './audit.js';
 import { UserError } from './errors.js';
 import type { Survey } from './surveys.js';
@@ -25,16 +26,8 @@ async function lockedSurvey(tx: Db, workspaceId: string, surveyId: string): Prom
   return row;
 }
 
-/** The survey's audit entry of `action` (at `at`, else its only one), with who made it. */
-async function surveyChange(tx: Db, workspaceId: string, surveyId: string, action: string, at?: Date) {
-  const [entry] = await tx
-    .select({ at: auditLog.at, actorUserId: auditLog.actorUserId, actorName: users.displayName })
-    .from(auditLog)
-    .leftJoin(users, eq(users.id, auditLog.actorUserId))
-    .where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.entityType, 'survey'), eq(auditLog.entityId, surveyId), eq(auditLog.action, action), at ? eq(auditLog.at, at) : undefined))
-    .limit(1);
-  return entry;
-}
+const surveyChange = (tx: Db, workspaceId: string, surveyId: string, action: string, at?: Date) =>
+  auditedChange(tx, workspaceId, { entityType: 'survey', entityId: surveyId, actions: [action], ...(at ? { at } : {}) });
 
 /** Withdraws a survey its starter takes back: no answers yet, or it is refused (close it instead). */
 export async function withdrawSurvey(db: Db, workspaceId: string, surveyId: string, actor: UndoActor): Promise<{ survey: Survey; accountName: string }> {

@@ -22,6 +22,9 @@ export const MAX_LABEL = 80;
 /** last_used_at is a hint for admins, not a log: written at most once a minute per token. */
 const TOUCH_EVERY_MS = 60_000;
 
+/** "API token #3 (billing export)", as every answer about a token names it. */
+export const tokenName = (t: Pick<ApiToken, 'number' | 'label'>): string => `API token #${t.number}${t.label ? ` (${t.label})` : ''}`;
+
 export function tokenDigest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
