@@ -1,8 +1,8 @@
 // /tenure connect: tickets from the PSA (admins). `/tenure connect <psa>` opens a form
 // for the credentials (never typed into a channel); its answer, private, gives the
 // webhook to paste into the PSA and a dry-run preview of the first import with a
-// button to confirm it. list, remove, sync now, unmatched, map and priority look
-// after a connection once it runs.
+// button to confirm it, whose answer carries an Undo (commands/connect-undo.ts). list,
+// remove, sync now, unmatched, map and priority look after a connection once it runs.
 import { PSA_CONNECTORS } from '../db/schema.js';
 import { resolveAccount } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
@@ -19,6 +19,7 @@ import { webhookUrl } from '../src/psa/webhook-router.js';
 import { requireAdmin, withClaimNotice } from './admin.js';
 import { checkForm } from './form-input.js';
 import type { CommandContext } from './context.js';
+import { CONNECT_UNDO_ACTIONS, withConnectUndo } from './connect-undo.js';
 import { connectionLines, previewMessage, unmatchedMessage } from './connect-views.js';
 import { joinWords, subcommand, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
@@ -136,10 +137,11 @@ async function confirm(ctx: CommandContext, runtime: ConnectRuntime | undefined,
     }
     throw err;
   }
-  const summary = `${connector.label} imported: ${counts.created + counts.updated} tickets synced, ${counts.aside} kept aside for unmatched companies.${counts.webhook ? ` ${counts.webhook}` : ''}`;
+  const synced = counts.created + counts.updated;
+  const summary = `${connector.label} imported: ${synced} ${synced === 1 ? 'ticket' : 'tickets'} synced, ${counts.aside} kept aside for unmatched companies.${counts.webhook ? ` ${counts.webhook}` : ''}`;
   const blocks = [text(`✅ ${summary}`)];
   if (counts.aside > 0) blocks.push(context('Map the unmatched companies with /tenure connect unmatched, then /tenure connect map "<company>" to "<account>": their tickets are attached at once.'));
-  return { messages: [message(summary, blocks, { tone: 'success' })] };
+  return { messages: [withConnectUndo(ctx, message(summary, blocks, { tone: 'success' }), connector, connection.id)] };
 }
 
 async function list(ctx: CommandContext): Promise<Reply> {
@@ -238,6 +240,7 @@ export function connectCommand(runtime?: ConnectRuntime): CommandDefinition {
     },
     actions: {
       'connect.confirm': (ctx, value) => confirm(ctx, runtime, value),
+      ...CONNECT_UNDO_ACTIONS,
     },
     forms: {
       'connect.credentials': (ctx, values, state) => submitCredentials(ctx, runtime, values, state),

@@ -297,6 +297,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'checkin.undo',
         'checkin.undo-edit',
         'connect.confirm',
+        'connect.undo',
         'csv-import.cancel',
         'csv-import.confirm',
         'csv-import.undo',

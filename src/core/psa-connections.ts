@@ -159,7 +159,14 @@ export async function activateConnection(db: Db, workspaceId: string, connection
  * tickets (their history is the customer's); the kept-aside ones and the company
  * mapping go with the connection.
  */
-export async function removeConnection(db: Db, workspaceId: string, connector: ConnectorName, actor: { userId: string | null; now: Date }): Promise<boolean> {
+export async function removeConnection(
+  db: Db,
+  workspaceId: string,
+  connector: ConnectorName,
+  actor: { userId: string | null; now: Date },
+  /** The audit entry's action: 'undo-connect' when the Undo on the import's confirmation removes it. */
+  action: 'remove' | 'undo-connect' = 'remove',
+): Promise<boolean> {
   const [row] = await db
     .delete(psaConnections)
     .where(and(eq(psaConnections.workspaceId, workspaceId), eq(psaConnections.connector, connector)))
@@ -167,7 +174,7 @@ export async function removeConnection(db: Db, workspaceId: string, connector: C
   if (!row) return false;
   await db.delete(psaTickets).where(and(eq(psaTickets.workspaceId, workspaceId), eq(psaTickets.connector, connector), sql`${psaTickets.ticketId} is null`));
   await db.delete(psaCompanies).where(and(eq(psaCompanies.workspaceId, workspaceId), eq(psaCompanies.connector, connector)));
-  await recordAudit(db, workspaceId, { actorUserId: actor.userId, at: actor.now, entityType: 'psa-connection', entityId: row.id, action: 'remove', before: { connector } });
+  await recordAudit(db, workspaceId, { actorUserId: actor.userId, at: actor.now, entityType: 'psa-connection', entityId: row.id, action, before: { connector } });
   return true;
 }
 
