@@ -1,7 +1,7 @@
 // Accounts: the customers a partner manages. Names are unique per workspace
 // regardless of case and follow one rule (names.ts) whoever writes them; lookups by
 // name answer unknown names with close matches.
-import { and, asc, desc, eq, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { preparedQuery } from '../../db/statements.js';
@@ -248,11 +248,12 @@ export async function listAccounts(
   return rows.map((r) => ({ ...r.account, ownerName: r.ownerName }));
 }
 
-export async function countAccounts(db: Db, workspaceId: string, options: { stage?: LifecycleStage } = {}): Promise<number> {
+/** Live accounts (archived ones leave every count); `archived: true` counts the archived ones instead. */
+export async function countAccounts(db: Db, workspaceId: string, options: { stage?: LifecycleStage; archived?: boolean } = {}): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(accounts)
-    .where(and(eq(accounts.workspaceId, workspaceId), isNull(accounts.archivedAt), options.stage ? eq(accounts.stage, options.stage) : undefined));
+    .where(and(eq(accounts.workspaceId, workspaceId), options.archived ? isNotNull(accounts.archivedAt) : isNull(accounts.archivedAt), options.stage ? eq(accounts.stage, options.stage) : undefined));
   return Number(row!.n);
 }
 

@@ -1,8 +1,9 @@
-// The two health exports. `health`: every active (not churned) account's score as
-// /health computes it now, with the workspace's weights and bands, dated today in the
-// workspace's zone, so no account is missing and no score is stale. `health-history`:
-// every stored snapshot (the trend /health draws), oldest first per account.
-import { asc, eq, sql } from 'drizzle-orm';
+// The two health exports. `health`: every active (not churned, not archived) account's
+// score as /health computes it now, with the workspace's weights and bands, dated today
+// in the workspace's zone, so no account is missing and no score is stale.
+// `health-history`: every stored snapshot (the trend /health draws), oldest first per
+// account; an archived account's snapshots only when asked for (export-rows.ts).
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accounts, healthSnapshots } from '../../db/schema.js';
 import { HEALTH_COMPONENTS } from '../core/health.js';
@@ -11,7 +12,7 @@ import { snapshotView } from '../core/health-snapshots.js';
 import { healthConfigFor } from '../core/settings.js';
 import { localDate } from '../core/time.js';
 import type { CsvCell } from './csv-cells.js';
-import { mapRows, pages, PAGE, type ExportWorkspace } from './export-rows.js';
+import { archivedFilter, mapRows, pages, PAGE, type ArchivedChoice, type ExportWorkspace } from './export-rows.js';
 
 /** Both files have the same columns: a snapshot is a score as it was on its day. */
 export const HEALTH_HEADERS = ['account', 'day', 'score', 'band', ...HEALTH_COMPONENTS, 'drivers'];
@@ -30,14 +31,14 @@ export async function* currentHealthRows(db: Db, workspace: ExportWorkspace, now
   }
 }
 
-export function healthHistoryRows(db: Db, workspace: ExportWorkspace): AsyncGenerator<CsvCell[]> {
+export function healthHistoryRows(db: Db, workspace: ExportWorkspace, _now: Date, archived: ArchivedChoice): AsyncGenerator<CsvCell[]> {
   return mapRows(
     pages((offset) =>
       db
         .select({ h: healthSnapshots, name: accounts.name })
         .from(healthSnapshots)
         .innerJoin(accounts, eq(accounts.id, healthSnapshots.accountId))
-        .where(eq(healthSnapshots.workspaceId, workspace.id))
+        .where(and(eq(healthSnapshots.workspaceId, workspace.id), archivedFilter(archived)))
         .orderBy(asc(sql`lower(${accounts.name})`), asc(accounts.id), asc(healthSnapshots.day))
         .limit(PAGE)
         .offset(offset),

@@ -1,7 +1,8 @@
 // Download links for /export where the chat cannot take the file (a Teams bot cannot
-// upload into a channel): GET /exports/<workspace id>/<kind>.csv?expires=…&sig=…,
-// signed with an HMAC over the workspace, the kind and the expiry, good for 15
-// minutes. Nothing is stored: the CSV is made from the database when the link is
+// upload into a channel): GET /exports/<workspace id>/<kind>.csv?expires=…&sig=…
+// (and &archived=include|only when the export asked for archived accounts' rows),
+// signed with an HMAC over the workspace, the kind, the expiry and that choice, good
+// for 15 minutes. Nothing is stored: the CSV is made from the database when the link is
 // opened, so any replica sharing the secret serves it, and it is never older than
 // the click. The signature is the only credential, which is why links are short-lived.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -11,7 +12,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { workspaces } from '../../db/schema.js';
 import { localDate } from '../core/time.js';
-import { EXPORT_KINDS, exportCsv, type ExportKind } from '../data/export.js';
+import { EXPORT_KINDS, exportCsv, exportFilename, type ArchivedChoice, type ExportKind } from '../data/export.js';
 import type { Logger } from '../log.js';
 
 export const EXPORT_LINK_TTL_MS = 15 * 60_000;
@@ -29,20 +30,23 @@ export class ExportLinks {
     return new ExportLinks(secret ? createHmac('sha256', secret).update(LABEL).digest() : randomBytes(32));
   }
 
-  private signature(workspaceId: string, kind: string, expires: number): Buffer {
-    return createHmac('sha256', this.key).update(`${workspaceId}\n${kind}\n${expires}`).digest();
+  /** Signed with the archived accounts' choice too, so a link for live accounts cannot be turned into one for all. */
+  private signature(workspaceId: string, kind: string, expires: number, archived: ArchivedChoice): Buffer {
+    const whose = archived === 'exclude' ? '' : `\n${archived}`;
+    return createHmac('sha256', this.key).update(`${workspaceId}\n${kind}\n${expires}${whose}`).digest();
   }
 
   /** The link's path and query (prefix the public origin), and when it stops working. */
-  sign(workspaceId: string, kind: ExportKind, now: Date): { path: string; expiresAt: Date } {
+  sign(workspaceId: string, kind: ExportKind, now: Date, archived: ArchivedChoice = 'exclude'): { path: string; expiresAt: Date } {
     const expires = Math.floor((now.getTime() + EXPORT_LINK_TTL_MS) / 1000);
-    const sig = this.signature(workspaceId, kind, expires).toString('base64url');
-    return { path: `/exports/${workspaceId}/${kind}.csv?expires=${expires}&sig=${sig}`, expiresAt: new Date(expires * 1000) };
+    const sig = this.signature(workspaceId, kind, expires, archived).toString('base64url');
+    const whose = archived === 'exclude' ? '' : `&archived=${archived}`;
+    return { path: `/exports/${workspaceId}/${kind}.csv?expires=${expires}${whose}&sig=${sig}`, expiresAt: new Date(expires * 1000) };
   }
 
-  check(workspaceId: string, kind: string, expires: number, sig: string, now: Date): 'ok' | 'expired' | 'forged' {
+  check(workspaceId: string, kind: string, expires: number, sig: string, now: Date, archived: ArchivedChoice = 'exclude'): 'ok' | 'expired' | 'forged' {
     const given = Buffer.from(sig, 'base64url');
-    const expected = this.signature(workspaceId, kind, expires);
+    const expected = this.signature(workspaceId, kind, expires, archived);
     // Forged before expired: an altered expiry must not be told apart from a real one.
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'forged';
     return now.getTime() >= expires * 1000 ? 'expired' : 'ok';
@@ -64,6 +68,7 @@ const params = z.object({
 const query = z.object({
   expires: z.string().regex(/^\d{1,12}$/).transform(Number),
   sig: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  archived: z.enum(['include', 'only']).optional(),
 });
 
 export interface ExportsDeps {
@@ -90,7 +95,8 @@ async function serve(deps: ExportsDeps, req: Request, res: Response): Promise<vo
   }
   const kind = p.data.file.replace(/\.csv$/, '') as ExportKind;
   const now = deps.clock();
-  const verdict = deps.links.check(p.data.workspace, kind, q.data.expires, q.data.sig, now);
+  const archived = q.data.archived ?? 'exclude';
+  const verdict = deps.links.check(p.data.workspace, kind, q.data.expires, q.data.sig, now, archived);
   if (verdict === 'forged') {
     res.status(403).json({ error: 'this download link is not valid: run /export again for a new one' });
     return;
@@ -105,7 +111,7 @@ async function serve(deps: ExportsDeps, req: Request, res: Response): Promise<vo
     res.status(404).json({ error: 'this workspace is no longer served by Tenure' });
     return;
   }
-  const filename = `tenure-${kind}-${localDate(now, workspace.timezone)}.csv`;
+  const filename = exportFilename(kind, archived, localDate(now, workspace.timezone));
   res.set({
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="${filename}"`,
@@ -114,7 +120,7 @@ async function serve(deps: ExportsDeps, req: Request, res: Response): Promise<vo
     'referrer-policy': 'no-referrer',
   });
   try {
-    for await (const chunk of exportCsv(deps.db, workspace, kind, { now })) {
+    for await (const chunk of exportCsv(deps.db, workspace, kind, { now, archived })) {
       // A reader who went away stops the export (leaving the loop closes the stream).
       if (!res.write(chunk)) await drainedOrClosed(res);
       if (res.destroyed) return;

@@ -96,6 +96,8 @@ export interface ReplyFile {
   content: string;
   /** The export this file is (`accounts`…): an adapter that links instead of uploading (Teams) makes it anew. */
   exportKind?: string;
+  /** With exportKind: archived accounts' rows `include`d or `only` theirs; absent, the live accounts' alone. */
+  exportArchived?: 'include' | 'only';
 }
 
 export type FormSubmission =

@@ -94,10 +94,42 @@ describe.each(ENGINES)('/export on $name', (engine) => {
     expect(await exported(ctx, 'health-history')).toEqual(rows);
   });
 
+  it('leaves archived accounts out of every file unless asked, and exports them with archived=include or archived=only', async () => {
+    const ctx = await newContext(db(), { now: NOW });
+    await t.registry.run(ctx, '/tenure settings currency=USD');
+    for (const line of ['/account add "Acme Corp" arr=100k', '/account add Initech arr=50k', '/checkin "Acme Corp" call Went well', '/checkin Initech call Winding down', '/ticket Initech critical Mail down', '/usage Initech active=5', '/health Initech']) {
+      await t.registry.run(ctx, line);
+    }
+    await t.registry.run(ctx, '/account archive Initech');
+    const accountsOf = (rows: Record<string, string>[]) => rows.map((r) => r.name ?? r.account);
+
+    const live = await t.registry.run(ctx, '/export accounts');
+    expect(plain(live)).toContain('1 archived account is left out: add archived=include to export its accounts too (/export accounts archived=include).');
+    expect(accountsOf(await exported(ctx, 'accounts'))).toEqual(['Acme Corp']);
+    for (const kind of ['checkins', 'tickets', 'usage', 'health-history', 'health']) expect(accountsOf(await exported(ctx, kind)), kind).not.toContain('Initech');
+
+    const all = await t.registry.run(ctx, '/export accounts archived=include');
+    expect(plain(all)).toContain('**Export of accounts**: 2 rows, archived accounts included in tenure-accounts-with-archived-2026-11-23.csv.'.replace(/\*\*/g, ''));
+    expect(all.files![0]).toMatchObject({ filename: 'tenure-accounts-with-archived-2026-11-23.csv', exportKind: 'accounts', exportArchived: 'include' });
+    const rows = await exported(ctx, 'accounts archived=include');
+    expect(rows.map((r) => [r.name, r.archived_at])).toEqual([['Acme Corp', ''], ['Initech', NOW.toISOString()]]);
+    expect(accountsOf(await exported(ctx, 'checkins archived=include'))).toEqual(['Acme Corp', 'Initech']);
+    expect(accountsOf(await exported(ctx, 'tickets archived=only'))).toEqual(['Initech']);
+    expect(accountsOf(await exported(ctx, 'health history archived=only'))).toEqual(['Initech']);
+
+    // The current health scores only the portfolio; a wrong choice says the right ones.
+    const health = await t.registry.run(ctx, '/export health archived=include');
+    expect(health.files).toBeUndefined();
+    expect(plain(health)).toContain('an archived account has no current score. Its stored scores are in the health-history export with archived=include.');
+    const wrong = await t.registry.run(ctx, '/export accounts archived=maybe');
+    expect(wrong.files).toBeUndefined();
+    expect(plain(wrong)).toContain('archived=maybe: use archived=include (live and archived accounts) or archived=only (archived accounts alone).');
+  });
+
   it('names every kind when asked for one it does not have', async () => {
     const ctx = await newContext(db(), { now: NOW });
     const text = plain(await t.registry.run(ctx, '/export invoices'));
-    expect(text).toContain('/export <accounts|contacts|usage|checkins|tickets|surveys|health|health-history>');
+    expect(text).toContain('/export <accounts|contacts|usage|checkins|tickets|surveys|health|health-history> [archived=include|only]');
     expect(text).toContain('health-history: the stored health snapshots');
   });
 });

@@ -30,7 +30,7 @@ export function downloadsActivity(requestOrigin: string | undefined, downloads: 
   const buttons = linked.map((f) => ({
     type: 'Action.OpenUrl',
     title: plainTitle(`Download ${f.filename}`, CARD_LIMITS.buttonTitle),
-    url: `${origin}${downloads.links.sign(workspaceId, f.exportKind as ExportKind, now).path}`,
+    url: `${origin}${downloads.links.sign(workspaceId, f.exportKind as ExportKind, now, f.exportArchived).path}`,
   }));
   const names = linked.map((f) => `**${escapeMarkdown(f.filename)}**`).join(', ');
   const card = emptyCard(
