@@ -21,7 +21,7 @@ export interface ConnectionUndone {
   asideRemoved: number;
 }
 
-/** What changed on the connection since it was made, in words; undefined when nothing did. */
+/** The later audit entries that make the connection no longer the one the undo names, in words. */
 const CHANGES: Record<string, string> = { connect: 'it was connected again with other credentials', priority: 'a priority was mapped', map: 'a company was mapped' };
 
 export async function undoConnect(db: Db, workspaceId: string, target: { connectionId: string; at: Date }, actor: UndoActor & { label: string }): Promise<ConnectionUndone> {
