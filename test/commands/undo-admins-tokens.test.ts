@@ -6,6 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
 import { auditLog, users } from '../../db/schema.js';
+import { undoAdminChange } from '../../src/core/admin-undo.js';
 import { ensureUser } from '../../src/core/workspaces.js';
 import { findApiToken, tokenDigest } from '../../src/data/api-tokens.js';
 import { ENGINES } from '../helpers/engines.js';
@@ -75,6 +76,23 @@ describe.each(ENGINES)('undo of admin and token changes on $name', (engine) => {
     expect(refused).toContain('@dana’s role has changed since (removed as admin by @li on Mon 23 Nov 2026 14:00 (UTC)), so undoing that change would overwrite the newer one.');
     expect(await roleOf(ana, 'dana')).toBe('member');
     expect(await audit(ana, 'user', 'undo-role.grant')).toEqual([]);
+  });
+
+  it('never leaves the workspace without an admin: undoing an addition keeps the only admin left', async () => {
+    const { ana, li } = await workspace();
+    const added = undoButton(await t.registry.run(later(ana, 1), '/tenure admin add @dana'));
+    const dana = { ...li, user: await ensureUser(t.database.db, ana.workspace.id, { platformUserId: 'dana', displayName: 'dana' }) };
+    await t.registry.run(later(dana, 2), '/tenure admin remove @ana');
+    await t.registry.run(later(dana, 3), '/tenure admin remove @li');
+    expect(await roleOf(ana, 'li')).toBe('member');
+    // ana is no admin any more, so her button is refused before anything else...
+    expect(plain(await t.registry.press(later(ana, 4), added.id, added.value))).toContain('Only workspace admins can add or remove admins.');
+    // ...and the core itself keeps dana, now the only admin.
+    const { u, at } = JSON.parse(added.value) as { u: string; at: string };
+    await expect(undoAdminChange(t.database.db, ana.workspace.id, { userId: u, at: new Date(at) }, { userId: ana.user.id, now: later(ana, 4).now, timezone: 'UTC' })).rejects.toThrow(
+      '@dana is the last admin here, so they stay admin.',
+    );
+    expect(await roleOf(ana, 'dana')).toBe('admin');
   });
 
   it('takes back creating a token: it no longer works; the secret is in no answer or audit entry', async () => {
