@@ -38,6 +38,10 @@ describe.each(ENGINES)('forgiving order and verbs on $name', (engine) => {
     ]);
     const [acme, globex] = await Promise.all(['Acme Corp', 'Globex'].map((n) => t.database.db.select().from(accountsTable).where(and(eq(accountsTable.workspaceId, ctx.workspace.id), eq(accountsTable.name, n)))));
     expect(rows.map((r) => r.accountId)).toEqual([acme![0]!.id, acme![0]!.id, globex![0]!.id]);
+    // A name that starts with a severity is already in order: its ticket is not read as critical with "major" in the title.
+    await t.registry.run(ctx, '/account add "Critical Systems"');
+    expect(plain(await t.registry.run(ctx, '/ticket Critical Systems major Disk full'))).toContain('Critical Systems');
+    expect((await ticketRows(ctx)).map((r) => [r.severity, r.title])[3]).toEqual(['major', 'Disk full']);
     // A typo in a quoted name is an unknown account, with close names.
     expect(plain(await t.registry.run(ctx, '/ticket critical "Acme Crop" VPN down'))).toMatch(/No account named "Acme Crop"[\s\S]*Did you mean "Acme Corp"/);
   });
