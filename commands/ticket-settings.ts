@@ -103,7 +103,7 @@ export function parseWorkdays(raw: string): number[] | null {
 
 function describe(hours: BusinessHours, today: string): string {
   const upcoming = hours.holidays.filter((d) => d >= today);
-  const holidays = upcoming.length > 0 ? `Holidays ahead: ${upcoming.slice(0, 12).join(', ')}${upcoming.length > 12 ? ` and ${upcoming.length - 12} more` : ''}.` : 'No holidays ahead.';
+  const holidays = upcoming.length > 0 ? `Holidays ahead: ${upcoming.slice(0, 12).map(formatDay).join(', ')}${upcoming.length > 12 ? ` and ${upcoming.length - 12} more` : ''}.` : 'No holidays ahead.';
   const targets = Object.entries(FIRST_RESPONSE_HOURS).map(([s, h]) => `${s} ${h} h`).join(', ');
   return `Business hours: **${hoursText(hours)}**. ${holidays}\nFirst-response targets (business hours): ${targets}.`;
 }
@@ -177,13 +177,12 @@ export async function holidaysCommand(ctx: CommandContext, args: Token[]): Promi
     }
     return { ...setting, holidays: [...set].sort() };
   });
-  const unique = [...new Set(dates)].sort();
+  const unique = [...new Set(dates)].sort().map(formatDay);
   const verbText = adding ? 'Added' : 'Removed';
   return withClaimNotice({
     messages: [
       message(`${verbText} holidays: ${unique.join(', ')}.`, [
         text(`✅ ${verbText} ${unique.length === 1 ? 'holiday' : 'holidays'} ${unique.join(', ')}.`),
-        text(`Read as ${unique.map(formatDay).join(', ')}.`),
         text(describe(hours, today)),
         context('Holidays count for tickets opened from now on; open tickets keep their deadlines.'),
       ], { visibility: 'channel', tone: 'success' }),

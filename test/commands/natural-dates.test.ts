@@ -133,8 +133,7 @@ describe.each(ENGINES)('dates and times as people write them on $name', (engine)
   it('/ticket holidays take dates in words and answer with them; /ticket hours take 9-17, 9am-5pm and CET, and deadlines show in that zone', async () => {
     const ctx = await workspace();
     const added = plain(await t.registry.run(ctx, '/ticket holidays add Dec 24 25/12/2026 1 Jan 2027'));
-    expect(added).toContain('Added holidays 2026-12-24, 2026-12-25, 2027-01-01.');
-    expect(added).toContain('Read as Thu 24 Dec 2026, Fri 25 Dec 2026, Fri 1 Jan 2027.');
+    expect(added).toContain('Added holidays Thu 24 Dec 2026, Fri 25 Dec 2026, Fri 1 Jan 2027.');
 
     expect(plain(await t.registry.run(ctx, '/ticket hours 9-17'))).toContain('Business hours are now 09:00–17:00 Mon–Fri (Europe/Berlin).');
     expect(plain(await t.registry.run(ctx, '/ticket hours 9am-5:30pm'))).toContain('09:00–17:30');

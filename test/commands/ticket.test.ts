@@ -202,8 +202,8 @@ describe.each(ENGINES)('/ticket on $name', (engine) => {
     const ctx = await workspaceWith(['Acme Corp']);
     expect(plain(await run(ctx, '/ticket hours'))).toContain('Business hours: 08:00–17:00 Mon–Fri (UTC). No holidays ahead.');
     expect(plain(await run(ctx, '/ticket hours 09:00-18:00 europe/berlin'))).toContain('Business hours are now 09:00–18:00 Mon–Fri (Europe/Berlin).');
-    expect(plain(await run(await at(ctx, MON.toISOString()), '/ticket holidays add 2026-12-25 2026-12-24,'))).toContain('Added holidays 2026-12-24, 2026-12-25.');
-    expect(plain(await run(await at(ctx, MON.toISOString()), '/ticket holidays remove 2026-12-24'))).toContain('Holidays ahead: 2026-12-25.');
+    expect(plain(await run(await at(ctx, MON.toISOString()), '/ticket holidays add 2026-12-25 2026-12-24,'))).toContain('Added holidays Thu 24 Dec 2026, Fri 25 Dec 2026.');
+    expect(plain(await run(await at(ctx, MON.toISOString()), '/ticket holidays remove 2026-12-24'))).toContain('Holidays ahead: Fri 25 Dec 2026.');
 
     // Wed 23 Dec 16:00 Berlin (15:00 UTC), major 4 h: 2 h Wed (16–18), Thu 24 is a working day again: 09:00 + 2 h → Thu 11:00 Berlin.
     await run(await at(ctx, '2026-12-23T15:00:00Z'), '/ticket "Acme Corp" major Before the holiday');
@@ -218,7 +218,7 @@ describe.each(ENGINES)('/ticket on $name', (engine) => {
     expect(plain(await run(await at(ctx, MON.toISOString()), '/ticket hours days=sun-thu'))).toContain('09:00–18:00 Sun–Thu (Europe/Berlin)');
     expect(plain(await run(await at(ctx, MON.toISOString()), '/ticket hours Asia/Dubai'))).toContain('09:00–18:00 Sun–Thu (Asia/Dubai)');
     expect(plain(await run(await at(ctx, MON.toISOString()), '/ticket hours reset'))).toContain('back to the default: 08:00–17:00 Mon–Fri (UTC). Holidays are kept.');
-    expect(plain(await run(await at(ctx, MON.toISOString()), '/ticket holidays'))).toContain('Holidays ahead: 2026-12-25.');
+    expect(plain(await run(await at(ctx, MON.toISOString()), '/ticket holidays'))).toContain('Holidays ahead: Fri 25 Dec 2026.');
   });
 
   it('refuses bad hours and holidays, leaving the settings as they were', async () => {
