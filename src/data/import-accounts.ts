@@ -241,6 +241,24 @@ function fieldsInWords(fields: Record<string, unknown>, index: AccountIndex, own
     .join(', ');
 }
 
+/**
+ * A renewal before the contract start, in the words a file's reader needs: the dates
+ * as read, in words, and which one is on record (core's own check, which names the
+ * key=value a chat command typed, would follow; this one answers first).
+ */
+function checkContractDates(fields: AccountFields, existing: Account | undefined): void {
+  const start = fields.contractStart ?? existing?.contractStart ?? null;
+  const renewal = fields.renewalDate ?? existing?.renewalDate ?? null;
+  if (!start || !renewal || renewal >= start) return;
+  if (fields.renewalDate === undefined) {
+    throw new RowError(`the contract start ${formatDay(start)} is after the renewal date on record, ${formatDay(renewal)}: give a start on or before it, or move the renewal in the same row`);
+  }
+  if (fields.contractStart === undefined) {
+    throw new RowError(`the renewal date ${formatDay(renewal)} is before the contract start on record, ${formatDay(start)}: give a renewal on or after it, or correct the start in the same row`);
+  }
+  throw new RowError(`the renewal date ${formatDay(renewal)} is before the contract start ${formatDay(start)}: a contract renews after it starts; check the dates`);
+}
+
 /** Only the fields whose values differ from the stored account. */
 function patchFor(account: Account, fields: AccountFields): AccountFields {
   const patch: Record<string, unknown> = {};
@@ -267,6 +285,7 @@ export async function applyAccountRow(
   const fields = await fieldsOf(db, workspaceId, cells, index, actor.now);
   const contact = contactOf(cells);
   const existing = index.find(cells);
+  checkContractDates(fields, existing);
   let account: Account;
   let outcome: RowOutcome;
   if (!existing) {

@@ -81,13 +81,13 @@ describe.each(ENGINES)('account consistency on $name', (engine) => {
     expect(report).toMatchObject({ created: 1, errorCount: 2 });
     expect(report.errors.map((e) => [e.line, e.message.split(':')[0]])).toEqual([
       [3, 'active=55 is more than licensed=40'],
-      [4, 'renewal=2026-01-31 is before start=2026-06-01'],
+      [4, 'the renewal date Sat 31 Jan 2026 is before the contract start Mon 1 Jun 2026'],
     ]);
     // A later file that gives one value alone meets the one on record.
     const later = await importCsv(db(), ctx.workspace.id, 'name,active,renewal\nGood,41,\nGood,,2025-12-31\n', { actor });
     expect(later.errors.map((e) => e.message)).toEqual([
       'active=41 is more than licensed=40 (the seats on record): set licensed first or both at once, e.g. licensed=41 active=41, or check the number of active users.',
-      'renewal=2025-12-31 is before start=2026-01-01 (the contract start on record): give a renewal on or after 2026-01-01, or correct the start with it, e.g. start=… renewal=2025-12-31.',
+      'the renewal date Wed 31 Dec 2025 is before the contract start on record, Thu 1 Jan 2026: give a renewal on or after it, or correct the start in the same row',
     ]);
     // A usage file's reading is checked against itself.
     const usage = await importCsv(db(), ctx.workspace.id, 'name,date,active,licensed\nGood,2026-11-01,55,40\nGood,2026-11-02,30,40\n', { actor, kind: 'usage' });
@@ -102,7 +102,7 @@ describe.each(ENGINES)('account consistency on $name', (engine) => {
     const bad = await run('accounts', [{ name: 'Api Co', licensedUsers: 40, activeUsers: 55 }]);
     expect(bad.errors).toEqual([{ line: 0, message: expect.stringContaining('active=55 is more than licensed=40') }]);
     const dates = await run('accounts', [{ name: 'Api Co', contractStart: '2026-06-01', renewalDate: '2026-01-31' }]);
-    expect(dates.errors).toEqual([{ line: 0, message: expect.stringContaining('renewal=2026-01-31 is before start=2026-06-01') }]);
+    expect(dates.errors).toEqual([{ line: 0, message: expect.stringContaining('the renewal date Sat 31 Jan 2026 is before the contract start Mon 1 Jun 2026') }]);
     expect(await db().select().from(accounts).where(eq(accounts.workspaceId, ctx.workspace.id))).toEqual([]);
     await run('accounts', [{ name: 'Api Co', licensedUsers: 40, activeUsers: 30 }]);
     const usage = await run('usage', [{ account: 'Api Co', recordedAt: '2026-11-20', activeUsers: 55, licensedUsers: 40 }]);
