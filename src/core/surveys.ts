@@ -158,19 +158,29 @@ export async function recordAnswer(
   input: { respondentKey: string; respondentUserId: string | null; question: string; score: number; now: Date },
 ): Promise<{ outcome: AnswerOutcome }> {
   if (!isOpen(survey, input.now)) throw closedError(survey);
-  // Raw SQL for `xmax = 0` (new row vs changed answer); instants go in as ISO text
-  // because Drizzle's postgres.js setup does not serialize Date parameters here.
-  // The conflict's `where` skips an unchanged score: then no row comes back.
-  const [row] = await queryRows<{ inserted: boolean }>(
-    db,
-    sql`insert into survey_responses (workspace_id, survey_id, respondent_key, respondent_user_id, question, score, answered_at, updated_at)
-        values (${workspaceId}, ${survey.id}, ${input.respondentKey}, ${input.respondentUserId}, ${input.question}, ${input.score}, ${input.now.toISOString()}, ${input.now.toISOString()})
-        on conflict (survey_id, respondent_key, question)
-        do update set score = excluded.score, updated_at = excluded.updated_at
-        where survey_responses.score is distinct from excluded.score
-        returning (xmax = 0) as inserted`,
-  );
-  return { outcome: row === undefined ? 'unchanged' : row.inserted ? 'new' : 'changed' };
+  return db.transaction(async (tx) => {
+    // Read again under a share lock: a closing or a withdrawal under way (which lock the
+    // survey for update) finishes first, and then this answer is refused, not stored.
+    const [current] = await tx
+      .select()
+      .from(surveys)
+      .where(and(eq(surveys.workspaceId, workspaceId), eq(surveys.id, survey.id)))
+      .for('share');
+    if (!current || !isOpen(current, input.now)) throw closedError(current ?? survey);
+    // Raw SQL for `xmax = 0` (new row vs changed answer); instants go in as ISO text
+    // because Drizzle's postgres.js setup does not serialize Date parameters here.
+    // The conflict's `where` skips an unchanged score: then no row comes back.
+    const [row] = await queryRows<{ inserted: boolean }>(
+      tx,
+      sql`insert into survey_responses (workspace_id, survey_id, respondent_key, respondent_user_id, question, score, answered_at, updated_at)
+          values (${workspaceId}, ${survey.id}, ${input.respondentKey}, ${input.respondentUserId}, ${input.question}, ${input.score}, ${input.now.toISOString()}, ${input.now.toISOString()})
+          on conflict (survey_id, respondent_key, question)
+          do update set score = excluded.score, updated_at = excluded.updated_at
+          where survey_responses.score is distinct from excluded.score
+          returning (xmax = 0) as inserted`,
+    );
+    return { outcome: row === undefined ? 'unchanged' : row.inserted ? 'new' : 'changed' };
+  });
 }
 
 /** The respondent's scores in a survey, by question (reasons and comments left out). */

@@ -2,9 +2,10 @@
 // and on /survey close (it opens again, only while it would still be open), for the
 // person who did it, for a day, audited; and an archived account's surveys leave
 // /survey list and send no low-score alert (issue 24, item 6). On every engine.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
+import { queryRows } from '../../db/client.js';
 import { auditLog, surveyResponses, surveys } from '../../db/schema.js';
 import { ensureUser } from '../../src/core/workspaces.js';
 import type { ChannelDelivery } from '../../src/jobs/delivery.js';
@@ -77,6 +78,33 @@ describe.each(ENGINES)('survey undo and archived accounts’ surveys on $name', 
     expect(plain(await t.registry.run(later(ana, 2), '/survey results 1'))).toContain('Survey #1 was withdrawn on Mon 23 Nov 2026 before anyone answered: it has no results and counts nowhere.');
     expect(plain(await t.registry.run(later(ana, 2), '/survey close 1'))).toContain('Survey #1 was withdrawn');
     expect(plain(await t.registry.run(later(ana, 3), '/survey nps "Acme Corp"'))).toContain('Survey #2 about Acme Corp is open until');
+  });
+
+  // Two connections at once: PostgreSQL only (PGlite has one).
+  it.runIf(engine.name === 'postgres')('an answer pressed while the survey is being withdrawn waits for it, and is refused, not stored', async () => {
+    const { ana, dana } = await workspace();
+    const posted = await t.registry.run(ana, '/survey nps "Acme Corp"');
+    const id = (await surveyRow(ana, 1)).id;
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked = () => undefined as void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // A withdrawal under way: the survey locked and withdrawn, not yet committed.
+    const withdrawing = t.database.db.transaction(async (tx) => {
+      await tx.select().from(surveys).where(eq(surveys.id, id)).for('update');
+      await tx.update(surveys).set({ status: 'withdrawn', closedAt: NOW }).where(eq(surveys.id, id));
+      locked();
+      await held;
+    });
+    await isLocked;
+    const answering = answer(later(dana, 1), posted, '9');
+    // The press read the survey as open and now waits on the lock.
+    const waiting = sql`select count(*)::int as n from pg_locks where not granted and database = (select oid from pg_database where datname = current_database())`;
+    for (let i = 0; i < 500 && (await queryRows<{ n: number }>(t.database.db, waiting))[0]!.n === 0; i++);
+    release();
+    await withdrawing;
+    expect(plain(await answering)).toContain('This survey was withdrawn, so there is nothing to answer');
+    expect(await t.database.db.select().from(surveyResponses).where(eq(surveyResponses.surveyId, id))).toEqual([]);
   });
 
   it('refuses to withdraw a survey someone has answered, and says to close it instead', async () => {
