@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import type { Actor } from '../core/accounts.js';
 import { recordAudit } from '../core/audit.js';
-import { claimRun, finishRun, runDetail } from '../core/ledger.js';
+import { claimRun, finishRun, heldRun, releaseRun, runDetail } from '../core/ledger.js';
 import type { ImportKind } from './columns.js';
 import { emptyJournal } from './import-accounts.js';
 import { importCsv, type ImportReport } from './import.js';
@@ -50,11 +50,21 @@ export interface Decider extends Actor {
   name: string;
 }
 
-const keyOf = (workspaceId: string, file: ChatImportFile) => `${workspaceId}:${file.id}:${file.digest}`;
+const keyOf = (workspaceId: string, file: Pick<ChatImportFile, 'id' | 'digest'>) => `${workspaceId}:${file.id}:${file.digest}`;
 
 /** The dry run the preview shows: everything a real import would do, rolled back. */
 export function previewImport(db: Db, workspaceId: string, content: string, actor: Actor): Promise<ImportReport> {
   return importCsv(db, workspaceId, content, { dryRun: true, actor, source: 'csv' });
+}
+
+/**
+ * Forgets the decision taken for a file version, once its import is undone: the same
+ * file shared again is previewed and imported anew instead of answered "already imported".
+ */
+export async function forgetDecision(db: Db, workspaceId: string, file: Pick<ChatImportFile, 'id' | 'digest'>): Promise<void> {
+  const periodKey = keyOf(workspaceId, file);
+  const held = await heldRun(db, JOB, periodKey);
+  if (held) await releaseRun(db, { id: held.id, jobName: JOB, periodKey });
 }
 
 /** The decision already taken for this file version, if any. */
@@ -101,7 +111,7 @@ export async function decideImport(
       entityType: 'import',
       entityId: importId,
       action: 'import',
-      after: { file: file.name, kind: report.kind, created: report.created, updated: report.updated, errorCount: report.errorCount, journal },
+      after: { file: file.name, fileId: file.id, digest: file.digest, kind: report.kind, created: report.created, updated: report.updated, errorCount: report.errorCount, journal },
     });
     const decision: ChatImportDecision = {
       decision: 'imported',

@@ -4,8 +4,8 @@
 // recorded for them since: those are kept, and named, so nothing anyone logged is
 // lost. The fields it changed go back through updateAccount (rules, ARR history and
 // audit as for any change), unless the account changed since: that one is left as it
-// is, and named. The contacts and usage readings it added are removed. One
-// 'undo-import' audit entry names the counts.
+// is, and named. The contacts and usage readings it added are removed, and the file
+// may be imported again. One 'undo-import' audit entry names the counts.
 import { and, eq, gt, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accountChannels, accounts, auditLog, checkins, contacts, psaCompanies, renewalOutcomes, surveys, tickets, usageReadings, users } from '../../db/schema.js';
@@ -14,6 +14,7 @@ import { recordAudit } from '../core/audit.js';
 import { UserError } from '../core/errors.js';
 import { formatDateTimeInZone } from '../core/time.js';
 import { undoRefusal, type UndoActor } from '../core/undo.js';
+import { forgetDecision } from './chat-import.js';
 import type { ImportKind } from './columns.js';
 import type { ImportJournal } from './import-accounts.js';
 
@@ -87,7 +88,7 @@ export async function undoImport(db: Db, workspaceId: string, importId: string, 
       .where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.entityType, 'import'), eq(auditLog.entityId, importId), eq(auditLog.action, 'import')))
       .for('update');
     if (!entry?.after) throw new UserError('That import is not in the audit log, so it cannot be undone from here.', { hint: INSTEAD });
-    const done = entry.after as { file: string; kind: ImportKind; journal: ImportJournal };
+    const done = entry.after as { file: string; fileId: string; digest: string; kind: ImportKind; journal: ImportJournal };
     const [undone] = await tx
       .select({ at: auditLog.at, name: users.displayName })
       .from(auditLog)
@@ -152,6 +153,7 @@ export async function undoImport(db: Db, workspaceId: string, importId: string, 
       kept: kept.map(({ name, why }) => ({ name, why })),
       leftAsIs,
     };
+    await forgetDecision(tx, workspaceId, { id: done.fileId, digest: done.digest });
     await recordAudit(tx, workspaceId, {
       actorUserId: actor.userId,
       at: actor.now,

@@ -105,6 +105,10 @@ describe.each(ENGINES)('undoing a CSV import from chat on $name', (engine) => {
     expect(replyText(again)).toContain('The import of accounts.csv was already undone by @ana on Mon 23 Nov 2026 12:00 (UTC).');
     expect(Object.keys(await accountsOf(ana))).toHaveLength(4);
     expect(await undoEntries(ana)).toHaveLength(1);
+
+    // The same file shared again imports anew (the new accounts only: Contoso is there).
+    const reimported = await imported({ ...ana, now: at(4) }, { id: 'F1', name: 'accounts.csv', content: ACCOUNTS_CSV });
+    expect(reimported.update?.text).toBe('accounts.csv imported by @ana: 2 accounts created, 3 changed, 1 unchanged');
   });
 
   it('refuses after a day, changing nothing, and says what to do instead', async () => {
