@@ -2,19 +2,23 @@
 // workspace's alert channel. Every kind of alert — renewal, SLA warning and breach,
 // health drop, detractor, check-ins due — follows one rule (core/channel-kinds.ts):
 // the account's internal channel, else the alert channel, else the owner privately,
-// else an admin privately; never a customer channel. Admins set the alert channel.
+// else an admin privately; never a customer channel. Admins set the alert channel,
+// and take back their change with the Undo button on its confirmation.
 import { resolveAccount } from '../src/core/accounts.js';
 import { alertRoutes, channelStanding, type AlertRoute } from '../src/core/channel-kinds.js';
 import { alertChannel, digestChannels, setAlertChannel } from '../src/core/channels.js';
-import { UserError } from '../src/core/errors.js';
+import { UserError, withUsage } from '../src/core/errors.js';
+import { undoAlertChannelChange } from '../src/core/settings-undo.js';
+import { isUuid } from '../src/core/ids.js';
 import { context, header, message, notice, text } from '../src/messages/builders.js';
 import type { Reply } from '../src/messages/message.js';
 import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
 import { customerChannelName, standingOf } from './customer-channel.js';
 import { joinWords, type Token } from './parse.js';
-import type { CommandDefinition } from './registry.js';
+import type { ActionHandler, CommandDefinition } from './registry.js';
 import { SETTINGS_EXAMPLE, SETTINGS_USAGE } from './ticket-settings.js';
+import { withUndo } from './undo-button.js';
 
 const ALERTS_USAGE = SETTINGS_USAGE.alerts;
 const ALERTS_EXAMPLE = SETTINGS_EXAMPLE.alerts;
@@ -73,13 +77,34 @@ export async function alertsCommand(ctx: CommandContext, args: Token[]): Promise
   }
   const channelId = verb === 'here' ? ctx.channel.id : null;
   const admin = await requireAdmin(ctx, 'change the alert channel');
-  await ctx.db.transaction((tx) => setAlertChannel(tx, ctx.workspace.id, channelId, { userId: ctx.user.id, now: ctx.now }));
+  const { previous, auditId } = await ctx.db.transaction((tx) => setAlertChannel(tx, ctx.workspace.id, channelId, { userId: ctx.user.id, now: ctx.now }));
   const answer =
     channelId === null
       ? 'No alert channel now: alerts of accounts without an internal channel go to their owner privately (else an admin).'
       : `${here} is now the alert channel: alerts of accounts without an internal channel come here.`;
-  return withClaimNotice({ messages: [notice(`✅ ${answer}`, { visibility: 'channel', tone: 'success' })] }, admin);
+  const shown = notice(`✅ ${answer}`, { visibility: 'channel', tone: 'success' });
+  // Setting what was already set changes nothing, so there is nothing to undo.
+  const changed = (previous ?? null) !== channelId;
+  return withClaimNotice({ messages: [changed ? withUndo(ctx, shown, { id: 'alerts.undo', value: auditId, madeAt: ctx.now }) : shown] }, admin);
 }
+
+const UNDO_WORDS = {
+  change: 'That change of the alert channel',
+  changedSince: 'The alert channel has changed since',
+  instead: 'Set it with /ticket alerts here in the channel you want, or /ticket alerts off.',
+};
+
+const ALERTS_UNDO_ACTIONS: Record<string, ActionHandler> = {
+  async 'alerts.undo'(ctx, value) {
+    if (!isUuid(value)) throw new UserError('That change can no longer be undone from here. See where alerts go with /ticket alerts.');
+    // The alert channel is an admin's to change, undone or not.
+    const { channelId } = await requireAdmin(ctx, 'change the alert channel')
+      .then(() => undoAlertChannelChange(ctx.db, ctx.workspace.id, value, UNDO_WORDS, { userId: ctx.user.id, now: ctx.now, timezone: ctx.workspace.timezone }))
+      .catch(withUsage(ALERTS_USAGE, ALERTS_EXAMPLE));
+    const said = channelId ? `Undid the change: #${channelId} is the alert channel again.` : 'Undid the change: there is no alert channel again; alerts of accounts without an internal channel go to their owner privately (else an admin).';
+    return { messages: [], update: message(said, [text(`↩️ ${said}`)], { visibility: 'channel' }) };
+  },
+};
 
 /** `/tenure alerts …`: the same as /ticket alerts, where people look for it. */
 export const alertsTenureCommand: CommandDefinition = {
@@ -88,5 +113,7 @@ export const alertsTenureCommand: CommandDefinition = {
   usage: ['/tenure alerts [here|off|<account>]'],
   examples: ['/tenure alerts', '/tenure alerts "Acme Corp"', '/tenure alerts here'],
   tenureOnly: true,
+  // The Undo on /ticket alerts here|off is pressed here too.
+  actions: ALERTS_UNDO_ACTIONS,
   run: (ctx, args) => alertsCommand(ctx, args),
 };

@@ -10,6 +10,7 @@ import { context, fields, field, header, message, text } from '../src/messages/b
 import type { Message, Reply } from '../src/messages/message.js';
 import type { CommandContext } from './context.js';
 import { splitOptions, type Token } from './parse.js';
+import { withSettingsUndo } from './settings-undo.js';
 
 export const HEALTH_SETTINGS_USAGE = '/health settings [adoption=30 engagement=25 support=15 sentiment=20 financial=10] [bands=70/40] [<component>-bands=70/40] [cadence=standard|twice-monthly] · /health settings reset';
 export const HEALTH_SETTINGS_EXAMPLE = '/health settings adoption=40 financial=0 bands=75/45 support-bands=80/50';
@@ -107,7 +108,7 @@ export async function healthSettingsCommand(ctx: CommandContext, args: Token[]):
   if (!reset && Object.keys(options).length === 0) return { messages: [healthSettingsMessage(healthConfigFor(ctx.workspace))] };
   const { claimed } = await requireWorkspaceAdmin(ctx.db, ctx.workspace.id, { userId: ctx.user.id, now: ctx.now }, 'change the health score settings');
 
-  const { before, after } = await ctx.db.transaction((tx) =>
+  const { before, after, auditId } = await ctx.db.transaction((tx) =>
     updateWorkspaceSettings(
       tx,
       ctx.workspace.id,
@@ -130,5 +131,6 @@ export async function healthSettingsCommand(ctx: CommandContext, args: Token[]):
     card.blocks.push(context('Scores from now on use these settings; snapshots already taken keep the score they had.'));
   }
   if (claimed) card.blocks.push(context('This workspace had no admin, so you are now its admin. Grant others with /tenure admin add @name.'));
-  return { messages: [card] };
+  // Only what changes the score is worth an Undo (an empty weights object written alongside is not).
+  return { messages: [withSettingsUndo(ctx, card, 'health', lines.length > 0 ? auditId : undefined)] };
 }

@@ -14,6 +14,7 @@ import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
 import { joinWords, splitOptions, type Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
+import { SETTINGS_UNDO_ACTIONS, withSettingsUndo } from './settings-undo.js';
 
 const USAGE = '/tenure settings [currency=EUR] [margin=30%] [dates=dmy|mdy] [partner="Contoso Cloud"]';
 const EXAMPLE = '/tenure settings currency=EUR margin=25%';
@@ -125,7 +126,7 @@ async function change(ctx: CommandContext, options: Record<string, string>): Pro
       ),
     );
   }
-  return withClaimNotice({ messages: [card] }, admin);
+  return withClaimNotice({ messages: [withSettingsUndo(ctx, card, 'tenure', result.auditId)] }, admin);
 }
 
 export const settingsCommand: CommandDefinition = {
@@ -134,6 +135,8 @@ export const settingsCommand: CommandDefinition = {
   usage: [USAGE],
   examples: [EXAMPLE, '/tenure settings dates=dmy', '/tenure settings'],
   tenureOnly: true,
+  // The Undo of every settings change (/health, /survey and /ticket settings too) is pressed here.
+  actions: SETTINGS_UNDO_ACTIONS,
   async run(ctx, args: Token[]) {
     const { words, options, unknown } = splitOptions(args, KEYS);
     if (unknown[0]) throw settingsError(`Unknown setting "${unknown[0].key}".`, `Settings here: ${KEYS.join(', ')}. Health, survey and ticket settings have their own: /health settings, /survey settings, /ticket hours.`);

@@ -10,6 +10,7 @@ import type { Reply } from '../src/messages/message.js';
 import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
 import { parseCount, splitOptions, type Token } from './parse.js';
+import { withSettingsUndo } from './settings-undo.js';
 
 const KEYS = ['close', 'fatigue', 'minimum', 'auto', 'lead'] as const;
 
@@ -57,7 +58,7 @@ export async function surveySettingsCommand(ctx: CommandContext, args: Token[], 
   if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message + '.', { usage, example });
   const o = parsed.data;
   const admin = await requireAdmin(ctx, 'change survey settings');
-  const { workspace } = await ctx.db.transaction((tx) =>
+  const { workspace, auditId } = await ctx.db.transaction((tx) =>
     updateWorkspaceSettings(
       tx,
       ctx.workspace.id,
@@ -76,5 +77,6 @@ export async function surveySettingsCommand(ctx: CommandContext, args: Token[], 
   );
   const reply = describe(surveySettings(workspace));
   reply.messages[0]!.blocks.unshift({ kind: 'text', text: '✅ Survey settings saved.' });
+  reply.messages[0] = withSettingsUndo(ctx, reply.messages[0]!, 'survey', auditId);
   return withClaimNotice(reply, admin);
 }

@@ -12,6 +12,7 @@ import type { Reply } from '../src/messages/message.js';
 import { requireAdmin, withClaimNotice } from './admin.js';
 import type { CommandContext } from './context.js';
 import { splitOptions, type Token } from './parse.js';
+import { withSettingsUndo } from './settings-undo.js';
 import { hoursText } from './ticket-views.js';
 
 export const SETTINGS_USAGE = {
@@ -108,11 +109,12 @@ function describe(hours: BusinessHours, today: string): string {
   return `Business hours: **${hoursText(hours)}**. ${holidays}\nFirst-response targets (business hours): ${targets}.`;
 }
 
-async function saveHours(ctx: CommandContext, change: (current: BusinessHoursSetting) => BusinessHoursSetting): Promise<BusinessHours> {
-  const { workspace } = await ctx.db.transaction((tx) =>
+/** Saves the change; `auditId` names its audit entry (none when nothing changed), for the Undo button. */
+async function saveHours(ctx: CommandContext, change: (current: BusinessHoursSetting) => BusinessHoursSetting): Promise<{ hours: BusinessHours; auditId: string | undefined }> {
+  const { workspace, auditId } = await ctx.db.transaction((tx) =>
     updateWorkspaceSettings(tx, ctx.workspace.id, (s) => ({ ...s, businessHours: change(s.businessHours ?? {}) }), { userId: ctx.user.id, now: ctx.now }),
   );
-  return businessHoursFor(workspace);
+  return { hours: businessHoursFor(workspace), auditId };
 }
 
 export async function hoursCommand(ctx: CommandContext, args: Token[]): Promise<Reply> {
@@ -124,8 +126,9 @@ export async function hoursCommand(ctx: CommandContext, args: Token[]): Promise<
   }
   if (words.length === 1 && /^(default|reset)$/i.test(words[0]!.text)) {
     const admin = await requireAdmin(ctx, 'change business hours');
-    const hours = await saveHours(ctx, (current) => (current.holidays ? { holidays: current.holidays } : {}));
-    return withClaimNotice({ messages: [notice(`✅ Business hours are back to the default: ${hoursText(hours)}. Holidays are kept.`, { visibility: 'channel', tone: 'success' })] }, admin);
+    const { hours, auditId } = await saveHours(ctx, (current) => (current.holidays ? { holidays: current.holidays } : {}));
+    const shown = notice(`✅ Business hours are back to the default: ${hoursText(hours)}. Holidays are kept.`, { visibility: 'channel', tone: 'success' });
+    return withClaimNotice({ messages: [withSettingsUndo(ctx, shown, 'hours', auditId)] }, admin);
   }
   // "9-17", "9am-5pm CET", "09:00–18:00 Europe/Berlin", or a zone alone.
   const read = words.length > 0 ? readHoursLine(words.map((w) => w.text)) : {};
@@ -142,15 +145,12 @@ export async function hoursCommand(ctx: CommandContext, args: Token[]): Promise<
     patch.workdays = days;
   }
   const admin = await requireAdmin(ctx, 'change business hours');
-  const hours = await saveHours(ctx, (current) => ({ ...current, ...patch }));
-  return withClaimNotice({
-    messages: [
-      message(`Business hours are now ${hoursText(hours)}.`, [
-        text(`✅ Business hours are now **${hoursText(hours)}**.${read.zoneNote ? ` ${read.zoneNote}.` : ''}`),
-        context(`They set the first-response deadline of tickets opened from now on; open tickets keep theirs. Deadlines are shown in ${hours.timezone}.`),
-      ], { visibility: 'channel', tone: 'success' }),
-    ],
-  }, admin);
+  const { hours, auditId } = await saveHours(ctx, (current) => ({ ...current, ...patch }));
+  const shown = message(`Business hours are now ${hoursText(hours)}.`, [
+    text(`✅ Business hours are now **${hoursText(hours)}**.${read.zoneNote ? ` ${read.zoneNote}.` : ''}`),
+    context(`They set the first-response deadline of tickets opened from now on; open tickets keep theirs. Deadlines are shown in ${hours.timezone}.`),
+  ], { visibility: 'channel', tone: 'success' });
+  return withClaimNotice({ messages: [withSettingsUndo(ctx, shown, 'hours', auditId)] }, admin);
 }
 
 function holidaysError(what: string): UserError {
@@ -169,7 +169,7 @@ export async function holidaysCommand(ctx: CommandContext, args: Token[]): Promi
   const current = businessHoursFor(ctx.workspace).holidays;
   if (adding && new Set([...current, ...dates]).size > MAX_HOLIDAYS) throw holidaysError(`At most ${MAX_HOLIDAYS} holiday dates are kept; remove past ones first.`);
   const admin = await requireAdmin(ctx, 'change holidays');
-  const hours = await saveHours(ctx, (setting) => {
+  const { hours, auditId } = await saveHours(ctx, (setting) => {
     const set = new Set(setting.holidays ?? []);
     for (const d of dates) {
       if (adding) set.add(d);
@@ -179,13 +179,10 @@ export async function holidaysCommand(ctx: CommandContext, args: Token[]): Promi
   });
   const unique = [...new Set(dates)].sort().map(formatDay);
   const verbText = adding ? 'Added' : 'Removed';
-  return withClaimNotice({
-    messages: [
-      message(`${verbText} holidays: ${unique.join(', ')}.`, [
-        text(`✅ ${verbText} ${unique.length === 1 ? 'holiday' : 'holidays'} ${unique.join(', ')}.`),
-        text(describe(hours, today)),
-        context('Holidays count for tickets opened from now on; open tickets keep their deadlines.'),
-      ], { visibility: 'channel', tone: 'success' }),
-    ],
-  }, admin);
+  const shown = message(`${verbText} holidays: ${unique.join(', ')}.`, [
+    text(`✅ ${verbText} ${unique.length === 1 ? 'holiday' : 'holidays'} ${unique.join(', ')}.`),
+    text(describe(hours, today)),
+    context('Holidays count for tickets opened from now on; open tickets keep their deadlines.'),
+  ], { visibility: 'channel', tone: 'success' });
+  return withClaimNotice({ messages: [withSettingsUndo(ctx, shown, 'holidays', auditId)] }, admin);
 }

@@ -279,7 +279,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
     const forms = [...t.registry.list().flatMap((c) => Object.keys(c.forms ?? {}))].sort();
     // The CSV import buttons (a file shared in Slack) add accounts, as /account add does: members may.
     // Undo buttons and check-in edits are the change's own person's (core/undo.ts checks who); those that
-    // change what only admins may (an archive, the digest schedule) also call requireAdmin. The PSA
+    // change what only admins may (an archive, the digest schedule, settings, the alert channel) also call requireAdmin. The PSA
     // connection's credentials form and its Import button (commands/connect.ts) call requireAdmin, as do
     // the Undo of a change of admins or of API tokens.
     expect(actions).toEqual(
@@ -291,6 +291,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'account.undo-link',
         'account.undo-set',
         'admin.undo',
+        'alerts.undo',
         'checkin.again',
         'checkin.form',
         'checkin.from-message',
@@ -303,6 +304,7 @@ describe.each(ENGINES)('roles on $name', (engine) => {
         'csv-import.undo',
         'digest.undo',
         'renewal.undo',
+        'settings.undo',
         'survey.answer',
         'survey.reason',
         'survey.undo-close',

@@ -14,8 +14,10 @@ export interface AuditEntry {
   after?: Record<string, unknown> | null;
 }
 
-export async function recordAudit(db: Db, workspaceId: string, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values(auditRow(workspaceId, entry));
+/** Records the entry; its id lets an Undo button name the change it takes back. */
+export async function recordAudit(db: Db, workspaceId: string, entry: AuditEntry): Promise<string> {
+  const [row] = await db.insert(auditLog).values(auditRow(workspaceId, entry)).returning({ id: auditLog.id });
+  return row!.id;
 }
 
 /** The audit_log row of an entry. */

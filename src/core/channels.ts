@@ -28,9 +28,17 @@ export async function alertChannel(db: Db, workspaceId: string): Promise<string 
 
 /**
  * Makes `channelId` the workspace's one alert channel (null: none). Run it in a
- * transaction: the old flag is cleared and the new one set together.
+ * transaction: the old flag is cleared and the new one set together. Returns the
+ * channel before and the audit entry's id (an Undo button names it); `auditAction` is
+ * 'undo-alert-channel' when the change takes back an earlier one.
  */
-export async function setAlertChannel(db: Db, workspaceId: string, channelId: string | null, actor: { userId: string | null; now: Date }): Promise<string | undefined> {
+export async function setAlertChannel(
+  db: Db,
+  workspaceId: string,
+  channelId: string | null,
+  actor: { userId: string | null; now: Date },
+  auditAction: 'alert-channel' | 'undo-alert-channel' = 'alert-channel',
+): Promise<{ previous: string | undefined; auditId: string }> {
   const previous = await alertChannel(db, workspaceId);
   await db
     .update(channelSettings)
@@ -42,16 +50,16 @@ export async function setAlertChannel(db: Db, workspaceId: string, channelId: st
       .values({ workspaceId, channelId, isAlertChannel: true, updatedAt: actor.now })
       .onConflictDoUpdate({ target: [channelSettings.workspaceId, channelSettings.channelId], set: { isAlertChannel: true, updatedAt: actor.now } });
   }
-  await recordAudit(db, workspaceId, {
+  const auditId = await recordAudit(db, workspaceId, {
     actorUserId: actor.userId,
     at: actor.now,
     entityType: 'workspace',
     entityId: workspaceId,
-    action: 'alert-channel',
+    action: auditAction,
     before: { channelId: previous ?? null },
     after: { channelId },
   });
-  return previous;
+  return { previous, auditId };
 }
 
 /** The channels of a workspace that asked for the weekly digest, with their day, time and zone. */

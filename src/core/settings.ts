@@ -108,6 +108,8 @@ export function healthConfigFor(workspace: Pick<Workspace, 'settings'>): HealthC
  * lose one another), validates the result and records the change in the audit log.
  * The currency is a column of its own (every amount is read and shown in it), changed
  * here too so that one command's change is one audit entry. Run it inside a transaction.
+ * Returns the audit entry's id (none when nothing changed): its Undo button names it.
+ * `auditAction` is 'undo-settings' when the change takes back an earlier one.
  */
 export async function updateWorkspaceSettings(
   db: Db,
@@ -115,7 +117,8 @@ export async function updateWorkspaceSettings(
   change: (current: WorkspaceSettings) => WorkspaceSettings,
   actor: { userId: string | null; now: Date },
   columns: { currency?: string } = {},
-): Promise<{ before: WorkspaceSettings; after: WorkspaceSettings; workspace: Workspace; currencyBefore: string }> {
+  auditAction: 'settings' | 'undo-settings' = 'settings',
+): Promise<{ before: WorkspaceSettings; after: WorkspaceSettings; workspace: Workspace; currencyBefore: string; auditId: string | undefined }> {
   const [row] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId)).for('update');
   if (!row) throw new Error(`workspace ${workspaceId} not found`);
   // The command checks what a person typed; this guards every other caller.
@@ -131,17 +134,12 @@ export async function updateWorkspaceSettings(
     .set({ settings: after as Record<string, unknown>, currency })
     .where(eq(workspaces.id, workspaceId))
     .returning();
-  const diff = changedFields({ ...before, currency: row.currency }, { ...after, currency });
-  if (Object.keys(diff.after).length > 0) {
-    await recordAudit(db, workspaceId, {
-      actorUserId: actor.userId,
-      at: actor.now,
-      entityType: 'workspace',
-      entityId: workspaceId,
-      action: 'settings',
-      before: diff.before,
-      after: diff.after,
-    });
-  }
-  return { before, after, workspace: workspace!, currencyBefore: row.currency };
+  // A key the change removed (a reset) counts as changed to null, so it can be put back.
+  const removed = Object.fromEntries(Object.keys(before).map((k) => [k, undefined]));
+  const diff = changedFields({ ...before, currency: row.currency }, { ...removed, ...after, currency });
+  const auditId =
+    Object.keys(diff.after).length > 0
+      ? await recordAudit(db, workspaceId, { actorUserId: actor.userId, at: actor.now, entityType: 'workspace', entityId: workspaceId, action: auditAction, before: diff.before, after: diff.after })
+      : undefined;
+  return { before, after, workspace: workspace!, currencyBefore: row.currency, auditId };
 }

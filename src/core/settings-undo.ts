@@ -1,0 +1,122 @@
+// Taking back a change of the workspace's settings (/tenure settings, /health settings,
+// /survey settings, /ticket hours, /ticket holidays) and of its alert channel. The
+// change's audit entry (named by its id on the Undo button) holds the changed keys'
+// values before and after; they go back for the person who made the change, for a
+// day, while every one of them still has the value the change gave it — a later
+// change is never overwritten. Saved through the same core function as any change,
+// so the undo is audited too ('undo-settings', 'undo-alert-channel').
+import { isDeepStrictEqual } from 'node:util';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { auditLog, users, workspaces } from '../../db/schema.js';
+import { channelStanding } from './channel-kinds.js';
+import { alertChannel, setAlertChannel } from './channels.js';
+import { UserError } from './errors.js';
+import { isUuid } from './ids.js';
+import { updateWorkspaceSettings, workspaceSettings, type WorkspaceSettings } from './settings.js';
+import { undoRefusal, type UndoActor } from './undo.js';
+import type { Workspace } from './workspaces.js';
+
+/** How the answers name a change: "That change of the business hours", "The business hours have changed since", what to type instead. */
+export interface ChangeWords {
+  change: string;
+  changedSince: string;
+  instead: string;
+}
+
+interface ChangeEntry {
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  actorUserId: string | null;
+  actorName: string | null;
+  at: Date;
+}
+
+/** The workspace-level audit entry `entryId` of `action`, after the refusals every undo shares (missing, someone else's, too late). */
+async function undoableEntry(db: Db, workspaceId: string, entryId: string, action: string, words: ChangeWords, actor: UndoActor): Promise<ChangeEntry> {
+  const [entry] = isUuid(entryId)
+    ? await db
+        .select({ before: auditLog.before, after: auditLog.after, actorUserId: auditLog.actorUserId, actorName: users.displayName, at: auditLog.at })
+        .from(auditLog)
+        .leftJoin(users, eq(users.id, auditLog.actorUserId))
+        .where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.id, entryId), eq(auditLog.entityType, 'workspace'), eq(auditLog.action, action)))
+    : [];
+  if (!entry?.before || !entry.after) throw new UserError(`${words.change} is not in the audit log, so it cannot be undone.`, { hint: words.instead });
+  const refusal = undoRefusal({ what: words.change, madeBy: entry.actorUserId, madeByName: entry.actorName, at: entry.at }, actor, words.instead);
+  if (refusal) throw refusal;
+  return entry as ChangeEntry;
+}
+
+// Values compared as stored: key order and absent-versus-undefined do not count (JSONB reorders keys).
+const sameValue = (a: unknown, b: unknown): boolean => isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
+
+/** Refuses when the keys no longer hold what the change left: already back as before, or changed again since. */
+function refuseIfMoved(current: Record<string, unknown>, entry: ChangeEntry, words: ChangeWords): void {
+  const keys = Object.keys(entry.after);
+  if (keys.every((k) => sameValue(current[k], entry.before[k]))) throw new UserError(`${words.change} was already undone or changed back, so there is nothing to undo.`, { hint: words.instead });
+  if (keys.some((k) => !sameValue(current[k], entry.after[k]))) throw new UserError(`${words.changedSince}, so undoing that change would overwrite the newer one.`, { hint: words.instead });
+}
+
+export interface SettingsUndone {
+  /** The settings as the change left them, and as they are again now. */
+  undone: WorkspaceSettings;
+  restored: WorkspaceSettings;
+  /** The keys put back (currency among them when it was part of the change). */
+  keys: string[];
+  workspace: Workspace;
+}
+
+/**
+ * Puts back what a settings change (`entryId`, an audit entry of action 'settings')
+ * changed. Keys the change added are removed again; the currency column goes back
+ * with the rest when it was part of the change.
+ */
+export async function undoSettingsChange(db: Db, workspaceId: string, entryId: string, words: ChangeWords, actor: UndoActor): Promise<SettingsUndone> {
+  return db.transaction(async (tx) => {
+    // Locked first, so no other change slips in between the check and the write.
+    const [row] = await tx.select().from(workspaces).where(eq(workspaces.id, workspaceId)).for('update');
+    if (!row) throw new Error(`workspace ${workspaceId} not found`);
+    const entry = await undoableEntry(tx, workspaceId, entryId, 'settings', words, actor);
+    refuseIfMoved({ ...workspaceSettings(row), currency: row.currency }, entry, words);
+    const keys = Object.keys(entry.after);
+    const currency = keys.includes('currency') && typeof entry.before.currency === 'string' ? { currency: entry.before.currency } : {};
+    const result = await updateWorkspaceSettings(
+      tx,
+      workspaceId,
+      (current) => {
+        const back: Record<string, unknown> = { ...current };
+        for (const k of keys) {
+          if (k === 'currency') continue;
+          // Recorded as null: the key was not set before the change.
+          if (entry.before[k] === null || entry.before[k] === undefined) delete back[k];
+          else back[k] = entry.before[k];
+        }
+        return back as WorkspaceSettings;
+      },
+      { userId: actor.userId, now: actor.now },
+      currency,
+      'undo-settings',
+    );
+    return { undone: result.before, restored: result.after, keys, workspace: result.workspace };
+  });
+}
+
+/**
+ * Puts back the alert channel a change of it (`entryId`, an audit entry of action
+ * 'alert-channel') replaced, or none. A channel that has become a customer channel
+ * since cannot be the alert channel again.
+ */
+export async function undoAlertChannelChange(db: Db, workspaceId: string, entryId: string, words: ChangeWords, actor: UndoActor): Promise<{ channelId: string | null }> {
+  return db.transaction(async (tx) => {
+    // The workspace row is the lock every settings change takes.
+    await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, workspaceId)).for('update');
+    const entry = await undoableEntry(tx, workspaceId, entryId, 'alert-channel', words, actor);
+    refuseIfMoved({ channelId: (await alertChannel(tx, workspaceId)) ?? null }, entry, words);
+    const channelId = typeof entry.before.channelId === 'string' ? entry.before.channelId : null;
+    if (channelId !== null && (await channelStanding(tx, workspaceId, channelId)).kind === 'customer') {
+      throw new UserError(`#${channelId} is a customer channel now: the customer reads it, so it cannot be the alert channel again.`, { hint: words.instead });
+    }
+    await setAlertChannel(tx, workspaceId, channelId, { userId: actor.userId, now: actor.now }, 'undo-alert-channel');
+    return { channelId };
+  });
+}
