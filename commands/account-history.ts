@@ -61,6 +61,8 @@ export function historyLine(entry: HistoryEntry, timezone: string, currency: str
       'ticket.resolve': 'resolved a ticket',
       'survey.start': `started ${String(a.kind ?? '').toUpperCase()} survey #${String(a.number ?? '')}`,
       'survey.close': 'closed a survey',
+      'survey.undo-start': `withdrew survey #${String(a.number ?? '')} (nobody had answered)`,
+      'survey.undo-close': `opened survey #${String(a.number ?? '')} again`,
     }[key] ?? `${entry.action} (${entry.entityType})`;
   return `${formatDateTime(entry.at, timezone)} — ${who} ${what}`;
 }

@@ -78,6 +78,8 @@ describe.each(ENGINES)('survey undo and archived accounts’ surveys on $name', 
     expect(plain(await t.registry.run(later(ana, 2), '/survey results 1'))).toContain('Survey #1 was withdrawn on Mon 23 Nov 2026 before anyone answered: it has no results and counts nowhere.');
     expect(plain(await t.registry.run(later(ana, 2), '/survey close 1'))).toContain('Survey #1 was withdrawn');
     expect(plain(await t.registry.run(later(ana, 3), '/survey nps "Acme Corp"'))).toContain('Survey #2 about Acme Corp is open until');
+    // The account's history says what happened to it.
+    expect(plain(await t.registry.run(later(ana, 3), '/account history "Acme Corp"'))).toContain('Mon 23 Nov 2026 11:00 — @ana withdrew survey #1 (nobody had answered)');
   });
 
   // Two connections at once: PostgreSQL only (PGlite has one).
@@ -140,6 +142,7 @@ describe.each(ENGINES)('survey undo and archived accounts’ surveys on $name', 
     expect(await surveyRow(ana, 1)).toMatchObject({ status: 'open', closedAt: null });
     expect(await audit(ana, 'undo-close')).toMatchObject([{ actorUserId: ana.user.id, after: { status: 'open' } }]);
     expect(plain(await answer(later(dana, 4), posted, '7'))).toContain('Changed your answer to 7 (passive).');
+    expect(plain(await t.registry.run(later(ana, 4), '/account history "Acme Corp"'))).toContain('Mon 23 Nov 2026 13:00 — @ana opened survey #1 again');
     expect(plain(await t.registry.press(later(ana, 4), undo.id, undo.value))).toContain('Survey #1 about Acme Corp is open again already: that closing was undone.');
 
     // Closed again since: the first closing's Undo no longer applies.
