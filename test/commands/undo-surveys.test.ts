@@ -77,7 +77,11 @@ describe.each(ENGINES)('survey undo and archived accounts’ surveys on $name', 
     expect(plain(await t.registry.run(later(ana, 2), '/survey list'))).toContain('No surveys yet.');
     expect(plain(await t.registry.run(later(ana, 2), '/survey results 1'))).toContain('Survey #1 was withdrawn on Mon 23 Nov 2026 before anyone answered: it has no results and counts nowhere.');
     expect(plain(await t.registry.run(later(ana, 2), '/survey close 1'))).toContain('Survey #1 was withdrawn');
-    expect(plain(await t.registry.run(later(ana, 3), '/survey nps "Acme Corp"'))).toContain('Survey #2 about Acme Corp is open until');
+    const second = await t.registry.run(later(ana, 3), '/survey nps "Acme Corp"');
+    expect(plain(second)).toContain('Survey #2 about Acme Corp is open until');
+    await answer(later(dana, 3), second, '9');
+    // Its results are not compared with the withdrawn one.
+    expect(plain(await t.registry.run(later(ana, 3), '/survey results 2'))).toContain('The first survey of this kind for the account.');
     // The account's history says what happened to it.
     expect(plain(await t.registry.run(later(ana, 3), '/account history "Acme Corp"'))).toContain('Mon 23 Nov 2026 11:00 — @ana withdrew survey #1 (nobody had answered)');
   });
