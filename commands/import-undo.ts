@@ -25,7 +25,7 @@ export function undoneInWords(u: ImportUndone): string {
   if (u.restored > 0) parts.push(`put back ${plural(u.restored, 'changed one', 'changed ones')}`);
   if (u.contactsRemoved > 0) parts.push(`removed ${plural(u.contactsRemoved, 'contact', 'contacts')} it added`);
   if (u.readingsRemoved > 0) parts.push(`removed ${plural(u.readingsRemoved, 'usage reading', 'usage readings')}`);
-  if (parts.length === 0) parts.push('nothing it wrote was left to take back');
+  if (parts.length === 0) parts.push('nothing could be taken back');
   const kept = new Map<string, string[]>();
   for (const k of u.kept) kept.set(k.why, [...(kept.get(k.why) ?? []), k.name]);
   const notes = [...kept].map(([why, names]) => `${names.length} kept because ${why}: ${names.join(', ')}`);

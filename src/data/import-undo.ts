@@ -104,26 +104,27 @@ export async function undoImport(db: Db, workspaceId: string, importId: string, 
     if (refusal) throw refusal;
 
     const journal = done.journal;
-    const byName = async (ids: string[]) =>
+    const lockedAccounts = async (ids: string[]) =>
       ids.length === 0 ? [] : tx.select().from(accounts).where(and(eq(accounts.workspaceId, workspaceId), inArray(accounts.id, ids))).for('update');
 
     // The readings go first: a new account's own readings from this import do not keep it.
     const readings = await tx.delete(usageReadings).where(and(eq(usageReadings.workspaceId, workspaceId), eq(usageReadings.importId, importId))).returning({ id: usageReadings.id });
 
-    const created = await byName(journal.created);
+    const created = await lockedAccounts(journal.created);
     const recorded = await recordedSince(tx, workspaceId, created.map((a) => a.id), importId, entry.at);
     const kept = created.filter((a) => recorded.has(a.id)).map((a) => ({ id: a.id, name: a.name, why: recorded.get(a.id)! }));
     const removable = created.filter((a) => !recorded.has(a.id)).map((a) => a.id);
     if (removable.length > 0) await tx.delete(accounts).where(and(eq(accounts.workspaceId, workspaceId), inArray(accounts.id, removable)));
 
-    // Contacts it added to accounts that stay (those of removed accounts went with them).
-    const keptIds = new Set(kept.map((k) => k.id));
-    const contactIds = journal.contacts.filter((c) => !removable.includes(c.accountId) && !keptIds.has(c.accountId)).map((c) => c.contactId);
+    // Contacts it added to accounts that were there before: those of removed accounts went
+    // with them, and a new account that is kept keeps its contact with the rest of it.
+    const createdIds = new Set(journal.created);
+    const contactIds = journal.contacts.filter((c) => !createdIds.has(c.accountId)).map((c) => c.contactId);
     const contactsGone = contactIds.length === 0 ? [] : await tx.delete(contacts).where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, contactIds))).returning({ id: contacts.id });
 
     let restored = 0;
     const leftAsIs: ImportUndone['leftAsIs'] = [];
-    const current = new Map((await byName(journal.updated.map((u) => u.accountId))).map((a) => [a.id, a]));
+    const current = new Map((await lockedAccounts(journal.updated.map((u) => u.accountId))).map((a) => [a.id, a]));
     for (const change of journal.updated) {
       const account = current.get(change.accountId);
       if (!account) continue; // removed since: nothing to put back

@@ -122,6 +122,17 @@ describe.each(ENGINES)('undoing a CSV import from chat on $name', (engine) => {
     expect(replyText(await t.registry.press(ana, undo.id, 'not-an-id'))).toContain('That import can no longer be undone from here.');
   });
 
+  it('leaves a change that can no longer go back as it is, and says why', async () => {
+    const { ana } = await workspace();
+    await t.registry.run(ana, '/account set Beta id=B-1');
+    const undo = undoOn(await imported(ana, { id: 'F4', name: 'rename.csv', content: 'name,id\nBeta Group,B-1\n' }));
+    expect((await accountsOf(ana))['Beta Group']).toBeDefined();
+    await t.registry.run({ ...ana, now: at(1) }, '/account add Beta');
+    const undone = await t.registry.press({ ...ana, now: at(2) }, undo.id, undo.value);
+    expect(undone.update?.text).toBe('Undid the import of rename.csv: nothing could be taken back; Beta Group left as it is: An account named "Beta" already exists.');
+    expect(Object.keys(await accountsOf(ana)).sort()).toEqual(['Acme Corp', 'Beta', 'Beta Group', 'Gamma']);
+  });
+
   it('removes exactly the usage readings the import added', async () => {
     const { ana } = await workspace();
     await t.registry.run(ana, '/usage "Acme Corp" active=40 licensed=100');
