@@ -224,7 +224,7 @@ function valueInWords(key: string, value: unknown, index: AccountIndex, owner: s
   if (value === null || value === undefined) return 'none';
   if (DATE_FIELDS.has(key)) return formatDay(String(value));
   if (key === 'arrCents') return formatMoney(Number(value), index.currency);
-  if (key === 'ownerUserId') return owner ? `@${owner.replace(/^@/, '')}` : 'someone else';
+  if (key === 'ownerUserId') return `@${(owner ?? '').replace(/^@/, '')}`;
   if (key === 'name' || key === 'externalId') return `"${String(value)}"`;
   return String(value);
 }
@@ -235,7 +235,8 @@ function fieldsInWords(fields: Record<string, unknown>, index: AccountIndex, own
     .filter(([k, v]) => v !== undefined && !(was === undefined && k === 'name'))
     .map(([k, v]) => {
       const previous = was ? (was as unknown as Record<string, unknown>)[k] : undefined;
-      const before = was && previous !== null && previous !== undefined ? ` (was ${valueInWords(k, previous, index, undefined)})` : '';
+      // The owner before is known by id only: the new one is named, the old one not guessed at.
+      const before = was && previous !== null && previous !== undefined && k !== 'ownerUserId' ? ` (was ${valueInWords(k, previous, index, undefined)})` : '';
       return `${FIELD_NAMES[k] ?? k} ${valueInWords(k, v, index, owner)}${before}`;
     })
     .join(', ');
