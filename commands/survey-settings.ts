@@ -76,7 +76,9 @@ export async function surveySettingsCommand(ctx: CommandContext, args: Token[], 
     ),
   );
   const reply = describe(surveySettings(workspace));
-  reply.messages[0]!.blocks.unshift({ kind: 'text', text: '✅ Survey settings saved.' });
-  reply.messages[0] = withSettingsUndo(ctx, reply.messages[0]!, 'survey', auditId);
+  // Confirmed in the channel, as every settings change is: the team sees what changed, and its Undo.
+  const saved = { ...reply.messages[0]!, visibility: 'channel' as const, tone: 'success' as const };
+  saved.blocks.unshift({ kind: 'text', text: '✅ Survey settings saved.' });
+  reply.messages[0] = withSettingsUndo(ctx, saved, 'survey', auditId);
   return withClaimNotice(reply, admin);
 }

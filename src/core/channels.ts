@@ -3,7 +3,7 @@
 // the channels that take the weekly digest.
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { channelSettings } from '../../db/schema.js';
+import { channelSettings, workspaces } from '../../db/schema.js';
 import { recordAudit } from './audit.js';
 
 /** The zone times are shown in for a channel: its own if set, else the workspace's. */
@@ -28,7 +28,9 @@ export async function alertChannel(db: Db, workspaceId: string): Promise<string 
 
 /**
  * Makes `channelId` the workspace's one alert channel (null: none). Run it in a
- * transaction: the old flag is cleared and the new one set together. Returns the
+ * transaction: the old flag is cleared and the new one set together, under the
+ * workspace row's lock, so two changes at once (or a change and its Undo) take turns
+ * and each records the channel it really replaced. Returns the
  * channel before and the audit entry's id (an Undo button names it); `auditAction` is
  * 'undo-alert-channel' when the change takes back an earlier one.
  */
@@ -39,6 +41,7 @@ export async function setAlertChannel(
   actor: { userId: string | null; now: Date },
   auditAction: 'alert-channel' | 'undo-alert-channel' = 'alert-channel',
 ): Promise<{ previous: string | undefined; auditId: string }> {
+  await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, workspaceId)).for('update');
   const previous = await alertChannel(db, workspaceId);
   await db
     .update(channelSettings)

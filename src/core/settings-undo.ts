@@ -108,7 +108,7 @@ export async function undoSettingsChange(db: Db, workspaceId: string, entryId: s
  */
 export async function undoAlertChannelChange(db: Db, workspaceId: string, entryId: string, words: ChangeWords, actor: UndoActor): Promise<{ channelId: string | null }> {
   return db.transaction(async (tx) => {
-    // The workspace row is the lock every settings change takes.
+    // The lock setAlertChannel takes, taken first so the check and the write see the same channel.
     await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, workspaceId)).for('update');
     const entry = await undoableEntry(tx, workspaceId, entryId, 'alert-channel', words, actor);
     refuseIfMoved({ channelId: (await alertChannel(tx, workspaceId)) ?? null }, entry, words);

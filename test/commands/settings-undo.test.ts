@@ -129,6 +129,7 @@ describe.each(ENGINES)('settings undo on $name', (engine) => {
     const changed = await run(at(ana, 1, c.changeIn), c.change);
     const undo = undoButton(changed);
     expect(plain(changed)).toContain('Undo works for you until Tue 24 Nov 2026 11:00 (UTC).');
+    expect(changed.messages[0]!.visibility).toBe('channel');
     const after = await stored(ana);
     expect(after).not.toEqual(before);
 
@@ -159,6 +160,19 @@ describe.each(ENGINES)('settings undo on $name', (engine) => {
     expect(refused).toContain(c.changedSince);
     expect(refused).toContain('would overwrite the newer one');
     expect(await stored(ana)).toEqual(newer);
+  });
+
+  it('two presses of one Undo at the same moment undo it once', async () => {
+    const { ana } = await workspace();
+    const hours = undoButton(await run(ana, '/ticket hours 9-18'));
+    const alerts = undoButton(await run(ana, '/ticket alerts here'));
+    for (const undo of [hours, alerts]) {
+      const ctx = await fresh(at(ana, 1));
+      const answers = await Promise.all([t.registry.press(ctx, undo.id, undo.value), t.registry.press(ctx, undo.id, undo.value)]);
+      expect(answers.filter((a) => a.update?.text.startsWith('Undid the change')).length).toBe(1);
+      expect(answers.map(plain).join('\n')).toContain('was already undone or changed back');
+    }
+    expect((await undoEntries(ana)).map((e) => e.action).sort()).toEqual(['undo-alert-channel', 'undo-settings']);
   });
 
   it('an undone /health settings reset brings back what the reset removed', async () => {
