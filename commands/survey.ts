@@ -88,6 +88,14 @@ async function start(ctx: CommandContext, kind: 'nps' | 'csat', args: Token[]): 
   if (!name) throw new UserError('Which account is the survey about?', { usage: USAGE.start, example: EXAMPLE.start });
   const account = await resolveAccount(ctx.db, ctx.workspace.id, name);
   refuseSurveyOfChurned(account);
+  if (account.archivedAt) {
+    // Its answers would count in no KPI and alert nobody: an archived account is out of the portfolio.
+    throw new UserError(`${account.name} is archived: Tenure does not survey an archived account.`, {
+      hint: `Its earlier surveys stay: /survey list "${account.name}". Bring it back first with /account restore "${account.name}" (admins).`,
+      usage: USAGE.start,
+      example: EXAMPLE.start,
+    });
+  }
   // A customer reads their own channel: another customer's survey would name that customer to them.
   const here = await standingOf(ctx);
   if (here?.kind === 'customer' && here.account && here.account.id !== account.id) {

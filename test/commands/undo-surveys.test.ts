@@ -178,8 +178,11 @@ describe.each(ENGINES)('survey undo and archived accounts’ surveys on $name', 
     const listed = plain(await t.registry.run(later(ana, 2), '/survey list'));
     expect(listed).toContain('#1 NPS · Acme Corp');
     expect(listed).not.toContain('Initech');
-    // Asked for by name, its history is there.
+    // Asked for by name, its history is there; no new survey is started about it.
     expect(plain(await t.registry.run(later(ana, 2), '/survey list Initech'))).toContain('#2 NPS · Initech');
+    const refused = plain(await t.registry.run(later(ana, 2), '/survey csat Initech'));
+    expect(refused).toContain('Initech is archived: Tenure does not survey an archived account.');
+    expect(refused).toContain('Bring it back first with /account restore "Initech" (admins).');
 
     const low = await answer(later(dana, 3), initech, '2');
     expect(plain(low)).toContain('Thank you! You answered 2 (detractor).');
