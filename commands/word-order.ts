@@ -6,7 +6,7 @@
 // round for subcommands: `/account "Acme Corp" set tier=gold` reads as `/account set
 // "Acme Corp" tier=gold`. Only words are moved, never rewritten, so notes and titles
 // stay as typed.
-import { accountForChannel, findAccountByName } from '../src/core/accounts.js';
+import { accountForChannel, accountsNamedAnyOf } from '../src/core/accounts.js';
 import { accountByPartOfName } from '../src/core/account-lookup.js';
 import type { CommandContext } from './context.js';
 import { joinWords, type Token } from './parse.js';
@@ -20,12 +20,15 @@ export async function accountBeforeKeyword(ctx: CommandContext, words: Token[], 
   const swapped = (n: number) => [...rest.slice(0, n), keyword, ...rest.slice(n)];
   // A quoted name can only be the account's.
   if (rest[0]!.quoted) return swapped(1);
-  // A name may start with the keyword ("Call Center Inc call …"): as typed, it is already in order.
-  if (await namesAccountAtStart(ctx, words)) return words;
-  for (let n = Math.min(rest.length, LONGEST_NAME_WORDS); n >= 1; n--) {
-    if (rest.slice(0, n).some((w) => w.quoted || w.key !== undefined)) continue;
-    if (await findAccountByName(ctx.db, ctx.workspace.id, joinWords(rest.slice(0, n)))) return swapped(n);
-  }
+  // One query for every reading: the longest name wins, and a name that starts with the
+  // keyword ("Call Center Inc call …") means the words are already in order.
+  const asTyped = leadingPhrases(words, 2);
+  const afterKeyword = leadingPhrases(rest, 1);
+  const found = await accountsNamedAnyOf(ctx.db, ctx.workspace.id, [...asTyped.map((p) => p.text), ...afterKeyword.map((p) => p.text)]);
+  const indexes = new Set(found.map((f) => f.index));
+  if (asTyped.some((_p, i) => indexes.has(i))) return words;
+  const longest = afterKeyword.find((_p, i) => indexes.has(asTyped.length + i));
+  if (longest) return swapped(longest.words);
   // Part of a name (`critical acme …`) only where no linked account makes the words a title.
   if (rest[0]!.key === undefined && !(await accountForChannel(ctx.db, ctx.workspace.id, ctx.channel.id))) {
     const part = await accountByPartOfName(ctx.db, ctx.workspace.id, rest[0]!.text);
@@ -34,13 +37,14 @@ export async function accountBeforeKeyword(ctx: CommandContext, words: Token[], 
   return words;
 }
 
-/** True when the first words (more than one, unquoted) are an account's whole name. */
-async function namesAccountAtStart(ctx: CommandContext, words: Token[]): Promise<boolean> {
-  for (let n = Math.min(words.length, LONGEST_NAME_WORDS); n >= 2; n--) {
+/** The runs of leading words, longest first (at most LONGEST_NAME_WORDS, at least `fewest`), that could be an unquoted name. */
+function leadingPhrases(words: Token[], fewest: number): { words: number; text: string }[] {
+  const phrases: { words: number; text: string }[] = [];
+  for (let n = Math.min(words.length, LONGEST_NAME_WORDS); n >= fewest; n--) {
     if (words.slice(0, n).some((w) => w.quoted || w.key !== undefined)) continue;
-    if (await findAccountByName(ctx.db, ctx.workspace.id, joinWords(words.slice(0, n)))) return true;
+    phrases.push({ words: n, text: joinWords(words.slice(0, n)) });
   }
-  return false;
+  return phrases;
 }
 
 /**
@@ -59,9 +63,10 @@ export async function subcommandBeforeAccount(ctx: CommandContext, args: Token[]
   const moved = () => [args[at]!, ...name, ...args.slice(at + 1)];
   if (first.quoted) return name.length === 1 ? moved() : args;
   if (name.some((w) => w.quoted || w.key !== undefined)) return args;
-  const words = args.filter((w) => w.key === undefined);
-  if (await findAccountByName(ctx.db, ctx.workspace.id, joinWords(words))) return args;
-  if (await findAccountByName(ctx.db, ctx.workspace.id, joinWords(name))) return moved();
+  const whole = joinWords(args.filter((w) => w.key === undefined));
+  const found = new Set((await accountsNamedAnyOf(ctx.db, ctx.workspace.id, [whole, joinWords(name)])).map((f) => f.index));
+  if (found.has(0)) return args;
+  if (found.has(1)) return moved();
   // Part of a name (`acme set …`): an ambiguous part is moved too, and the subcommand lists the candidates.
   const part = name.length === 1 ? await accountByPartOfName(ctx.db, ctx.workspace.id, first.text).catch(() => true) : undefined;
   return part ? moved() : args;

@@ -88,6 +88,25 @@ export async function findAccountByName(db: Db, workspaceId: string, name: strin
   return row;
 }
 
+/**
+ * Which of several readings of the words name an account by its whole name, in one
+ * query (forgiving word order tries many): the accounts found, each with the index
+ * of the first name in `names` it answers to.
+ */
+export async function accountsNamedAnyOf(db: Db, workspaceId: string, names: string[]): Promise<{ account: Account; index: number }[]> {
+  const cleaned = names.map((n) => cleanName(n));
+  if (cleaned.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.workspaceId, workspaceId), inArray(sql`lower(${accounts.name})`, cleaned.map((n) => sql`lower(${n})`))));
+  // Matched back in JS: a name whose case JS folds differently from PostgreSQL is then not reordered, and is read as typed.
+  return rows.flatMap((account) => {
+    const index = cleaned.findIndex((n) => n.toLowerCase() === account.name.toLowerCase());
+    return index < 0 ? [] : [{ account, index }];
+  });
+}
+
 export async function getAccount(db: Db, workspaceId: string, accountId: string): Promise<Account | undefined> {
   const [row] = await db
     .select()
