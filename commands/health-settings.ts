@@ -92,8 +92,9 @@ function applyOptions(options: Record<string, string>, current: WorkspaceSetting
   }
   const merged = { ...DEFAULT_HEALTH_CONFIG.weights, ...weights };
   if (HEALTH_COMPONENTS.every((c) => merged[c] === 0)) throw settingsError('At least one component needs a weight above 0, or there is no score.');
-  next.healthWeights = weights;
-  next.componentBands = componentBands as WorkspaceSettings['componentBands'];
+  // Written only when asked for: an empty object where there was none would be audited as a change.
+  if (HEALTH_COMPONENTS.some((c) => options[c] !== undefined)) next.healthWeights = weights;
+  if (BAND_KEYS.some((k) => options[k] !== undefined)) next.componentBands = componentBands as WorkspaceSettings['componentBands'];
   if (options.bands !== undefined) next.healthBands = parseOption(bandsSchema, 'bands', options.bands);
   if (options.cadence !== undefined) next.cadenceMode = parseOption(cadenceSchema, 'cadence', options.cadence.toLowerCase());
   return next;

@@ -70,12 +70,17 @@ export async function surveySettingsCommand(ctx: CommandContext, args: Token[], 
           anonymousMinimum: o.minimum ?? previous.anonymousMinimum,
           autoNps: { enabled: o.auto === undefined ? previous.autoNps.enabled : o.auto === 'on', leadDays: o.lead ?? previous.autoNps.leadDays },
         };
-        return { ...current, surveys: next };
+        // The defaults written out where none were stored would be audited as a change.
+        return JSON.stringify(next) === JSON.stringify(previous) ? current : { ...current, surveys: next };
       },
       { userId: ctx.user.id, now: ctx.now },
     ),
   );
   const reply = describe(surveySettings(workspace));
+  if (!auditId) {
+    reply.messages[0]!.blocks.unshift({ kind: 'text', text: 'Survey settings unchanged: they already were as you asked.' });
+    return withClaimNotice(reply, admin);
+  }
   // Confirmed in the channel, as every settings change is: the team sees what changed, and its Undo.
   const saved = { ...reply.messages[0]!, visibility: 'channel' as const, tone: 'success' as const };
   saved.blocks.unshift({ kind: 'text', text: '✅ Survey settings saved.' });

@@ -206,6 +206,13 @@ describe.each(ENGINES)('settings undo on $name', (engine) => {
     expect(plain(same)).not.toContain('Undo works');
     await run(ana, '/ticket alerts here');
     expect(plain(await run(at(ana, 1), '/ticket alerts here'))).not.toContain('Undo works');
+    // Nor is it audited as one.
+    const audited = () => db().select().from(auditLog).where(and(eq(auditLog.workspaceId, ana.workspace.id), eq(auditLog.action, 'settings')));
+    expect(plain(await run(ana, '/health settings cadence=standard'))).toContain('Health score settings unchanged');
+    const survey = plain(await run(ana, '/survey settings close=7'));
+    expect(survey).toContain('Survey settings unchanged: they already were as you asked.');
+    expect(survey).not.toContain('Undo works');
+    expect(await audited()).toEqual([]);
 
     expect(await press(ana, { id: 'settings.undo', value: 'not json' })).toContain('That change can no longer be undone from here. See the settings with /tenure settings.');
     expect(await press(ana, { id: 'settings.undo', value: JSON.stringify({ e: 'x', k: 'hours' }) })).toContain('That change of the business hours is not in the audit log, so it cannot be undone.');
