@@ -274,7 +274,7 @@ export const accountCommand: CommandDefinition = {
   examples: [EXAMPLE.add, EXAMPLE.show, EXAMPLE.set, EXAMPLE.link, EXAMPLE.history, ARCHIVE_EXAMPLE.archive, ARCHIVE_EXAMPLE.restore],
   async run(ctx, typed) {
     // `/account "Acme Corp" set tier=gold` reads as `/account set "Acme Corp" tier=gold`.
-    const args = await subcommandBeforeAccount(ctx, typed, NAMED_SUBCOMMANDS);
+    const args = await subcommandBeforeAccount(ctx, typed, NAMED_SUBCOMMANDS, ['add', 'list', 'import']);
     const first = args[0];
     const sub = first && !first.quoted && first.key === undefined ? first.text.toLowerCase() : '';
     if (!first || sub === 'list') return list(ctx, args.slice(1));

@@ -53,10 +53,11 @@ function leadingPhrases(words: Token[], fewest: number): { words: number; text: 
  * account's whole name or a single word that is part of one, and the words together
  * are not themselves an account's name ("Acme Link Ltd" stays a name).
  */
-export async function subcommandBeforeAccount(ctx: CommandContext, args: Token[], subcommands: readonly string[]): Promise<Token[]> {
+export async function subcommandBeforeAccount(ctx: CommandContext, args: Token[], subcommands: readonly string[], otherSubcommands: readonly string[] = []): Promise<Token[]> {
   const isSubcommand = (t: Token) => !t.quoted && t.key === undefined && subcommands.includes(t.text.toLowerCase());
   const first = args[0];
-  if (!first || first.key !== undefined || isSubcommand(first)) return args;
+  // `add Link Corp`: a line that starts with any subcommand is already in order.
+  if (!first || first.key !== undefined || isSubcommand(first) || (!first.quoted && otherSubcommands.includes(first.text.toLowerCase()))) return args;
   const at = args.findIndex((t, i) => i > 0 && isSubcommand(t));
   if (at < 0 || at > LONGEST_NAME_WORDS) return args;
   const name = args.slice(0, at);

@@ -82,6 +82,9 @@ describe.each(ENGINES)('forgiving order and verbs on $name', (engine) => {
     expect(plain(await t.registry.run(ctx, '/account "Globex" link internal'))).toContain('Linked #general to Globex as an internal channel');
     expect(plain(await t.registry.run(ctx, '/account Acme Corp history'))).toContain('History of Acme Corp');
     // A name that holds the word stays a name.
+    // A line that starts with another subcommand is in order already, whatever account a word in it is part of.
+    await t.registry.run(ctx, '/account add "Addison Ltd"');
+    expect(plain(await t.registry.run(ctx, '/account add Link Corp tier=gold'))).toContain('Added account Link Corp');
     const named = plain(await t.registry.run(ctx, '/account Acme Link Ltd'));
     expect(named).toContain('Acme Link Ltd');
     expect(named).not.toContain('Linked');
