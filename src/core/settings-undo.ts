@@ -2,8 +2,8 @@
 // /survey settings, /ticket hours, /ticket holidays) and of its alert channel. The
 // change's audit entry (named by its id on the Undo button) holds the changed keys'
 // values before and after; they go back for the person who made the change, for a
-// day, while every one of them still has the value the change gave it — a later
-// change is never overwritten. Saved through the same core function as any change,
+// day, while every one of them (each field, for a key that holds fields) still has the
+// value the change gave it — a later change is never overwritten. Saved through the same core function as any change,
 // so the undo is audited too ('undo-settings', 'undo-alert-channel').
 import { isDeepStrictEqual } from 'node:util';
 import { and, eq } from 'drizzle-orm';
@@ -50,11 +50,58 @@ async function undoableEntry(db: Db, workspaceId: string, entryId: string, actio
 // Values compared as stored: key order and absent-versus-undefined do not count (JSONB reorders keys).
 const sameValue = (a: unknown, b: unknown): boolean => isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
 
-/** Refuses when the keys no longer hold what the change left: already back as before, or changed again since. */
-function refuseIfMoved(current: Record<string, unknown>, entry: ChangeEntry, words: ChangeWords): void {
-  const keys = Object.keys(entry.after);
-  if (keys.every((k) => sameValue(current[k], entry.before[k]))) throw new UserError(`${words.change} was already undone or changed back, so there is nothing to undo.`, { hint: words.instead });
-  if (keys.some((k) => !sameValue(current[k], entry.after[k]))) throw new UserError(`${words.changedSince}, so undoing that change would overwrite the newer one.`, { hint: words.instead });
+/** A place a change wrote to: a key, or one field of a key that holds fields. */
+interface Place {
+  key: string;
+  field?: string;
+}
+
+type Fields = Record<string, unknown> | null | undefined;
+const holdsFields = (v: unknown): v is Fields => v === null || v === undefined || (typeof v === 'object' && !Array.isArray(v));
+const valueAt = (values: Record<string, unknown>, p: Place): unknown => (p.field === undefined ? values[p.key] : (values[p.key] as Fields)?.[p.field]);
+
+/**
+ * Where a change wrote: each key, and for a key that holds fields (business hours,
+ * weights, survey settings) each field it changed — so a later change of another field
+ * of the same key (a holiday added after new hours) does not stand in the way.
+ */
+function changedPlaces(entry: ChangeEntry): Place[] {
+  return Object.keys(entry.after).flatMap((key): Place[] => {
+    const b = entry.before[key];
+    const a = entry.after[key];
+    if (!holdsFields(b) || !holdsFields(a)) return [{ key }];
+    const fields = [...new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})])].filter((f) => !sameValue(b?.[f], a?.[f]));
+    // Only the key itself changed (none became empty fields): the key is the place.
+    return fields.length > 0 ? fields.map((field) => ({ key, field })) : [{ key }];
+  });
+}
+
+/** Refuses when the places no longer hold what the change left: already back as before, or changed again since. */
+function refuseIfMoved(current: Record<string, unknown>, places: Place[], entry: { before: Record<string, unknown>; after: Record<string, unknown> }, words: ChangeWords): void {
+  if (places.every((p) => sameValue(valueAt(current, p), valueAt(entry.before, p)))) throw new UserError(`${words.change} was already undone or changed back, so there is nothing to undo.`, { hint: words.instead });
+  if (places.some((p) => !sameValue(valueAt(current, p), valueAt(entry.after, p)))) throw new UserError(`${words.changedSince}, so undoing that change would overwrite the newer one.`, { hint: words.instead });
+}
+
+/** The settings with each place's value from before the change; what was not set before is removed again. */
+function putBack(current: WorkspaceSettings, places: Place[], before: Record<string, unknown>): WorkspaceSettings {
+  const back: Record<string, unknown> = { ...current };
+  for (const p of places) {
+    if (p.key === 'currency') continue;
+    // Recorded as null (or absent): not set before the change.
+    const was = valueAt(before, p);
+    if (p.field === undefined) {
+      if (was === null || was === undefined) delete back[p.key];
+      else back[p.key] = was;
+      continue;
+    }
+    const fields = { ...((back[p.key] as Fields) ?? {}) };
+    if (was === null || was === undefined) delete fields[p.field];
+    else fields[p.field] = was;
+    // A key the change brought in goes again once it is empty.
+    if (Object.keys(fields).length === 0 && (before[p.key] === null || before[p.key] === undefined)) delete back[p.key];
+    else back[p.key] = fields;
+  }
+  return back as WorkspaceSettings;
 }
 
 export interface SettingsUndone {
@@ -77,26 +124,11 @@ export async function undoSettingsChange(db: Db, workspaceId: string, entryId: s
     const [row] = await tx.select().from(workspaces).where(eq(workspaces.id, workspaceId)).for('update');
     if (!row) throw new Error(`workspace ${workspaceId} not found`);
     const entry = await undoableEntry(tx, workspaceId, entryId, 'settings', words, actor);
-    refuseIfMoved({ ...workspaceSettings(row), currency: row.currency }, entry, words);
+    const places = changedPlaces(entry);
+    refuseIfMoved({ ...workspaceSettings(row), currency: row.currency }, places, entry, words);
     const keys = Object.keys(entry.after);
     const currency = keys.includes('currency') && typeof entry.before.currency === 'string' ? { currency: entry.before.currency } : {};
-    const result = await updateWorkspaceSettings(
-      tx,
-      workspaceId,
-      (current) => {
-        const back: Record<string, unknown> = { ...current };
-        for (const k of keys) {
-          if (k === 'currency') continue;
-          // Recorded as null: the key was not set before the change.
-          if (entry.before[k] === null || entry.before[k] === undefined) delete back[k];
-          else back[k] = entry.before[k];
-        }
-        return back as WorkspaceSettings;
-      },
-      { userId: actor.userId, now: actor.now },
-      currency,
-      'undo-settings',
-    );
+    const result = await updateWorkspaceSettings(tx, workspaceId, (current) => putBack(current, places, entry.before), { userId: actor.userId, now: actor.now }, currency, 'undo-settings');
     return { undone: result.before, restored: result.after, keys, workspace: result.workspace };
   });
 }
@@ -111,7 +143,7 @@ export async function undoAlertChannelChange(db: Db, workspaceId: string, entryI
     // The lock setAlertChannel takes, taken first so the check and the write see the same channel.
     await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, workspaceId)).for('update');
     const entry = await undoableEntry(tx, workspaceId, entryId, 'alert-channel', words, actor);
-    refuseIfMoved({ channelId: (await alertChannel(tx, workspaceId)) ?? null }, entry, words);
+    refuseIfMoved({ channelId: (await alertChannel(tx, workspaceId)) ?? null }, [{ key: 'channelId' }], entry, words);
     const channelId = typeof entry.before.channelId === 'string' ? entry.before.channelId : null;
     if (channelId !== null && (await channelStanding(tx, workspaceId, channelId)).kind === 'customer') {
       throw new UserError(`#${channelId} is a customer channel now: the customer reads it, so it cannot be the alert channel again.`, { hint: words.instead });

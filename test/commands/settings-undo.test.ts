@@ -175,6 +175,23 @@ describe.each(ENGINES)('settings undo on $name', (engine) => {
     expect((await undoEntries(ana)).map((e) => e.action).sort()).toEqual(['undo-alert-channel', 'undo-settings']);
   });
 
+  it('a later change of another field does not stand in the way: new hours undone keep the holiday added since', async () => {
+    const { ana, bo } = await workspace();
+    const hours = undoButton(await run(ana, '/ticket hours 9-18 Europe/Berlin'));
+    await run(at(bo, 1), '/ticket holidays add Dec 25');
+    const weights = undoButton(await run(at(ana, 2), '/health settings adoption=40'));
+    await run(at(bo, 3), '/health settings support=5');
+    expect((await t.registry.press(await fresh(at(ana, 4)), hours.id, hours.value)).update?.text).toBe('Undid the change: business hours are back to 08:00–17:00 Mon–Fri (UTC).');
+    expect((await t.registry.press(await fresh(at(ana, 4)), weights.id, weights.value)).update?.text).toContain('back to weights adoption 30, engagement 25, support 5,');
+    const settings = workspaceSettings((await fresh(ana)).workspace);
+    expect(settings.businessHours).toEqual({ holidays: ['2026-12-25'] });
+    expect(settings.healthWeights).toEqual({ support: 5 });
+    // The same field changed since still refuses.
+    const again = undoButton(await run(at(ana, 5), '/ticket hours 10-16'));
+    await run(at(bo, 6), '/ticket hours 11-16');
+    expect(await press(at(ana, 7), again)).toContain('The business hours have changed since');
+  });
+
   it('an undone /health settings reset brings back what the reset removed', async () => {
     const { ana } = await workspace();
     await run(ana, '/health settings adoption=40 support-bands=80/50');
