@@ -27,6 +27,7 @@ import {
   surveyByNumber,
   surveyResults,
   surveySettings,
+  respondentError,
   surveyWithdrawnError,
   SURVEY_WITHDRAWN,
   type Survey,
@@ -169,18 +170,18 @@ async function lowScoreAlert(ctx: CommandContext, survey: Survey, account: Accou
 
 async function answer(ctx: CommandContext, value: string): Promise<Reply> {
   const parsed = answerValue.safeParse(value.split(':'));
-  if (!parsed.success) throw new UserError('That answer button is not valid any more. Please use the survey message again.');
+  if (!parsed.success) throw respondentError('That answer button is not valid any more. Please use the survey message again.');
   const [surveyId, question, scoreText, cardOf] = parsed.data;
   const score = Number(scoreText);
   const survey = await surveyById(ctx.db, ctx.workspace.id, surveyId);
-  if (!survey) throw new UserError('That survey no longer exists.');
+  if (!survey) throw respondentError('That survey no longer exists.');
   if (survey.status === 'withdrawn') {
     // The press replaces the survey it was on (a private CSAT card stays private).
     const withdrawn = withdrawnMessage(partnerNameFor(ctx.workspace));
     return { messages: [notice(SURVEY_WITHDRAWN, { tone: 'info' })], update: cardOf === undefined ? withdrawn : { ...withdrawn, visibility: 'ephemeral' } };
   }
   const range = survey.kind === 'nps' ? [0, 10] : [1, 5];
-  if ((survey.kind === 'nps') !== (question === 'nps') || score < range[0]! || score > range[1]!) throw new UserError('That answer does not fit this survey.');
+  if ((survey.kind === 'nps') !== (question === 'nps') || score < range[0]! || score > range[1]!) throw respondentError('That answer does not fit this survey.');
   const account = (await getAccount(ctx.db, ctx.workspace.id, survey.accountId))!;
   const key = await respondentKey(ctx, survey);
   const { outcome } = await recordAnswer(ctx.db, ctx.workspace.id, survey, {
@@ -208,9 +209,9 @@ async function answer(ctx: CommandContext, value: string): Promise<Reply> {
 
 async function reasonForm(ctx: CommandContext, surveyId: string): Promise<Reply> {
   const survey = await surveyById(ctx.db, ctx.workspace.id, surveyId);
-  if (!survey) throw new UserError('That survey no longer exists.');
+  if (!survey) throw respondentError('That survey no longer exists.');
   if (survey.status === 'withdrawn') throw surveyWithdrawnError();
-  if (!isOpen(survey, ctx.now)) throw new UserError(`Survey #${survey.number} is closed, so comments can no longer be added.`);
+  if (!isOpen(survey, ctx.now)) throw respondentError('This survey is closed, so comments can no longer be added.');
   if ((await answersOf(ctx.db, survey.id, await respondentKey(ctx, survey))).size === 0) throw notAnsweredError(survey);
   return {
     messages: [],
@@ -236,7 +237,7 @@ async function submitReason(ctx: CommandContext, values: Record<string, string>,
   if (!reason) return { ok: false, errors: { reason: 'Write a sentence or two — or close the form.' } };
   if (reason.length > REASON_MAX_CHARS) return { ok: false, errors: { reason: lengthSentence('reason', reason.length, REASON_MAX_CHARS) } };
   const survey = await surveyById(ctx.db, ctx.workspace.id, state.surveyId ?? '');
-  if (!survey) throw new UserError('That survey no longer exists.');
+  if (!survey) throw respondentError('That survey no longer exists.');
   const key = await respondentKey(ctx, survey);
   await recordReason(ctx.db, ctx.workspace.id, survey, { respondentKey: key, respondentUserId: survey.anonymous ? null : ctx.user.id, reason, now: ctx.now });
   const account = (await getAccount(ctx.db, ctx.workspace.id, survey.accountId))!;

@@ -131,16 +131,24 @@ export function isOpen(survey: Pick<Survey, 'status' | 'closesAt'>, now: Date): 
   return survey.status === 'open' && now < survey.closesAt;
 }
 
+/**
+ * An answer to someone who answers a survey: a customer, maybe. Written for them (issue
+ * 22's rule): no survey number, and no usage line or command under it.
+ */
+export function respondentError(message: string): UserError {
+  return new UserError(message, { usage: '', example: '' });
+}
+
 function closedError(survey: Survey): UserError {
   if (survey.status === 'withdrawn') return surveyWithdrawnError();
-  return new UserError(`Survey #${survey.number} is closed, so your answer was not recorded. Thank you all the same!`);
+  return respondentError('This survey is closed, so your answer was not recorded. Thank you all the same!');
 }
 
 /** What a respondent is told about a withdrawn survey: written for the customer, so no number or command. */
 export const SURVEY_WITHDRAWN = 'This survey was withdrawn, so there is nothing to answer: your answer was not recorded. Thank you all the same!';
 
 export function surveyWithdrawnError(): UserError {
-  return new UserError(SURVEY_WITHDRAWN, { usage: '', example: '' });
+  return respondentError(SURVEY_WITHDRAWN);
 }
 
 /** What an answer did: a first answer, a changed one, or the score they had already given. */
@@ -193,11 +201,11 @@ export async function answersOf(db: Db, surveyId: string, respondentKey: string)
 }
 
 /** Reasons and comments belong to an answer: someone who gave no score has nothing to explain. */
-export function notAnsweredError(survey: Pick<Survey, 'number' | 'kind'>): UserError {
-  return new UserError(
+export function notAnsweredError(survey: Pick<Survey, 'kind'>): UserError {
+  return respondentError(
     survey.kind === 'nps'
-      ? `Only people who answered survey #${survey.number} can add a reason. Pick a score first; then you can say why.`
-      : `Only people who answered survey #${survey.number} can add a comment. Answer at least one question first.`,
+      ? 'Only people who answered this survey can add a reason. Pick a score first; then you can say why.'
+      : 'Only people who answered this survey can add a comment. Answer at least one question first.',
   );
 }
 

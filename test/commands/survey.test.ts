@@ -109,7 +109,9 @@ describe.each(ENGINES)('/survey on $name', (engine) => {
     expect(closed).toContain('Closed survey #1 about Acme Corp with 0 responses.');
     const late = await press(await as(ctx, 'dana'), posted, '8');
     expect(late.messages[0]!.visibility).toBe('ephemeral');
-    expect(plain(late)).toContain('Survey #1 is closed, so your answer was not recorded.');
+    expect(plain(late)).toContain('This survey is closed, so your answer was not recorded.');
+    // Said to whoever answered, maybe the customer: no survey number, no command (issue 22).
+    expect(plain(late)).not.toMatch(/#\d|\/survey|Usage/);
     expect(late.update).toBeUndefined();
     const survey = (await surveyByNumber(t.database.db, ctx.workspace.id, 1))!;
     expect(await t.database.db.select().from(surveyResponses).where(eq(surveyResponses.surveyId, survey.id))).toEqual([]);
@@ -233,10 +235,11 @@ describe.each(ENGINES)('/survey on $name', (engine) => {
     const stranger = await as(ctx, 'zoe');
     const form = await t.registry.press(stranger, 'survey.reason', surveyId);
     expect(form.form).toBeUndefined();
-    expect(plain(form)).toContain('Only people who answered survey #1 can add a reason.');
+    expect(plain(form)).toContain('Only people who answered this survey can add a reason.');
+    expect(plain(form)).not.toMatch(/#\d|\/survey|Usage/);
     // A form kept from before (or a crafted submission) is refused too, and stores nothing.
     const sent = await t.registry.submit(stranger, 'survey.reason', { reason: 'I never answered' }, { surveyId });
-    expect(sent.ok && plain(sent.reply)).toContain('Only people who answered survey #1 can add a reason.');
+    expect(sent.ok && plain(sent.reply)).toContain('Only people who answered this survey can add a reason.');
     expect(await t.database.db.select().from(surveyResponses).where(eq(surveyResponses.surveyId, surveyId))).toEqual([]);
     // Once they answer, they may.
     await press(stranger, posted, '8');
@@ -245,7 +248,7 @@ describe.each(ENGINES)('/survey on $name', (engine) => {
     expect(ok.ok && plain(ok.reply)).toContain('Thank you — your comment was recorded.');
     const csat = await t.registry.run(ctx, '/survey csat "Acme Corp" force=yes');
     const comment = await t.registry.press(stranger, 'survey.reason', buttonsOf(csat)[0]!.value.split(':')[0]!);
-    expect(plain(comment)).toContain('Only people who answered survey #2 can add a comment.');
+    expect(plain(comment)).toContain('Only people who answered this survey can add a comment.');
   });
 
   it('says so when the score pressed is the one already given, and changes nothing', async () => {

@@ -68,6 +68,7 @@ describe.each(ENGINES)('survey undo and archived accounts’ surveys on $name', 
     // A click on the survey afterwards: told it was withdrawn, the survey loses its buttons, nothing stored.
     const late = await answer(later(dana, 2), posted, '9');
     expect(plain(late)).toContain('This survey was withdrawn, so there is nothing to answer');
+    expect(plain(late)).not.toMatch(/#\d|\/survey|Usage/);
     expect(late.update?.audience).toBe('customer');
     expect(renderPlain(late.update!)).toContain('This survey from Test workspace was withdrawn');
     expect(late.update!.blocks.some((b) => b.kind === 'actions')).toBe(false);
