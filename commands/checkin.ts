@@ -221,8 +221,9 @@ async function fromText(ctx: CommandContext, args: Token[]): Promise<Reply> {
     throw new UserError(`${String(issue.path[0])}=${options[String(issue.path[0])] ?? ''}: ${issue.message}`);
   }
   const { sentiment = 'neutral', date, next = null } = parsedOptions.data;
-  // `/checkin call "Acme Corp" …` reads as `/checkin "Acme Corp" call …`; a kind word later in the note stays in it.
-  const words = await accountBeforeKeyword(ctx, typed, isType);
+  // `/checkin call "Acme Corp" …` reads as `/checkin "Acme Corp" call …`; a kind word later in the note stays in it,
+  // and in a linked channel so do unquoted words after the kind (the note of the channel's account).
+  const words = await accountBeforeKeyword(ctx, typed, isType, { linkedKeepsWords: true });
   const readings = readingsOf(ctx, words);
   const dateProblem = touchDateProblem(ctx, date, next);
   // One statement finds the account and writes the touch; only when it writes nothing are the reasons looked up.

@@ -14,12 +14,17 @@ import { joinWords, type Token } from './parse.js';
 /** How many words after the keyword may make up an unquoted account name. */
 const LONGEST_NAME_WORDS = 6;
 
-export async function accountBeforeKeyword(ctx: CommandContext, words: Token[], isKeyword: (token: Token) => boolean): Promise<Token[]> {
+/**
+ * `linkedKeepsWords`: in a channel linked to an account, only a quoted name is moved,
+ * so `/checkin call Acme Corp confirmed the renewal` in Acme's channel keeps its note whole.
+ */
+export async function accountBeforeKeyword(ctx: CommandContext, words: Token[], isKeyword: (token: Token) => boolean, options: { linkedKeepsWords?: boolean } = {}): Promise<Token[]> {
   const [keyword, ...rest] = words;
   if (!keyword || rest.length === 0 || !isKeyword(keyword) || isKeyword(rest[0]!)) return words;
   const swapped = (n: number) => [...rest.slice(0, n), keyword, ...rest.slice(n)];
   // A quoted name can only be the account's.
   if (rest[0]!.quoted) return swapped(1);
+  if (options.linkedKeepsWords && (await accountForChannel(ctx.db, ctx.workspace.id, ctx.channel.id))) return words;
   // One query for every reading: the longest name wins, and a name that starts with the
   // keyword ("Call Center Inc call …") means the words are already in order.
   const asTyped = leadingPhrases(words, 2);

@@ -66,6 +66,13 @@ describe.each(ENGINES)('forgiving order and verbs on $name', (engine) => {
     expect(last).toContain('Say what kind of touch it was');
     expect(last).toContain('Put it right after the account name: /checkin "Acme Corp" call Walked through the "DR" runbook');
     expect(await t.database.db.select().from(checkins).where(eq(checkins.workspaceId, ctx.workspace.id))).toHaveLength(5);
+    // In a channel linked to an account, the words after the kind are its note, unless a name is quoted.
+    const linked = await newContext(t.database.db, { now: NOW, workspace: ctx.workspace.externalId, channel: 'acme-team' });
+    await t.registry.run(linked, '/account link "Acme Corp" internal');
+    expect(plain(await t.registry.run(linked, '/checkin call Globex wants the same runbook'))).toContain('Logged a call with Acme Corp');
+    expect(plain(await t.registry.run(linked, '/checkin call "Globex" Asked for the runbook'))).toContain('Logged a call with Globex');
+    const latest = await t.database.db.select().from(checkins).where(eq(checkins.workspaceId, ctx.workspace.id)).orderBy(checkins.number);
+    expect(latest.slice(5).map((r) => r.notes)).toEqual(['Globex wants the same runbook', 'Asked for the runbook']);
   });
 
   it('records a renewal outcome with the outcome before the account', async () => {
