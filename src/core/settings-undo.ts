@@ -50,15 +50,25 @@ async function undoableEntry(db: Db, workspaceId: string, entryId: string, actio
 // Values compared as stored: key order and absent-versus-undefined do not count (JSONB reorders keys).
 const sameValue = (a: unknown, b: unknown): boolean => isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
 
-/** A place a change wrote to: a key, or one field of a key that holds fields. */
+/** A place a change wrote to: a key, one field of a key that holds fields, or one day of a set of days. */
 interface Place {
   key: string;
   field?: string;
+  /** A day added to or removed from the set (its value is whether the set holds it). */
+  day?: string;
 }
+
+// Holidays are a set of days: each day added or removed is a place of its own, so
+// taking back one holiday leaves those added or removed since.
+const DAY_SETS = new Set(['businessHours.holidays']);
 
 type Fields = Record<string, unknown> | null | undefined;
 const holdsFields = (v: unknown): v is Fields => v === null || v === undefined || (typeof v === 'object' && !Array.isArray(v));
-const valueAt = (values: Record<string, unknown>, p: Place): unknown => (p.field === undefined ? values[p.key] : (values[p.key] as Fields)?.[p.field]);
+const daysOf = (v: unknown): string[] => (Array.isArray(v) ? v.filter((d): d is string => typeof d === 'string') : []);
+function valueAt(values: Record<string, unknown>, p: Place): unknown {
+  const value = p.field === undefined ? values[p.key] : (values[p.key] as Fields)?.[p.field];
+  return p.day === undefined ? value : daysOf(value).includes(p.day);
+}
 
 /**
  * Where a change wrote: each key, and for a key that holds fields (business hours,
@@ -72,7 +82,13 @@ function changedPlaces(entry: ChangeEntry): Place[] {
     if (!holdsFields(b) || !holdsFields(a)) return [{ key }];
     const fields = [...new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})])].filter((f) => !sameValue(b?.[f], a?.[f]));
     // Only the key itself changed (none became empty fields): the key is the place.
-    return fields.length > 0 ? fields.map((field) => ({ key, field })) : [{ key }];
+    if (fields.length === 0) return [{ key }];
+    return fields.flatMap((field): Place[] => {
+      if (!DAY_SETS.has(`${key}.${field}`)) return [{ key, field }];
+      const had = daysOf(b?.[field]);
+      const has = daysOf(a?.[field]);
+      return [...had.filter((d) => !has.includes(d)), ...has.filter((d) => !had.includes(d))].map((day) => ({ key, field, day }));
+    });
   });
 }
 
@@ -95,7 +111,14 @@ function putBack(current: WorkspaceSettings, places: Place[], before: Record<str
       continue;
     }
     const fields = { ...((back[p.key] as Fields) ?? {}) };
-    if (was === null || was === undefined) delete fields[p.field];
+    if (p.day !== undefined) {
+      const days = new Set(daysOf(fields[p.field]));
+      if (was) days.add(p.day);
+      else days.delete(p.day);
+      fields[p.field] = [...days].sort();
+      // An empty set the change brought in goes again.
+      if (days.size === 0 && !Array.isArray((before[p.key] as Fields)?.[p.field])) delete fields[p.field];
+    } else if (was === null || was === undefined) delete fields[p.field];
     else fields[p.field] = was;
     // A key the change brought in goes again once it is empty.
     if (Object.keys(fields).length === 0 && (before[p.key] === null || before[p.key] === undefined)) delete back[p.key];

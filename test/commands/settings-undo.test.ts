@@ -204,12 +204,17 @@ describe.each(ENGINES)('settings undo on $name', (engine) => {
     expect(await stored(ana)).toEqual(customised);
   });
 
-  it('an undone holiday removal makes the day a holiday again; /ticket hours default is undone too', async () => {
-    const { ana } = await workspace();
+  it('an undone holiday removal makes the day a holiday again; one holiday undone keeps those added since; /ticket hours default is undone too', async () => {
+    const { ana, bo } = await workspace();
     await run(ana, '/ticket holidays add Dec 24 Dec 31');
     const removed = undoButton(await run(at(ana, 1), '/ticket holidays remove 2026-12-31'));
     expect((await t.registry.press(await fresh(at(ana, 2)), removed.id, removed.value)).update?.text).toBe('Undid the change: Thu 31 Dec 2026 is a holiday again.');
     expect(plain(await run(ana, '/ticket holidays'))).toContain('Holidays ahead: Thu 24 Dec 2026, Thu 31 Dec 2026.');
+    // Holidays are a set of days: one taken back leaves those added since.
+    const added = undoButton(await run(at(ana, 2), '/ticket holidays add Dec 25'));
+    await run(at(bo, 2), '/ticket holidays add 1 Jan 2027');
+    expect((await t.registry.press(await fresh(at(ana, 2)), added.id, added.value)).update?.text).toBe('Undid the change: Fri 25 Dec 2026 is no longer a holiday.');
+    expect(workspaceSettings((await fresh(ana)).workspace).businessHours?.holidays).toEqual(['2026-12-24', '2026-12-31', '2027-01-01']);
 
     await run(at(ana, 3), '/ticket hours 7-15 Europe/Berlin');
     const reset = undoButton(await run(at(ana, 4), '/ticket hours default'));
