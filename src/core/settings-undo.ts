@@ -2,9 +2,11 @@
 // /survey settings, /ticket hours, /ticket holidays) and of its alert channel. The
 // change's audit entry (named by its id on the Undo button) holds the changed keys'
 // values before and after; they go back for the person who made the change, for a
-// day, while every one of them (each field, for a key that holds fields) still has the
-// value the change gave it — a later change is never overwritten. Saved through the same core function as any change,
-// so the undo is audited too ('undo-settings', 'undo-alert-channel').
+// day, while every place the change wrote (a key; a field, for a key that holds
+// fields; a day, for holidays) still has the value the change gave it — a later change
+// is never overwritten, and one elsewhere does not stand in the way. Saved through the
+// same core function as any change, so the undo is audited too ('undo-settings',
+// 'undo-alert-channel').
 import { isDeepStrictEqual } from 'node:util';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
