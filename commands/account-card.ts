@@ -103,10 +103,15 @@ export function accountCard(
       field('Contract start', account.contractStart ? formatDay(account.contractStart) : 'not set'),
     ]),
     context(`${channelText} · Health in detail: /health "${account.name}"`),
-    actions([
-      button('checkin.form', 'Log a check-in', account.id, 'primary'),
-      button('account.link', 'Link this channel', account.id),
-    ]),
+    // An archived account takes no new work: its card offers none (its notice says how to restore it).
+    ...(account.archivedAt
+      ? []
+      : [
+          actions([
+            button('checkin.form', 'Log a check-in', account.id, 'primary'),
+            button('account.link', 'Link this channel', account.id),
+          ]),
+        ]),
   ]);
 }
 

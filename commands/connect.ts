@@ -4,7 +4,7 @@
 // button to confirm it, whose answer carries an Undo (commands/connect-undo.ts). list,
 // remove, sync now, unmatched, map and priority look after a connection once it runs.
 import { PSA_CONNECTORS } from '../db/schema.js';
-import { resolveAccount } from '../src/core/accounts.js';
+import { resolveLiveAccount } from '../src/core/accounts.js';
 import { UserError } from '../src/core/errors.js';
 import { listConnections, openedConnection, removeConnection, setPriorityMapping } from '../src/core/psa-connections.js';
 import { findCompany, mapCompany, unmatchedCompanies } from '../src/core/psa-sync.js';
@@ -200,7 +200,8 @@ async function map(ctx: CommandContext, runtime: ConnectRuntime | undefined, wor
   const typed = joinWords(companyWords);
   const company = await findCompany(ctx.db, ctx.workspace.id, connectorName, typed);
   if (!company) throw new UserError(`${connectorFor(connectorName)!.label} has no company "${typed}" that Tenure has seen.`, { hint: 'See the unmatched ones with /tenure connect unmatched.', usage: USAGE.map, example: EXAMPLE.map });
-  const account = await resolveAccount(ctx.db, ctx.workspace.id, joinWords(words.slice(at + 1)));
+  // Mapping brings the company's tickets in: new work, which an archived account takes none of.
+  const account = await resolveLiveAccount(ctx.db, ctx.workspace.id, joinWords(words.slice(at + 1)));
   const connection = await openedConnection(ctx.db, ctx.workspace.id, connectorName, key);
   const { attached } = await ctx.db.transaction(async (tx) => mapCompany(tx, await syncTarget(tx, connection!), company.externalId, account.id, { userId: ctx.user.id, now: ctx.now }));
   const reply = notice(`✅ ${company.name} (${connectorFor(connectorName)!.label}) now maps to **${account.name}**${attached > 0 ? `: ${attached} ticket${attached === 1 ? '' : 's'} kept aside attached` : ''}.`, { tone: 'success' });

@@ -42,6 +42,7 @@ import { joinWords, lengthSentence, parseShortId, splitOptions, type Token } fro
 const REASON_MAX_CHARS = 2000;
 import type { CommandDefinition } from './registry.js';
 import { surveySettingsCommand } from './survey-settings.js';
+import { subcommandBeforeAccount } from './word-order.js';
 import { closingMessage, csatAnswersMessage, listLine, resultsMessage, surveyMessage, thanksMessage, withdrawnMessage } from './survey-messages.js';
 import { SURVEY_UNDO_ACTIONS, withCloseUndo, withStartUndo } from './survey-undo.js';
 import { customerChannelName, inCustomerChannel, standingOf } from './customer-channel.js';
@@ -304,7 +305,9 @@ export const surveyCommand: CommandDefinition = {
   summary: 'Post an NPS or CSAT survey in this channel; see results, list, close.',
   usage: [USAGE.start, USAGE.results, USAGE.list, USAGE.close, USAGE.settings],
   examples: [EXAMPLE.start, '/survey csat Globex anonymous=yes', EXAMPLE.results, EXAMPLE.close],
-  async run(ctx, args) {
+  async run(ctx, typed) {
+    // `/survey "Acme Corp" nps` reads as `/survey nps "Acme Corp"`.
+    const args = await subcommandBeforeAccount(ctx, typed, ['nps', 'csat'], ['results', 'result', 'list', 'close', 'settings']);
     const first = args[0];
     const sub = first && !first.quoted && first.key === undefined ? first.text.toLowerCase() : '';
     const rest = args.slice(1);

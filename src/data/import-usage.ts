@@ -4,7 +4,7 @@
 // and instant: one already stored (or earlier in the same file) is skipped, so
 // re-importing a file adds nothing.
 import type { Db } from '../../db/client.js';
-import type { Actor } from '../core/accounts.js';
+import { archivedAccountError, type Actor } from '../core/accounts.js';
 import { readDate, type DateReadingOptions } from '../core/date-reading.js';
 import { isIsoDate } from '../core/time.js';
 import { UsageRecording, type UsageReading } from '../core/usage.js';
@@ -48,6 +48,8 @@ export class UsageWriter {
     if (!cells.name && !cells.externalId) throw new RowError('the account name is missing');
     const account = this.index.find(cells);
     if (!account) throw new RowError(`no account ${cells.externalId ? `with id "${cells.externalId}"` : `named "${cells.name}"`}`);
+    // A reading is new work: an archived account takes none (core/accounts.ts requireLiveAccount).
+    if (account.archivedAt) throw new RowError(archivedAccountError(account).message);
     if (!cells.recordedAt) throw new RowError('the date is missing');
     const reading: UsageReading = {
       accountId: account.id,

@@ -51,6 +51,9 @@ describe.each(ENGINES)('archiving accounts on $name', (engine) => {
     // Part of its name no longer finds it; its whole name does, and its card says so.
     expect(await run(admin, '/account init')).toContain('No account named "init"');
     expect(await run(admin, '/account Initech')).toContain('Initech is archived since Mon 23 Nov 2026 10:00 (UTC): it is left out of every list, alert and KPI.');
+    // Its card offers no new work (Log a check-in, Link this channel); a live account's does.
+    expect(buttons(await t.registry.run(admin, '/account Initech')).map((b) => b.id)).toEqual([]);
+    expect(buttons(await t.registry.run(admin, '/account "Acme Corp"')).map((b) => b.id)).toEqual(['checkin.form', 'account.link']);
     expect(await run(admin, '/account archive Initech')).toContain('Initech is already archived');
     // History is kept.
     expect(await t.database.db.select().from(checkins).where(eq(checkins.workspaceId, admin.workspace.id))).toHaveLength(1);

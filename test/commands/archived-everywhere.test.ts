@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../commands/context.js';
 import { accountChannels, auditLog, checkins, renewalOutcomes, tickets, usageReadings } from '../../db/schema.js';
+import { importCsv } from '../../src/data/import.js';
 import { ENGINES } from '../helpers/engines.js';
 import { newContext, registryOn } from '../helpers/context.js';
 import { replyButtons, replyText } from '../helpers/reply-parts.js';
@@ -108,5 +109,17 @@ describe.each(ENGINES)('new work on an archived account on $name', (engine) => {
     const before = await written(admin);
     expect(replyText(await t.registry.press(admin, again.id, again.value))).toContain(RESTORE);
     expect(await written(admin)).toEqual(before);
+  });
+
+  it('takes no usage row for it from a CSV or the API (a PSA company: test/psa/contract.ts)', async () => {
+    const { admin } = await workspace();
+    const before = await written(admin);
+    const csv = 'account,date,active users,licensed users\nInitech,2026-11-20,40,50\nAcme Corp,2026-11-20,70,100\n';
+    const report = await importCsv(db(), admin.workspace.id, csv, { actor: { userId: admin.user.id, now: NOW }, source: 'api' });
+    expect(report.errors).toEqual([{ line: 2, message: RESTORE }]);
+    expect(report.created).toBe(1);
+    const readings = await db().select().from(usageReadings).where(eq(usageReadings.workspaceId, admin.workspace.id));
+    expect(readings).toHaveLength(1);
+    expect((await written(admin))[2]).toBe(before[2]! + 1);
   });
 });

@@ -81,6 +81,14 @@ describe.each(ENGINES)('forgiving order and verbs on $name', (engine) => {
     expect(plain(await t.registry.run(ctx, '/renewal renewed globex'))).toContain('Recorded: Globex renewed.');
   });
 
+  it('starts a survey with nps or csat after the account’s name', async () => {
+    const ctx = await workspace(['Acme Corp', 'Globex', 'NPS Partners']);
+    expect(plain(await t.registry.run(ctx, '/survey "Acme Corp" nps'))).toContain('Survey #1 about Acme Corp is open');
+    expect(plain(await t.registry.run(ctx, '/survey globex csat anonymous=yes'))).toContain('Survey #2 about Globex is open');
+    // An account whose name starts with the word is still typed after it, as before.
+    expect(plain(await t.registry.run(ctx, '/survey nps NPS Partners'))).toContain('Survey #3 about NPS Partners is open');
+  });
+
   it('takes a subcommand of /account after the account’s name', async () => {
     const ctx = await workspace(['Acme Corp', 'Globex', 'Acme Link Ltd']);
     expect(plain(await t.registry.run(ctx, '/account "Acme Corp" set tier=gold'))).toContain('Updated Acme Corp: tier.');

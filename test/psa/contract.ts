@@ -193,6 +193,11 @@ export function connectorContract(makeFake: () => FakePsa, more?: (suite: Contra
       const unmatched = await ok('/tenure connect unmatched');
       expect(unmatched).toContain('Northwind Traders (id 410) — 2 tickets kept aside');
       expect(unmatched).not.toContain('Gone Inc.');
+      // An archived account takes no new work: not a company's tickets either.
+      await ok('/account add "Old Northwind"');
+      await ok('/account archive "Old Northwind"');
+      expect(plain(await run('/tenure connect map "Northwind Traders" to "Old Northwind"'))).toContain('Old Northwind is archived: restore it with /account restore "Old Northwind" (admins)');
+      expect(await synced(1004)).toBeUndefined();
       await ok('/account add "Northwind" owner=@ana');
       expect(await ok('/tenure connect map "Northwind Traders" to "Northwind"')).toContain('2 tickets kept aside attached');
       expect(await synced(1004)).toMatchObject({ severity: 'cosmetic' });
