@@ -63,6 +63,19 @@ export function historyLine(entry: HistoryEntry, timezone: string, currency: str
       'survey.close': 'closed a survey',
       'survey.undo-start': `withdrew survey #${String(a.number ?? '')} (nobody had answered)`,
       'survey.undo-close': `opened survey #${String(a.number ?? '')} again`,
+      'account.archive': 'archived the account',
+      'account.restore': 'restored the account',
+      'account.undo-usage': 'took back a usage reading',
+      'account.undo-link-channel': 'took back a channel link',
+      'checkin.edit': 'corrected a check-in',
+      'checkin.undo': `took back a ${String(entry.before?.type ?? '')} check-in`.replace('a  check-in', 'a check-in'),
+      'checkin.undo-edit': 'took back a correction of a check-in',
+      'ticket.reopen': 'reopened a ticket',
+      'ticket.sync': 'updated a ticket from the PSA',
+      'ticket.undo-open': 'took back opening a ticket (deleted)',
+      'ticket.undo-acknowledge': 'took back acknowledging a ticket',
+      'ticket.undo-resolve': 'took back resolving a ticket (open again)',
+      'ticket.undo-reopen': 'took back reopening a ticket (resolved again)',
     }[key] ?? `${entry.action} (${entry.entityType})`;
   return `${formatDateTime(entry.at, timezone)} — ${who} ${what}`;
 }

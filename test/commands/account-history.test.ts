@@ -32,6 +32,31 @@ describe.each(ENGINES)('/account history on $name', (engine) => {
     ]);
   });
 
+  it('tells archives, undos, corrections and reopened tickets in words too', async () => {
+    const ctx = await newContext(t.database.db);
+    await t.registry.run(ctx, '/tenure settings currency=USD');
+    const at = (minutes: number) => ({ ...ctx, now: new Date(Date.parse('2026-11-23T10:00:00Z') + minutes * 60_000) });
+    await t.registry.run(at(1), '/account add "Acme Corp"');
+    await t.registry.run(at(2), '/checkin "Acme Corp" call Walked through the runbook');
+    await t.registry.run(at(3), '/checkin undo');
+    await t.registry.run(at(4), '/ticket "Acme Corp" major VPN down');
+    await t.registry.run(at(5), '/ticket resolve 1');
+    await t.registry.run(at(6), '/ticket reopen 1');
+    await t.registry.run(at(7), '/account archive "Acme Corp"');
+    await t.registry.run(at(8), '/account restore "Acme Corp"');
+    const lines = plain(await t.registry.run(at(9), '/account history "Acme Corp"')).split('\n').filter((l) => l.includes(' — '));
+    expect(lines.map((l) => l.replace(/^.* — @ana /, ''))).toEqual([
+      'restored the account',
+      'archived the account',
+      'reopened a ticket',
+      'resolved a ticket',
+      'opened ticket #1 (major)',
+      'took back a call check-in',
+      'logged a call check-in (neutral)',
+      'created the account',
+    ]);
+  });
+
   it('explains how to import, and asks which account for history', async () => {
     const ctx = await newContext(t.database.db);
     expect(plain(await t.registry.run(ctx, '/account import'))).toContain('npm run import -- accounts.csv --dry-run');
