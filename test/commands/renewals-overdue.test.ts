@@ -59,7 +59,7 @@ describe.each(ENGINES)('overdue renewals and /renewals rows on $name', (engine) 
     expect(digest.indexOf('Overdue renewals')).toBeLessThan(digest.indexOf('2 accounts:'));
     const home = renderPlain(await portfolioHome(ctx));
     expect(home).toContain('⚠️ Overdue renewals — record an outcome (1)');
-    expect(home).toContain('Initech · renewal date 2026-10-09 passed 45 days ago · overdue — record an outcome');
+    expect(home).toContain('Initech · renewal date Fri 9 Oct 2026 passed 45 days ago · overdue — record an outcome');
     expect(home.indexOf('Overdue renewals')).toBeLessThan(home.indexOf('Renewals in the next 90 days'));
   });
 
