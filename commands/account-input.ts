@@ -106,6 +106,9 @@ export async function accountFromForm(ctx: CommandContext, name: string): Promis
     const account = await findAccountByName(ctx.db, ctx.workspace.id, name);
     return { account: account ? requireLiveAccount(account) : await resolveLiveAccount(ctx.db, ctx.workspace.id, name) };
   } catch (err) {
-    return { error: err instanceof UserError ? [err.message, err.details.hint].filter(Boolean).join(' ') : 'Unknown account' };
+    // Only what the person can fix goes next to the field; a database that is down is the
+    // registry's to answer ("temporarily unavailable; nothing was saved").
+    if (!(err instanceof UserError)) throw err;
+    return { error: [err.message, err.details.hint].filter(Boolean).join(' ') };
   }
 }
