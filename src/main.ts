@@ -173,13 +173,15 @@ export async function startTenure(config: Config, options: StartOptions = {}): P
   let scheduler: Scheduler | undefined;
   if (Object.keys(deliveries).length > 0) {
     const claimer = currentClaimer();
+    // Every line a job writes names the job, as the scheduler's own lines do.
+    const jobLog = (job: string) => logger.child({ job });
     scheduler = startScheduler(
       [
-        slaWatchJob({ db: database.db, deliveries, logger, owner: claimer.label }, config.timezone),
-        surveyJob({ db: database.db, deliveries, audiences, logger }, config.timezone),
-        digestJob({ db: database.db, deliveries, logger, claimer }, config.timezone),
-        healthDailyJob({ db: database.db, deliveries, logger, owner: claimer.label }, config.timezone),
-        ...(secretKey ? [psaPollJob({ db: database.db, key: secretKey, logger, deliveries, claimer }, config.timezone)] : []),
+        slaWatchJob({ db: database.db, deliveries, logger: jobLog('sla-watch'), owner: claimer.label }, config.timezone),
+        surveyJob({ db: database.db, deliveries, audiences, logger: jobLog('surveys') }, config.timezone),
+        digestJob({ db: database.db, deliveries, logger: jobLog('weekly-digest'), claimer }, config.timezone),
+        healthDailyJob({ db: database.db, deliveries, logger: jobLog('health-daily'), owner: claimer.label }, config.timezone),
+        ...(secretKey ? [psaPollJob({ db: database.db, key: secretKey, logger: jobLog('psa-poll'), deliveries, claimer }, config.timezone)] : []),
       ],
       { clock, logger },
     );
