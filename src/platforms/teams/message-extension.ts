@@ -4,11 +4,12 @@
 // dialog, prefilled with the message's text, author and link and the conversation's
 // account (commands/checkin-from-message.ts), and logs it on submit. Every invoke
 // gets a non-empty answer (invokes.ts).
-import { channelStanding } from '../../core/channel-kinds.js';
+import { channelStanding, kindOf } from '../../core/channel-kinds.js';
 import { mayPostPublicly } from '../../core/posting-rule.js';
 import type { App, IActivityContext } from '@microsoft/teams.apps';
 import { CHECKIN_FROM_MESSAGE } from '../../../commands/checkin-from-message.js';
 import type { CommandContext } from '../../../commands/context.js';
+import { customerChannelName } from '../../../commands/customer-channel.js';
 import { accountNames } from '../../core/accounts.js';
 import type { Form, Message, Reply } from '../../messages/message.js';
 import { renderPlain } from '../../messages/plain.js';
@@ -73,9 +74,8 @@ export function registerMessageExtension(app: App, deps: TeamsInvokeDeps): void 
     // What may be posted where is the posting rule's (core/posting-rule.ts): a card the customer would read in
     // their own channel must be written for them, and an account card (health, ARR, renewal risk) is not.
     const here = await channelStanding(identified.ctx.db, identified.ctx.workspace.id, identified.ctx.channel.id);
-    const kind = identified.ctx.channel.sharedExternally === true ? 'customer' : here.kind;
-    const whose = here.account ? `${here.account.name}’s customer channel` : 'a customer channel';
-    const refused = { composeExtension: { type: 'message' as const, text: `This is ${whose}: the customer would read an account card (health, ARR, renewal risk), so none is inserted here. Search from one of your team’s channels.` } };
+    const kind = kindOf(here.linkedAs, here.sharedExternally || identified.ctx.channel.sharedExternally === true);
+    const refused = { composeExtension: { type: 'message' as const, text: `This is ${customerChannelName(here)}: the customer would read an account card (health, ARR, renewal risk), so none is inserted here. Search from one of your team’s channels.` } };
     const typed = String(valueOf(ctx.activity as unknown as InboundActivity).parameters?.find((p) => p.name === 'query' || p.name === 'name')?.value ?? '').trim();
     const names = (await accountNames(identified.ctx.db, identified.ctx.workspace.id)).filter((n) => n.toLowerCase().includes(typed.toLowerCase())).slice(0, RESULTS);
     const attachments = [];
