@@ -11,6 +11,7 @@ import type { Message } from '../src/messages/message.js';
 import type { CommandContext } from './context.js';
 import type { ActionHandler } from './registry.js';
 import { withUndo } from './undo-button.js';
+import { undoValue } from './undo-value.js';
 
 /** The set confirmation with its Undo button; `accountId` changed at ctx.now. */
 export const withSetUndo = (ctx: CommandContext, shown: Message, accountId: string): Message =>
@@ -31,15 +32,9 @@ const linkValue = z.object({ a: z.string().refine(isUuid), c: z.string().min(1).
 
 export const ACCOUNT_UNDO_ACTIONS: Record<string, ActionHandler> = {
   async 'account.undo-link'(ctx, value) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(value);
-    } catch {
-      raw = undefined;
-    }
-    const link = linkValue.safeParse(raw);
-    if (!link.success) throw new UserError('That link can no longer be undone from here. See /account history <name>.');
-    const { previous } = await undoChannelLink(ctx.db, ctx.workspace.id, { accountId: link.data.a, channelId: link.data.c, at: new Date(link.data.at) }, { userId: ctx.user.id, now: ctx.now, timezone: ctx.workspace.timezone });
+    const link = undoValue(value, linkValue);
+    if (!link) throw new UserError('That link can no longer be undone from here. See /account history <name>.');
+    const { previous } = await undoChannelLink(ctx.db, ctx.workspace.id, { accountId: link.a, channelId: link.c, at: new Date(link.at) }, { userId: ctx.user.id, now: ctx.now, timezone: ctx.workspace.timezone });
     const before = previous ? await getAccount(ctx.db, ctx.workspace.id, previous.accountId) : undefined;
     const said = before ? `Undid the link: this channel is ${before.name}’s ${previous!.kind} channel again.` : 'Undid the link: this channel is linked to no account again.';
     return { messages: [], update: message(said, [text(`↩️ ${said}`)]) };

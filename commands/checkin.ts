@@ -20,6 +20,7 @@ import type { CommandDefinition } from './registry.js';
 import { withChurnedNote } from './churned.js';
 import { checkForm } from './form-input.js';
 import { accountBeforeKeyword } from './word-order.js';
+import { undoValue } from './undo-value.js';
 
 const USAGE = '/checkin <account> <call|meeting|email|qbr|kickoff|review|other> <notes…> [sentiment=positive|neutral|negative] [next=fri|in 2 weeks|31 Mar] [date=yesterday]';
 const EXAMPLE = '/checkin "Acme Corp" call Walked through the backup runbook; they want DR next sentiment=positive next=in 2 weeks';
@@ -294,17 +295,11 @@ export const checkinCommand: CommandDefinition = {
     ...CHECKIN_CHANGE_ACTIONS,
     /** The duplicate question's button: the same touch, logged all the same. */
     async 'checkin.again'(ctx, value) {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(value);
-      } catch {
-        raw = undefined;
-      }
-      const again = againSchema.safeParse(raw);
-      const first = again.success ? await findCheckin(ctx.db, ctx.workspace.id, { id: again.data.of }) : undefined;
+      const again = undoValue(value, againSchema);
+      const first = again ? await findCheckin(ctx.db, ctx.workspace.id, { id: again.of }) : undefined;
       const account = first ? await getAccount(ctx.db, ctx.workspace.id, first.accountId) : undefined;
-      if (!again.success || !first || !account) throw new UserError('The check-in this button repeats was undone meanwhile: log the touch again with /checkin.');
-      const { sentiment, date, next, sourceAuthor, sourceLink } = again.data;
+      if (!again || !first || !account) throw new UserError('The check-in this button repeats was undone meanwhile: log the touch again with /checkin.');
+      const { sentiment, date, next, sourceAuthor, sourceLink } = again;
       const source = sourceAuthor || sourceLink ? { ...(sourceAuthor ? { author: sourceAuthor } : {}), ...(sourceLink ? { link: sourceLink } : {}) } : undefined;
       return record(ctx, { account, type: first.type, notes: first.notes, sentiment, next, ...(date ? { date } : {}), ...(source ? { source } : {}) }, true);
     },
