@@ -9,6 +9,7 @@ import type { CommandContext } from './context.js';
 import type { ActionHandler } from './registry.js';
 import { withUndo } from './undo-button.js';
 import { undoValue } from './undo-value.js';
+import { DAY_NAMES } from './format.js';
 
 /** The confirmation of a schedule change made in ctx's channel at ctx.now, with its Undo button. */
 export const withDigestUndo = (ctx: CommandContext, shown: Message): Message =>
@@ -24,7 +25,7 @@ export const DIGEST_UNDO_ACTIONS: Record<string, ActionHandler> = {
     await requireAdmin(ctx, 'change the weekly digest');
     const back = await undoDigestSchedule(ctx.db, ctx.workspace.id, { channelId: target.c, at: new Date(target.at) }, { userId: ctx.user.id, now: ctx.now, timezone: ctx.workspace.timezone });
     const said = back.digestEnabled
-      ? `Undid the change: the weekly digest is back to ${back.digestDay ?? '?'} at ${back.digestTime ?? '?'}${back.timezone ? ` (${back.timezone})` : ''}.`
+      ? `Undid the change: the weekly digest is back to every ${back.digestDay ? DAY_NAMES[back.digestDay] : '?'} at ${back.digestTime ?? '?'}${back.timezone ? ` (${back.timezone})` : ''}.`
       : 'Undid the change: the weekly digest is off for this channel again.';
     return { messages: [], update: message(said, [text(`↩️ ${said}`)], { visibility: 'channel' }) };
   },

@@ -15,10 +15,10 @@ import { refuseInCustomerChannel } from './customer-channel.js';
 import type { Token } from './parse.js';
 import type { CommandDefinition } from './registry.js';
 import { DIGEST_UNDO_ACTIONS, withDigestUndo } from './digest-undo.js';
+import { DAY_NAMES } from './format.js';
 
 const USAGE = ['/digest now', '/digest schedule <mon..sun> <9am|09:00> [time zone]', '/digest off'];
 const EXAMPLES = ['/digest schedule mon 09:00 Europe/Berlin', '/digest now', '/digest off'];
-const DAY_NAMES: Record<Weekday, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
 
 function weekday(raw: string | undefined): Weekday {
   const v = (raw ?? '').toLowerCase().slice(0, 3);

@@ -19,7 +19,7 @@ export async function undoChannelLink(db: Db, workspaceId: string, target: { acc
       .leftJoin(users, eq(users.id, auditLog.actorUserId))
       .where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.entityType, 'account'), eq(auditLog.entityId, target.accountId), eq(auditLog.action, 'link-channel'), eq(auditLog.at, target.at)));
     const entry = entries.find((e) => (e.after as LinkState)?.channelId === target.channelId);
-    if (!entry) throw new UserError('That link is not in the audit log, so it cannot be undone here.');
+    if (!entry) throw new UserError('That link is not in the audit log, so it cannot be undone here.', { hint: 'Link the channel as it should be with /account link <account> [customer|internal].' });
     const refusal = undoRefusal({ what: 'That channel link', madeBy: entry.actorUserId, madeByName: entry.actorName, at: target.at }, actor, 'Link the channel again with /account link <account> [customer|internal].');
     if (refusal) throw refusal;
     const made = entry.after as Exclude<LinkState, null>;

@@ -18,7 +18,7 @@ export async function undoDigestSchedule(db: Db, workspaceId: string, target: { 
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorUserId))
     .where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.entityType, 'channel'), eq(auditLog.entityId, target.channelId), eq(auditLog.action, 'digest-schedule'), eq(auditLog.at, target.at)));
-  if (!entry?.before || !entry.after) throw new UserError('That change of the digest schedule is not in the audit log (nothing changed then), so there is nothing to undo.');
+  if (!entry?.before || !entry.after) throw new UserError('That change of the digest schedule is not in the audit log (nothing changed then), so there is nothing to undo.', { hint: 'See the schedule with /digest schedule; set it with /digest schedule <day> <time>, or /digest off.' });
   const refusal = undoRefusal({ what: 'That change of the digest schedule', madeBy: entry.actorUserId, madeByName: entry.actorName, at: target.at }, actor, 'Set it again with /digest schedule <day> <time>, or /digest off.');
   if (refusal) throw refusal;
   const [current] = await db

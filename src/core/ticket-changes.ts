@@ -115,7 +115,7 @@ export async function undoTicketReopen(db: Db, workspaceId: string, target: { ti
       .leftJoin(users, eq(users.id, auditLog.actorUserId))
       .where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.entityType, 'ticket'), eq(auditLog.entityId, t.id), eq(auditLog.action, 'reopen'), eq(auditLog.at, target.at)));
     const before = entry?.before as { resolvedAt?: string | null; resolvedByUserId?: string | null; note?: string | null } | null | undefined;
-    if (!entry || !before?.resolvedAt) throw new UserError(`That reopening of ticket #${t.number} is not in the audit log, so it cannot be undone.`);
+    if (!entry || !before?.resolvedAt) throw new UserError(`That reopening of ticket #${t.number} is not in the audit log, so it cannot be undone.`, { hint: `Resolve it again with /ticket resolve ${t.number}.` });
     const refusal = undoRefusal({ what: `Reopening ticket #${t.number}`, madeBy: entry.actorUserId, madeByName: entry.actorName, at: target.at }, actor, `Resolve it with /ticket resolve ${t.number} <note>.`);
     if (refusal) throw refusal;
     if (t.status !== (entry.after as { status?: string } | null)?.status) {

@@ -235,11 +235,15 @@ describe.each(ENGINES)('check-in undo, edit and duplicates on $name', (engine) =
     const moved = undoButton(await t.registry.run(later(ana, 1), '/digest schedule fri 10:00'));
     expect(moved.id).toBe('digest.undo');
     expect(plain(await t.registry.press(later(bo, 2), moved.id, moved.value))).toContain('Only workspace admins can change the weekly digest');
-    expect((await t.registry.press(later(ana, 2), moved.id, moved.value)).update?.text).toBe('Undid the change: the weekly digest is back to mon at 09:00.');
+    expect((await t.registry.press(later(ana, 2), moved.id, moved.value)).update?.text).toBe('Undid the change: the weekly digest is back to every Monday at 09:00.');
     expect(await schedule()).toEqual([[true, 'mon', '09:00']]);
     const off = undoButton(await t.registry.run(later(ana, 3), '/digest off'));
-    expect((await t.registry.press(later(ana, 4), off.id, off.value)).update?.text).toBe('Undid the change: the weekly digest is back to mon at 09:00.');
+    expect((await t.registry.press(later(ana, 4), off.id, off.value)).update?.text).toBe('Undid the change: the weekly digest is back to every Monday at 09:00.');
     expect(await schedule()).toEqual([[true, 'mon', '09:00']]);
     expect(plain(await t.registry.press(later(ana, 5), off.id, off.value))).toContain('The digest schedule has changed since');
+    // A button naming a moment nothing changed at says so, and what to type instead.
+    const nothing = plain(await t.registry.press(later(ana, 6), 'digest.undo', JSON.stringify({ c: ana.channel.id, at: later(ana, 7).now.toISOString() })));
+    expect(nothing).toContain('not in the audit log');
+    expect(nothing).toContain('/digest schedule <day> <time>');
   });
 });
